@@ -1,0 +1,16 @@
+import type { AppDeps } from '../src/deps.js';
+import type { Role } from '../src/domain/access.js';
+import type { SubcommandContext } from './types.js';
+
+const REFUSALS: Record<Role | 'staff', string> = {
+  requester: "Sorry, you're not on the list of people who may request payouts (`PAYOUT_REQUESTERS`). Ask your finance lead to add you.",
+  approver: "Sorry, you're not on the list of approvers (`PAYOUT_APPROVERS`).",
+  staff: 'Sorry, only payout requesters and approvers can see this.',
+};
+
+/** Replies with a polite refusal and returns false when the person may not do this. */
+export async function allowed(deps: AppDeps, ctx: Pick<SubcommandContext, 'userId' | 'reply'>, role: Role | 'staff'): Promise<boolean> {
+  const ok = role === 'staff' ? await deps.access.isStaff(ctx.userId) : await deps.access.has(ctx.userId, role);
+  if (!ok) await ctx.reply(`:lock: ${REFUSALS[role]}`);
+  return ok;
+}

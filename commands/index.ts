@@ -1,0 +1,54 @@
+import type { App } from '@slack/bolt';
+import type { AppDeps } from '../src/deps.js';
+import { newId } from '../src/domain/ids.js';
+import { plain } from '../src/slack/blocks/common.js';
+import { ACTION_IDS } from '../src/slack/ids.js';
+import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import { tokenize } from './args.js';
+import { helpCommand } from './help.js';
+import { inviteCommand, registerInviteModal } from './invite.js';
+import { sellersCommand, statusCommand } from './sellers.js';
+import type { Subcommand, SubcommandContext } from './types.js';
+
+export const SLASH_COMMAND = '/payout';
+
+/** Every subcommand, in the order help lists them. */
+export function buildSubcommands(deps: AppDeps): Subcommand[] {
+  const subcommands: Subcommand[] = [inviteCommand(deps), sellersCommand(deps), statusCommand(deps)];
+  subcommands.unshift(helpCommand(() => subcommands));
+  return subcommands;
+}
+
+export function registerListeners(app: App, deps: AppDeps): void {
+  const subcommands = new Map(buildSubcommands(deps).map((c) => [c.name, c]));
+
+  app.command(SLASH_COMMAND, async ({ ack, command, respond, client }) => {
+    await ack();
+    const [name = 'help', ...args] = tokenize(command.text);
+    const requestId = newId('req');
+    const log = deps.logger.child({ requestId, userId: command.user_id, command: name });
+    const reply: SubcommandContext['reply'] = async (message) => {
+      const body = typeof message === 'string' ? plain(message) : message;
+      await respond({ response_type: 'ephemeral', replace_original: false, ...body });
+    };
+    const subcommand = subcommands.get(name.toLowerCase());
+    if (!subcommand) {
+      await reply(`I don't know \`${SLASH_COMMAND} ${escapeMrkdwn(name)}\`. Try \`${SLASH_COMMAND} help\` for the list of commands.`);
+      return;
+    }
+    log.info({ event: 'command.received' }, 'slash command');
+    try {
+      await subcommand.run({ args, userId: command.user_id, teamId: command.team_id, channelId: command.channel_id, triggerId: command.trigger_id, requestId, reply, client, log });
+    } catch (error) {
+      log.error({ err: error, event: 'command.failed' }, 'command failed');
+      await reply(':x: Something went wrong on our side and nothing was changed. Please try again in a minute.');
+    }
+  });
+
+  // Slack sends block_actions for URL buttons too; without an ack the seller sees a warning.
+  app.action(ACTION_IDS.onboardingStart, async ({ ack }) => {
+    await ack();
+  });
+
+  registerInviteModal(app, deps);
+}

@@ -1,0 +1,35 @@
+import { App, type CustomRoute } from '@slack/bolt';
+import type { AppDeps } from './deps.js';
+import { slackClientOptions } from './deps.js';
+import { registerListeners } from '../commands/index.js';
+import { connectRoutes } from './http/connect-routes.js';
+import { healthRoute } from './http/health-route.js';
+import { stripeWebhookRoute } from './http/stripe-webhook-route.js';
+import { createBoltLogger } from './slack/bolt-logger.js';
+
+export function httpRoutes(deps: AppDeps): CustomRoute[] {
+  return [healthRoute(deps.redis), stripeWebhookRoute(deps), ...connectRoutes(deps)];
+}
+
+/**
+ * The Bolt app with every listener and HTTP route. Over HTTP Slack posts to /slack/events;
+ * with SLACK_APP_TOKEN it uses Socket Mode and Bolt serves the same routes on PORT.
+ */
+export function createApp(deps: AppDeps): App {
+  const { config } = deps;
+  const clientOptions = slackClientOptions(config, deps.logger);
+  const common = {
+    token: config.SLACK_BOT_TOKEN,
+    logger: createBoltLogger(deps.logger.child({ component: 'bolt' })),
+    clientOptions,
+    customRoutes: httpRoutes(deps),
+  };
+  const app = config.SLACK_APP_TOKEN
+    ? new App({ ...common, socketMode: true, appToken: config.SLACK_APP_TOKEN, installerOptions: { port: config.PORT, clientOptions } })
+    : new App({ ...common, signingSecret: config.SLACK_SIGNING_SECRET, endpoints: '/slack/events', processBeforeResponse: false });
+  registerListeners(app, deps);
+  app.error(async (error) => {
+    deps.logger.error({ err: error, event: 'bolt.error' }, 'unhandled error in a Slack listener');
+  });
+  return app;
+}

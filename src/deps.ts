@@ -1,0 +1,96 @@
+import { LogLevel } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import type { Redis } from 'ioredis';
+import type Stripe from 'stripe';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import { createAccessPolicy, type AccessPolicy } from './domain/access.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import { createConnectTokens, type ConnectTokens } from './domain/connect-tokens.js';
+import type { PaymentsGateway } from './domain/ports.js';
+import { createSellerService, type ConnectUrls, type SellerService } from './domain/sellers.js';
+import { createQueues, type Queues } from './adapters/queue/queues.js';
+import { createRedis } from './adapters/redis/connection.js';
+import { createOnceRegistry, type OnceRegistry } from './adapters/redis/once.js';
+import { createRedisSellerStore } from './adapters/redis/seller-store.js';
+import { createSlackDirectory } from './adapters/slack/directory.js';
+import { createMessenger, type Messenger } from './adapters/slack/messenger.js';
+import { createOnboardingNotifier } from './adapters/slack/onboarding-notifier.js';
+import { createStripeClient } from './adapters/stripe/client.js';
+import { createStripeGateway } from './adapters/stripe/gateway.js';
+import { createWebhookVerifier, type WebhookVerifier } from './adapters/stripe/webhooks.js';
+import { createBoltLogger } from './slack/bolt-logger.js';
+
+/** Everything the listeners, routes and job processors need, built once. */
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  redis: Redis;
+  stripe: Stripe;
+  gateway: PaymentsGateway;
+  slack: WebClient;
+  messenger: Messenger;
+  access: AccessPolicy;
+  tokens: ConnectTokens;
+  sellers: SellerService;
+  once: OnceRegistry;
+  queues: Queues;
+  verifyWebhook: WebhookVerifier;
+  close(): Promise<void>;
+}
+
+export function connectUrls(publicUrl: string): ConnectUrls {
+  const at = (path: string) => (token: string) => `${publicUrl}/connect/${path}?token=${encodeURIComponent(token)}`;
+  return { start: at('start'), refresh: at('refresh'), return: at('return') };
+}
+
+/** Slack's client retries for up to half an hour by default; a handful of quick tries keeps jobs and requests moving. */
+export function slackClientOptions(config: Config, logger: Logger) {
+  return {
+    ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
+    logger: createBoltLogger(logger.child({ component: 'slack-web-api' })),
+    logLevel: LogLevel.WARN,
+  };
+}
+
+export function buildDeps(config: Config, logger: Logger, overrides: { clock?: Clock } = {}): AppDeps {
+  const clock = overrides.clock ?? systemClock;
+  const redis = createRedis(config.REDIS_URL, 'commands', logger);
+  const stripe = createStripeClient(config);
+  const gateway = createStripeGateway(stripe);
+  const slack = new WebClient(config.SLACK_BOT_TOKEN, slackClientOptions(config, logger));
+  const messenger = createMessenger(slack);
+  const tokens = createConnectTokens(config.connectTokenSecret, clock);
+  const queues = createQueues(redis);
+  const sellers = createSellerService({
+    gateway,
+    store: createRedisSellerStore(redis),
+    tokens,
+    urls: connectUrls(config.PUBLIC_URL),
+    notifier: createOnboardingNotifier(messenger, config.SLACK_OPS_CHANNEL),
+    clock,
+    livemode: config.stripeLivemode,
+  });
+  return {
+    config,
+    logger,
+    clock,
+    redis,
+    stripe,
+    gateway,
+    slack,
+    messenger,
+    access: createAccessPolicy({ requester: config.PAYOUT_REQUESTERS, approver: config.PAYOUT_APPROVERS }, createSlackDirectory(slack)),
+    tokens,
+    sellers,
+    once: createOnceRegistry(redis),
+    queues,
+    verifyWebhook: createWebhookVerifier(stripe, config.STRIPE_WEBHOOK_SECRET),
+    async close() {
+      await queues.close();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

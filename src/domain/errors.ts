@@ -1,0 +1,17 @@
+/** The one error type the domain speaks: a stable code, a message fit for the person, and whether trying again may help. */
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    readonly userMessage: string,
+    readonly options: { retryable?: boolean; cause?: unknown; retryAfterMs?: number } = {},
+  ) {
+    super(`${code}: ${userMessage}`, { cause: options.cause });
+    this.name = 'AppError';
+  }
+
+  get retryable(): boolean {
+    return this.options.retryable ?? false;
+  }
+}
+
+export const isAppError = (error: unknown): error is AppError => error instanceof AppError;

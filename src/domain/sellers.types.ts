@@ -1,0 +1,64 @@
+/** The parts of a Stripe connected account that onboarding cares about, free of the SDK's types. */
+export interface AccountSnapshot {
+  id: string;
+  country: string;
+  email: string | null;
+  detailsSubmitted: boolean;
+  /** `capabilities.transfers`: a seller is payable when it is `active`. */
+  transfersCapability: 'active' | 'inactive' | 'pending' | 'unrequested';
+  /** Information only: whether the seller's own bank payouts run. */
+  payoutsEnabled: boolean;
+  currentlyDue: string[];
+  disabledReason: string | null;
+  livemode: boolean;
+}
+
+/**
+ * invited: has not finished Stripe's form · pending: submitted, Stripe is verifying · action_required: submitted, something is due
+ * payable: transfers active · restricted: was payable, no longer is.
+ */
+export type SellerState = 'invited' | 'pending' | 'action_required' | 'payable' | 'restricted';
+
+export interface Seller {
+  teamId: string;
+  userId: string;
+  accountId: string;
+  country: string;
+  email: string | null;
+  state: SellerState;
+  detailsSubmitted: boolean;
+  transfersCapability: AccountSnapshot['transfersCapability'];
+  payoutsEnabled: boolean;
+  currentlyDue: string[];
+  disabledReason: string | null;
+  everPayable: boolean;
+  invitedBy: string;
+  invitedAt: string; // ISO-8601 UTC
+  updatedAt: string;
+}
+
+export function deriveSellerState(account: AccountSnapshot, everPayable: boolean): SellerState {
+  if (account.transfersCapability === 'active') return 'payable';
+  if (everPayable) return 'restricted';
+  if (!account.detailsSubmitted) return 'invited';
+  return account.currentlyDue.length > 0 || account.disabledReason ? 'action_required' : 'pending';
+}
+
+export function applyAccountSnapshot(seller: Seller, account: AccountSnapshot, at: Date): Seller {
+  const state = deriveSellerState(account, seller.everPayable);
+  return {
+    ...seller,
+    country: account.country,
+    email: account.email ?? seller.email,
+    state,
+    detailsSubmitted: account.detailsSubmitted,
+    transfersCapability: account.transfersCapability,
+    payoutsEnabled: account.payoutsEnabled,
+    currentlyDue: account.currentlyDue,
+    disabledReason: account.disabledReason,
+    everPayable: seller.everPayable || state === 'payable',
+    updatedAt: at.toISOString(),
+  };
+}
+
+export const isPayable = (seller: Pick<Seller, 'state'>): boolean => seller.state === 'payable';

@@ -1,0 +1,54 @@
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { RedisPolicyError } from './adapters/redis/connection.js';
+import { startBot } from './server.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`payout-ops cannot start.\n${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  let bot;
+  try {
+    bot = await startBot(config, logger);
+  } catch (error) {
+    if (error instanceof RedisPolicyError) {
+      logger.fatal({ event: 'bot.refused_redis' }, error.message);
+      process.exit(78);
+    }
+    throw error;
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ event: 'bot.draining', signal }, 'draining: no new requests, finishing running jobs');
+    const timer = setTimeout(() => {
+      logger.error({ event: 'bot.drain_timeout' }, 'drain took too long; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_SECONDS * 1000);
+    timer.unref();
+    bot.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'error while draining');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`payout-ops failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

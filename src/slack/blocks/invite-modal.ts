@@ -1,0 +1,37 @@
+import type { types } from '@slack/bolt';
+import { INVITE_FIELDS, VIEW_IDS } from '../ids.js';
+
+export function inviteModal(meta: { channelId: string }): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: VIEW_IDS.invite,
+    private_metadata: JSON.stringify(meta),
+    title: { type: 'plain_text', text: 'Invite a seller' },
+    submit: { type: 'plain_text', text: 'Invite' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      {
+        type: 'input',
+        block_id: INVITE_FIELDS.user.block,
+        label: { type: 'plain_text', text: 'Seller' },
+        element: { type: 'users_select', action_id: INVITE_FIELDS.user.action, placeholder: { type: 'plain_text', text: 'Who should be paid?' } },
+      },
+      {
+        type: 'input',
+        block_id: INVITE_FIELDS.email.block,
+        optional: true,
+        label: { type: 'plain_text', text: 'Email' },
+        hint: { type: 'plain_text', text: 'Prefills Stripe’s form; the seller can change it.' },
+        element: { type: 'email_text_input', action_id: INVITE_FIELDS.email.action },
+      },
+      {
+        type: 'input',
+        block_id: INVITE_FIELDS.country.block,
+        optional: true,
+        label: { type: 'plain_text', text: 'Country (two letters)' },
+        hint: { type: 'plain_text', text: 'Where the seller’s business is; defaults to the platform’s country.' },
+        element: { type: 'plain_text_input', action_id: INVITE_FIELDS.country.action, max_length: 2, placeholder: { type: 'plain_text', text: 'US' } },
+      },
+    ],
+  };
+}

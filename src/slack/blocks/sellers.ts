@@ -1,0 +1,108 @@
+import type { Seller, SellerState } from '../../domain/sellers.types.js';
+import { ACTION_IDS } from '../ids.js';
+import { mention, slackDate } from '../mrkdwn.js';
+import { context, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
+
+const STATE_LABELS: Record<SellerState, string> = {
+  invited: ':hourglass_flowing_sand: Invited — onboarding not finished',
+  pending: ':mag: Submitted — Stripe is verifying',
+  action_required: ':warning: Action required',
+  payable: ':white_check_mark: Payable',
+  restricted: ':no_entry: Restricted — cannot be paid',
+};
+
+export const sellerStateLabel = (state: SellerState): string => STATE_LABELS[state];
+
+/** "individual.verification.document" → "individual verification document". */
+export const describeRequirement = (requirement: string): string => requirement.replace(/[._]+/g, ' ');
+
+function dueLine(seller: Seller): string | undefined {
+  if (seller.currentlyDue.length === 0 && !seller.disabledReason) return undefined;
+  const due = seller.currentlyDue.map(describeRequirement).join(', ');
+  const reason = seller.disabledReason ? ` (Stripe: ${describeRequirement(seller.disabledReason)})` : '';
+  return `Still due: ${due || 'nothing listed'}${reason}`;
+}
+
+const startButton = (label: string, url: string): KnownBlock => ({
+  type: 'actions',
+  elements: [{ type: 'button', action_id: ACTION_IDS.onboardingStart, text: { type: 'plain_text', text: label }, url, style: 'primary' }],
+});
+
+export function onboardingInviteDm(event: { seller: Seller; invitedBy: string; startUrl: string; reinvite: boolean }): SlackMessage {
+  const intro = event.reinvite
+    ? `Here is a fresh link to finish setting up payouts, sent by ${mention(event.invitedBy)}.`
+    : `${mention(event.invitedBy)} invited you to receive payouts from us through Stripe.`;
+  return {
+    text: 'Set up your payouts with Stripe',
+    blocks: [
+      header('Set up your payouts'),
+      section(`${intro}\nStripe asks for your details and bank account on its own secure page; it takes about five minutes.`),
+      startButton('Start onboarding', event.startUrl),
+      context('This button works for 7 days. If it has expired, ask the ops team for a new one.'),
+    ],
+  };
+}
+
+export function sellerInvitedNotice(event: { seller: Seller; invitedBy: string; reinvite: boolean }): SlackMessage {
+  const who = mention(event.seller.userId);
+  return plain(
+    event.reinvite
+      ? `:envelope: ${mention(event.invitedBy)} sent ${who} a fresh onboarding link (existing account \`${event.seller.accountId}\`, ${sellerStateLabel(event.seller.state)}).`
+      : `:envelope: ${mention(event.invitedBy)} invited ${who}: Stripe account \`${event.seller.accountId}\` (${event.seller.country}) created, onboarding link sent by DM.`,
+  );
+}
+
+export function sellerPayableNotice(seller: Seller): SlackMessage {
+  const payouts = seller.payoutsEnabled ? 'their bank payouts are enabled' : 'their own bank payouts are not enabled yet';
+  return plain(`:white_check_mark: ${mention(seller.userId)} can be paid now (\`${seller.accountId}\`; ${payouts}).`);
+}
+
+export function sellerPayableDm(): SlackMessage {
+  return plain(":white_check_mark: You're all set: your Stripe account can now receive payouts from us.");
+}
+
+export function sellerRestrictedNotice(seller: Seller): SlackMessage {
+  return plain(`:no_entry: ${mention(seller.userId)} can no longer be paid (\`${seller.accountId}\`). ${dueLine(seller) ?? ''}`.trim());
+}
+
+export function sellerNeedsMoreDm(seller: Seller, continueUrl: string, restricted: boolean): SlackMessage {
+  const lead = restricted ? 'Stripe needs more information before you can be paid again.' : 'Thanks! Stripe still needs a few things before you can be paid.';
+  return {
+    text: lead,
+    blocks: [section(`${lead}\n${dueLine(seller) ?? 'Stripe is checking what you sent.'}`), startButton('Continue onboarding', continueUrl)],
+  };
+}
+
+export function sellerStillDueNotice(seller: Seller): SlackMessage {
+  return plain(`:hourglass_flowing_sand: ${mention(seller.userId)} came back from onboarding but is not payable yet (${sellerStateLabel(seller.state)}). ${dueLine(seller) ?? ''}`.trim());
+}
+
+function sellerLine(seller: Seller): string {
+  const due = dueLine(seller);
+  return `${mention(seller.userId)} · \`${seller.accountId}\` · ${sellerStateLabel(seller.state)}${due ? ` · ${due}` : ''}`;
+}
+
+export function sellerStatus(seller: Seller): SlackMessage {
+  const lines = [
+    `*${mention(seller.userId)}* — ${sellerStateLabel(seller.state)}`,
+    `Stripe account \`${seller.accountId}\` · ${seller.country}`,
+    `Details submitted: ${seller.detailsSubmitted ? 'yes' : 'no'} · Transfers: ${seller.transfersCapability} · Bank payouts: ${seller.payoutsEnabled ? 'enabled' : 'not enabled'}`,
+    dueLine(seller),
+  ].filter(Boolean);
+  return {
+    text: `${seller.userId}: ${seller.state}`,
+    blocks: [section(lines.join('\n')), context(`Invited by ${mention(seller.invitedBy)} ${slackDate(seller.invitedAt)} · updated ${slackDate(seller.updatedAt)}`)],
+  };
+}
+
+/** Slack allows 50 blocks a message; a list longer than that is summarised. */
+const MAX_LISTED = 40;
+
+export function sellerList(sellers: Seller[]): SlackMessage {
+  if (sellers.length === 0) return plain('No sellers yet. Invite one with `/payout invite @user`.');
+  const payable = sellers.filter((s) => s.state === 'payable').length;
+  const shown = sellers.slice(0, MAX_LISTED);
+  const blocks: KnownBlock[] = [section(`*Sellers* — ${sellers.length} in all, ${payable} payable`), ...shown.map((s) => section(sellerLine(s)))];
+  if (sellers.length > shown.length) blocks.push(context(`…and ${sellers.length - shown.length} more. Use \`/payout status @user\` for one seller.`));
+  return { text: `${sellers.length} sellers, ${payable} payable`, blocks };
+}

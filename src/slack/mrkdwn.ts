@@ -1,0 +1,15 @@
+/**
+ * Text that people typed, made safe for mrkdwn: `&`, `<` and `>` are escaped as Slack asks,
+ * so `<!channel>` or `<@U123>` in a description shows as text and never pings anyone.
+ */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export const mention = (userId: string): string => `<@${userId}>`;
+
+/** Slack's date formatting token: each reader sees the time in their own time zone. */
+export function slackDate(iso: string, format = '{date_short_pretty} {time}'): string {
+  const seconds = Math.floor(Date.parse(iso) / 1000);
+  return `<!date^${seconds}^${format}|${iso}>`;
+}
