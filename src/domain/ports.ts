@@ -1,4 +1,5 @@
 import type { Money } from './money.js';
+import type { PayoutRequest, RequestKind } from './requests.types.js';
 import type { AccountSnapshot, Seller } from './sellers.types.js';
 
 /** Stripe, as the domain needs it. Implemented by src/adapters/stripe; errors arrive as AppError. */
@@ -36,4 +37,44 @@ export interface OnboardingNotifier {
   /** `continueUrl` lets the seller pick up where Stripe's form needs more. */
   sellerBecameRestricted(seller: Seller, continueUrl: string): Promise<void>;
   sellerStillDue(seller: Seller, continueUrl: string): Promise<void>;
+}
+
+/** Money movement at Stripe. Every write carries our idempotency key. */
+export interface MoneyGateway {
+  platformAccount(): Promise<{ id: string; country: string; defaultCurrency: string }>;
+  balance(): Promise<{ available: Money[]; pending: Money[] }>;
+  createTransfer(input: { money: Money; destinationAccountId: string; description: string | null; requestId: string }, idempotencyKey: string): Promise<{ id: string }>;
+  createTopup(input: { money: Money; description: string | null; statementDescriptor: string | null; requestId: string }, idempotencyKey: string): Promise<{ id: string; expectedAvailability: Date | null }>;
+  /** The object an earlier attempt may have created (our request id is in its metadata and transfer_group). */
+  findCreated(kind: RequestKind, requestId: string, createdSince: Date): Promise<string | undefined>;
+}
+
+export interface RequestStore {
+  create(request: PayoutRequest, actor: string): Promise<void>;
+  get(id: string): Promise<PayoutRequest | undefined>;
+  /** One atomic transition with its audit entry; `change` returns undefined to leave the request as it is. */
+  transition(
+    id: string,
+    change: (current: PayoutRequest) => PayoutRequest | undefined,
+    audit: { actor: string; action: string; detail?: string },
+  ): Promise<{ before: PayoutRequest; after: PayoutRequest; changed: boolean } | undefined>;
+  /** Requests not yet in a final state, for the sweeper. */
+  open(): Promise<PayoutRequest[]>;
+}
+
+/** Hands approved requests to the workers; safe to call more than once for the same request. */
+export interface ExecutionQueue {
+  enqueue(requestId: string): Promise<void>;
+  /** For the sweeper: queue it again even if an earlier job for it has finished or failed. */
+  requeue(requestId: string): Promise<void>;
+}
+
+/** What people are shown as a request moves; the Slack adapter renders it. */
+export interface RequestNotifier {
+  /** Posts the approval request; returns where, so later steps update the same message. */
+  posted(request: PayoutRequest, context: { availableBalance: Money | null; sellerState: string | null }): Promise<{ channel: string; ts: string }>;
+  changed(request: PayoutRequest): Promise<void>;
+  /** The outcome, to the requester and wherever else it belongs. */
+  finished(request: PayoutRequest): Promise<void>;
+  settled(request: PayoutRequest): Promise<void>;
 }

@@ -1,0 +1,211 @@
+import type { AccessPolicy } from './access.js';
+import type { Clock } from './clock.js';
+import { AppError } from './errors.js';
+import { newId } from './ids.js';
+import { formatMoney, type CurrencyAmounts, type Money } from './money.js';
+import { exceedsMaximum, requiredApprovals } from './policy.js';
+import type { ExecutionQueue, MoneyGateway, RequestNotifier, RequestStore, SellerStore } from './ports.js';
+import type { PayoutRequest, RequestKind } from './requests.types.js';
+
+export interface RequestServiceDeps {
+  gateway: MoneyGateway;
+  store: RequestStore;
+  sellers: SellerStore;
+  access: AccessPolicy;
+  queue: ExecutionQueue;
+  notifier: RequestNotifier;
+  clock: Clock;
+  policy: { thresholds: CurrencyAmounts; maxima: CurrencyAmounts; approvalTtlSeconds: number };
+}
+
+export interface NewRequest {
+  kind: RequestKind;
+  teamId: string;
+  requestedBy: string;
+  money: Money;
+  description: string | null;
+  statementDescriptor?: string | null;
+  sellerUserId?: string;
+}
+
+/** What a click did. `refused` and `unchanged` leave the request exactly as it was. */
+export type ClickResult =
+  | { outcome: 'approved' | 'awaiting_second' | 'rejected' | 'expired'; request: PayoutRequest }
+  | { outcome: 'unchanged' | 'refused'; request: PayoutRequest | undefined; message: string };
+
+const STATE_WORDS: Record<PayoutRequest['state'], string> = {
+  pending: 'still pending',
+  approved: 'already approved',
+  executing: 'already approved and being paid',
+  completed: 'already done',
+  failed: 'already approved, and it failed',
+  rejected: 'already rejected',
+  expired: 'expired',
+};
+
+export function describeDecision(request: PayoutRequest): string {
+  if (request.state === 'rejected' && request.rejection) return `already rejected by <@${request.rejection.userId}>`;
+  if (request.state === 'expired') return 'expired';
+  const by = request.approvals.map((a) => `<@${a.userId}>`).join(' and ');
+  return by ? `${STATE_WORDS[request.state]} (approved by ${by})` : STATE_WORDS[request.state];
+}
+
+export interface RequestService {
+  /** Validates, stores a pending request and posts it for approval. Throws AppError with a message for the requester. */
+  create(input: NewRequest): Promise<PayoutRequest>;
+  approve(id: string, userId: string): Promise<ClickResult>;
+  reject(id: string, userId: string, reason: string): Promise<ClickResult>;
+  /** Whether this person could act on the request now (before a reject modal opens). */
+  canDecide(id: string, userId: string): Promise<ClickResult | undefined>;
+  get(id: string): Promise<PayoutRequest | undefined>;
+}
+
+export function createRequestService(deps: RequestServiceDeps): RequestService {
+  const { store, clock, access } = deps;
+  const nowIso = () => clock.now().toISOString();
+
+  async function validate(input: NewRequest) {
+    if (!(await access.has(input.requestedBy, 'requester'))) {
+      throw new AppError('not_requester', "You're not on the list of people who may request payouts (`PAYOUT_REQUESTERS`).");
+    }
+    const max = exceedsMaximum(input.money, deps.policy.maxima);
+    if (max !== undefined) {
+      throw new AppError('over_maximum', `The most a single request may be is ${formatMoney({ amount: max, currency: input.money.currency })}.`);
+    }
+    let destination: PayoutRequest['destination'] = null;
+    let sellerState: string | null = null;
+    if (input.kind === 'transfer') {
+      const seller = input.sellerUserId ? await deps.sellers.get(input.teamId, input.sellerUserId) : undefined;
+      if (!seller) throw new AppError('seller_unknown', `<@${input.sellerUserId}> is not a seller yet. Invite them first with \`/payout invite\`.`);
+      if (seller.state !== 'payable') {
+        throw new AppError('seller_not_payable', `<@${seller.userId}> cannot be paid yet: their Stripe onboarding is not complete (transfers are ${seller.transfersCapability}).`);
+      }
+      destination = { userId: seller.userId, accountId: seller.accountId };
+      sellerState = seller.state;
+    }
+    const [platform, balance] = await Promise.all([deps.gateway.platformAccount(), deps.gateway.balance()]);
+    const held = balance.available.map((b) => b.currency);
+    const currency = input.money.currency;
+    if (input.kind === 'topup' && currency !== platform.defaultCurrency) {
+      throw new AppError('topup_currency', `Top-ups are made in the platform's own currency (${platform.defaultCurrency.toUpperCase()}), not ${currency.toUpperCase()}.`);
+    }
+    if (input.kind === 'transfer' && !held.includes(currency)) {
+      throw new AppError('currency_not_held', `The platform holds no ${currency.toUpperCase()} balance. It holds ${held.map((c) => c.toUpperCase()).join(', ') || 'no balance yet'}.`);
+    }
+    const available = balance.available.find((b) => b.currency === currency) ?? null;
+    return { destination, sellerState, available };
+  }
+
+  /** The decision shared by approve and reject: is this person allowed to act on this request right now? */
+  function refusal(request: PayoutRequest | undefined, userId: string, isApprover: boolean): ClickResult | undefined {
+    if (!request) return { outcome: 'refused', request, message: 'I could not find that request.' };
+    if (!isApprover) return { outcome: 'refused', request, message: "Sorry, you're not on the list of approvers (`PAYOUT_APPROVERS`), so this click changed nothing." };
+    if (request.state !== 'pending') return { outcome: 'unchanged', request, message: `This request is ${describeDecision(request)}.` };
+    if (request.requestedBy === userId) return { outcome: 'refused', request, message: 'You asked for this one, so someone else has to approve or reject it.' };
+    return undefined;
+  }
+
+  const isExpired = (request: PayoutRequest) => request.state === 'pending' && Date.parse(request.expiresAt) <= clock.now().getTime();
+
+  async function expire(request: PayoutRequest): Promise<ClickResult> {
+    const result = await store.transition(request.id, (r) => (isExpired(r) ? { ...r, state: 'expired', updatedAt: nowIso() } : undefined), { actor: 'system', action: 'request.expired' });
+    if (result?.changed) await deps.notifier.finished(result.after);
+    return { outcome: 'unchanged', request: result?.after ?? request, message: 'This request has expired; nothing was paid. Ask for it again if it is still needed.' };
+  }
+
+  return {
+    async create(input) {
+      const { destination, sellerState, available } = await validate(input);
+      const at = clock.now();
+      const request: PayoutRequest = {
+        id: newId('req', at.getTime()),
+        kind: input.kind,
+        teamId: input.teamId,
+        requestedBy: input.requestedBy,
+        requestedAt: at.toISOString(),
+        money: input.money,
+        description: input.description,
+        statementDescriptor: input.statementDescriptor ?? null,
+        destination,
+        state: 'pending',
+        requiredApprovals: requiredApprovals(input.money, deps.policy.thresholds),
+        approvals: [],
+        rejection: null,
+        expiresAt: new Date(at.getTime() + deps.policy.approvalTtlSeconds * 1000).toISOString(),
+        firstAttemptAt: null,
+        executingSince: null,
+        attempts: 0,
+        stripeId: null,
+        failure: null,
+        settlement: null,
+        message: null,
+        updatedAt: at.toISOString(),
+      };
+      await store.create(request, input.requestedBy);
+      try {
+        const message = await deps.notifier.posted(request, { availableBalance: available, sellerState });
+        const attached = await store.transition(request.id, (r) => ({ ...r, message }), { actor: 'system', action: 'request.posted' });
+        return attached?.after ?? request;
+      } catch (error) {
+        // Nobody can approve a request nobody can see: withdraw it rather than leave it half-made.
+        await store.transition(request.id, (r) => (r.state === 'pending' ? { ...r, state: 'rejected', rejection: { userId: 'system', reason: 'the approval message could not be posted', at: nowIso() }, updatedAt: nowIso() } : undefined), { actor: 'system', action: 'request.withdrawn' });
+        throw new AppError('not_posted', 'I could not post the approval request to the approvals channel, so nothing was requested. Please try again in a minute.', { cause: error });
+      }
+    },
+
+    async approve(id, userId) {
+      const isApprover = await access.has(userId, 'approver');
+      let refused: ClickResult | undefined;
+      const result = await store.transition(
+        id,
+        (current) => {
+          refused = isExpired(current) ? undefined : refusal(current, userId, isApprover);
+          if (refused || isExpired(current)) return undefined;
+          if (current.approvals.some((a) => a.userId === userId)) {
+            refused = { outcome: 'unchanged', request: current, message: 'You already approved this request; it needs a second, different approver.' };
+            return undefined;
+          }
+          const approvals = [...current.approvals, { userId, at: nowIso() }];
+          const done = approvals.length >= current.requiredApprovals;
+          return { ...current, approvals, state: done ? 'approved' : 'pending', updatedAt: nowIso() };
+        },
+        { actor: userId, action: 'request.approval' },
+      );
+      if (!result) return refusal(undefined, userId, isApprover)!;
+      if (refused) return refused;
+      if (isExpired(result.after)) return expire(result.after);
+      const request = result.after;
+      // Queue before telling anyone: should this process die here, the sweeper still finds the request approved.
+      if (request.state === 'approved') await deps.queue.enqueue(request.id);
+      await deps.notifier.changed(request);
+      return { outcome: request.state === 'approved' ? 'approved' : 'awaiting_second', request };
+    },
+
+    async reject(id, userId, reason) {
+      const isApprover = await access.has(userId, 'approver');
+      let refused: ClickResult | undefined;
+      const result = await store.transition(
+        id,
+        (current) => {
+          refused = isExpired(current) ? undefined : refusal(current, userId, isApprover);
+          if (refused || isExpired(current)) return undefined;
+          return { ...current, state: 'rejected', rejection: { userId, reason, at: nowIso() }, updatedAt: nowIso() };
+        },
+        { actor: userId, action: 'request.rejected', detail: reason },
+      );
+      if (!result) return refusal(undefined, userId, isApprover)!;
+      if (refused) return refused;
+      if (isExpired(result.after)) return expire(result.after);
+      await deps.notifier.finished(result.after);
+      return { outcome: 'rejected', request: result.after };
+    },
+
+    async canDecide(id, userId) {
+      const request = await store.get(id);
+      if (request && isExpired(request)) return expire(request);
+      return refusal(request, userId, await access.has(userId, 'approver'));
+    },
+
+    get: (id) => store.get(id),
+  };
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+export const validEnv = {
+  SLACK_BOT_TOKEN: 'xoxb-1-2-3',
+  SLACK_SIGNING_SECRET: 'signing-secret-123',
+  SLACK_OPS_CHANNEL: 'COPS',
+  SLACK_APPROVALS_CHANNEL: 'CAPPROVALS',
+  PAYOUT_REQUESTERS: 'UREQ1,SGROUP1',
+  PAYOUT_APPROVERS: 'UAPP1, UAPP2',
+  STRIPE_SECRET_KEY: 'sk_test_123',
+  STRIPE_WEBHOOK_SECRET: 'whsec_platform,whsec_connect',
+  REDIS_URL: 'redis://127.0.0.1:6399',
+  PUBLIC_URL: 'http://127.0.0.1:3000/',
+};
+
+const problemsOf = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  return '';
+};
+
+describe('configuration', () => {
+  it('when only the contract variables are set, then every other setting has a safe default', () => {
+    const config = loadConfig(validEnv);
+    expect(config.PORT).toBe(3000);
+    expect(config.ROLE).toBe('all');
+    expect(config.APPROVAL_TTL_SECONDS).toBe(86_400);
+    expect(config.STRIPE_TRANSFERS_PER_SECOND).toBe(20);
+    expect(config.STRIPE_WEBHOOK_SECRET).toEqual(['whsec_platform', 'whsec_connect']);
+    expect(config.PAYOUT_APPROVERS).toEqual(['UAPP1', 'UAPP2']);
+    expect(config.PUBLIC_URL).toBe('http://127.0.0.1:3000');
+    expect(config.connectTokenSecret).toMatch(/^[0-9a-f]{64}$/);
+    expect(config.connectTokenSecret).not.toContain(validEnv.SLACK_SIGNING_SECRET);
+    expect(config.stripeApi).toBeUndefined();
+  });
+
+  it('when STRIPE_API_BASE is set, then it becomes the SDK host, port and protocol', () => {
+    expect(loadConfig({ ...validEnv, STRIPE_API_BASE: 'http://127.0.0.1:12111' }).stripeApi).toEqual({ host: '127.0.0.1', port: 12111, protocol: 'http' });
+  });
+
+  it('when a variable is missing or malformed, then start-up names it', () => {
+    const { SLACK_BOT_TOKEN: _, ...withoutToken } = validEnv;
+    expect(problemsOf(withoutToken)).toMatch(/SLACK_BOT_TOKEN is required/);
+    expect(problemsOf({ ...validEnv, STRIPE_SECRET_KEY: 'pk_test_1' })).toMatch(/STRIPE_SECRET_KEY: expected a secret key/);
+    expect(problemsOf({ ...validEnv, DUAL_APPROVAL_THRESHOLDS: 'usd:ten' })).toMatch(/DUAL_APPROVAL_THRESHOLDS/);
+    expect(problemsOf({ ...validEnv, PAYOUT_APPROVERS: 'bob' })).toMatch(/PAYOUT_APPROVERS/);
+    expect(problemsOf({ ...validEnv, ROLE: 'both' })).toMatch(/ROLE/);
+  });
+
+  it('when the key is live, then the Connect URLs must be https', () => {
+    expect(problemsOf({ ...validEnv, STRIPE_SECRET_KEY: 'sk_live_1' })).toMatch(/PUBLIC_URL: must be https/);
+    expect(problemsOf({ ...validEnv, STRIPE_SECRET_KEY: 'sk_live_1', PUBLIC_URL: 'https://pay.example.com' })).toBe('');
+  });
+
+  it('when the configuration is refused, then no secret value appears in the message', () => {
+    const message = problemsOf({ ...validEnv, STRIPE_SECRET_KEY: 'sk_nope_supersecret' });
+    expect(message).not.toContain('supersecret');
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { formatMoney, minorUnitDigits, parseCurrencyAmounts, parseMoney } from '../../src/domain/money.js';
+
+describe('money', () => {
+  it('when an amount is typed in major units, then it is stored in Stripe minor units', () => {
+    expect(parseMoney('10.50', 'EUR')).toEqual({ amount: 1050, currency: 'eur' });
+    expect(parseMoney('1,500', 'usd')).toEqual({ amount: 150_000, currency: 'usd' });
+    expect(parseMoney('1500', 'jpy')).toEqual({ amount: 1500, currency: 'jpy' });
+    expect(parseMoney('1.25', 'kwd')).toEqual({ amount: 1250, currency: 'kwd' });
+  });
+
+  it('when a currency has no minor units or is a Stripe special case, then decimals are refused', () => {
+    expect(() => parseMoney('10.5', 'jpy')).toThrow(/whole numbers/);
+    expect(() => parseMoney('100.50', 'isk')).toThrow(/whole numbers/);
+    expect(() => parseMoney('100.50', 'huf')).toThrow(/whole numbers/);
+    expect(parseMoney('100', 'isk')).toEqual({ amount: 10_000, currency: 'isk' });
+    expect(parseMoney('5000', 'ugx')).toEqual({ amount: 500_000, currency: 'ugx' });
+    expect(() => parseMoney('1.001', 'usd')).toThrow(/at most 2 decimals/);
+    expect(() => parseMoney('1.255', 'kwd')).toThrow(/at most 2 decimals/);
+    expect(minorUnitDigits('bhd')).toBe(3);
+  });
+
+  it('when the amount is negative, zero, absurd or not a number, then it is refused with a reason', () => {
+    expect(() => parseMoney('-5', 'usd')).toThrow(/positive/);
+    expect(() => parseMoney('0', 'usd')).toThrow(/greater than zero/);
+    expect(() => parseMoney('0.00', 'usd')).toThrow(/greater than zero/);
+    expect(() => parseMoney('1e9', 'usd')).toThrow(/not an amount/);
+    expect(() => parseMoney('ten', 'usd')).toThrow(/not an amount/);
+    expect(() => parseMoney('999999999999', 'usd')).toThrow(/too large/);
+  });
+
+  it('when the currency is not an ISO code, then it is refused', () => {
+    expect(() => parseMoney('10', 'usdd')).toThrow(/not an ISO currency/);
+    expect(() => parseMoney('10', 'abc')).toThrow(/not an ISO currency/);
+  });
+
+  it('formats amounts for people in their currency', () => {
+    expect(formatMoney({ amount: 123_450, currency: 'eur' })).toBe('€1,234.50');
+    expect(formatMoney({ amount: 1500, currency: 'jpy' })).toBe('¥1,500');
+    expect(formatMoney({ amount: 1_000_000, currency: 'isk' })).toBe('ISK\u00a010,000');
+  });
+
+  it('reads per-currency thresholds case-insensitively, in major units', () => {
+    const thresholds = parseCurrencyAmounts('USD:1000, eur:1000,jpy:150000');
+    expect(thresholds.get('usd')).toBe(100_000);
+    expect(thresholds.get('jpy')).toBe(150_000);
+    expect(() => parseCurrencyAmounts('usd=1000')).toThrow(/usd:1000/);
+    expect(() => parseCurrencyAmounts('usd:1,usd:2')).toThrow(/twice/);
+  });
+});
