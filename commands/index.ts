@@ -8,13 +8,25 @@ import { tokenize } from './args.js';
 import { helpCommand } from './help.js';
 import { inviteCommand, registerInviteModal } from './invite.js';
 import { sellersCommand, statusCommand } from './sellers.js';
+import { auditCommand } from './audit.js';
+import { balanceCommand } from './balance.js';
+import { registerDecisionListeners } from './decisions.js';
+import { moneyRequestCommand, registerMoneyRequestModals } from './money-requests.js';
 import type { Subcommand, SubcommandContext } from './types.js';
 
 export const SLASH_COMMAND = '/payout';
 
 /** Every subcommand, in the order help lists them. */
 export function buildSubcommands(deps: AppDeps): Subcommand[] {
-  const subcommands: Subcommand[] = [inviteCommand(deps), sellersCommand(deps), statusCommand(deps)];
+  const subcommands: Subcommand[] = [
+    inviteCommand(deps),
+    sellersCommand(deps),
+    statusCommand(deps),
+    moneyRequestCommand(deps, 'topup'),
+    moneyRequestCommand(deps, 'transfer'),
+    balanceCommand(deps),
+    auditCommand(deps),
+  ];
   subcommands.unshift(helpCommand(() => subcommands));
   return subcommands;
 }
@@ -36,6 +48,11 @@ export function registerListeners(app: App, deps: AppDeps): void {
       await reply(`I don't know \`${SLASH_COMMAND} ${escapeMrkdwn(name)}\`. Try \`${SLASH_COMMAND} help\` for the list of commands.`);
       return;
     }
+    // Slack may deliver the same command twice; one trigger_id is one request.
+    if (!(await deps.once.claim('slack-trigger', command.trigger_id, 3_600))) {
+      log.warn({ event: 'command.duplicate_delivery', triggerId: command.trigger_id }, 'ignored a repeated delivery');
+      return;
+    }
     log.info({ event: 'command.received' }, 'slash command');
     try {
       await subcommand.run({ args, userId: command.user_id, teamId: command.team_id, channelId: command.channel_id, triggerId: command.trigger_id, requestId, reply, client, log });
@@ -51,4 +68,6 @@ export function registerListeners(app: App, deps: AppDeps): void {
   });
 
   registerInviteModal(app, deps);
+  registerMoneyRequestModals(app, deps);
+  registerDecisionListeners(app, deps);
 }

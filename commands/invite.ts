@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../src/deps.js';
 import { isAppError } from '../src/domain/errors.js';
 import { newId } from '../src/domain/ids.js';
@@ -7,6 +8,7 @@ import { inviteModal } from '../src/slack/blocks/invite-modal.js';
 import { mention } from '../src/slack/mrkdwn.js';
 import { isEmail, parseCountry, parseEmail, parseUserMention } from './args.js';
 import { allowed } from './guards.js';
+import { ephemeralReply, modalChannel } from './reply.js';
 import type { Subcommand, SubcommandContext } from './types.js';
 
 const USAGE = '/payout invite @user [email] [country]';
@@ -33,9 +35,20 @@ export function parseInviteArgs(args: string[]): InviteArgs | string {
   return { sellerId, email, country };
 }
 
-async function runInvite(deps: AppDeps, ctx: Pick<SubcommandContext, 'userId' | 'teamId' | 'reply' | 'log'>, input: InviteArgs) {
+/** The seller's Slack name for the transfer modal's picker; an invite goes ahead without it. */
+async function displayNameOf(client: WebClient, userId: string): Promise<string | null> {
   try {
-    const { seller, reinvite } = await deps.sellers.invite({ teamId: ctx.teamId, userId: input.sellerId, email: input.email, country: input.country, invitedBy: ctx.userId });
+    const { user } = await client.users.info({ user: userId });
+    return user?.profile?.display_name || user?.real_name || user?.name || null;
+  } catch {
+    return null;
+  }
+}
+
+async function runInvite(deps: AppDeps, ctx: Pick<SubcommandContext, 'userId' | 'teamId' | 'reply' | 'log' | 'client'>, input: InviteArgs) {
+  try {
+    const displayName = await displayNameOf(ctx.client, input.sellerId);
+    const { seller, reinvite } = await deps.sellers.invite({ teamId: ctx.teamId, userId: input.sellerId, displayName, email: input.email, country: input.country, invitedBy: ctx.userId });
     ctx.log.info({ event: 'seller.invited', sellerId: seller.userId, accountId: seller.accountId, reinvite }, 'seller invited');
     await ctx.reply(
       reinvite
@@ -89,13 +102,9 @@ export function registerInviteModal(app: App, deps: AppDeps): void {
 
     const userId = body.user.id;
     const teamId = body.team?.id ?? body.user.team_id ?? '';
-    const { channelId } = JSON.parse(view.private_metadata || '{}') as { channelId?: string };
     const log = deps.logger.child({ requestId: newId('req'), userId, command: 'invite' });
-    const reply = async (message: string | { text: string }) => {
-      const text = typeof message === 'string' ? message : message.text;
-      await client.chat.postEphemeral({ channel: channelId ?? userId, user: userId, text });
-    };
+    const reply = ephemeralReply(client, modalChannel(view.private_metadata), userId);
     if (!(await allowed(deps, { userId, reply }, 'requester'))) return;
-    await runInvite(deps, { userId, teamId, reply, log }, { sellerId, email: email || null, country: country ? (parseCountry(country) ?? null) : null });
+    await runInvite(deps, { userId, teamId, reply, log, client }, { sellerId, email: email || null, country: country ? (parseCountry(country) ?? null) : null });
   });
 }

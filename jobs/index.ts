@@ -1,16 +1,17 @@
 import type { AppDeps } from '../src/deps.js';
 import { createRedis } from '../src/adapters/redis/connection.js';
-import { createStripeEventWorker } from './stripe-event.worker.js';
+import { createWorkers, SWEEP_SCHEDULER_ID } from './workers.js';
 
 export interface Workers {
   /** Stops taking jobs, lets running ones finish, closes the worker connection. */
   close(): Promise<void>;
 }
 
-export function startWorkers(deps: AppDeps): Workers {
+export async function startWorkers(deps: AppDeps): Promise<Workers> {
   const connection = createRedis(deps.config.REDIS_URL, 'worker', deps.logger);
-  const workers = [createStripeEventWorker(deps, connection)];
-  for (const worker of workers) worker.on('error', (error) => deps.logger.error({ err: error, event: 'worker.error', queue: worker.name }, 'worker error'));
+  const workers = createWorkers(deps, connection);
+  // One scheduler however many workers run: upsert is idempotent by id.
+  await deps.queues.maintenance.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: deps.config.SWEEP_INTERVAL_SECONDS * 1000 }, { name: 'sweep' });
   return {
     async close() {
       await Promise.all(workers.map((w) => w.close()));

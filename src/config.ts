@@ -48,6 +48,9 @@ const schema = z
     SLACK_TEAM_ID: z.string().regex(/^T[A-Z0-9]+$/).optional(),
     SLACK_APP_ID: z.string().regex(/^A[A-Z0-9]+$/).optional(),
     SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+    SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
+    EXECUTING_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(86_400).default(600),
+    WORKER_LOCK_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
   })
   .superRefine((env, ctx) => {
     if (env.STRIPE_SECRET_KEY.includes('_live_') && !env.PUBLIC_URL.startsWith('https://')) {

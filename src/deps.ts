@@ -7,9 +7,14 @@ import type { Logger } from './logger.js';
 import { createAccessPolicy, type AccessPolicy } from './domain/access.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { createConnectTokens, type ConnectTokens } from './domain/connect-tokens.js';
-import type { PaymentsGateway } from './domain/ports.js';
+import type { MoneyGateway, PaymentsGateway } from './domain/ports.js';
 import { createSellerService, type ConnectUrls, type SellerService } from './domain/sellers.js';
-import { createQueues, type Queues } from './adapters/queue/queues.js';
+import { createExecutionQueue, createQueues, type Queues } from './adapters/queue/queues.js';
+import { createRedisAuditLog, createRedisRequestStore } from './adapters/redis/request-store.js';
+import { createRequestNotifier } from './adapters/slack/request-notifier.js';
+import type { AuditLog } from './domain/audit.js';
+import { createExecutionService, type ExecutionService } from './domain/execution.js';
+import { createRequestService, type RequestService } from './domain/requests.js';
 import { createRedis } from './adapters/redis/connection.js';
 import { createOnceRegistry, type OnceRegistry } from './adapters/redis/once.js';
 import { createRedisSellerStore } from './adapters/redis/seller-store.js';
@@ -28,12 +33,15 @@ export interface AppDeps {
   clock: Clock;
   redis: Redis;
   stripe: Stripe;
-  gateway: PaymentsGateway;
+  gateway: PaymentsGateway & MoneyGateway;
   slack: WebClient;
   messenger: Messenger;
   access: AccessPolicy;
   tokens: ConnectTokens;
   sellers: SellerService;
+  requests: RequestService;
+  execution: ExecutionService;
+  audit: AuditLog;
   once: OnceRegistry;
   queues: Queues;
   verifyWebhook: WebhookVerifier;
@@ -45,11 +53,15 @@ export function connectUrls(publicUrl: string): ConnectUrls {
   return { start: at('start'), refresh: at('refresh'), return: at('return') };
 }
 
-/** Slack's client retries for up to half an hour by default; a handful of quick tries keeps jobs and requests moving. */
-export function slackClientOptions(config: Config, logger: Logger) {
+/**
+ * Slack's client retries for up to half an hour by default. Idempotent calls get a few quick tries;
+ * chat.postMessage gets none, since a retried post can appear twice (state lives in Redis, and updates are retried).
+ */
+export function slackClientOptions(config: Config, logger: Logger, retries = 2) {
   return {
     ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
-    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
+    retryConfig: { retries, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
+    timeout: 10_000,
     logger: createBoltLogger(logger.child({ component: 'slack-web-api' })),
     logLevel: LogLevel.WARN,
   };
@@ -61,12 +73,17 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
   const stripe = createStripeClient(config);
   const gateway = createStripeGateway(stripe);
   const slack = new WebClient(config.SLACK_BOT_TOKEN, slackClientOptions(config, logger));
-  const messenger = createMessenger(slack);
+  const messenger = createMessenger({ retrying: slack, once: new WebClient(config.SLACK_BOT_TOKEN, slackClientOptions(config, logger, 0)) });
   const tokens = createConnectTokens(config.connectTokenSecret, clock);
   const queues = createQueues(redis);
+  const sellerStore = createRedisSellerStore(redis);
+  const access = createAccessPolicy({ requester: config.PAYOUT_REQUESTERS, approver: config.PAYOUT_APPROVERS }, createSlackDirectory(slack));
+  const requestStore = createRedisRequestStore(redis);
+  const executionQueue = createExecutionQueue(queues.executions);
+  const requestNotifier = createRequestNotifier(messenger, { approvals: config.SLACK_APPROVALS_CHANNEL, ops: config.SLACK_OPS_CHANNEL }, logger);
   const sellers = createSellerService({
     gateway,
-    store: createRedisSellerStore(redis),
+    store: sellerStore,
     tokens,
     urls: connectUrls(config.PUBLIC_URL),
     notifier: createOnboardingNotifier(messenger, config.SLACK_OPS_CHANNEL),
@@ -82,9 +99,21 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     gateway,
     slack,
     messenger,
-    access: createAccessPolicy({ requester: config.PAYOUT_REQUESTERS, approver: config.PAYOUT_APPROVERS }, createSlackDirectory(slack)),
+    access,
     tokens,
     sellers,
+    requests: createRequestService({
+      gateway,
+      store: requestStore,
+      sellers: sellerStore,
+      access,
+      queue: executionQueue,
+      notifier: requestNotifier,
+      clock,
+      policy: { thresholds: config.DUAL_APPROVAL_THRESHOLDS, maxima: config.MAX_REQUEST_AMOUNTS, approvalTtlSeconds: config.APPROVAL_TTL_SECONDS },
+    }),
+    execution: createExecutionService({ gateway, store: requestStore, queue: executionQueue, notifier: requestNotifier, clock }),
+    audit: createRedisAuditLog(redis),
     once: createOnceRegistry(redis),
     queues,
     verifyWebhook: createWebhookVerifier(stripe, config.STRIPE_WEBHOOK_SECRET),

@@ -44,7 +44,7 @@ export async function startBot(config: Config, logger: Logger, overrides: { cloc
     const address = started?.address?.();
     port = address && typeof address === 'object' ? address.port : config.PORT;
   }
-  const workers: Workers | undefined = config.ROLE === 'web' ? undefined : startWorkers(deps);
+  const workers: Workers | undefined = config.ROLE === 'web' ? undefined : await startWorkers(deps);
   logger.info({ event: 'bot.started', role: config.ROLE, port, socketMode: Boolean(config.SLACK_APP_TOKEN) }, 'payout-ops started');
 
   return {

@@ -11,7 +11,6 @@ export interface PaymentsGateway {
   ): Promise<AccountSnapshot>;
   retrieveAccount(accountId: string): Promise<AccountSnapshot>;
   createOnboardingLink(input: { accountId: string; refreshUrl: string; returnUrl: string }): Promise<{ url: string; expiresAt: Date }>;
-  availableBalance(): Promise<Money[]>;
 }
 
 /** Our seller records; every write that depends on a read is atomic. */
@@ -72,7 +71,7 @@ export interface ExecutionQueue {
 /** What people are shown as a request moves; the Slack adapter renders it. */
 export interface RequestNotifier {
   /** Posts the approval request; returns where, so later steps update the same message. */
-  posted(request: PayoutRequest, context: { availableBalance: Money | null; sellerState: string | null }): Promise<{ channel: string; ts: string }>;
+  posted(request: PayoutRequest): Promise<{ channel: string; ts: string }>;
   changed(request: PayoutRequest): Promise<void>;
   /** The outcome, to the requester and wherever else it belongs. */
   finished(request: PayoutRequest): Promise<void>;

@@ -73,7 +73,6 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
       throw new AppError('over_maximum', `The most a single request may be is ${formatMoney({ amount: max, currency: input.money.currency })}.`);
     }
     let destination: PayoutRequest['destination'] = null;
-    let sellerState: string | null = null;
     if (input.kind === 'transfer') {
       const seller = input.sellerUserId ? await deps.sellers.get(input.teamId, input.sellerUserId) : undefined;
       if (!seller) throw new AppError('seller_unknown', `<@${input.sellerUserId}> is not a seller yet. Invite them first with \`/payout invite\`.`);
@@ -81,7 +80,6 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
         throw new AppError('seller_not_payable', `<@${seller.userId}> cannot be paid yet: their Stripe onboarding is not complete (transfers are ${seller.transfersCapability}).`);
       }
       destination = { userId: seller.userId, accountId: seller.accountId };
-      sellerState = seller.state;
     }
     const [platform, balance] = await Promise.all([deps.gateway.platformAccount(), deps.gateway.balance()]);
     const held = balance.available.map((b) => b.currency);
@@ -93,7 +91,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
       throw new AppError('currency_not_held', `The platform holds no ${currency.toUpperCase()} balance. It holds ${held.map((c) => c.toUpperCase()).join(', ') || 'no balance yet'}.`);
     }
     const available = balance.available.find((b) => b.currency === currency) ?? null;
-    return { destination, sellerState, available };
+    return { destination, available };
   }
 
   /** The decision shared by approve and reject: is this person allowed to act on this request right now? */
@@ -115,7 +113,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
 
   return {
     async create(input) {
-      const { destination, sellerState, available } = await validate(input);
+      const { destination, available } = await validate(input);
       const at = clock.now();
       const request: PayoutRequest = {
         id: newId('req', at.getTime()),
@@ -127,6 +125,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
         description: input.description,
         statementDescriptor: input.statementDescriptor ?? null,
         destination,
+        availableAtRequest: available,
         state: 'pending',
         requiredApprovals: requiredApprovals(input.money, deps.policy.thresholds),
         approvals: [],
@@ -143,7 +142,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
       };
       await store.create(request, input.requestedBy);
       try {
-        const message = await deps.notifier.posted(request, { availableBalance: available, sellerState });
+        const message = await deps.notifier.posted(request);
         const attached = await store.transition(request.id, (r) => ({ ...r, message }), { actor: 'system', action: 'request.posted' });
         return attached?.after ?? request;
       } catch (error) {

@@ -27,6 +27,8 @@ export interface PayoutRequest {
   statementDescriptor: string | null;
   /** Transfers: the seller. */
   destination: { userId: string; accountId: string } | null;
+  /** The platform's available balance in this currency when it was requested, shown to approvers. */
+  availableAtRequest: Money | null;
   state: RequestState;
   requiredApprovals: 1 | 2;
   approvals: Approval[];

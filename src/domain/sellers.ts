@@ -23,7 +23,7 @@ export interface SellerServiceDeps {
 export type OnboardingOutcome = 'became_payable' | 'became_restricted' | 'still_due' | 'unchanged';
 
 export interface SellerService {
-  invite(input: { teamId: string; userId: string; email: string | null; country: string | null; invitedBy: string }): Promise<{ seller: Seller; reinvite: boolean }>;
+  invite(input: { teamId: string; userId: string; displayName: string | null; email: string | null; country: string | null; invitedBy: string }): Promise<{ seller: Seller; reinvite: boolean }>;
   /** A fresh single-use account link for the account a verified token names. */
   onboardingLinkFor(accountId: string): Promise<string>;
   /** Reads the account from Stripe and records it; notifies on transitions. `returned` is the seller coming back from Stripe's form. */
@@ -55,6 +55,7 @@ export function createSellerService(deps: SellerServiceDeps): SellerService {
         teamId: input.teamId,
         userId: input.userId,
         accountId: account.id,
+        displayName: input.displayName,
         country: account.country,
         email: account.email,
         state: deriveSellerState(account, false),

@@ -23,6 +23,8 @@ export interface Seller {
   teamId: string;
   userId: string;
   accountId: string;
+  /** The Slack name when the seller was invited, for pickers; mentions are shown everywhere else. */
+  displayName: string | null;
   country: string;
   email: string | null;
   state: SellerState;

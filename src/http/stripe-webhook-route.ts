@@ -1,8 +1,24 @@
 import type { CustomRoute } from '@slack/bolt';
+import type Stripe from 'stripe';
 import type { AppDeps } from '../deps.js';
+import type { StripeEventJob } from '../adapters/queue/queues.js';
 import { newId } from '../domain/ids.js';
 import { HANDLED_STRIPE_EVENTS } from '../../jobs/stripe-event.processor.js';
 import { BodyTooLargeError, readBody, sendJson } from './respond.js';
+
+/** Only ids go into the job: the processor reads current state itself. */
+function toJob(event: Stripe.Event, requestId: string): StripeEventJob {
+  const object = event.data.object as { id?: string; metadata?: Record<string, string> | null; failure_message?: string | null };
+  return {
+    eventId: event.id,
+    type: event.type,
+    accountId: event.account ?? null,
+    payoutRequestId: object.metadata?.payout_request_id ?? null,
+    objectId: object.id ?? null,
+    failureMessage: object.failure_message ?? null,
+    requestId,
+  };
+}
 
 /**
  * POST /stripe/webhooks: verify, then queue and answer at once (Stripe wants a fast 2xx).
@@ -38,7 +54,7 @@ export function stripeWebhookRoute(deps: AppDeps): CustomRoute {
         return sendJson(res, 200, { received: true, ignored: 'type' });
       }
       try {
-        await deps.queues.stripeEvents.add(event.type, { eventId: event.id, type: event.type, accountId: event.account ?? null, requestId }, { jobId: event.id });
+        await deps.queues.stripeEvents.add(event.type, toJob(event, requestId), { jobId: event.id });
       } catch (error) {
         // Stripe retries a non-2xx: nothing is lost while Redis is down.
         log.error({ ...base, err: error, event: 'webhook.enqueue_failed' }, 'could not queue the event');

@@ -1,10 +1,28 @@
 /** Action, view and block ids: one place, so listeners and builders agree. */
 export const ACTION_IDS = {
   onboardingStart: 'onboarding_start',
+  approve: 'request_approve',
+  reject: 'request_reject',
+  sellerPicker: 'seller_picker',
 } as const;
 
 export const VIEW_IDS = {
   invite: 'invite_modal',
+  transfer: 'transfer_modal',
+  topup: 'topup_modal',
+  reject: 'reject_modal',
+} as const;
+
+export const MONEY_FIELDS = {
+  seller: { block: 'money_seller', action: ACTION_IDS.sellerPicker },
+  amount: { block: 'money_amount', action: 'amount' },
+  currency: { block: 'money_currency', action: 'currency' },
+  description: { block: 'money_description', action: 'description' },
+  statementDescriptor: { block: 'money_statement_descriptor', action: 'statement_descriptor' },
+} as const;
+
+export const REJECT_FIELDS = {
+  reason: { block: 'reject_reason', action: 'reason' },
 } as const;
 
 export const INVITE_FIELDS = {

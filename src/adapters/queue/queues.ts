@@ -1,39 +1,78 @@
-import { Queue, type ConnectionOptions } from 'bullmq';
+import { Queue, type ConnectionOptions, type Job } from 'bullmq';
+import type { ExecutionQueue } from '../../domain/ports.js';
 
 /** One set of queue names. */
 export const QUEUE_NAMES = {
   stripeEvents: 'stripe-events',
+  executions: 'payout-executions',
+  maintenance: 'payout-maintenance',
 } as const;
 
 export interface StripeEventJob {
   eventId: string;
   type: string;
   accountId: string | null;
+  /** Our payout request id from the object's metadata, for top-up and transfer events. */
+  payoutRequestId: string | null;
+  objectId: string | null;
+  failureMessage: string | null;
+  requestId: string;
+}
+
+export interface ExecutionJob {
   requestId: string;
 }
 
 export interface Queues {
   stripeEvents: Queue<StripeEventJob>;
+  executions: Queue<ExecutionJob>;
+  maintenance: Queue;
   close(): Promise<void>;
 }
 
-/** Finished jobs are kept longer than Stripe retries a webhook (3 days), so a redelivered event id is ignored. */
+/**
+ * Finished jobs are kept longer than Stripe retries a webhook (3 days) and longer than the sweeper looks back,
+ * so a duplicate jobId is ignored rather than run again.
+ */
 export const KEEP_FINISHED = { age: 7 * 86_400 } as const;
 
+/** Transient Stripe failures are retried with backoff; after the last attempt the sweeper takes over. */
+export const EXECUTION_ATTEMPTS = 10;
+
 export function createQueues(connection: ConnectionOptions): Queues {
+  const defaults = { removeOnComplete: KEEP_FINISHED, removeOnFail: { age: 30 * 86_400 } };
   const stripeEvents = new Queue<StripeEventJob>(QUEUE_NAMES.stripeEvents, {
     connection,
-    defaultJobOptions: {
-      attempts: 8,
-      backoff: { type: 'exponential', delay: 1_000 },
-      removeOnComplete: KEEP_FINISHED,
-      removeOnFail: { age: 30 * 86_400 },
-    },
+    defaultJobOptions: { ...defaults, attempts: 8, backoff: { type: 'exponential', delay: 1_000 } },
   });
+  const executions = new Queue<ExecutionJob>(QUEUE_NAMES.executions, {
+    connection,
+    defaultJobOptions: { ...defaults, attempts: EXECUTION_ATTEMPTS, backoff: { type: 'custom' } },
+  });
+  const maintenance = new Queue(QUEUE_NAMES.maintenance, { connection, defaultJobOptions: { removeOnComplete: 100, removeOnFail: 100 } });
   return {
     stripeEvents,
+    executions,
+    maintenance,
     close: async () => {
-      await stripeEvents.close();
+      await Promise.all([stripeEvents.close(), executions.close(), maintenance.close()]);
+    },
+  };
+}
+
+/** The job id is the request id: BullMQ keeps one job per id, so a request is queued once. */
+export function createExecutionQueue(queue: Queue<ExecutionJob>): ExecutionQueue {
+  return {
+    async enqueue(requestId) {
+      await queue.add('execute', { requestId }, { jobId: requestId });
+    },
+    async requeue(requestId) {
+      const existing: Job<ExecutionJob> | undefined = await queue.getJob(requestId);
+      const state = existing ? await existing.getState() : 'missing';
+      if (state === 'failed') return void (await existing!.retry('failed'));
+      // A finished job would make the add a no-op; the request itself says it is not done, so run it again.
+      if (state === 'completed') await existing!.remove();
+      if (state === 'completed' || state === 'missing' || state === 'unknown') await queue.add('execute', { requestId }, { jobId: requestId });
     },
   };
 }

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { PaymentsGateway } from '../../domain/ports.js';
+import type { MoneyGateway, PaymentsGateway } from '../../domain/ports.js';
 import type { AccountSnapshot } from '../../domain/sellers.types.js';
 import { callStripe } from './errors.js';
 
@@ -18,7 +18,7 @@ export function toAccountSnapshot(account: Stripe.Account): AccountSnapshot {
   };
 }
 
-export function createStripeGateway(stripe: Stripe): PaymentsGateway {
+export function createStripeGateway(stripe: Stripe): PaymentsGateway & MoneyGateway {
   let platform: Promise<{ id: string; country: string; defaultCurrency: string }> | undefined;
   return {
     platformAccount() {
@@ -61,9 +61,57 @@ export function createStripeGateway(stripe: Stripe): PaymentsGateway {
       return { url: link.url, expiresAt: new Date(link.expires_at * 1000) };
     },
 
-    async availableBalance() {
+    async balance() {
       const balance = await callStripe('read the balance', () => stripe.balance.retrieve());
-      return balance.available.map((b) => ({ amount: b.amount, currency: b.currency }));
+      const toMoney = (b: { amount: number; currency: string }) => ({ amount: b.amount, currency: b.currency });
+      return { available: balance.available.map(toMoney), pending: balance.pending.map(toMoney) };
+    },
+
+    async createTransfer({ money, destinationAccountId, description, requestId }, idempotencyKey) {
+      const transfer = await callStripe('create the transfer', () =>
+        stripe.transfers.create(
+          {
+            amount: money.amount,
+            currency: money.currency,
+            destination: destinationAccountId,
+            ...(description ? { description } : {}),
+            transfer_group: requestId,
+            metadata: { payout_request_id: requestId },
+          },
+          { idempotencyKey },
+        ),
+      );
+      return { id: transfer.id };
+    },
+
+    async createTopup({ money, description, statementDescriptor, requestId }, idempotencyKey) {
+      const topup = await callStripe('create the top-up', () =>
+        stripe.topups.create(
+          {
+            amount: money.amount,
+            currency: money.currency,
+            ...(description ? { description } : {}),
+            ...(statementDescriptor ? { statement_descriptor: statementDescriptor } : {}),
+            transfer_group: requestId,
+            metadata: { payout_request_id: requestId },
+          },
+          { idempotencyKey },
+        ),
+      );
+      return { id: topup.id, expectedAvailability: topup.expected_availability_date ? new Date(topup.expected_availability_date * 1000) : null };
+    },
+
+    async findCreated(kind, requestId, createdSince) {
+      const created = { gte: Math.floor(createdSince.getTime() / 1000) };
+      if (kind === 'transfer') {
+        const page = await callStripe('look for an earlier transfer', () => stripe.transfers.list({ transfer_group: requestId, limit: 1 }));
+        return page.data[0]?.id;
+      }
+      // Top-ups cannot be filtered by metadata: page through those created since the first attempt.
+      for await (const topup of stripe.topups.list({ created, limit: 100 })) {
+        if (topup.metadata?.payout_request_id === requestId) return topup.id;
+      }
+      return undefined;
     },
   };
 }

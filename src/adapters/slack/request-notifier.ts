@@ -1,0 +1,38 @@
+import type { Logger } from '../../logger.js';
+import type { RequestNotifier } from '../../domain/ports.js';
+import type { PayoutRequest } from '../../domain/requests.types.js';
+import { approvalMessage, outcomeDm, settlementNotice } from '../../slack/blocks/requests.js';
+import type { Messenger } from './messenger.js';
+
+/**
+ * The approval message is updated in place at every step; the requester gets a DM with the outcome.
+ * Only posting the request itself may fail the caller: after that, Redis holds the truth and a lost
+ * update is logged rather than allowed to stop a payment.
+ */
+export function createRequestNotifier(messenger: Messenger, channels: { approvals: string; ops: string }, logger: Logger): RequestNotifier {
+  const bestEffort = async (what: string, request: PayoutRequest, send: () => Promise<unknown>) => {
+    try {
+      await send();
+    } catch (error) {
+      logger.warn({ err: error, requestId: request.id, event: 'slack.notify_failed', what }, 'could not update Slack');
+    }
+  };
+  const update = (request: PayoutRequest) =>
+    bestEffort('update', request, async () => {
+      if (request.message) await messenger.update(request.message.channel, request.message.ts, approvalMessage(request));
+    });
+  return {
+    posted: (request) => messenger.post(channels.approvals, approvalMessage(request)),
+    changed: update,
+    async finished(request) {
+      await update(request);
+      await bestEffort('dm', request, () => messenger.dm(request.requestedBy, outcomeDm(request)));
+      if (request.kind === 'topup' && request.state === 'completed') await bestEffort('ops', request, () => messenger.post(channels.ops, settlementNotice(request)));
+    },
+    async settled(request) {
+      await update(request);
+      await bestEffort('ops', request, () => messenger.post(channels.ops, settlementNotice(request)));
+      if (request.settlement !== 'succeeded') await bestEffort('dm', request, () => messenger.dm(request.requestedBy, outcomeDm(request)));
+    },
+  };
+}

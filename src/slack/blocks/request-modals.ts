@@ -1,0 +1,66 @@
+import type { types } from '@slack/bolt';
+import type { RequestKind } from '../../domain/requests.types.js';
+import { MONEY_FIELDS, REJECT_FIELDS, VIEW_IDS } from '../ids.js';
+
+type InputBlock = types.InputBlock;
+
+const textInput = (field: { block: string; action: string }, label: string, options: { optional?: boolean; hint?: string; placeholder?: string; maxLength?: number; multiline?: boolean } = {}): InputBlock => ({
+  type: 'input',
+  block_id: field.block,
+  optional: options.optional ?? false,
+  label: { type: 'plain_text', text: label },
+  ...(options.hint ? { hint: { type: 'plain_text', text: options.hint } } : {}),
+  element: {
+    type: 'plain_text_input',
+    action_id: field.action,
+    ...(options.placeholder ? { placeholder: { type: 'plain_text', text: options.placeholder } } : {}),
+    ...(options.maxLength ? { max_length: options.maxLength } : {}),
+    ...(options.multiline ? { multiline: true } : {}),
+  },
+});
+
+/** The transfer and top-up modals: the same amount, currency and description fields, plus the seller or the statement descriptor. */
+export function moneyRequestModal(kind: RequestKind, meta: { channelId: string; defaultCurrency?: string }): types.ModalView {
+  const first: InputBlock[] =
+    kind === 'transfer'
+      ? [
+          {
+            type: 'input',
+            block_id: MONEY_FIELDS.seller.block,
+            label: { type: 'plain_text', text: 'Seller' },
+            element: { type: 'external_select', action_id: MONEY_FIELDS.seller.action, min_query_length: 0, placeholder: { type: 'plain_text', text: 'Type to find a payable seller' } },
+          },
+        ]
+      : [];
+  const last: InputBlock[] =
+    kind === 'topup'
+      ? [textInput(MONEY_FIELDS.statementDescriptor, 'Statement descriptor', { optional: true, maxLength: 15, hint: 'What your bank statement shows, at most 15 characters.', placeholder: 'Weekly top-up' })]
+      : [];
+  return {
+    type: 'modal',
+    callback_id: kind === 'transfer' ? VIEW_IDS.transfer : VIEW_IDS.topup,
+    private_metadata: JSON.stringify({ channelId: meta.channelId }),
+    title: { type: 'plain_text', text: kind === 'transfer' ? 'Pay a seller' : 'Top up the balance' },
+    submit: { type: 'plain_text', text: 'Ask for approval' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      ...first,
+      textInput(MONEY_FIELDS.amount, 'Amount', { placeholder: '120.00', hint: 'In major units, e.g. 120.00 or 1500' }),
+      textInput(MONEY_FIELDS.currency, 'Currency', { placeholder: meta.defaultCurrency ?? 'usd', maxLength: 3, hint: 'ISO code, e.g. usd, eur, gbp' }),
+      textInput(MONEY_FIELDS.description, 'Description', { optional: true, maxLength: 350, placeholder: 'Weekly earnings' }),
+      ...last,
+    ],
+  };
+}
+
+export function rejectModal(meta: { requestId: string; channelId: string; messageTs: string }): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: VIEW_IDS.reject,
+    private_metadata: JSON.stringify(meta),
+    title: { type: 'plain_text', text: 'Reject request' },
+    submit: { type: 'plain_text', text: 'Reject' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [textInput(REJECT_FIELDS.reason, 'Why?', { multiline: true, maxLength: 500, placeholder: 'The requester sees this.' })],
+  };
+}

@@ -1,0 +1,95 @@
+import { formatMoney } from '../../domain/money.js';
+import type { PayoutRequest } from '../../domain/requests.types.js';
+import { ACTION_IDS } from '../ids.js';
+import { escapeMrkdwn, mention, slackDate } from '../mrkdwn.js';
+import { context, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
+
+const KIND_TITLES = { topup: 'Top-up request', transfer: 'Transfer request' } as const;
+
+/** "€10.00 to @ana" / "$2,000.00 top-up": the one-line summary used in notifications and DMs. */
+export function requestSummary(request: PayoutRequest): string {
+  const amount = formatMoney(request.money);
+  return request.kind === 'transfer' && request.destination ? `${amount} to ${mention(request.destination.userId)}` : `${amount} top-up of the platform balance`;
+}
+
+const approvers = (request: PayoutRequest) => request.approvals.map((a) => mention(a.userId)).join(' and ');
+
+function statusLine(request: PayoutRequest): string {
+  switch (request.state) {
+    case 'pending':
+      return request.approvals.length > 0
+        ? `:large_yellow_circle: *${request.approvals.length} of ${request.requiredApprovals} approvals* (${approvers(request)}): waiting for a second, different approver.`
+        : `:large_yellow_circle: *Waiting for approval* (${request.requiredApprovals === 2 ? 'needs 2 different approvers' : 'needs 1 approver'}) · expires ${slackDate(request.expiresAt)}`;
+    case 'approved':
+      return `:large_green_circle: *Approved* by ${approvers(request)}; queued for payment.`;
+    case 'executing':
+      return request.attempts > 1
+        ? `:hourglass_flowing_sand: *Executing* (attempt ${request.attempts}; Stripe was busy, retrying)…`
+        : ':hourglass_flowing_sand: *Executing* at Stripe…';
+    case 'completed':
+      return completedLine(request);
+    case 'failed':
+      return `:x: *Failed*: ${escapeMrkdwn(request.failure?.message ?? 'unknown reason')}`;
+    case 'rejected':
+      return `:no_entry_sign: *Rejected* by ${mention(request.rejection?.userId ?? 'unknown')}: ${escapeMrkdwn(request.rejection?.reason ?? '')}`;
+    case 'expired':
+      return ':hourglass: *Expired* before it was approved; nothing was paid.';
+  }
+}
+
+function completedLine(request: PayoutRequest): string {
+  const id = `\`${request.stripeId}\``;
+  if (request.kind === 'transfer') {
+    return request.settlement === 'reversed' ? `:leftwards_arrow_with_hook: *Paid, then reversed* (${id}).` : `:white_check_mark: *Paid* (${id}) · approved by ${approvers(request)}`;
+  }
+  switch (request.settlement) {
+    case 'succeeded':
+      return `:white_check_mark: *Top-up settled*: funds are available (${id}).`;
+    case 'failed':
+    case 'canceled':
+    case 'reversed':
+      return `:x: *Top-up ${request.settlement}* (${id})${request.failure ? `: ${escapeMrkdwn(request.failure.message)}` : ''}`;
+    default:
+      return `:bank: *Top-up created* (${id}); funds usually arrive within a few business days. Approved by ${approvers(request)}.`;
+  }
+}
+
+export function approvalMessage(request: PayoutRequest): SlackMessage {
+  const fields = [
+    `*Amount*\n${formatMoney(request.money)}`,
+    request.kind === 'transfer' && request.destination
+      ? `*To*\n${mention(request.destination.userId)} · \`${request.destination.accountId}\``
+      : '*To*\nThe platform balance',
+    `*Requested by*\n${mention(request.requestedBy)} ${slackDate(request.requestedAt)}`,
+    `*Available now*\n${request.availableAtRequest ? formatMoney(request.availableAtRequest) : 'unknown'}`,
+  ];
+  const blocks: KnownBlock[] = [
+    header(KIND_TITLES[request.kind]),
+    { type: 'section', fields: fields.map((text) => ({ type: 'mrkdwn', text })) },
+  ];
+  if (request.description) blocks.push(section(`*Description*\n${escapeMrkdwn(request.description)}`));
+  if (request.statementDescriptor) blocks.push(context(`Statement descriptor: ${escapeMrkdwn(request.statementDescriptor)}`));
+  blocks.push(section(statusLine(request)));
+  if (request.state === 'pending') {
+    blocks.push({
+      type: 'actions',
+      block_id: `decide_${request.id}`,
+      elements: [
+        { type: 'button', action_id: ACTION_IDS.approve, text: { type: 'plain_text', text: 'Approve' }, style: 'primary', value: request.id },
+        { type: 'button', action_id: ACTION_IDS.reject, text: { type: 'plain_text', text: 'Reject' }, style: 'danger', value: request.id },
+      ],
+    });
+  }
+  blocks.push(context(`Request \`${request.id}\``));
+  return { text: `${KIND_TITLES[request.kind]}: ${requestSummary(request)} — ${request.state}`, blocks };
+}
+
+/** The requester's DM once the request has an outcome. */
+export function outcomeDm(request: PayoutRequest): SlackMessage {
+  return plain(`Your request (${requestSummary(request)}, \`${request.id}\`): ${statusLine(request)}`);
+}
+
+/** A top-up's settlement, for the ops channel. */
+export function settlementNotice(request: PayoutRequest): SlackMessage {
+  return plain(`${statusLine(request)}\n${requestSummary(request)} · request \`${request.id}\``);
+}
