@@ -24,7 +24,8 @@ const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'n
 /** An ISO 3166-1 alpha-2 country code in upper case, or undefined. */
 export function parseCountry(token: string): string | undefined {
   const code = token.trim().toUpperCase();
-  return /^[A-Z]{2}$/.test(code) && regionNames.of(code) ? code : undefined;
+  const name = /^[A-Z]{2}$/.test(code) ? regionNames.of(code) : undefined;
+  return name && name !== code && name !== 'Unknown Region' ? code : undefined;
 }
 
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;

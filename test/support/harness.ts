@@ -1,0 +1,141 @@
+import { createServer } from 'node:net';
+import { Writable } from 'node:stream';
+import { startRedisServer, type RedisServerHandle } from '../../emulators/redis-server.js';
+import { startFakeSlack, type FakeSlack } from '../../emulators/slack/fake-slack.js';
+import { createSlackSender, type SlackSender } from '../../emulators/slack/signed-requests.js';
+import { startStripeEmulator, type StripeEmulator, type StripeEmulatorOptions } from '../../emulators/stripe/server.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { startBot, type RunningBot } from '../../src/server.js';
+
+/** The people of every integration test. */
+export const PEOPLE = {
+  requester: 'UREQUESTER',
+  approver1: 'UAPPROVER1',
+  approver2: 'UAPPROVER2',
+  seller1: 'USELLER1',
+  seller2: 'USELLER2',
+  outsider: 'UOUTSIDER',
+} as const;
+export const CHANNELS = { ops: 'COPS', approvals: 'CAPPROVALS', general: 'CGENERAL' } as const;
+export const SIGNING_SECRET = 'test-signing-secret';
+export const WEBHOOK_SECRETS = { platform: 'whsec_platform_test', connect: 'whsec_connect_test' } as const;
+
+export async function sparePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Every log line the bot wrote, parsed. */
+export class LogCapture extends Writable {
+  readonly lines: Record<string, unknown>[] = [];
+  readonly raw: string[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+      this.raw.push(line);
+      try {
+        this.lines.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        // not JSON: kept in raw only
+      }
+    }
+    done();
+  }
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  stripe?: StripeEmulatorOptions;
+  redis?: { appendonly?: boolean };
+}
+
+export interface Harness {
+  redis: RedisServerHandle;
+  stripe: StripeEmulator;
+  slack: FakeSlack;
+  env: Record<string, string>;
+  bot: RunningBot;
+  sender: SlackSender;
+  baseUrl: string;
+  logs: LogCapture;
+  /** Starts another bot process-alike on the same Redis and emulators (e.g. a second worker, or after a "crash"). */
+  startAnotherBot(env?: Record<string, string>): Promise<RunningBot>;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const redis = await startRedisServer({ appendonly: options.redis?.appendonly ?? false });
+  const stripe = await startStripeEmulator({ balances: { usd: 5_000_00, eur: 2_000_00 }, webhookRetry: { attempts: 3, delayMs: 50 }, ...options.stripe });
+  const slack = await startFakeSlack({
+    users: Object.entries(PEOPLE).map(([role, id]) => ({ id, name: role, email: `${role}@example.com`, tz: 'Europe/Paris' })),
+    usergroups: { SAPPROVERS: [PEOPLE.approver2] },
+  });
+  const port = await sparePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env: Record<string, string> = {
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    SLACK_OPS_CHANNEL: CHANNELS.ops,
+    SLACK_APPROVALS_CHANNEL: CHANNELS.approvals,
+    PAYOUT_REQUESTERS: PEOPLE.requester,
+    PAYOUT_APPROVERS: `${PEOPLE.approver1},SAPPROVERS`,
+    DUAL_APPROVAL_THRESHOLDS: 'usd:1000,eur:1000',
+    STRIPE_SECRET_KEY: 'sk_test_payoutops',
+    STRIPE_WEBHOOK_SECRET: `${WEBHOOK_SECRETS.platform},${WEBHOOK_SECRETS.connect}`,
+    STRIPE_API_BASE: stripe.url,
+    REDIS_URL: redis.url,
+    PUBLIC_URL: baseUrl,
+    PORT: String(port),
+    LOG_LEVEL: 'info',
+    ...options.env,
+  };
+  const logs = new LogCapture();
+  const bots: RunningBot[] = [];
+  const launch = async (extra: Record<string, string> = {}) => {
+    const bot = await startBot(loadConfig({ ...env, ...extra }), createLogger({ level: env.LOG_LEVEL ?? 'info', destination: logs }));
+    bots.push(bot);
+    return bot;
+  };
+  const bot = await launch();
+  stripe.control.addWebhookEndpoint({ url: `${baseUrl}/stripe/webhooks`, secret: WEBHOOK_SECRETS.connect, connect: true });
+  stripe.control.addWebhookEndpoint({ url: `${baseUrl}/stripe/webhooks`, secret: WEBHOOK_SECRETS.platform, connect: false });
+  const sender = createSlackSender({ appUrl: `${baseUrl}/slack/events`, signingSecret: SIGNING_SECRET, fakeSlack: slack });
+  return {
+    redis,
+    stripe,
+    slack,
+    env,
+    bot,
+    sender,
+    baseUrl,
+    logs,
+    startAnotherBot: (extra = {}) => launch({ PORT: '0', ...extra }),
+    async stop() {
+      for (const b of bots.reverse()) await b.stop().catch(() => undefined);
+      await stripe.close();
+      await slack.close();
+      await redis.stop();
+    },
+  };
+}
+
+/** The URL of the first URL button in a message's blocks. */
+export function buttonUrl(blocks: unknown[] | undefined): string | undefined {
+  for (const block of (blocks ?? []) as { type: string; elements?: { url?: string }[] }[]) {
+    const url = block.elements?.find((e) => e.url)?.url;
+    if (url) return url;
+  }
+  return undefined;
+}
+
+/** All text of a message, blocks included, for assertions. */
+export function messageText(message: { text?: string; blocks?: unknown[] } | undefined): string {
+  return message ? `${message.text ?? ''}\n${JSON.stringify(message.blocks ?? [])}` : '';
+}
