@@ -49,6 +49,9 @@ export class LogCapture extends Writable {
   }
 }
 
+/** A clock tests can move forward, e.g. past a request's expiry. */
+export const testClock = { offsetMs: 0, now: () => new Date(Date.now() + testClock.offsetMs) };
+
 export interface HarnessOptions {
   env?: Record<string, string>;
   stripe?: StripeEmulatorOptions;
@@ -99,7 +102,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logs = new LogCapture();
   const bots: RunningBot[] = [];
   const launch = async (extra: Record<string, string> = {}) => {
-    const bot = await startBot(loadConfig({ ...env, ...extra }), createLogger({ level: env.LOG_LEVEL ?? 'info', destination: logs }));
+    const bot = await startBot(loadConfig({ ...env, ...extra }), createLogger({ level: env.LOG_LEVEL ?? 'info', destination: logs }), { clock: testClock });
     bots.push(bot);
     return bot;
   };
