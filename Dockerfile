@@ -1,0 +1,36 @@
+# syntax=docker/dockerfile:1
+
+# ---- build: compile TypeScript (needs the dev dependencies) ----
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY commands ./commands
+COPY jobs ./jobs
+RUN npm run build
+
+# ---- deps: production dependencies only ----
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+# ---- runtime ----
+FROM node:20-bookworm-slim AS runtime
+WORKDIR /app
+ENV NODE_ENV=production \
+    PORT=3000
+# Owned by root and read-only to the app user: the process cannot rewrite its own code.
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+USER node
+EXPOSE 3000
+# Slim images have no curl. Every role (web, worker, all) serves /healthz on PORT; 503 when Redis does not answer.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:${PORT:-3000}/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))"
+# The same as `npm start`, without npm in between, so SIGTERM reaches node and it drains.
+CMD ["node", "dist/src/main.js"]
