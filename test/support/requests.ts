@@ -18,10 +18,14 @@ export function clickApprove(h: Harness, message: { ts: string }, requestId: str
 }
 
 export async function waitForState(h: Harness, requestId: string, states: PayoutRequest['state'][], timeoutMs = 10_000): Promise<PayoutRequest> {
-  return h.slack.waitFor(async () => {
-    const request = await h.bot.deps.requests.get(requestId);
-    return request && states.includes(request.state) ? request : undefined;
-  }, { timeoutMs, intervalMs: 25 }) as Promise<PayoutRequest>;
+  const deadline = Date.now() + timeoutMs;
+  let request: PayoutRequest | undefined;
+  while (Date.now() < deadline) {
+    request = await h.bot.deps.requests.get(requestId);
+    if (request && states.includes(request.state)) return request;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`request ${requestId} is ${request?.state ?? 'missing'}, not ${states.join(' or ')}, after ${timeoutMs} ms`);
 }
 
 export const approvalMessageNow = (h: Harness, ts: string) => h.slack.message(CHANNELS.approvals, ts);
