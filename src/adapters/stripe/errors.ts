@@ -11,7 +11,9 @@ export function toAppError(error: unknown, action: string): AppError {
   const retryAfterMs = Number.isFinite(retryAfterSeconds) && retryAfterSeconds > 0 ? retryAfterSeconds * 1000 : undefined;
   const shouldRetry = error.headers?.['stripe-should-retry'];
   const status = error.statusCode ?? 0;
-  const transient = shouldRetry === 'true' || (shouldRetry !== 'false' && (status === 429 || status >= 500 || error instanceof Stripe.errors.StripeConnectionError));
+  // 409: another request with the same idempotency key is still in flight (or a lock timed out): try again later.
+  const transient =
+    shouldRetry === 'true' || (shouldRetry !== 'false' && (status === 409 || status === 429 || status >= 500 || error instanceof Stripe.errors.StripeConnectionError));
   const code = error.code ?? error.type;
   const detail = error.message ? ` Stripe said: ${error.message}` : '';
   const options = { retryable: transient, cause: error, ...(retryAfterMs ? { retryAfterMs } : {}) };
