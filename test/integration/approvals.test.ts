@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CHANNELS, PEOPLE, messageText, startHarness, testClock, type Harness } from '../support/harness.js';
+import { CHANNELS, PEOPLE, messageText, startHarness, testClock, type Harness } from '../../emulators/local-stack.js';
 import { onboardPayableSeller } from '../support/onboarding.js';
 import { approvalMessageNow, clickApprove, requestViaSlack, stripePosts, waitForState } from '../support/requests.js';
 

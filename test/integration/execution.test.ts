@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisRequestStore } from '../../src/adapters/redis/request-store.js';
-import { PEOPLE, messageText, startHarness, type Harness } from '../support/harness.js';
+import { PEOPLE, messageText, startHarness, type Harness } from '../../emulators/local-stack.js';
+import { eventually } from '../support/eventually.js';
 import { onboardPayableSeller } from '../support/onboarding.js';
 import { approvalMessageNow, clickApprove, requestViaSlack, stripePosts, waitForState } from '../support/requests.js';
 
@@ -66,7 +67,7 @@ describe('executing approved requests against Stripe', () => {
     const request = await waitForState(h, requestId, ['failed']);
     expect(request.failure?.message).toMatch(/can no longer receive transfers/);
     await h.stripe.control.completeOnboarding(account.id, { complete: true });
-    await h.slack.waitFor(async () => (await h.bot.deps.sellers.get('T0TEAM', PEOPLE.seller1))?.state === 'payable' || undefined);
+    await eventually(async () => (await h.bot.deps.sellers.get('T0TEAM', PEOPLE.seller1))?.state === 'payable');
   });
 
   it('when the enqueue was lost between approval and queue, then the sweeper finds the approved request and pays it once', async () => {

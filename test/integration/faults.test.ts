@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PEOPLE, startHarness, type Harness } from '../support/harness.js';
+import { PEOPLE, startHarness, type Harness } from '../../emulators/local-stack.js';
+import { eventually } from '../support/eventually.js';
 import { onboardPayableSeller } from '../support/onboarding.js';
 import { clickApprove, requestViaSlack, stripePosts, waitForState } from '../support/requests.js';
 
@@ -59,7 +60,7 @@ describe('faults', () => {
     startWorkerProcess();
     const { message, requestId } = await requestViaSlack(h, `transfer ${seller} 16.00 eur`);
     await h.redis.restart();
-    await h.slack.waitFor(async () => (await h.bot.deps.redis.ping().catch(() => '')) === 'PONG' || undefined, { timeoutMs: 10_000 });
+    await eventually(async () => (await h.bot.deps.redis.ping()) === 'PONG');
     expect((await h.bot.deps.requests.get(requestId))?.state).toBe('pending');
     await clickApprove(h, message, requestId, PEOPLE.approver1);
     await waitForState(h, requestId, ['completed'], 20_000);
@@ -73,6 +74,6 @@ describe('faults', () => {
     } finally {
       await h.redis.restart();
     }
-    await h.slack.waitFor(async () => (await fetch(`${h.baseUrl}/healthz`)).status === 200 || undefined, { timeoutMs: 10_000 });
+    await eventually(async () => (await fetch(`${h.baseUrl}/healthz`)).status === 200);
   });
 });

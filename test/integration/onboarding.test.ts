@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnectTokens } from '../../src/domain/connect-tokens.js';
 import { loadConfig } from '../../src/config.js';
-import { CHANNELS, PEOPLE, WEBHOOK_SECRETS, messageText, startHarness, type Harness } from '../support/harness.js';
+import { CHANNELS, PEOPLE, WEBHOOK_SECRETS, messageText, startHarness, type Harness } from '../../emulators/local-stack.js';
 import { completeHostedOnboarding, inviteSeller } from '../support/onboarding.js';
 
 let h: Harness;

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { buttonUrl, CHANNELS, PEOPLE, type Harness } from './harness.js';
+import { buttonUrl, CHANNELS, PEOPLE, type Harness } from '../../emulators/local-stack.js';
 
 /** What a seller's browser does: follow our start link to Stripe's hosted page and press one of its buttons. */
 export async function completeHostedOnboarding(startUrl: string, action: 'complete' | 'leave_due'): Promise<{ returnUrl: string; returnPage: Response }> {

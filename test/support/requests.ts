@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { PayoutRequest } from '../../src/domain/requests.types.js';
-import { CHANNELS, PEOPLE, messageText, type Harness } from './harness.js';
+import { eventually } from './eventually.js';
+import { CHANNELS, PEOPLE, messageText, type Harness } from '../../emulators/local-stack.js';
 
 /** Types a `/payout` command as the requester and returns the approval message it posted. */
 export async function requestViaSlack(h: Harness, text: string, userId: string = PEOPLE.requester) {
@@ -18,14 +19,14 @@ export function clickApprove(h: Harness, message: { ts: string }, requestId: str
 }
 
 export async function waitForState(h: Harness, requestId: string, states: PayoutRequest['state'][], timeoutMs = 10_000): Promise<PayoutRequest> {
-  const deadline = Date.now() + timeoutMs;
-  let request: PayoutRequest | undefined;
-  while (Date.now() < deadline) {
-    request = await h.bot.deps.requests.get(requestId);
-    if (request && states.includes(request.state)) return request;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`request ${requestId} is ${request?.state ?? 'missing'}, not ${states.join(' or ')}, after ${timeoutMs} ms`);
+  let last: PayoutRequest | undefined;
+  return eventually(
+    async () => {
+      last = await h.bot.deps.requests.get(requestId);
+      return last && states.includes(last.state) ? last : undefined;
+    },
+    { timeoutMs, what: `request ${requestId} reaching ${states.join(' or ')} (it is ${last?.state ?? 'missing'})` },
+  );
 }
 
 export const approvalMessageNow = (h: Harness, ts: string) => h.slack.message(CHANNELS.approvals, ts);

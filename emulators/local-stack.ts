@@ -1,14 +1,14 @@
 import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
-import { startRedisServer, type RedisServerHandle } from '../../emulators/redis-server.js';
-import { startFakeSlack, type FakeSlack } from '../../emulators/slack/fake-slack.js';
-import { createSlackSender, type SlackSender } from '../../emulators/slack/signed-requests.js';
-import { startStripeEmulator, type StripeEmulator, type StripeEmulatorOptions } from '../../emulators/stripe/server.js';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { startBot, type RunningBot } from '../../src/server.js';
+import { startRedisServer, type RedisServerHandle } from './redis-server.js';
+import { startFakeSlack, type FakeSlack } from './slack/fake-slack.js';
+import { createSlackSender, type SlackSender } from './slack/signed-requests.js';
+import { startStripeEmulator, type StripeEmulator, type StripeEmulatorOptions } from './stripe/server.js';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { startBot, type RunningBot } from '../src/server.js';
 
-/** The people of every integration test. */
+/** The seeded people of the local stack: tests, the demo, benchmarks and the sandbox use them. */
 export const PEOPLE = {
   requester: 'UREQUESTER',
   approver1: 'UAPPROVER1',
@@ -58,6 +58,7 @@ export interface HarnessOptions {
   redis?: { appendonly?: boolean };
 }
 
+/** Redis, the Stripe emulator, the fake Slack and the bot itself, wired together on loopback. */
 export interface Harness {
   redis: RedisServerHandle;
   stripe: StripeEmulator;
