@@ -111,6 +111,35 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
     return { outcome: 'unchanged', request: result?.after ?? request, message: 'This request has expired; nothing was paid. Ask for it again if it is still needed.' };
   }
 
+  /**
+   * One click as one atomic transition: the shared checks (expired? an approver? still pending? not the requester?),
+   * then `apply` decides the new request or a refusal. A concurrent click makes the store re-read and decide again.
+   */
+  async function decide(
+    id: string,
+    userId: string,
+    audit: { actor: string; action: string; detail?: string },
+    apply: (current: PayoutRequest) => PayoutRequest | ClickResult,
+  ): Promise<ClickResult | { decided: PayoutRequest }> {
+    const isApprover = await access.has(userId, 'approver');
+    let refused: ClickResult | undefined;
+    const result = await store.transition(
+      id,
+      (current) => {
+        refused = undefined;
+        if (isExpired(current)) return undefined;
+        const next = refusal(current, userId, isApprover) ?? apply(current);
+        if ('outcome' in next) refused = next;
+        return refused ? undefined : (next as PayoutRequest);
+      },
+      audit,
+    );
+    if (!result) return refusal(undefined, userId, isApprover)!;
+    if (refused) return refused;
+    if (isExpired(result.after)) return expire(result.after);
+    return { decided: result.after };
+  }
+
   return {
     async create(input) {
       const { destination, available } = await validate(input);
@@ -153,27 +182,15 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
     },
 
     async approve(id, userId) {
-      const isApprover = await access.has(userId, 'approver');
-      let refused: ClickResult | undefined;
-      const result = await store.transition(
-        id,
-        (current) => {
-          refused = isExpired(current) ? undefined : refusal(current, userId, isApprover);
-          if (refused || isExpired(current)) return undefined;
-          if (current.approvals.some((a) => a.userId === userId)) {
-            refused = { outcome: 'unchanged', request: current, message: 'You already approved this request; it needs a second, different approver.' };
-            return undefined;
-          }
-          const approvals = [...current.approvals, { userId, at: nowIso() }];
-          const done = approvals.length >= current.requiredApprovals;
-          return { ...current, approvals, state: done ? 'approved' : 'pending', updatedAt: nowIso() };
-        },
-        { actor: userId, action: 'request.approval' },
-      );
-      if (!result) return refusal(undefined, userId, isApprover)!;
-      if (refused) return refused;
-      if (isExpired(result.after)) return expire(result.after);
-      const request = result.after;
+      const decided = await decide(id, userId, { actor: userId, action: 'request.approval' }, (current) => {
+        if (current.approvals.some((a) => a.userId === userId)) {
+          return { outcome: 'unchanged', request: current, message: 'You already approved this request; it needs a second, different approver.' };
+        }
+        const approvals = [...current.approvals, { userId, at: nowIso() }];
+        return { ...current, approvals, state: approvals.length >= current.requiredApprovals ? 'approved' : 'pending', updatedAt: nowIso() };
+      });
+      if ('outcome' in decided) return decided;
+      const request = decided.decided;
       // Queue before telling anyone: should this process die here, the sweeper still finds the request approved.
       if (request.state === 'approved') await deps.queue.enqueue(request.id);
       await deps.notifier.changed(request);
@@ -181,22 +198,15 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
     },
 
     async reject(id, userId, reason) {
-      const isApprover = await access.has(userId, 'approver');
-      let refused: ClickResult | undefined;
-      const result = await store.transition(
-        id,
-        (current) => {
-          refused = isExpired(current) ? undefined : refusal(current, userId, isApprover);
-          if (refused || isExpired(current)) return undefined;
-          return { ...current, state: 'rejected', rejection: { userId, reason, at: nowIso() }, updatedAt: nowIso() };
-        },
-        { actor: userId, action: 'request.rejected', detail: reason },
-      );
-      if (!result) return refusal(undefined, userId, isApprover)!;
-      if (refused) return refused;
-      if (isExpired(result.after)) return expire(result.after);
-      await deps.notifier.finished(result.after);
-      return { outcome: 'rejected', request: result.after };
+      const decided = await decide(id, userId, { actor: userId, action: 'request.rejected', detail: reason }, (current) => ({
+        ...current,
+        state: 'rejected',
+        rejection: { userId, reason, at: nowIso() },
+        updatedAt: nowIso(),
+      }));
+      if ('outcome' in decided) return decided;
+      await deps.notifier.finished(decided.decided);
+      return { outcome: 'rejected', request: decided.decided };
     },
 
     async canDecide(id, userId) {

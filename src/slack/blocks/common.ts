@@ -15,3 +15,16 @@ export const divider: KnownBlock = { type: 'divider' };
 
 /** A plain message: one section. */
 export const plain = (text: string): SlackMessage => ({ text, blocks: [section(text)] });
+
+/** A modal with Cancel; `meta` travels in private_metadata to the submission handler. */
+export function modal(options: { callbackId: string; meta: object; title: string; submit: string; blocks: (KnownBlock | types.InputBlock)[] }): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: options.callbackId,
+    private_metadata: JSON.stringify(options.meta),
+    title: { type: 'plain_text', text: options.title },
+    submit: { type: 'plain_text', text: options.submit },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: options.blocks,
+  };
+}

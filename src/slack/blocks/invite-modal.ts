@@ -1,14 +1,13 @@
 import type { types } from '@slack/bolt';
 import { INVITE_FIELDS, VIEW_IDS } from '../ids.js';
+import { modal } from './common.js';
 
 export function inviteModal(meta: { channelId: string }): types.ModalView {
-  return {
-    type: 'modal',
-    callback_id: VIEW_IDS.invite,
-    private_metadata: JSON.stringify(meta),
-    title: { type: 'plain_text', text: 'Invite a seller' },
-    submit: { type: 'plain_text', text: 'Invite' },
-    close: { type: 'plain_text', text: 'Cancel' },
+  return modal({
+    callbackId: VIEW_IDS.invite,
+    meta,
+    title: 'Invite a seller',
+    submit: 'Invite',
     blocks: [
       {
         type: 'input',
@@ -33,5 +32,5 @@ export function inviteModal(meta: { channelId: string }): types.ModalView {
         element: { type: 'plain_text_input', action_id: INVITE_FIELDS.country.action, max_length: 2, placeholder: { type: 'plain_text', text: 'US' } },
       },
     ],
-  };
+  });
 }

@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { RequestKind } from '../../domain/requests.types.js';
 import { MONEY_FIELDS, REJECT_FIELDS, VIEW_IDS } from '../ids.js';
+import { modal } from './common.js';
 
 type InputBlock = types.InputBlock;
 
@@ -36,13 +37,11 @@ export function moneyRequestModal(kind: RequestKind, meta: { channelId: string; 
     kind === 'topup'
       ? [textInput(MONEY_FIELDS.statementDescriptor, 'Statement descriptor', { optional: true, maxLength: 15, hint: 'What your bank statement shows, at most 15 characters.', placeholder: 'Weekly top-up' })]
       : [];
-  return {
-    type: 'modal',
-    callback_id: kind === 'transfer' ? VIEW_IDS.transfer : VIEW_IDS.topup,
-    private_metadata: JSON.stringify({ channelId: meta.channelId }),
-    title: { type: 'plain_text', text: kind === 'transfer' ? 'Pay a seller' : 'Top up the balance' },
-    submit: { type: 'plain_text', text: 'Ask for approval' },
-    close: { type: 'plain_text', text: 'Cancel' },
+  return modal({
+    callbackId: kind === 'transfer' ? VIEW_IDS.transfer : VIEW_IDS.topup,
+    meta: { channelId: meta.channelId },
+    title: kind === 'transfer' ? 'Pay a seller' : 'Top up the balance',
+    submit: 'Ask for approval',
     blocks: [
       ...first,
       textInput(MONEY_FIELDS.amount, 'Amount', { placeholder: '120.00', hint: 'In major units, e.g. 120.00 or 1500' }),
@@ -50,17 +49,15 @@ export function moneyRequestModal(kind: RequestKind, meta: { channelId: string; 
       textInput(MONEY_FIELDS.description, 'Description', { optional: true, maxLength: 350, placeholder: 'Weekly earnings' }),
       ...last,
     ],
-  };
+  });
 }
 
 export function rejectModal(meta: { requestId: string; channelId: string; messageTs: string }): types.ModalView {
-  return {
-    type: 'modal',
-    callback_id: VIEW_IDS.reject,
-    private_metadata: JSON.stringify(meta),
-    title: { type: 'plain_text', text: 'Reject request' },
-    submit: { type: 'plain_text', text: 'Reject' },
-    close: { type: 'plain_text', text: 'Cancel' },
+  return modal({
+    callbackId: VIEW_IDS.reject,
+    meta,
+    title: 'Reject request',
+    submit: 'Reject',
     blocks: [textInput(REJECT_FIELDS.reason, 'Why?', { multiline: true, maxLength: 500, placeholder: 'The requester sees this.' })],
-  };
+  });
 }
