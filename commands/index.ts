@@ -12,6 +12,9 @@ import { auditCommand } from './audit.js';
 import { balanceCommand } from './balance.js';
 import { registerDecisionListeners } from './decisions.js';
 import { moneyRequestCommand, registerMoneyRequestModals } from './money-requests.js';
+import { planCommand } from './plan.js';
+import { registerRunListeners, runCommand } from './run.js';
+import { registerScheduleButtons, scheduleCommand, schedulesCommand } from './schedules.js';
 import type { Subcommand, SubcommandContext } from './types.js';
 
 export const SLASH_COMMAND = '/payout';
@@ -26,6 +29,10 @@ export function buildSubcommands(deps: AppDeps): Subcommand[] {
     moneyRequestCommand(deps, 'transfer'),
     balanceCommand(deps),
     auditCommand(deps),
+    planCommand(deps),
+    scheduleCommand(deps),
+    schedulesCommand(deps),
+    runCommand(deps),
   ];
   subcommands.unshift(helpCommand(() => subcommands));
   return subcommands;
@@ -70,4 +77,6 @@ export function registerListeners(app: App, deps: AppDeps): void {
   registerInviteModal(app, deps);
   registerMoneyRequestModals(app, deps);
   registerDecisionListeners(app, deps);
+  registerScheduleButtons(app, deps);
+  registerRunListeners(app, deps);
 }

@@ -13,7 +13,7 @@ import { allowed } from './guards.js';
 import { ephemeralReply, modalChannel } from './reply.js';
 import type { Subcommand, SubcommandContext } from './types.js';
 
-const USAGES: Record<RequestKind, string> = {
+const USAGES: Record<'transfer' | 'topup', string> = {
   transfer: '/payout transfer @seller <amount> <currency> [description]',
   topup: '/payout topup <amount> <currency> [description]',
 };
@@ -25,7 +25,7 @@ interface MoneyArgs {
 }
 
 /** `[@seller] <amount> <currency> [description…]` → the parts, or a message for the person. */
-export function parseMoneyArgs(kind: RequestKind, args: string[]): MoneyArgs | string {
+export function parseMoneyArgs(kind: 'transfer' | 'topup', args: string[]): MoneyArgs | string {
   const rest = [...args];
   let sellerUserId: string | undefined;
   if (kind === 'transfer') {
@@ -57,7 +57,7 @@ async function submit(deps: AppDeps, ctx: Pick<SubcommandContext, 'userId' | 'te
   }
 }
 
-export function moneyRequestCommand(deps: AppDeps, kind: RequestKind): Subcommand {
+export function moneyRequestCommand(deps: AppDeps, kind: 'transfer' | 'topup'): Subcommand {
   return {
     name: kind,
     usage: USAGES[kind],

@@ -1,11 +1,18 @@
 import type { AppDeps } from '../src/deps.js';
 
-/** Expires overdue requests and re-queues any left approved (a lost enqueue) or executing too long (a stalled job). */
-export async function processSweep(deps: Pick<AppDeps, 'execution' | 'logger' | 'config'>): Promise<{ expired: number; requeued: number }> {
-  const result = await deps.execution.sweep({
+/** A firing this late has been missed (no worker, Redis down): ops hears about it once. */
+const MISSED_FIRING_GRACE_MS = 10 * 60_000;
+
+/**
+ * Expires overdue requests, re-queues any left approved (a lost enqueue) or executing too long (a stalled job),
+ * and alerts about scheduled firings that have not happened.
+ */
+export async function processSweep(deps: Pick<AppDeps, 'execution' | 'schedules' | 'logger' | 'config'>): Promise<{ expired: number; requeued: number; missed: number }> {
+  const swept = await deps.execution.sweep({
     approvedGraceMs: deps.config.SWEEP_INTERVAL_SECONDS * 1000,
     executingTimeoutMs: deps.config.EXECUTING_TIMEOUT_SECONDS * 1000,
   });
-  if (result.expired || result.requeued) deps.logger.info({ event: 'sweep.done', ...result }, 'sweeper acted');
+  const result = { ...swept, missed: await deps.schedules.checkMissed(MISSED_FIRING_GRACE_MS) };
+  if (result.expired || result.requeued || result.missed) deps.logger.info({ event: 'sweep.done', ...result }, 'sweeper acted');
   return result;
 }

@@ -1,23 +1,27 @@
-import { UnrecoverableError, Worker, type ConnectionOptions, type Processor } from 'bullmq';
+import { UnrecoverableError, Worker, type ConnectionOptions, type Job, type Processor } from 'bullmq';
 import type { AppDeps } from '../src/deps.js';
 import { isAppError } from '../src/domain/errors.js';
 import { QUEUE_NAMES } from '../src/adapters/queue/queues.js';
 import { retryDelayMs } from './backoff.js';
 import { processExecution } from './execution.processor.js';
+import { processRunFinish, processRunLine, processScheduleFiring } from './payout.processors.js';
 import { processStripeEvent } from './stripe-event.processor.js';
 import { processSweep } from './sweep.processor.js';
 
 /** Errors that no retry can fix end the job at once (BullMQ's UnrecoverableError). */
 const unrecoverable =
-  <T>(run: (data: unknown) => Promise<T>): Processor =>
+  <T>(run: (data: unknown, job: Job) => Promise<T>): Processor =>
   async (job) => {
     try {
-      return await run(job.data);
+      return await run(job.data, job);
     } catch (error) {
       if (isAppError(error) && !error.retryable) throw new UnrecoverableError(error.message);
       throw error;
     }
   };
+
+/** The instant a job scheduler meant a job for (BullMQ keeps it as prevMillis). */
+const intendedAt = (job: Job) => new Date((job.opts as { prevMillis?: number }).prevMillis ?? job.timestamp);
 
 export const SWEEP_SCHEDULER_ID = 'sweep-requests';
 
@@ -30,7 +34,13 @@ export function createWorkers(deps: AppDeps, connection: ConnectionOptions): Wor
       concurrency: 10,
       settings: { backoffStrategy: (attemptsMade, _type, error) => retryDelayMs(attemptsMade, error) },
     }),
-    new Worker(QUEUE_NAMES.maintenance, () => processSweep(deps), { ...common, concurrency: 1 }),
+    new Worker(QUEUE_NAMES.schedules, unrecoverable((data, job) => processScheduleFiring(data, intendedAt(job), deps)), {
+      ...common,
+      concurrency: 2,
+      settings: { backoffStrategy: (attemptsMade, _type, error) => retryDelayMs(attemptsMade, error) },
+    }),
+    createRunLineWorker(deps, common),
+    new Worker(QUEUE_NAMES.maintenance, (job) => (job.name === 'run-finish' ? processRunFinish(job.data, deps) : processSweep(deps)), { ...common, concurrency: 2 }),
   ];
   for (const worker of workers) {
     worker.on('failed', (job, error) => {
@@ -39,4 +49,33 @@ export function createWorkers(deps: AppDeps, connection: ConnectionOptions): Wor
     worker.on('error', (error) => deps.logger.error({ err: error, queue: worker.name, event: 'worker.error' }, 'worker error'));
   }
   return workers;
+}
+
+/**
+ * Run lines go at Stripe's pace: a BullMQ rate limiter shared by every worker on the queue. A 429 from Stripe
+ * pauses the whole queue for Stripe's Retry-After and puts the job back without using up an attempt.
+ */
+function createRunLineWorker(deps: AppDeps, common: { connection: ConnectionOptions; lockDuration: number; stalledInterval: number }): Worker {
+  const worker: Worker = new Worker(
+    QUEUE_NAMES.runLines,
+    async (job) => {
+      try {
+        return await processRunLine(job.data, deps);
+      } catch (error) {
+        if (isAppError(error) && error.code === 'stripe_rate_limited') {
+          await worker.rateLimit(retryDelayMs(1, error));
+          throw Worker.RateLimitError();
+        }
+        if (isAppError(error) && !error.retryable) throw new UnrecoverableError(error.message);
+        throw error;
+      }
+    },
+    {
+      ...common,
+      concurrency: Math.max(1, Math.ceil(deps.config.STRIPE_TRANSFERS_PER_SECOND)),
+      limiter: { max: deps.config.STRIPE_TRANSFERS_PER_SECOND, duration: 1_000 },
+      settings: { backoffStrategy: (attemptsMade, _type, error) => retryDelayMs(attemptsMade, error) },
+    },
+  );
+  return worker;
 }

@@ -7,7 +7,13 @@ import type { Logger } from './logger.js';
 import { createAccessPolicy, type AccessPolicy } from './domain/access.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { createConnectTokens, type ConnectTokens } from './domain/connect-tokens.js';
-import type { MoneyGateway, PaymentsGateway } from './domain/ports.js';
+import type { MoneyGateway, PaymentsGateway, PlanStore } from './domain/ports.js';
+import { createRecordEffects } from './domain/record-effects.js';
+import { createRunService, type RunService } from './domain/runs.js';
+import { createScheduleService, type ScheduleService } from './domain/schedules.js';
+import { createBullScheduler, createRunQueue } from './adapters/queue/payout-queues.js';
+import { createRedisFiringStore, createRedisPlanStore, createRedisRunStore, createRedisScheduleStore } from './adapters/redis/payout-stores.js';
+import { createPayoutNotifier } from './adapters/slack/payout-notifier.js';
 import { createSellerService, type ConnectUrls, type SellerService } from './domain/sellers.js';
 import { createExecutionQueue, createQueues, type Queues } from './adapters/queue/queues.js';
 import { createRedisAuditLog, createRedisRequestStore } from './adapters/redis/request-store.js';
@@ -41,12 +47,18 @@ export interface AppDeps {
   sellers: SellerService;
   requests: RequestService;
   execution: ExecutionService;
+  plan: PlanStore;
+  runs: RunService;
+  schedules: ScheduleService;
   audit: AuditLog;
   once: OnceRegistry;
   queues: Queues;
   verifyWebhook: WebhookVerifier;
   close(): Promise<void>;
 }
+
+/** A scheduled firing that starts later than this after its time is reported to ops as late. */
+const LATE_FIRING_MS = 5 * 60_000;
 
 export function connectUrls(publicUrl: string): ConnectUrls {
   const at = (path: string) => (token: string) => `${publicUrl}/connect/${path}?token=${encodeURIComponent(token)}`;
@@ -81,6 +93,24 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
   const requestStore = createRedisRequestStore(redis);
   const executionQueue = createExecutionQueue(queues.executions);
   const requestNotifier = createRequestNotifier(messenger, { approvals: config.SLACK_APPROVALS_CHANNEL, ops: config.SLACK_OPS_CHANNEL }, logger);
+  const once = createOnceRegistry(redis);
+  const audit = createRedisAuditLog(redis);
+  const plan = createRedisPlanStore(redis);
+  const payoutNotifier = createPayoutNotifier(messenger, redis, config.SLACK_OPS_CHANNEL, logger);
+  const runs = createRunService({ gateway, runs: createRedisRunStore(redis), queue: createRunQueue(queues.runLines, queues.maintenance), notifier: payoutNotifier, clock });
+  const schedules = createScheduleService({
+    schedules: createRedisScheduleStore(redis),
+    firings: createRedisFiringStore(redis),
+    scheduler: createBullScheduler(queues.schedules),
+    plan,
+    runs,
+    gateway,
+    notifier: payoutNotifier,
+    audit,
+    claimOnce: (scope, id) => once.claim(scope, id, 30 * 86_400),
+    clock,
+    lateAfterMs: LATE_FIRING_MS,
+  });
   const sellers = createSellerService({
     gateway,
     store: sellerStore,
@@ -109,12 +139,23 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
       access,
       queue: executionQueue,
       notifier: requestNotifier,
+      plan,
       clock,
       policy: { thresholds: config.DUAL_APPROVAL_THRESHOLDS, maxima: config.MAX_REQUEST_AMOUNTS, approvalTtlSeconds: config.APPROVAL_TTL_SECONDS },
     }),
-    execution: createExecutionService({ gateway, store: requestStore, queue: executionQueue, notifier: requestNotifier, clock }),
-    audit: createRedisAuditLog(redis),
-    once: createOnceRegistry(redis),
+    execution: createExecutionService({
+      gateway,
+      store: requestStore,
+      queue: executionQueue,
+      notifier: requestNotifier,
+      clock,
+      applyRecord: createRecordEffects({ plan, schedules, runs, clock }),
+    }),
+    plan,
+    runs,
+    schedules,
+    audit,
+    once,
     queues,
     verifyWebhook: createWebhookVerifier(stripe, config.STRIPE_WEBHOOK_SECRET),
     async close() {

@@ -14,4 +14,6 @@ export interface AuditEntry {
 
 export interface AuditLog {
   latest(count: number): Promise<(AuditEntry & { id: string })[]>;
+  /** For changes that are not request transitions (those append atomically with the change itself). */
+  append(entry: AuditEntry): Promise<void>;
 }

@@ -2,12 +2,16 @@ import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
 import { formatMoney } from './money.js';
 import type { ExecutionQueue, MoneyGateway, RequestNotifier, RequestStore } from './ports.js';
-import { stripeIdempotencyKey, type PayoutRequest } from './requests.types.js';
+import { MONEY_MOVING_KINDS, stripeIdempotencyKey, type PayoutRequest } from './requests.types.js';
 
 /** Stripe keeps idempotency keys for about 24 hours; past this, look for what an earlier attempt created before trying again. */
 export const IDEMPOTENCY_WINDOW_MS = 23 * 3_600_000;
 
+/** Carries out an approved request that moves no money itself (plan, schedule, resume, run); returns what it made. */
+export type RecordEffect = (request: PayoutRequest) => Promise<string>;
+
 export interface ExecutionDeps {
+  applyRecord: RecordEffect;
   gateway: MoneyGateway;
   store: RequestStore;
   queue: ExecutionQueue;
@@ -81,9 +85,10 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
       const request = started.after;
       if (started.before.state === 'approved') await deps.notifier.changed(request);
 
-      let stripeId: string;
+      const moves = MONEY_MOVING_KINDS.has(request.kind);
+      let reference: string;
       try {
-        stripeId = await callStripe(request);
+        reference = moves ? await callStripe(request) : await deps.applyRecord(request);
       } catch (error) {
         if (!(error instanceof AppError) || error.retryable) throw error;
         const message = await explainFailure(error, request, gateway);
@@ -99,7 +104,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
         requestId,
         (r) =>
           r.state === 'executing'
-            ? { ...r, state: 'completed', stripeId, executingSince: null, settlement: r.kind === 'topup' ? 'pending' : null, updatedAt: nowIso() }
+            ? { ...r, state: 'completed', ...(moves ? { stripeId: reference } : { resultRef: reference }), executingSince: null, settlement: r.kind === 'topup' ? 'pending' : null, updatedAt: nowIso() }
             : undefined,
         { actor: 'system', action: 'request.completed' },
       );

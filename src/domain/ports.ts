@@ -1,4 +1,5 @@
 import type { Money } from './money.js';
+import type { Firing, PlanEntry, Run, RunCounts, RunLine, Schedule } from './payouts.types.js';
 import type { PayoutRequest, RequestKind } from './requests.types.js';
 import type { AccountSnapshot, Seller } from './sellers.types.js';
 
@@ -76,4 +77,63 @@ export interface RequestNotifier {
   /** The outcome, to the requester and wherever else it belongs. */
   finished(request: PayoutRequest): Promise<void>;
   settled(request: PayoutRequest): Promise<void>;
+}
+
+export interface PlanStore {
+  set(entry: PlanEntry): Promise<void>;
+  remove(teamId: string, userId: string): Promise<PlanEntry | undefined>;
+  list(teamId: string): Promise<PlanEntry[]>;
+}
+
+export interface ScheduleStore {
+  create(schedule: Schedule): Promise<boolean>;
+  get(id: string): Promise<Schedule | undefined>;
+  update(id: string, change: (current: Schedule) => Schedule | undefined): Promise<{ before: Schedule; after: Schedule; changed: boolean } | undefined>;
+  /** Schedules not deleted: one workspace's, or all of them. */
+  list(teamId?: string): Promise<Schedule[]>;
+}
+
+/** BullMQ job schedulers, behind a port. */
+export interface Scheduler {
+  upsert(schedule: Schedule): Promise<void>;
+  remove(scheduleId: string): Promise<void>;
+  /** The next firing BullMQ has queued, when there is one. */
+  next(scheduleId: string): Promise<Date | undefined>;
+}
+
+export interface FiringStore {
+  /** Records the firing unless it exists; `first` tells whether this call created it. */
+  begin(firing: Firing): Promise<{ first: boolean; firing: Firing }>;
+  /** started → done; true only for the caller that made the change. */
+  finish(periodKey: string, result: string): Promise<boolean>;
+  get(periodKey: string): Promise<Firing | undefined>;
+}
+
+export interface RunStore {
+  /** Creates the run and its lines together unless a run with this id exists; returns the stored run. */
+  create(run: Run, lines: RunLine[]): Promise<{ run: Run; created: boolean }>;
+  get(runId: string): Promise<Run | undefined>;
+  update(runId: string, change: (current: Run) => Run | undefined): Promise<{ before: Run; after: Run; changed: boolean } | undefined>;
+  line(runId: string, key: string): Promise<RunLine | undefined>;
+  lines(runId: string): Promise<RunLine[]>;
+  /** pending → paid | failed, once; the counters move with it. False when the line was already settled. */
+  settleLine(runId: string, line: RunLine): Promise<boolean>;
+  counts(runId: string): Promise<RunCounts>;
+}
+
+/** Run jobs: one per line, rate-limited to Stripe's pace, plus one job that closes the run. */
+export interface RunQueue {
+  enqueueLines(runId: string, lineKeys: string[]): Promise<void>;
+  enqueueFinish(runId: string): Promise<void>;
+}
+
+/** What ops is told about schedules and runs; the Slack adapter renders it. */
+export interface PayoutNotifier {
+  scheduleFired(schedule: Schedule, firing: Firing, outcome: { stripeId?: string; runId?: string; error?: string }): Promise<void>;
+  firingMissed(schedule: Schedule, intendedAt: Date): Promise<void>;
+  /** Posts where the run's progress will show, when it has no message yet (scheduled runs). */
+  runStarted(run: Run): Promise<{ channel: string; ts: string } | null>;
+  runHeld(run: Run, available: Money[]): Promise<void>;
+  runProgress(run: Run, counts: RunCounts): Promise<void>;
+  runFinished(run: Run, counts: RunCounts, failed: RunLine[]): Promise<void>;
 }

@@ -4,8 +4,9 @@ import { AppError } from './errors.js';
 import { newId } from './ids.js';
 import { formatMoney, type CurrencyAmounts, type Money } from './money.js';
 import { exceedsMaximum, requiredApprovals } from './policy.js';
-import type { ExecutionQueue, MoneyGateway, RequestNotifier, RequestStore, SellerStore } from './ports.js';
-import type { PayoutRequest, RequestKind } from './requests.types.js';
+import type { ExecutionQueue, MoneyGateway, PlanStore, RequestNotifier, RequestStore, SellerStore } from './ports.js';
+import type { PayoutRequest, RequestKind, ScheduleDraft } from './requests.types.js';
+import { totalsOf } from './runs.js';
 
 export interface RequestServiceDeps {
   gateway: MoneyGateway;
@@ -14,6 +15,7 @@ export interface RequestServiceDeps {
   access: AccessPolicy;
   queue: ExecutionQueue;
   notifier: RequestNotifier;
+  plan: PlanStore;
   clock: Clock;
   policy: { thresholds: CurrencyAmounts; maxima: CurrencyAmounts; approvalTtlSeconds: number };
 }
@@ -22,10 +24,16 @@ export interface NewRequest {
   kind: RequestKind;
   teamId: string;
   requestedBy: string;
-  money: Money;
   description: string | null;
+  /** topup, transfer, plan (and top-up schedules, through `schedule.money`). */
+  money?: Money;
   statementDescriptor?: string | null;
+  /** transfer, plan. */
   sellerUserId?: string;
+  /** schedule, resume. */
+  schedule?: ScheduleDraft;
+  /** run. */
+  run?: NonNullable<PayoutRequest['run']>;
 }
 
 /** What a click did. `refused` and `unchanged` leave the request exactly as it was. */
@@ -64,34 +72,50 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
   const { store, clock, access } = deps;
   const nowIso = () => clock.now().toISOString();
 
+  const currencyList = (codes: string[]) => codes.map((c) => c.toUpperCase()).join(', ') || 'no balance yet';
+
+  async function payableSeller(teamId: string, userId: string | undefined) {
+    const seller = userId ? await deps.sellers.get(teamId, userId) : undefined;
+    if (!seller) throw new AppError('seller_unknown', `<@${userId}> is not a seller yet. Invite them first with \`/payout invite\`.`);
+    if (seller.state !== 'payable') {
+      throw new AppError('seller_not_payable', `<@${seller.userId}> cannot be paid yet: their Stripe onboarding is not complete (transfers are ${seller.transfersCapability}).`);
+    }
+    return { userId: seller.userId, accountId: seller.accountId };
+  }
+
+  /** What the approval policy applies to: a single amount, a run's totals, or (run schedules) the plan's totals. */
+  async function amountsOf(input: NewRequest): Promise<Money[]> {
+    if (input.run) return totalsOf(input.run.lines);
+    if (input.schedule?.action === 'run') return totalsOf(await deps.plan.list(input.teamId));
+    const money = input.money ?? input.schedule?.money;
+    return money ? [money] : [];
+  }
+
   async function validate(input: NewRequest) {
     if (!(await access.has(input.requestedBy, 'requester'))) {
       throw new AppError('not_requester', "You're not on the list of people who may request payouts (`PAYOUT_REQUESTERS`).");
     }
-    const max = exceedsMaximum(input.money, deps.policy.maxima);
-    if (max !== undefined) {
-      throw new AppError('over_maximum', `The most a single request may be is ${formatMoney({ amount: max, currency: input.money.currency })}.`);
+    const totals = await amountsOf(input);
+    const headline = [...totals].sort((a, b) => b.amount - a.amount)[0];
+    if (!headline) throw new AppError('nothing_to_pay', 'There is nothing to pay: the payout plan is empty. Add sellers with `/payout plan @seller <amount> <currency>`.');
+    for (const money of input.run ? input.run.lines.map((l) => l.money) : input.schedule?.action === 'run' ? [] : totals) {
+      const max = exceedsMaximum(money, deps.policy.maxima);
+      if (max !== undefined) throw new AppError('over_maximum', `The most a single ${input.run ? 'payment' : 'request'} may be is ${formatMoney({ amount: max, currency: money.currency })}.`);
     }
-    let destination: PayoutRequest['destination'] = null;
-    if (input.kind === 'transfer') {
-      const seller = input.sellerUserId ? await deps.sellers.get(input.teamId, input.sellerUserId) : undefined;
-      if (!seller) throw new AppError('seller_unknown', `<@${input.sellerUserId}> is not a seller yet. Invite them first with \`/payout invite\`.`);
-      if (seller.state !== 'payable') {
-        throw new AppError('seller_not_payable', `<@${seller.userId}> cannot be paid yet: their Stripe onboarding is not complete (transfers are ${seller.transfersCapability}).`);
-      }
-      destination = { userId: seller.userId, accountId: seller.accountId };
-    }
+    const destination = input.kind === 'transfer' || input.kind === 'plan' ? await payableSeller(input.teamId, input.sellerUserId) : null;
     const [platform, balance] = await Promise.all([deps.gateway.platformAccount(), deps.gateway.balance()]);
     const held = balance.available.map((b) => b.currency);
-    const currency = input.money.currency;
-    if (input.kind === 'topup' && currency !== platform.defaultCurrency) {
-      throw new AppError('topup_currency', `Top-ups are made in the platform's own currency (${platform.defaultCurrency.toUpperCase()}), not ${currency.toUpperCase()}.`);
+    const topsUp = input.kind === 'topup' || input.schedule?.action === 'topup';
+    for (const { currency } of totals) {
+      if (topsUp && currency !== platform.defaultCurrency) {
+        throw new AppError('topup_currency', `Top-ups are made in the platform's own currency (${platform.defaultCurrency.toUpperCase()}), not ${currency.toUpperCase()}.`);
+      }
+      if (!topsUp && !held.includes(currency)) {
+        throw new AppError('currency_not_held', `The platform holds no ${currency.toUpperCase()} balance. It holds ${currencyList(held)}.`);
+      }
     }
-    if (input.kind === 'transfer' && !held.includes(currency)) {
-      throw new AppError('currency_not_held', `The platform holds no ${currency.toUpperCase()} balance. It holds ${held.map((c) => c.toUpperCase()).join(', ') || 'no balance yet'}.`);
-    }
-    const available = balance.available.find((b) => b.currency === currency) ?? null;
-    return { destination, available };
+    const available = balance.available.find((b) => b.currency === headline.currency) ?? null;
+    return { money: headline, totals, destination, available };
   }
 
   /** The decision shared by approve and reject: is this person allowed to act on this request right now? */
@@ -142,7 +166,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
 
   return {
     async create(input) {
-      const { destination, available } = await validate(input);
+      const { money, totals, destination, available } = await validate(input);
       const at = clock.now();
       const request: PayoutRequest = {
         id: newId('req', at.getTime()),
@@ -150,13 +174,16 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
         teamId: input.teamId,
         requestedBy: input.requestedBy,
         requestedAt: at.toISOString(),
-        money: input.money,
+        money,
+        totals,
         description: input.description,
         statementDescriptor: input.statementDescriptor ?? null,
         destination,
         availableAtRequest: available,
+        schedule: input.schedule ?? null,
+        run: input.run ?? null,
         state: 'pending',
-        requiredApprovals: requiredApprovals(input.money, deps.policy.thresholds),
+        requiredApprovals: totals.some((t) => requiredApprovals(t, deps.policy.thresholds) === 2) ? 2 : 1,
         approvals: [],
         rejection: null,
         expiresAt: new Date(at.getTime() + deps.policy.approvalTtlSeconds * 1000).toISOString(),
@@ -164,6 +191,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
         executingSince: null,
         attempts: 0,
         stripeId: null,
+        resultRef: null,
         failure: null,
         settlement: null,
         message: null,

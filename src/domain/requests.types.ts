@@ -1,6 +1,28 @@
 import type { Money } from './money.js';
+import type { ScheduleTime } from './schedule-time.js';
 
-export type RequestKind = 'topup' | 'transfer';
+/**
+ * topup / transfer: move money once · plan: set a seller's standing amount · schedule: create a recurring top-up or payout run
+ * · resume: turn a paused schedule back on · run: pay a list of sellers now (the plan, a CSV batch, or failed lines again).
+ */
+export type RequestKind = 'topup' | 'transfer' | 'plan' | 'schedule' | 'resume' | 'run';
+
+/** One payment of a run; `key` is unique within the run (the seller for plan runs, the line number for CSV batches). */
+export interface RunLineDraft {
+  key: string;
+  userId: string;
+  accountId: string;
+  money: Money;
+  description: string | null;
+}
+
+export interface ScheduleDraft {
+  scheduleId: string;
+  action: 'topup' | 'run';
+  time: ScheduleTime;
+  /** Top-up schedules: the amount of each top-up. */
+  money: Money | null;
+}
 
 /**
  * pending → approved → executing → completed | failed, or pending → rejected | expired.
@@ -21,7 +43,10 @@ export interface PayoutRequest {
   teamId: string;
   requestedBy: string;
   requestedAt: string;
+  /** The headline amount; for runs and run schedules the largest per-currency total. */
   money: Money;
+  /** Per currency: what the approval policy applies to (a run's totals; otherwise just `money`). */
+  totals: Money[];
   description: string | null;
   /** Top-ups: what the bank statement shows (at most 15 characters). */
   statementDescriptor: string | null;
@@ -29,6 +54,8 @@ export interface PayoutRequest {
   destination: { userId: string; accountId: string } | null;
   /** The platform's available balance in this currency when it was requested, shown to approvers. */
   availableAtRequest: Money | null;
+  schedule: ScheduleDraft | null;
+  run: { source: 'plan' | 'csv' | 'retry'; lines: RunLineDraft[] } | null;
   state: RequestState;
   requiredApprovals: 1 | 2;
   approvals: Approval[];
@@ -39,6 +66,8 @@ export interface PayoutRequest {
   executingSince: string | null;
   attempts: number;
   stripeId: string | null;
+  /** What a request that moves no money itself made: a schedule id, a run id, a plan entry. */
+  resultRef: string | null;
   failure: { code: string; message: string } | null;
   /** Top-ups: pending until Stripe says succeeded, failed, canceled or reversed. Transfers: reversed. */
   settlement: 'pending' | 'succeeded' | 'failed' | 'canceled' | 'reversed' | null;
@@ -48,3 +77,6 @@ export interface PayoutRequest {
 }
 
 export const stripeIdempotencyKey = (request: Pick<PayoutRequest, 'id' | 'kind'>): string => `${request.kind}-${request.id}`;
+
+/** Kinds whose execution calls Stripe directly; the others change our own records (and may start runs). */
+export const MONEY_MOVING_KINDS: ReadonlySet<RequestKind> = new Set(['topup', 'transfer']);

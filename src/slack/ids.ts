@@ -4,6 +4,11 @@ export const ACTION_IDS = {
   approve: 'request_approve',
   reject: 'request_reject',
   sellerPicker: 'seller_picker',
+  schedulePause: 'schedule_pause',
+  scheduleResume: 'schedule_resume',
+  scheduleDelete: 'schedule_delete',
+  runStart: 'run_start',
+  runRetry: 'run_retry',
 } as const;
 
 export const VIEW_IDS = {
@@ -11,6 +16,12 @@ export const VIEW_IDS = {
   transfer: 'transfer_modal',
   topup: 'topup_modal',
   reject: 'reject_modal',
+  runCsv: 'run_csv_modal',
+} as const;
+
+export const CSV_FIELDS = {
+  file: { block: 'csv_file', action: 'file' },
+  text: { block: 'csv_text', action: 'text' },
 } as const;
 
 export const MONEY_FIELDS = {

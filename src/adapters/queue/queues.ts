@@ -1,10 +1,13 @@
 import { Queue, type ConnectionOptions, type Job } from 'bullmq';
 import type { ExecutionQueue } from '../../domain/ports.js';
+import type { RunLineJob, ScheduleJob } from './payout-queues.js';
 
 /** One set of queue names. */
 export const QUEUE_NAMES = {
   stripeEvents: 'stripe-events',
   executions: 'payout-executions',
+  runLines: 'payout-run-lines',
+  schedules: 'payout-schedules',
   maintenance: 'payout-maintenance',
 } as const;
 
@@ -26,6 +29,8 @@ export interface ExecutionJob {
 export interface Queues {
   stripeEvents: Queue<StripeEventJob>;
   executions: Queue<ExecutionJob>;
+  runLines: Queue<RunLineJob>;
+  schedules: Queue<ScheduleJob>;
   maintenance: Queue;
   close(): Promise<void>;
 }
@@ -49,13 +54,24 @@ export function createQueues(connection: ConnectionOptions): Queues {
     connection,
     defaultJobOptions: { ...defaults, attempts: EXECUTION_ATTEMPTS, backoff: { type: 'custom' } },
   });
-  const maintenance = new Queue(QUEUE_NAMES.maintenance, { connection, defaultJobOptions: { removeOnComplete: 100, removeOnFail: 100 } });
+  const runLines = new Queue<RunLineJob>(QUEUE_NAMES.runLines, {
+    connection,
+    defaultJobOptions: { ...defaults, attempts: EXECUTION_ATTEMPTS, backoff: { type: 'custom' } },
+  });
+  const schedules = new Queue<ScheduleJob>(QUEUE_NAMES.schedules, {
+    connection,
+    defaultJobOptions: { ...defaults, attempts: EXECUTION_ATTEMPTS, backoff: { type: 'custom' } },
+  });
+  const maintenance = new Queue(QUEUE_NAMES.maintenance, { connection, defaultJobOptions: { removeOnComplete: 100, removeOnFail: 100, attempts: 5, backoff: { type: 'exponential', delay: 1_000 } } });
+  const all = [stripeEvents, executions, runLines, schedules, maintenance];
   return {
     stripeEvents,
     executions,
+    runLines,
+    schedules,
     maintenance,
     close: async () => {
-      await Promise.all([stripeEvents.close(), executions.close(), maintenance.close()]);
+      await Promise.all(all.map((q) => q.close()));
     },
   };
 }

@@ -57,5 +57,8 @@ export function createRedisAuditLog(redis: Redis): AuditLog {
         .map(([id, fields]) => ({ id, ...(JSON.parse(fields[1] ?? '{}') as AuditEntry) }))
         .reverse();
     },
+    async append(entry) {
+      await redis.xadd(AUDIT_STREAM, '*', 'entry', JSON.stringify(entry));
+    },
   };
 }

@@ -25,6 +25,8 @@ export function createRequestNotifier(messenger: Messenger, channels: { approval
     posted: (request) => messenger.post(channels.approvals, approvalMessage(request)),
     changed: update,
     async finished(request) {
+      // An approved run owns its message from here on: its progress view replaces the request.
+      if (request.kind === 'run' && request.state === 'completed') return;
       await update(request);
       await bestEffort('dm', request, () => messenger.dm(request.requestedBy, outcomeDm(request)));
       if (request.kind === 'topup' && request.state === 'completed') await bestEffort('ops', request, () => messenger.post(channels.ops, settlementNotice(request)));

@@ -1,15 +1,51 @@
 import { formatMoney } from '../../domain/money.js';
-import type { PayoutRequest } from '../../domain/requests.types.js';
+import type { PayoutRequest, RequestKind } from '../../domain/requests.types.js';
+import { formatTotals, scheduleWhat } from './payouts.js';
 import { ACTION_IDS } from '../ids.js';
 import { escapeMrkdwn, mention, slackDate } from '../mrkdwn.js';
 import { context, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
 
-const KIND_TITLES = { topup: 'Top-up request', transfer: 'Transfer request' } as const;
+const KIND_TITLES: Record<RequestKind, string> = {
+  topup: 'Top-up request',
+  transfer: 'Transfer request',
+  plan: 'Payout plan change',
+  schedule: 'New schedule',
+  resume: 'Resume schedule',
+  run: 'Payout run request',
+};
 
 /** "€10.00 to @ana" / "$2,000.00 top-up": the one-line summary used in notifications and DMs. */
 export function requestSummary(request: PayoutRequest): string {
   const amount = formatMoney(request.money);
-  return request.kind === 'transfer' && request.destination ? `${amount} to ${mention(request.destination.userId)}` : `${amount} top-up of the platform balance`;
+  const seller = request.destination ? mention(request.destination.userId) : '';
+  switch (request.kind) {
+    case 'transfer':
+      return `${amount} to ${seller}`;
+    case 'plan':
+      return `${seller} gets ${amount} in every payout run`;
+    case 'schedule':
+    case 'resume':
+      return request.schedule ? `${request.kind === 'resume' ? 'resume ' : ''}${scheduleWhat(request.schedule)} (${formatTotals(request.totals)} each time)` : 'a schedule';
+    case 'run':
+      return `pay ${request.run?.lines.length ?? 0} sellers ${formatTotals(request.totals)}`;
+    case 'topup':
+      return `${amount} top-up of the platform balance`;
+  }
+}
+
+function destinationField(request: PayoutRequest): string {
+  switch (request.kind) {
+    case 'transfer':
+    case 'plan':
+      return `${mention(request.destination?.userId ?? '')} · \`${request.destination?.accountId ?? ''}\``;
+    case 'run':
+      return `${request.run?.lines.length ?? 0} sellers (${request.run?.source === 'csv' ? 'CSV batch' : request.run?.source === 'retry' ? 'failed lines again' : 'the payout plan'})`;
+    case 'schedule':
+    case 'resume':
+      return request.schedule?.action === 'run' ? 'Everyone in the payout plan' : 'The platform balance';
+    case 'topup':
+      return 'The platform balance';
+  }
 }
 
 const approvers = (request: PayoutRequest) => request.approvals.map((a) => mention(a.userId)).join(' and ');
@@ -27,7 +63,7 @@ function statusLine(request: PayoutRequest): string {
         ? `:hourglass_flowing_sand: *Executing* (attempt ${request.attempts}; Stripe was busy, retrying)…`
         : ':hourglass_flowing_sand: *Executing* at Stripe…';
     case 'completed':
-      return completedLine(request);
+      return request.stripeId ? completedLine(request) : `:white_check_mark: *Done* (\`${request.resultRef}\`) · approved by ${approvers(request)}`;
     case 'failed':
       return `:x: *Failed*: ${escapeMrkdwn(request.failure?.message ?? 'unknown reason')}`;
     case 'rejected':
@@ -56,10 +92,8 @@ function completedLine(request: PayoutRequest): string {
 
 export function approvalMessage(request: PayoutRequest): SlackMessage {
   const fields = [
-    `*Amount*\n${formatMoney(request.money)}`,
-    request.kind === 'transfer' && request.destination
-      ? `*To*\n${mention(request.destination.userId)} · \`${request.destination.accountId}\``
-      : '*To*\nThe platform balance',
+    request.totals.length > 1 || request.kind === 'run' ? `*Totals*\n${formatTotals(request.totals)}` : `*Amount*\n${formatMoney(request.money)}`,
+    `*To*\n${destinationField(request)}`,
     `*Requested by*\n${mention(request.requestedBy)} ${slackDate(request.requestedAt)}`,
     `*Available now*\n${request.availableAtRequest ? formatMoney(request.availableAtRequest) : 'unknown'}`,
   ];
@@ -68,6 +102,7 @@ export function approvalMessage(request: PayoutRequest): SlackMessage {
     { type: 'section', fields: fields.map((text) => ({ type: 'mrkdwn', text })) },
   ];
   if (request.description) blocks.push(section(`*Description*\n${escapeMrkdwn(request.description)}`));
+  if (request.schedule) blocks.push(section(`*When*\n${request.schedule.time.label}`));
   if (request.statementDescriptor) blocks.push(context(`Statement descriptor: ${escapeMrkdwn(request.statementDescriptor)}`));
   blocks.push(section(statusLine(request)));
   if (request.state === 'pending') {

@@ -1,0 +1,47 @@
+import type { AppDeps } from '../src/deps.js';
+import { isAppError } from '../src/domain/errors.js';
+import { MoneyError, parseMoney } from '../src/domain/money.js';
+import { planList } from '../src/slack/blocks/payouts.js';
+import { requestSummary } from '../src/slack/blocks/requests.js';
+import { mention } from '../src/slack/mrkdwn.js';
+import { parseUserMention } from './args.js';
+import { allowed } from './guards.js';
+import type { Subcommand } from './types.js';
+
+const USAGE = '/payout plan @seller <amount> <currency> [description] | /payout plan @seller none | /payout plan';
+
+/** The payout plan: what every payout run pays each seller. Each change is approved like a transfer of that amount. */
+export function planCommand(deps: AppDeps): Subcommand {
+  return {
+    name: 'plan',
+    usage: USAGE,
+    summary: "set or remove a seller's standing amount (after approval), or list the plan with its totals",
+    async run(ctx) {
+      if (ctx.args.length === 0) {
+        if (!(await allowed(deps, ctx, 'staff'))) return;
+        return ctx.reply(planList(await deps.plan.list(ctx.teamId)));
+      }
+      const [who, amount, currency, ...words] = ctx.args;
+      const sellerUserId = parseUserMention(who);
+      if (!sellerUserId || !amount) return ctx.reply(`Mention a seller and give an amount: \`${USAGE}\`.`);
+      if (!(await allowed(deps, ctx, 'requester'))) return;
+      if (amount.toLowerCase() === 'none' && !currency) {
+        // Removing a seller from the plan only stops money, so it takes effect at once.
+        const removed = await deps.plan.remove(ctx.teamId, sellerUserId);
+        if (removed) {
+          await deps.audit.append({ at: new Date().toISOString(), actor: ctx.userId, action: 'plan.removed', requestId: removed.requestId, kind: 'plan', amount: removed.money.amount, currency: removed.money.currency, state: 'removed', detail: sellerUserId });
+        }
+        return ctx.reply(removed ? `:wastebasket: ${mention(sellerUserId)} is no longer in the payout plan.` : `${mention(sellerUserId)} was not in the payout plan.`);
+      }
+      try {
+        const money = parseMoney(amount, currency ?? '');
+        const request = await deps.requests.create({ kind: 'plan', teamId: ctx.teamId, requestedBy: ctx.userId, money, sellerUserId, description: words.join(' ') || null });
+        await ctx.reply(`:inbox_tray: Asked for approval: ${requestSummary(request)} (\`${request.id}\`).`);
+      } catch (error) {
+        if (error instanceof MoneyError) return ctx.reply(`${error.message} Usage: \`${USAGE}\`.`);
+        if (!isAppError(error)) throw error;
+        await ctx.reply(`:x: ${error.userMessage}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import type { Redis } from 'ioredis';
+import type { Firing, PlanEntry, Run, RunCounts, RunLine, Schedule } from '../../domain/payouts.types.js';
+import type { FiringStore, PlanStore, RunStore, ScheduleStore } from '../../domain/ports.js';
+import { createVersionedJsonStore, encodeNewRecord } from './versioned-json.js';
+
+const planKey = (teamId: string) => `payout:plan:${teamId}`;
+
+export function createRedisPlanStore(redis: Redis): PlanStore {
+  return {
+    async set(entry) {
+      await redis.hset(planKey(entry.teamId), entry.userId, JSON.stringify(entry));
+    },
+    async remove(teamId, userId) {
+      const [raw] = (await redis.multi().hget(planKey(teamId), userId).hdel(planKey(teamId), userId).exec()) ?? [];
+      const value = raw?.[1];
+      return typeof value === 'string' ? (JSON.parse(value) as PlanEntry) : undefined;
+    },
+    async list(teamId) {
+      const all = await redis.hgetall(planKey(teamId));
+      return Object.values(all)
+        .map((raw) => JSON.parse(raw) as PlanEntry)
+        .sort((a, b) => a.userId.localeCompare(b.userId));
+    },
+  };
+}
+
+export function createRedisScheduleStore(redis: Redis): ScheduleStore {
+  const indexKey = 'payout:schedules';
+  const records = createVersionedJsonStore<Schedule>(redis, { indexKey });
+  const key = (id: string) => `payout:schedule:${id}`;
+  const get = async (id: string) => (await records.get(key(id)))?.value;
+  return {
+    create: (schedule) => records.create(key(schedule.id), schedule, { index: { member: schedule.id, score: Date.parse(schedule.activeSince) } }),
+    get,
+    update: (id, change) => records.update(key(id), change),
+    async list(teamId) {
+      const schedules = await Promise.all((await redis.zrange(indexKey, 0, -1)).map(get));
+      return schedules.filter((s): s is Schedule => s !== undefined && (teamId === undefined || s.teamId === teamId) && s.status !== 'deleted');
+    },
+  };
+}
+
+const FINISH_FIRING = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local firing = cjson.decode(raw)
+if firing['status'] ~= 'started' then return 0 end
+firing['status'] = 'done'
+firing['result'] = ARGV[1]
+redis.call('SET', KEYS[1], cjson.encode(firing))
+return 1
+`;
+
+/** Firings are kept for a year: far longer than any schedule could fire twice for one period. */
+const FIRING_TTL_SECONDS = 366 * 86_400;
+
+export function createRedisFiringStore(redis: Redis): FiringStore {
+  const key = (periodKey: string) => `payout:firing:${periodKey}`;
+  const get = async (periodKey: string) => {
+    const raw = await redis.get(key(periodKey));
+    return raw ? (JSON.parse(raw) as Firing) : undefined;
+  };
+  return {
+    async begin(firing) {
+      const first = (await redis.set(key(firing.periodKey), JSON.stringify(firing), 'EX', FIRING_TTL_SECONDS, 'NX')) === 'OK';
+      return { first, firing: first ? firing : ((await get(firing.periodKey)) ?? firing) };
+    },
+    async finish(periodKey, result) {
+      return (await redis.eval(FINISH_FIRING, 1, key(periodKey), result)) === 1;
+    },
+    get,
+  };
+}
+
+const runKey = (id: string) => `payout:run:${id}`;
+const linesKey = (id: string) => `payout:run:${id}:lines`;
+const countsKey = (id: string) => `payout:run:${id}:counts`;
+
+/** The run, its lines and its counters appear together or not at all. */
+const CREATE_RUN = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+redis.call('HSET', KEYS[3], 'pending', (#ARGV - 1) / 2, 'paid', 0, 'failed', 0)
+return 1
+`;
+
+/** A line settles once: a job run twice (a stalled worker, a retry) cannot count it twice. */
+const SETTLE_LINE = `
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return -1 end
+if cjson.decode(raw)['status'] ~= 'pending' then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HINCRBY', KEYS[2], 'pending', -1)
+redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
+if ARGV[3] == 'paid' then redis.call('HINCRBY', KEYS[2], 'paid:' .. ARGV[4], ARGV[5]) end
+return 1
+`;
+
+export function createRedisRunStore(redis: Redis): RunStore {
+  const records = createVersionedJsonStore<Run>(redis);
+  const get = async (id: string) => (await records.get(runKey(id)))?.value;
+  return {
+    async create(run, lines) {
+      const args = [encodeNewRecord(run), ...lines.flatMap((line) => [line.key, JSON.stringify(line)])];
+      const created = (await redis.eval(CREATE_RUN, 3, runKey(run.id), linesKey(run.id), countsKey(run.id), ...args)) === 1;
+      return { run: created ? run : ((await get(run.id)) ?? run), created };
+    },
+    get,
+    update: (id, change) => records.update(runKey(id), change),
+    async line(runId, key) {
+      const raw = await redis.hget(linesKey(runId), key);
+      return raw ? (JSON.parse(raw) as RunLine) : undefined;
+    },
+    async lines(runId) {
+      return Object.values(await redis.hgetall(linesKey(runId))).map((raw) => JSON.parse(raw) as RunLine);
+    },
+    async settleLine(runId, line) {
+      const result = await redis.eval(SETTLE_LINE, 2, linesKey(runId), countsKey(runId), line.key, JSON.stringify(line), line.status, line.money.currency, String(line.money.amount));
+      return result === 1;
+    },
+    async counts(runId): Promise<RunCounts> {
+      const raw = await redis.hgetall(countsKey(runId));
+      const paidTotals = Object.entries(raw)
+        .filter(([field]) => field.startsWith('paid:'))
+        .map(([field, amount]) => ({ currency: field.slice(5), amount: Number(amount) }));
+      return { pending: Number(raw.pending ?? 0), paid: Number(raw.paid ?? 0), failed: Number(raw.failed ?? 0), paidTotals };
+    },
+  };
+}

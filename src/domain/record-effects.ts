@@ -1,0 +1,49 @@
+import type { Clock } from './clock.js';
+import { AppError } from './errors.js';
+import type { RecordEffect } from './execution.js';
+import type { PlanStore } from './ports.js';
+import type { RunService } from './runs.js';
+import type { ScheduleService } from './schedules.js';
+
+/** What an approved plan change, schedule, resume or run does: our own records change, and runs start. */
+export function createRecordEffects(deps: { plan: PlanStore; schedules: ScheduleService; runs: RunService; clock: Clock }): RecordEffect {
+  return async (request) => {
+    switch (request.kind) {
+      case 'plan': {
+        if (!request.destination) throw new AppError('no_destination', 'This plan change names no seller.');
+        await deps.plan.set({
+          teamId: request.teamId,
+          userId: request.destination.userId,
+          accountId: request.destination.accountId,
+          money: request.money,
+          description: request.description,
+          approvedBy: request.approvals.map((a) => a.userId),
+          requestId: request.id,
+          updatedAt: deps.clock.now().toISOString(),
+        });
+        return `plan ${request.destination.userId}`;
+      }
+      case 'schedule':
+        return (await deps.schedules.activate(request)).id;
+      case 'resume':
+        return (await deps.schedules.resume(request)).id;
+      case 'run': {
+        if (!request.run) throw new AppError('no_run', 'This request has no lines to pay.');
+        // The run id is the request id: a re-run of this job finds the same run and resumes it.
+        const run = await deps.runs.launch({
+          id: request.id,
+          teamId: request.teamId,
+          source: request.run.source,
+          requestId: request.id,
+          scheduleId: null,
+          requestedBy: request.requestedBy,
+          lines: request.run.lines,
+          message: request.message,
+        });
+        return run.id;
+      }
+      default:
+        throw new AppError('not_a_record', `A ${request.kind} request moves money itself.`);
+    }
+  };
+}

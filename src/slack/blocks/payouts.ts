@@ -1,0 +1,108 @@
+import { formatMoney, type Money } from '../../domain/money.js';
+import type { Firing, PlanEntry, Run, RunCounts, RunLine, Schedule } from '../../domain/payouts.types.js';
+import { formatInZone } from '../../domain/schedule-time.js';
+import { ACTION_IDS } from '../ids.js';
+import { escapeMrkdwn, mention } from '../mrkdwn.js';
+import { context, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
+
+export const formatTotals = (totals: Money[]): string => totals.map((t) => formatMoney(t)).join(' + ') || 'nothing';
+
+const button = (actionId: string, text: string, value: string, style?: 'primary' | 'danger') => ({
+  type: 'button' as const,
+  action_id: actionId,
+  text: { type: 'plain_text' as const, text },
+  value,
+  ...(style ? { style } : {}),
+});
+
+export function scheduleWhat(schedule: Pick<Schedule, 'action' | 'money' | 'time'>): string {
+  return schedule.action === 'topup' && schedule.money ? `top-up of ${formatMoney(schedule.money)} ${schedule.time.label}` : `payout run ${schedule.time.label}`;
+}
+
+const BAR_WIDTH = 20;
+export function progressBar(done: number, total: number): string {
+  const filled = total === 0 ? BAR_WIDTH : Math.round((done / total) * BAR_WIDTH);
+  return `\`${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}\` ${total === 0 ? 100 : Math.floor((done / total) * 100)}%`;
+}
+
+const MAX_FAILED_SHOWN = 20;
+
+/** A run's live view: counts and a bar while it runs; totals, failed lines and a retry button at the end. */
+export function runProgressMessage(run: Run, counts: RunCounts, failed: RunLine[] = []): SlackMessage {
+  const done = counts.paid + counts.failed;
+  const title = run.source === 'schedule' ? 'Scheduled payout run' : run.source === 'retry' ? 'Payout run (retrying failed lines)' : 'Payout run';
+  const lines = [
+    `*${run.lineCount} payments* · ${formatTotals(run.totals)}`,
+    `:white_check_mark: ${counts.paid} paid · :x: ${counts.failed} failed · :hourglass_flowing_sand: ${counts.pending} pending`,
+    progressBar(done, run.lineCount),
+  ];
+  const blocks: KnownBlock[] = [header(title), section(lines.join('\n'))];
+  if (run.status === 'held') blocks.push(section(`:raised_hand: *Held*: short by ${formatTotals(run.shortfall)}. Top up, then press Start.`), { type: 'actions', elements: [button(ACTION_IDS.runStart, 'Start run', run.id, 'primary')] });
+  if (run.status === 'done') {
+    blocks.push(section(`*Finished*: paid ${formatTotals(counts.paidTotals)} in ${counts.paid} transfers${counts.failed ? `; ${counts.failed} failed` : ''}.`));
+    if (failed.length > 0) {
+      const shown = failed.slice(0, MAX_FAILED_SHOWN).map((l) => `• ${mention(l.userId)} ${formatMoney(l.money)}: ${escapeMrkdwn(l.reason ?? 'failed')}`);
+      if (failed.length > shown.length) shown.push(`…and ${failed.length - shown.length} more (see \`/payout audit export\`).`);
+      blocks.push(section(`*Failed lines*\n${shown.join('\n')}`), { type: 'actions', elements: [button(ACTION_IDS.runRetry, 'Retry failed lines', run.id)] });
+    }
+  }
+  blocks.push(context(`Run \`${run.id}\``));
+  return { text: `${title}: ${counts.paid} paid, ${counts.failed} failed, ${counts.pending} pending`, blocks };
+}
+
+export function runHeldNotice(run: Run, available: Money[]): SlackMessage {
+  return {
+    text: `Payout run held: short by ${formatTotals(run.shortfall)}`,
+    blocks: [
+      section(`:raised_hand: *Payout run held* (\`${run.id}\`): it needs ${formatTotals(run.totals)} but the balance is short by *${formatTotals(run.shortfall)}* (available: ${formatTotals(available)}). Top up (\`/payout topup\`), then start it.`),
+      { type: 'actions', elements: [button(ACTION_IDS.runStart, 'Start run', run.id, 'primary')] },
+    ],
+  };
+}
+
+export function scheduleFiredNotice(schedule: Schedule, firing: Firing, outcome: { stripeId?: string; runId?: string; error?: string }): SlackMessage {
+  const when = formatInZone(new Date(firing.intendedAt), schedule.time.tz);
+  const late = firing.late ? ` :snail: It ran late: due ${when}, started ${formatInZone(new Date(firing.startedAt), schedule.time.tz)}.` : '';
+  if (outcome.error) return plain(`:x: Scheduled ${scheduleWhat(schedule)} for ${when} failed: ${escapeMrkdwn(outcome.error)}${late}`);
+  if (outcome.runId) return plain(`:alarm_clock: Scheduled payout run for ${when} started (\`${outcome.runId}\`).${late}`);
+  return plain(`:alarm_clock: Scheduled ${scheduleWhat(schedule)} for ${when}: top-up \`${outcome.stripeId}\` created; its settlement follows.${late}`);
+}
+
+export function firingMissedNotice(schedule: Schedule, intendedAt: Date): SlackMessage {
+  return plain(
+    `:warning: The scheduled ${scheduleWhat(schedule)} due ${formatInZone(intendedAt, schedule.time.tz)} has not run yet (\`${schedule.id}\`). No worker may be running, or Redis was unreachable; it runs once as soon as a worker is back.`,
+  );
+}
+
+export function scheduleList(items: { schedule: Schedule; next: Date | undefined }[], viewerTz: string | undefined): SlackMessage {
+  if (items.length === 0) return plain('No schedules. Create one with `/payout schedule topup weekly mon 09:00 America/New_York 2000 usd` or `/payout schedule run weekly fri 10:00 Europe/Paris`.');
+  const blocks: KnownBlock[] = [header('Schedules')];
+  for (const { schedule, next } of items) {
+    const nextText = next
+      ? `next ${formatInZone(next, schedule.time.tz)}${viewerTz && viewerTz !== schedule.time.tz ? ` (your time: ${formatInZone(next, viewerTz)})` : ''}`
+      : schedule.status === 'paused' ? 'paused' : 'no next run';
+    blocks.push(section(`*${scheduleWhat(schedule)}* · ${schedule.status} · ${nextText}\n\`${schedule.id}\`${schedule.description ? ` · ${escapeMrkdwn(schedule.description)}` : ''}`));
+    blocks.push({
+      type: 'actions',
+      block_id: `schedule_${schedule.id}`,
+      elements: [
+        schedule.status === 'active' ? button(ACTION_IDS.schedulePause, 'Pause', schedule.id) : button(ACTION_IDS.scheduleResume, 'Resume…', schedule.id, 'primary'),
+        button(ACTION_IDS.scheduleDelete, 'Delete', schedule.id, 'danger'),
+      ],
+    });
+  }
+  return { text: `${items.length} schedules`, blocks: blocks.slice(0, 50) };
+}
+
+export function planList(entries: PlanEntry[]): SlackMessage {
+  if (entries.length === 0) return plain('The payout plan is empty. Add a seller with `/payout plan @seller 50.00 eur`.');
+  const lines = entries.slice(0, 80).map((e) => `• ${mention(e.userId)} ${formatMoney(e.money)}${e.description ? ` · ${escapeMrkdwn(e.description)}` : ''}`);
+  const totals = new Map<string, { amount: number; count: number }>();
+  for (const e of entries) {
+    const t = totals.get(e.money.currency) ?? { amount: 0, count: 0 };
+    totals.set(e.money.currency, { amount: t.amount + e.money.amount, count: t.count + 1 });
+  }
+  const totalLine = [...totals].map(([currency, t]) => `${formatMoney({ currency, amount: t.amount })} (${t.count} sellers)`).join(' · ');
+  const more = entries.length > lines.length ? `\n…and ${entries.length - lines.length} more.` : '';
+  return plain(`*Payout plan*\n${lines.join('\n')}${more}\n*Totals per run*: ${totalLine}`);
+}

@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisRunStore } from '../../src/adapters/redis/payout-stores.js';
+import { CHANNELS, PEOPLE, messageText, startHarness, type Harness } from '../../emulators/local-stack.js';
+import { eventually } from '../support/eventually.js';
+import { onboardPayableSeller } from '../support/onboarding.js';
+import { clickApprove, requestViaSlack, waitForState } from '../support/requests.js';
+
+let h: Harness;
+let sellerAccount: string;
+const children: ChildProcess[] = [];
+
+function startWorkerProcess(): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { ...process.env, ...h.env, ROLE: 'worker', PORT: '0', WORKER_LOCK_SECONDS: '2', LOG_LEVEL: 'warn', STRIPE_TRANSFERS_PER_SECOND: '200' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+  return child;
+}
+
+beforeAll(async () => {
+  h = await startHarness({ env: { ROLE: 'web', SWEEP_INTERVAL_SECONDS: '1' }, stripe: { balances: { usd: 5_000_00, eur: 1_000_000_00 } } });
+  sellerAccount = await onboardPayableSeller(h);
+});
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+describe('payout runs', () => {
+  it('when a run of 1,000 transfers loses its worker halfway, then after a restart exactly 1,000 transfers exist and the summary matches Stripe to the cent', async () => {
+    const lines = Array.from({ length: 1_000 }, (_, i) => ({ key: `line${i + 1}`, userId: PEOPLE.seller1, accountId: sellerAccount, money: { amount: 100 + i, currency: 'eur' }, description: `line ${i + 1}` }));
+    const expectedCents = lines.reduce((sum, l) => sum + l.money.amount, 0);
+    let worker = startWorkerProcess();
+    const run = await h.bot.deps.runs.launch({ id: 'run-crash-test', teamId: 'T0TEAM', source: 'csv', requestId: null, scheduleId: null, requestedBy: PEOPLE.requester, lines, message: null });
+    expect(run.status).toBe('running');
+    await eventually(async () => ((await h.bot.deps.runs.get(run.id)) && (await countsOf(run.id)).paid >= 400) || undefined, { timeoutMs: 60_000, what: '400 lines paid' });
+    worker.kill('SIGKILL');
+    const atCrash = (await countsOf(run.id)).paid;
+    expect(atCrash).toBeLessThan(1_000);
+
+    worker = startWorkerProcess();
+    await eventually(async () => (await h.bot.deps.runs.get(run.id))?.status === 'done', { timeoutMs: 90_000, what: 'run done' });
+    const transfers = h.stripe.control.transfers().filter((t) => t.transfer_group?.startsWith(`${run.id}-`));
+    expect(transfers).toHaveLength(1_000);
+    expect(new Set(transfers.map((t) => t.transfer_group)).size).toBe(1_000);
+    expect(transfers.reduce((sum, t) => sum + t.amount, 0)).toBe(expectedCents);
+    const counts = await countsOf(run.id);
+    expect(counts).toMatchObject({ paid: 1_000, failed: 0, pending: 0 });
+    expect(counts.paidTotals).toEqual([{ currency: 'eur', amount: expectedCents }]);
+    const summary = await h.slack.waitFor(() => h.slack.messages(CHANNELS.ops).find((m) => messageText(m).includes('run-crash-test') && messageText(m).includes('Finished')));
+    expect(messageText(summary)).toContain('1000 paid');
+  });
+
+  it('when the payout plan is approved and run, then every seller in it is paid their amount, with a live progress view', async () => {
+    startWorkerProcess();
+    const plan = await requestViaSlack(h, `plan <@${PEOPLE.seller1}|ana> 50.00 eur weekly earnings`);
+    await clickApprove(h, plan.message, plan.requestId, PEOPLE.approver1);
+    await waitForState(h, plan.requestId, ['completed'], 15_000);
+    await h.sender.slashCommand({ text: 'plan', userId: PEOPLE.approver2 });
+    const listed = await h.slack.waitFor(() => h.slack.ephemerals(PEOPLE.approver2).find((e) => messageText(e).includes('Payout plan')));
+    expect(messageText(listed)).toContain('€50.00 (1 sellers)');
+
+    const { message, requestId } = await requestViaSlack(h, 'run');
+    expect(messageText(message)).toContain('€50.00');
+    await clickApprove(h, message, requestId, PEOPLE.approver1);
+    await eventually(async () => (await h.bot.deps.runs.get(requestId))?.status === 'done', { timeoutMs: 15_000, what: 'run done' });
+    expect(h.stripe.control.transfers().filter((t) => t.transfer_group === `${requestId}-${PEOPLE.seller1}`)).toHaveLength(1);
+    await h.slack.waitFor(() => messageText(h.slack.message(CHANNELS.approvals, message.ts)).includes('Finished'));
+  });
+
+  it('when the balance is short, then the run is held, ops is told the shortfall, and Start pays it after a top-up', async () => {
+    startWorkerProcess();
+    h.stripe.control.setBalance('eur', 10_00);
+    const run = await h.bot.deps.runs.launch({ id: 'run-held-test', teamId: 'T0TEAM', source: 'plan', requestId: null, scheduleId: null, requestedBy: null, lines: [{ key: PEOPLE.seller1, userId: PEOPLE.seller1, accountId: sellerAccount, money: { amount: 25_00, currency: 'eur' }, description: null }], message: null });
+    expect(run).toMatchObject({ status: 'held', shortfall: [{ currency: 'eur', amount: 15_00 }] });
+    const notice = await h.slack.waitFor(() => h.slack.messages(CHANNELS.ops).find((m) => messageText(m).includes('run-held-test') && messageText(m).includes('short by')));
+    expect(messageText(notice)).toContain('€15.00');
+    expect(h.stripe.control.transfers().filter((t) => t.transfer_group?.startsWith('run-held-test'))).toHaveLength(0);
+
+    h.stripe.control.setBalance('eur', 1_000_00);
+    await h.sender.blockAction({ userId: PEOPLE.approver1, actionId: 'run_start', value: run.id, channelId: CHANNELS.ops, messageTs: notice.ts });
+    await eventually(async () => (await h.bot.deps.runs.get(run.id))?.status === 'done', { timeoutMs: 15_000, what: 'run done' });
+    expect(h.stripe.control.transfers().filter((t) => t.transfer_group?.startsWith('run-held-test'))).toHaveLength(1);
+  });
+
+  it('when a line fails, then the summary lists it with its reason and offers to retry only the failed lines', async () => {
+    startWorkerProcess();
+    const run = await h.bot.deps.runs.launch({
+      id: 'run-partial-test',
+      teamId: 'T0TEAM',
+      source: 'csv',
+      requestId: null,
+      scheduleId: null,
+      requestedBy: PEOPLE.requester,
+      lines: [
+        { key: 'line1', userId: PEOPLE.seller1, accountId: sellerAccount, money: { amount: 1_00, currency: 'eur' }, description: null },
+        { key: 'line2', userId: PEOPLE.seller2, accountId: 'acct_doesnotexist', money: { amount: 2_00, currency: 'eur' }, description: null },
+      ],
+      message: null,
+    });
+    await eventually(async () => (await h.bot.deps.runs.get(run.id))?.status === 'done', { timeoutMs: 15_000, what: 'run done' });
+    const summary = await h.slack.waitFor(() => h.slack.messages(CHANNELS.ops).find((m) => messageText(m).includes('run-partial-test') && messageText(m).includes('Failed lines')));
+    expect(messageText(summary)).toContain('run_retry');
+    await h.sender.blockAction({ userId: PEOPLE.requester, actionId: 'run_retry', value: run.id, channelId: CHANNELS.ops, messageTs: summary.ts });
+    const retry = await h.slack.waitFor(() => h.slack.messages(CHANNELS.approvals).find((m) => messageText(m).includes('failed lines again')));
+    expect(messageText(retry)).toContain('€2.00');
+  });
+});
+
+const countsOf = (runId: string) => createRedisRunStore(h.bot.deps.redis).counts(runId);

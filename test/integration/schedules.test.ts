@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CHANNELS, PEOPLE, messageText, startHarness, testClock, type Harness } from '../../emulators/local-stack.js';
+import type { RunningBot } from '../../src/server.js';
+import { eventually } from '../support/eventually.js';
+import { onboardPayableSeller } from '../support/onboarding.js';
+import { clickApprove, requestViaSlack, waitForState } from '../support/requests.js';
+
+let h: Harness;
+let secondWorker: RunningBot;
+
+beforeAll(async () => {
+  h = await startHarness({ env: { SWEEP_INTERVAL_SECONDS: '1' } });
+  secondWorker = await h.startAnotherBot({ ROLE: 'worker' });
+  await onboardPayableSeller(h);
+});
+afterAll(async () => {
+  await h?.stop();
+});
+beforeEach(() => {
+  testClock.offsetMs = 0;
+});
+
+const opsTexts = () => h.slack.messages(CHANNELS.ops).map((m) => messageText(m));
+
+async function approvedSchedule(text: string) {
+  const { message, requestId } = await requestViaSlack(h, text);
+  await clickApprove(h, message, requestId, PEOPLE.approver1);
+  const request = await waitForState(h, requestId, ['completed'], 15_000);
+  return { message, request, scheduleId: request.resultRef! };
+}
+
+describe('schedules', () => {
+  it('when a weekly top-up schedule is approved, then it becomes a BullMQ job scheduler in its time zone and is listed with its next run', async () => {
+    const { message, scheduleId } = await approvedSchedule('schedule topup weekly mon 09:00 America/New_York 100.00 usd Weekly top-up');
+    expect(messageText(message)).toContain('every Monday at 09:00');
+    const scheduler = await h.bot.deps.queues.schedules.getJobScheduler(scheduleId);
+    expect(scheduler).toMatchObject({ pattern: '0 9 * * 1', tz: 'America/New_York' });
+    await h.sender.slashCommand({ text: 'schedules', userId: PEOPLE.approver2 });
+    const list = await h.slack.waitFor(() => h.slack.ephemerals(PEOPLE.approver2).find((e) => messageText(e).includes(scheduleId)));
+    expect(messageText(list)).toMatch(/next Mon .* 09:00/);
+    expect(messageText(list)).toContain('your time'); // approver2's zone is Europe/Paris
+  });
+
+  it('when a firing is delivered twice for one period and two workers share the queue, then Stripe makes one top-up', async () => {
+    const { scheduleId } = await approvedSchedule('schedule topup daily 18:00 Europe/Paris 150.00 usd');
+    const before = h.stripe.control.topups().length;
+    const intended = Date.UTC(2026, 10, 24, 17, 0); // 18:00 in Paris
+    await Promise.all(
+      ['a', 'b', 'c'].map((n) => h.bot.deps.queues.schedules.add('topup', { scheduleId }, { jobId: `dup-${scheduleId}-${n}`, prevMillis: intended } as never)),
+    );
+    await eventually(async () => (await h.bot.deps.queues.schedules.getJobCounts('completed')).completed! >= 3 || undefined, { timeoutMs: 15_000, what: 'three firings done' });
+    const topups = h.stripe.control.topups().slice(before);
+    expect(topups).toHaveLength(1);
+    expect(topups[0]).toMatchObject({ amount: 15_000, currency: 'usd' });
+    expect(topups[0]!.metadata.payout_request_id).toBe(`${scheduleId}-2026-11-24`);
+    const topupId = topups[0]!.id;
+    await h.slack.waitFor(() => opsTexts().filter((t) => t.includes(topupId)).length === 1 || undefined);
+    expect(opsTexts().filter((t) => t.includes(topupId))).toHaveLength(1);
+    expect(secondWorker).toBeDefined();
+  });
+
+  it('when a firing runs long after its time, then it runs once and ops is told it ran late', async () => {
+    const { scheduleId } = await approvedSchedule('schedule topup daily 07:00 UTC 120.00 usd');
+    const threeDaysAgo = Date.now() - 3 * 86_400_000;
+    await h.bot.deps.queues.schedules.add('topup', { scheduleId }, { jobId: `late-${scheduleId}`, prevMillis: threeDaysAgo } as never);
+    await h.slack.waitFor(() => opsTexts().find((t) => t.includes('ran late') && t.includes('$120.00')), { timeoutMs: 10_000 });
+  });
+
+  it('when a firing has not happened minutes after its time, then ops is alerted once', async () => {
+    const { scheduleId } = await approvedSchedule('schedule topup cron "*/5 * * * *" UTC 110.00 usd');
+    // Nobody fires it: move the clock past its next firings and let the sweeper notice.
+    await h.bot.deps.queues.schedules.removeJobScheduler(scheduleId);
+    testClock.offsetMs = 30 * 60_000;
+    await h.slack.waitFor(() => opsTexts().find((t) => t.includes('has not run yet') && t.includes(scheduleId)), { timeoutMs: 10_000 });
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(opsTexts().filter((t) => t.includes('has not run yet') && t.includes(scheduleId))).toHaveLength(1);
+  });
+
+  it('pauses at once, and resuming asks for an approval before money moves again', async () => {
+    const { scheduleId } = await approvedSchedule('schedule topup weekly fri 10:00 Europe/Paris 130.00 usd');
+    await h.sender.blockAction({ userId: PEOPLE.requester, actionId: 'schedule_pause', value: scheduleId, channelId: CHANNELS.general });
+    await eventually(async () => (await h.bot.deps.schedules.get(scheduleId))?.status === 'paused');
+    expect(await h.bot.deps.queues.schedules.getJobScheduler(scheduleId)).toBeUndefined();
+    await h.sender.blockAction({ userId: PEOPLE.requester, actionId: 'schedule_resume', value: scheduleId, channelId: CHANNELS.general });
+    const message = await h.slack.waitFor(() => h.slack.messages(CHANNELS.approvals).find((m) => messageText(m).includes('Resume schedule') && messageText(m).includes('$130.00')));
+    const requestId = /Request `(req_\w+)`/.exec(messageText(message))![1]!;
+    expect((await h.bot.deps.schedules.get(scheduleId))?.status).toBe('paused');
+    await clickApprove(h, message, requestId, PEOPLE.approver1);
+    await waitForState(h, requestId, ['completed'], 15_000);
+    expect((await h.bot.deps.schedules.get(scheduleId))?.status).toBe('active');
+    expect(await h.bot.deps.queues.schedules.getJobScheduler(scheduleId)).toMatchObject({ tz: 'Europe/Paris' });
+  });
+
+  it('refuses a schedule with a bad time or zone, politely', async () => {
+    await h.sender.slashCommand({ text: 'schedule topup weekly mon 25:00 UTC 100 usd', userId: PEOPLE.requester });
+    await h.slack.waitFor(() => h.slack.ephemerals(PEOPLE.requester).at(-1)?.text?.includes('HH:MM'));
+    await h.sender.slashCommand({ text: 'schedule run daily 18:00 Mars/Olympus', userId: PEOPLE.requester });
+    await h.slack.waitFor(() => h.slack.ephemerals(PEOPLE.requester).at(-1)?.text?.includes('Mars/Olympus'));
+  });
+});
