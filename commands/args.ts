@@ -9,10 +9,6 @@ export function tokenize(text: string): string[] {
   return tokens;
 }
 
-/** `<@U123|name>`, `<@U123>` (also W… ids) → `U123`; anything else → undefined. */
-export function parseUserMention(token: string | undefined): string | undefined {
-  return token ? /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(token)?.[1] : undefined;
-}
 
 /** `<mailto:a@b.c|a@b.c>` or a bare address → the address. */
 export function parseEmail(token: string): string {

@@ -8,7 +8,7 @@ import type { RequestKind } from '../src/domain/requests.types.js';
 import { moneyRequestModal } from '../src/slack/blocks/request-modals.js';
 import { requestSummary } from '../src/slack/blocks/requests.js';
 import { ACTION_IDS, MONEY_FIELDS, VIEW_IDS } from '../src/slack/ids.js';
-import { parseUserMention } from './args.js';
+import { parseUserMention } from '../src/domain/ids.js';
 import { allowed } from './guards.js';
 import { ephemeralReply, modalChannel } from './reply.js';
 import type { Subcommand, SubcommandContext } from './types.js';

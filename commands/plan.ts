@@ -4,7 +4,7 @@ import { MoneyError, parseMoney } from '../src/domain/money.js';
 import { planList } from '../src/slack/blocks/payouts.js';
 import { requestSummary } from '../src/slack/blocks/requests.js';
 import { mention } from '../src/slack/mrkdwn.js';
-import { parseUserMention } from './args.js';
+import { parseUserMention } from '../src/domain/ids.js';
 import { allowed } from './guards.js';
 import type { Subcommand } from './types.js';
 

@@ -1,7 +1,7 @@
 import type { AppDeps } from '../src/deps.js';
 import { sellerList, sellerStatus } from '../src/slack/blocks/sellers.js';
 import { mention } from '../src/slack/mrkdwn.js';
-import { parseUserMention } from './args.js';
+import { parseUserMention } from '../src/domain/ids.js';
 import { allowed } from './guards.js';
 import type { Subcommand } from './types.js';
 

@@ -1,10 +1,169 @@
-// Placeholder until the full module lands: same API.
-import type { Money } from './money.js';
+import { type CsvError, type Info, parse } from 'csv-parse/sync';
+import { parseUserMention } from './ids.js';
+import { MoneyError, type Money, normalizeCurrency, parseMoney } from './money.js';
 
-export interface BatchLine { line: number; sellerRef: string; money: Money; description: string | null }
-export interface BatchProblem { line: number; message: string }
-export interface SellerLookup { find(ref: { userId?: string; accountId?: string }): { userId: string; accountId: string; payable: boolean } | undefined }
+export interface BatchLine {
+  /** 1-based line number in the input, where the row starts. */
+  line: number;
+  sellerRef: string;
+  money: Money;
+  description: string | null;
+}
 
-export function validateBatch(_csvText: string, _sellers: SellerLookup, _options: { heldCurrencies?: ReadonlySet<string>; maxLines?: number }): { lines: (BatchLine & { userId: string; accountId: string })[]; problems: BatchProblem[] } {
-  return { lines: [], problems: [{ line: 0, message: 'CSV batches are not available yet.' }] };
+export interface BatchProblem {
+  line: number;
+  message: string;
+}
+
+export interface SellerLookup {
+  /** Resolves a ref to a seller, or undefined. */
+  find(ref: { userId?: string; accountId?: string }): { userId: string; accountId: string; payable: boolean } | undefined;
+}
+
+export interface BatchOptions {
+  /** Currencies the platform holds a balance in; when absent the caller checks them later. */
+  heldCurrencies?: ReadonlySet<string>;
+  /** Default 5000. */
+  maxLines?: number;
+}
+
+const DEFAULT_MAX_LINES = 5000;
+const SELLER_HELP = 'use a Slack user id (U…), a mention (<@U…>) or a Stripe account id (acct_…)';
+const COLUMNS_HELP = 'Each line needs seller, amount, currency and an optional description; quote a description that has commas.';
+
+/**
+ * Checks every line of a one-off CSV batch (`seller, amount, currency, description`) before anything is paid.
+ * The batch may start only when `problems` is empty: that rule is the caller's.
+ */
+export function validateBatch(
+  csvText: string,
+  sellers: SellerLookup,
+  options: BatchOptions = {},
+): { lines: (BatchLine & { userId: string; accountId: string })[]; problems: BatchProblem[] } {
+  const maxLines = options.maxLines ?? DEFAULT_MAX_LINES;
+  const problems: BatchProblem[] = [];
+  const lines: (BatchLine & { userId: string; accountId: string })[] = [];
+  const seen = new Map<string, number>();
+  let previousEnd = 0;
+
+  const records = parse(csvText, {
+    bom: true,
+    trim: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    info: true,
+    on_skip: (error: CsvError | undefined) => {
+      if (!error) return undefined;
+      // An unclosed quote is only noticed at the end of the input, long after the row that opened it.
+      const line = error.code !== 'CSV_QUOTE_NOT_CLOSED' && typeof error.lines === 'number' ? error.lines : firstFilledLineAfter(csvText, previousEnd);
+      if (!problems.some((p) => p.line === line)) problems.push({ line, message: csvSyntaxMessage(error.code) });
+      return undefined;
+    },
+    on_record: (record: string[], context: Info) => {
+      previousEnd = context.lines;
+      return record;
+    },
+  }) as unknown as { record: string[]; info: Info }[];
+
+  let dataLines = 0;
+  let firstRow = true;
+  for (const { record, info } of records) {
+    // info.lines is where the row ends; a quoted description may span several lines.
+    const line = info.lines - record.reduce((n, field) => n + (field.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
+    if (record.every((field) => field === '')) continue;
+    const headerAllowed = firstRow;
+    firstRow = false;
+    if (headerAllowed && isHeader(record)) continue;
+
+    dataLines++;
+    if (dataLines > maxLines) {
+      problems.push({ line, message: `A batch has at most ${maxLines} lines: split the file into several batches.` });
+      break;
+    }
+
+    if (record.length < 3 || record.length > 4) {
+      problems.push({ line, message: `This line has ${record.length} ${record.length === 1 ? 'column' : 'columns'}, not 3 or 4. ${COLUMNS_HELP}` });
+      continue;
+    }
+    const [sellerRef = '', rawAmount = '', rawCurrency = '', rawDescription = ''] = record;
+    const description = rawDescription || null;
+    const lineProblems: string[] = [];
+
+    const money = checkMoney(rawAmount, rawCurrency, options.heldCurrencies);
+    if (typeof money === 'string') lineProblems.push(money);
+
+    const ref = parseSellerRef(sellerRef);
+    const seller = ref ? sellers.find(ref) : undefined;
+    if (!ref) lineProblems.push(`"${sellerRef}" is not a seller: ${SELLER_HELP}.`);
+    else if (!seller) lineProblems.push(`${sellerRef} is not a seller of this workspace: invite them first with /payout invite.`);
+    else if (!seller.payable) lineProblems.push(`${sellerRef} cannot be paid yet: their Stripe account is not ready for payouts.`);
+
+    if (lineProblems.length > 0 || typeof money === 'string' || !seller) {
+      for (const message of lineProblems) problems.push({ line, message });
+      continue;
+    }
+
+    // The resolved seller, so a mention and an acct_ id for one person count as the same seller.
+    const identity = JSON.stringify([seller.userId, money.amount, money.currency, description ?? '']);
+    const first = seen.get(identity);
+    if (first !== undefined) {
+      problems.push({ line, message: `This repeats line ${first}: same seller, amount, currency and description. Remove it, or make the descriptions differ if both are meant.` });
+      continue;
+    }
+    seen.set(identity, line);
+    lines.push({ line, sellerRef, money, description, userId: seller.userId, accountId: seller.accountId });
+  }
+
+  problems.sort((a, b) => a.line - b.line);
+  return { lines, problems };
+}
+
+function csvSyntaxMessage(code: string): string {
+  const quoting = 'put the whole value in quotes and double any quote inside it ("").';
+  switch (code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'This line is not valid CSV: a quote opened here is never closed, so the lines after it could not be read.';
+    case 'INVALID_OPENING_QUOTE':
+      return `This line is not valid CSV: a quote appears inside a value; ${quoting}`;
+    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return `This line is not valid CSV: text follows a closing quote; ${quoting}`;
+    default:
+      return `This line is not valid CSV. ${COLUMNS_HELP}`;
+  }
+}
+
+function firstFilledLineAfter(text: string, line: number): number {
+  const rest = text.split(/\r\n|\r|\n/).slice(line);
+  const offset = rest.findIndex((l) => l.trim() !== '');
+  return line + 1 + Math.max(offset, 0);
+}
+
+function isHeader(record: string[]): boolean {
+  const names = record.map((field) => field.toLowerCase());
+  return names[0] === 'seller' && names[1] === 'amount' && names[2] === 'currency' && (names[3] === undefined || names[3] === 'description');
+}
+
+function parseSellerRef(raw: string): { userId?: string; accountId?: string } | undefined {
+  if (/^acct_[A-Za-z0-9]+$/.test(raw)) return { accountId: raw };
+  if (/^[UW][A-Z0-9]{2,}$/.test(raw)) return { userId: raw };
+  const mentioned = parseUserMention(raw);
+  return mentioned ? { userId: mentioned } : undefined;
+}
+
+/** The line's money, or the polite reason it is not payable. */
+function checkMoney(rawAmount: string, rawCurrency: string, held: ReadonlySet<string> | undefined): Money | string {
+  try {
+    const currency = normalizeCurrency(rawCurrency);
+    const money = parseMoney(rawAmount, currency);
+    if (held && !held.has(currency)) {
+      const list = [...held].map((c) => c.toUpperCase()).sort().join(', ');
+      return `The platform holds no ${currency.toUpperCase()} balance to pay from${list ? `: use ${list}` : ''}.`;
+    }
+    return money;
+  } catch (error) {
+    if (error instanceof MoneyError) return error.message.endsWith('.') ? error.message : `${error.message}.`;
+    throw error;
+  }
 }

@@ -1,0 +1,153 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LogCapture } from '../../emulators/local-stack.js';
+import { startSandbox, type Sandbox } from '../../sandbox/stack.js';
+
+/**
+ * The sandbox console in a real browser: the whole payout day, clicked through as each person would.
+ * Needs a Chromium binary (Debian's `chromium` package, or CHROMIUM_PATH); screenshots of each step go to
+ * test-results/sandbox/, and UPDATE_SCREENSHOT=1 also rewrites docs/sandbox.png for the README.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const HAS_CHROMIUM = existsSync(CHROMIUM);
+const SHOTS = 'test-results/sandbox';
+const WAIT_MS = 10_000;
+
+let sandbox: Sandbox | undefined;
+let browser: Browser | undefined;
+const logs = new LogCapture();
+
+beforeAll(async () => {
+  if (!HAS_CHROMIUM) return;
+  mkdirSync(SHOTS, { recursive: true });
+  [sandbox, browser] = await Promise.all([
+    startSandbox({ port: 0, logLevel: 'info', logDestination: logs }),
+    chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    }),
+  ]);
+}, 30_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await sandbox?.stop();
+});
+
+describe('the sandbox console', () => {
+  it('plays a payout day: invite, onboard, top up, transfer with two approvals, paid, balance moves', async (ctx) => {
+    if (!HAS_CHROMIUM) ctx.skip(`no Chromium at ${CHROMIUM}: install Debian's chromium package or set CHROMIUM_PATH`);
+    const { consoleUrl } = sandbox!;
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
+    page.setDefaultTimeout(WAIT_MS);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+
+    let step = 0;
+    const shot = (name: string, target: Page = page) => target.screenshot({ path: `${SHOTS}/${String(++step).padStart(2, '0')}-${name}.png` });
+    const actAs = (name: string) => page.selectOption('#person', { label: `@${name}` });
+    const open = (conversation: string) => page.click(`.sidebar [data-conv="${conversation}"]`);
+    const type = async (text: string) => {
+      await page.fill('#composer-input', text);
+      await page.press('#composer-input', 'Enter');
+    };
+    const message = (text: string | RegExp) => page.locator('#messages .msg', { hasText: text });
+    const usdChip = page.locator('#balance [data-currency="usd"]');
+
+    await page.goto(`${consoleUrl}#as=requester&in=ops`);
+    await page.locator('#messages .intro').waitFor();
+    expect(await usdChip.innerText()).toContain('$5,000.00');
+
+    // 1. ops invites a seller with a slash command
+    await type('/payout invite @seller1');
+    await message('invited @seller1').waitFor();
+    await message('Only visible to you').filter({ hasText: 'Invited @seller1' }).waitFor();
+    await shot('invite-in-ops');
+
+    // 2. the seller opens the DM's link, completes the emulator's hosted onboarding and lands on the bot's return page
+    await open('DUSELLER1');
+    expect(await page.inputValue('#person')).toBe('USELLER1');
+    const startLink = message('Set up your payouts').getByRole('link', { name: 'Start onboarding' });
+    await shot('seller-dm');
+    const [hosted] = await Promise.all([page.context().waitForEvent('page'), startLink.click()]);
+    await hosted.getByRole('button', { name: 'Complete onboarding' }).waitFor();
+    await shot('hosted-onboarding', hosted);
+    await hosted.getByRole('button', { name: 'Complete onboarding' }).click();
+    await hosted.getByText("You're all set").waitFor();
+    expect(hosted.url()).toContain('/connect/return');
+    await shot('onboarding-returned', hosted);
+    await hosted.close();
+    await message("You're all set").waitFor();
+
+    // 3. ops sees the seller is payable
+    await actAs('requester');
+    await open('COPS');
+    await message('@seller1 can be paid now').waitFor();
+    await type('/payout sellers');
+    await message('Only visible to you').filter({ hasText: 'Payable' }).waitFor();
+    await shot('payable-in-ops');
+
+    // 4. a top-up, approved by one approver (below the 1,000 threshold)
+    await type('/payout topup 500 usd');
+    await actAs('approver1');
+    await open('CAPPROVALS');
+    const topup = message('Top-up request');
+    await topup.getByRole('button', { name: 'Approve' }).click();
+    await topup.filter({ hasText: 'Top-up created' }).waitFor();
+    await page.locator('#topups', { hasText: '$500.00 pending' }).waitFor();
+    expect(await usdChip.innerText()).toContain('$500.00 pending');
+    await shot('topup-approved');
+    // the bank answers when you say so: settle it from the header
+    await page.locator('#topups').getByRole('button', { name: 'Settle' }).click();
+    await topup.filter({ hasText: 'Top-up settled' }).waitFor();
+    await usdChip.filter({ hasText: '$5,500.00' }).waitFor();
+
+    // 5. a transfer through the modal, with the seller picked from the bot's external_select options
+    await actAs('requester');
+    await open('COPS');
+    await type('/payout transfer');
+    const modal = page.getByRole('dialog', { name: 'Pay a seller' });
+    await modal.waitFor();
+    await modal.locator('[data-block-id="money_seller"] input').click();
+    await modal.getByRole('option', { name: /seller1/ }).click();
+    await modal.locator('[data-block-id="money_amount"] input').fill('1500');
+    await modal.locator('[data-block-id="money_currency"] input').fill('usd');
+    await modal.locator('[data-block-id="money_description"] input').fill('Payout day rehearsal');
+    await shot('transfer-modal');
+    await modal.getByRole('button', { name: 'Ask for approval' }).click();
+    await modal.waitFor({ state: 'detached' });
+    await message('Only visible to you').filter({ hasText: 'Asked for approval' }).waitFor();
+
+    // 6. above the threshold: two different approvers
+    await actAs('approver1');
+    await open('CAPPROVALS');
+    const transfer = message('Transfer request');
+    await transfer.filter({ hasText: 'needs 2 different approvers' }).waitFor();
+    await transfer.getByRole('button', { name: 'Approve' }).click();
+    await transfer.filter({ hasText: '1 of 2 approvals' }).waitFor();
+    await shot('transfer-one-of-two');
+    await actAs('approver2');
+    await transfer.getByRole('button', { name: 'Approve' }).click();
+    await transfer.filter({ hasText: /Paid/ }).waitFor();
+    expect(await transfer.innerText()).toContain('approved by @approver1 and @approver2');
+    expect(await transfer.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+
+    // 7. the header shows the balance after the payment: 5,000 + 500 top-up - 1,500 transfer
+    await usdChip.filter({ hasText: '$4,000.00' }).waitFor();
+    await shot('paid');
+    if (process.env.UPDATE_SCREENSHOT === '1') {
+      mkdirSync('docs', { recursive: true });
+      await page.screenshot({ path: 'docs/sandbox.png' });
+    }
+
+    // the header's link leads to the emulator's request log, which saw the transfer
+    const logUrl = await page.getAttribute('#stripe-log', 'href');
+    const requests = (await (await fetch(logUrl!)).json()) as { method: string; path: string }[];
+    expect(requests.filter((r) => r.method === 'POST' && r.path === '/v1/transfers')).toHaveLength(1);
+    expect(sandbox!.stripe.control.transfers()).toMatchObject([{ amount: 150_000, currency: 'usd' }]);
+    expect(pageErrors).toEqual([]);
+    expect(logs.lines.filter((l) => typeof l.level === 'number' && l.level >= 50)).toEqual([]);
+    await page.close();
+  }, 60_000);
+});
