@@ -33,7 +33,9 @@ export function runCommand(deps: AppDeps): Subcommand {
       if (!(await allowed(deps, ctx, 'requester'))) return;
       const [what] = ctx.args;
       if (what === 'csv') {
-        await ctx.client.views.open({ trigger_id: ctx.triggerId, view: csvModal(ctx.channelId) });
+        // Read now, after the ack, so the modal can check currencies line by line without calling Stripe itself.
+        const held = await deps.gateway.balance().then((b) => b.available.map((m) => m.currency), () => undefined);
+        await ctx.client.views.open({ trigger_id: ctx.triggerId, view: csvModal({ channelId: ctx.channelId, held }) });
         return;
       }
       if (what !== undefined) return ctx.reply('Use `/payout run` to pay the payout plan, or `/payout run csv` for a batch.');
@@ -44,10 +46,16 @@ export function runCommand(deps: AppDeps): Subcommand {
   };
 }
 
-function csvModal(channelId: string) {
+interface CsvModalMeta {
+  channelId: string;
+  /** The currencies the platform held when the modal opened. */
+  held: string[] | undefined;
+}
+
+function csvModal(meta: CsvModalMeta) {
   return modal({
     callbackId: VIEW_IDS.runCsv,
-    meta: { channelId },
+    meta,
     title: 'Pay a CSV batch',
     submit: 'Check and ask',
     blocks: [
@@ -93,6 +101,7 @@ export function registerRunListeners(app: App, deps: AppDeps): void {
     const file = state[CSV_FIELDS.file.block]?.[CSV_FIELDS.file.action]?.files?.[0];
     const pasted = state[CSV_FIELDS.text.block]?.[CSV_FIELDS.text.action]?.value ?? '';
     const teamId = body.team?.id ?? body.user.team_id ?? '';
+    const { held } = JSON.parse(view.private_metadata || '{}') as Partial<CsvModalMeta>;
     let text = pasted;
     try {
       if (file) text = await downloadCsv(deps, file);
@@ -109,8 +118,8 @@ export function registerRunListeners(app: App, deps: AppDeps): void {
           return seller ? { userId: seller.userId, accountId: seller.accountId, payable: seller.state === 'payable' } : undefined;
         },
       },
-      // Which currencies the platform holds needs Stripe, which a modal may not wait for: checked after the ack.
-      {},
+      // Held currencies were read when the modal opened; create() checks them against Stripe again after the ack.
+      held ? { heldCurrencies: new Set(held) } : {},
     );
     if (problems.length > 0) {
       const shown = problems.slice(0, MAX_PROBLEMS_SHOWN).map((p) => `Line ${p.line}: ${p.message}`);

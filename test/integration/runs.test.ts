@@ -112,3 +112,44 @@ describe('payout runs', () => {
 });
 
 const countsOf = (runId: string) => createRedisRunStore(h.bot.deps.redis).counts(runId);
+
+describe('a CSV batch', () => {
+  it('when lines have a bad amount, an unknown seller, a duplicate and a wrong currency, then each is reported by line number and nothing is asked or paid', async () => {
+    await h.sender.slashCommand({ text: 'run csv', userId: PEOPLE.requester, channelId: CHANNELS.general });
+    const view = await h.slack.waitFor(() => h.slack.views().find((v) => v.callback_id === 'run_csv_modal'));
+    const posted = h.slack.messages(CHANNELS.approvals).length;
+    const transfers = h.stripe.control.transfers().length;
+    const csv = [
+      'seller,amount,currency,description',
+      `<@${PEOPLE.seller1}|ana>,10.00,eur,ok`,
+      `<@${PEOPLE.seller1}|ana>,-3,eur,negative`,
+      `UNOBODY,5.00,eur,unknown seller`,
+      `<@${PEOPLE.seller1}|ana>,10.00,eur,ok`,
+      `${sellerAccount},7.00,gbp,not held`,
+    ].join('\n');
+    const res = await h.sender.viewSubmission({ userId: PEOPLE.requester, callbackId: 'run_csv_modal', viewId: view.id, values: { csv_text: { text: { type: 'plain_text_input', value: csv } } } });
+    const errors = JSON.stringify(res.json);
+    expect(errors).toContain('response_action');
+    for (const line of [3, 4, 5, 6]) expect(errors).toContain(`Line ${line}:`);
+    expect(errors).not.toContain('Line 2:');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.slack.messages(CHANNELS.approvals)).toHaveLength(posted);
+    expect(h.stripe.control.transfers()).toHaveLength(transfers);
+  });
+
+  it('when the CSV is clean, then the whole batch is approved once and paid line by line', async () => {
+    startWorkerProcess();
+    await h.sender.slashCommand({ text: 'run csv', userId: PEOPLE.requester, channelId: CHANNELS.general });
+    const view = await h.slack.waitFor(() => h.slack.views().filter((v) => v.callback_id === 'run_csv_modal').at(-1));
+    const posted = h.slack.messages(CHANNELS.approvals).length;
+    const csv = `<@${PEOPLE.seller1}|ana>,10.00,eur,"first, with a comma"\n${sellerAccount},12.50,eur,second`;
+    await h.sender.viewSubmission({ userId: PEOPLE.requester, callbackId: 'run_csv_modal', viewId: view.id, values: { csv_text: { text: { type: 'plain_text_input', value: csv } } } });
+    const message = await h.slack.waitFor(() => h.slack.messages(CHANNELS.approvals)[posted]);
+    expect(messageText(message)).toContain('€22.50');
+    const requestId = /Request `(req_\w+)`/.exec(messageText(message))![1]!;
+    await clickApprove(h, message, requestId, PEOPLE.approver1);
+    await eventually(async () => (await h.bot.deps.runs.get(requestId))?.status === 'done', { timeoutMs: 15_000, what: 'batch done' });
+    const paid = h.stripe.control.transfers().filter((t) => t.transfer_group?.startsWith(`${requestId}-`));
+    expect(paid.map((t) => t.amount).sort()).toEqual([1000, 1250]);
+  });
+});

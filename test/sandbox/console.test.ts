@@ -52,7 +52,10 @@ describe('the sandbox console', () => {
       await page.fill('#composer-input', text);
       await page.press('#composer-input', 'Enter');
     };
-    const message = (text: string | RegExp) => page.locator('#messages .msg', { hasText: text });
+    /** A message the bot posted (or updated) in the open conversation. */
+    const message = (text: string | RegExp) => page.locator('#messages .msg[data-kind="message"]', { hasText: text });
+    /** The latest reply only the current person sees. */
+    const ephemeral = (text: string | RegExp) => page.locator('#messages .msg.ephemeral', { hasText: text }).last();
     const usdChip = page.locator('#balance [data-currency="usd"]');
 
     await page.goto(`${consoleUrl}#as=requester&in=ops`);
@@ -62,7 +65,7 @@ describe('the sandbox console', () => {
     // 1. ops invites a seller with a slash command
     await type('/payout invite @seller1');
     await message('invited @seller1').waitFor();
-    await message('Only visible to you').filter({ hasText: 'Invited @seller1' }).waitFor();
+    await ephemeral('Invited @seller1').waitFor();
     await shot('invite-in-ops');
 
     // 2. the seller opens the DM's link, completes the emulator's hosted onboarding and lands on the bot's return page
@@ -85,7 +88,7 @@ describe('the sandbox console', () => {
     await open('COPS');
     await message('@seller1 can be paid now').waitFor();
     await type('/payout sellers');
-    await message('Only visible to you').filter({ hasText: 'Payable' }).waitFor();
+    await ephemeral('Payable').waitFor();
     await shot('payable-in-ops');
 
     // 4. a top-up, approved by one approver (below the 1,000 threshold)
@@ -117,7 +120,7 @@ describe('the sandbox console', () => {
     await shot('transfer-modal');
     await modal.getByRole('button', { name: 'Ask for approval' }).click();
     await modal.waitFor({ state: 'detached' });
-    await message('Only visible to you').filter({ hasText: 'Asked for approval' }).waitFor();
+    await ephemeral('Asked for approval').waitFor();
 
     // 6. above the threshold: two different approvers
     await actAs('approver1');
