@@ -14,7 +14,7 @@ import { registerDecisionListeners } from './decisions.js';
 import { moneyRequestCommand, registerMoneyRequestModals } from './money-requests.js';
 import { planCommand } from './plan.js';
 import { registerRunListeners, runCommand } from './run.js';
-import { registerScheduleButtons, scheduleCommand, schedulesCommand } from './schedules.js';
+import { registerScheduleButtons, registerScheduleModal, scheduleCommand, schedulesCommand } from './schedules.js';
 import type { Subcommand, SubcommandContext } from './types.js';
 
 export const SLASH_COMMAND = '/payout';
@@ -78,5 +78,6 @@ export function registerListeners(app: App, deps: AppDeps): void {
   registerMoneyRequestModals(app, deps);
   registerDecisionListeners(app, deps);
   registerScheduleButtons(app, deps);
+  registerScheduleModal(app, deps);
   registerRunListeners(app, deps);
 }

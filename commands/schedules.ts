@@ -1,13 +1,15 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { AppDeps } from '../src/deps.js';
 import { AppError, isAppError } from '../src/domain/errors.js';
-import { MoneyError, parseMoney } from '../src/domain/money.js';
-import { parseScheduleTime } from '../src/domain/schedule-time.js';
+import { MoneyError, parseMoney, type Money } from '../src/domain/money.js';
+import { parseScheduleTime, type ScheduleTime } from '../src/domain/schedule-time.js';
+import { modal } from '../src/slack/blocks/common.js';
 import { scheduleList, scheduleWhat } from '../src/slack/blocks/payouts.js';
 import { requestSummary } from '../src/slack/blocks/requests.js';
-import { ACTION_IDS } from '../src/slack/ids.js';
+import { ACTION_IDS, MONEY_FIELDS, SCHEDULE_FIELDS, VIEW_IDS } from '../src/slack/ids.js';
+import { tokenize } from './args.js';
 import { allowed } from './guards.js';
-import { ephemeralReply } from './reply.js';
+import { ephemeralReply, modalChannel } from './reply.js';
 import type { Subcommand, SubcommandContext } from './types.js';
 
 const USAGE = '/payout schedule topup <when> <amount> <currency> [description] | /payout schedule run <when>';
@@ -20,38 +22,98 @@ export function scheduleCommand(deps: AppDeps): Subcommand {
     usage: USAGE,
     summary: 'ask for a recurring top-up or payout run (after approval)',
     async run(ctx) {
-      const [action, ...rest] = ctx.args;
-      if (action !== 'topup' && action !== 'run') return ctx.reply(`Say what to schedule: \`${USAGE}\`. ${WHEN_HELP}`);
       if (!(await allowed(deps, ctx, 'requester'))) return;
-      const parsed = parseScheduleTime(rest);
-      if ('error' in parsed) return ctx.reply(`${parsed.error} ${WHEN_HELP}`);
-      const { time } = parsed;
-      try {
-        let money = null;
-        let description = null;
-        if (action === 'topup') {
-          const [amount, currency, ...words] = parsed.rest;
-          if (!amount || !currency) return ctx.reply(`Give the amount of each top-up: \`${USAGE}\`.`);
-          money = parseMoney(amount, currency);
-          description = words.join(' ') || null;
-        } else if (parsed.rest.length > 0) {
-          return ctx.reply(`A payout run pays the payout plan; it takes no amount: \`/payout schedule run <when>\`.`);
-        }
-        const request = await deps.requests.create({
-          kind: 'schedule',
-          teamId: ctx.teamId,
-          requestedBy: ctx.userId,
-          description,
-          schedule: { scheduleId: deps.schedules.newScheduleId(), action, time, money },
-        });
-        await ctx.reply(`:inbox_tray: Asked for approval: ${requestSummary(request)} (\`${request.id}\`).`);
-      } catch (error) {
-        if (error instanceof MoneyError) return ctx.reply(`${error.message} Usage: \`${USAGE}\`.`);
-        if (!isAppError(error)) throw error;
-        await ctx.reply(`:x: ${error.userMessage}`);
+      if (ctx.args.length === 0) {
+        await ctx.client.views.open({ trigger_id: ctx.triggerId, view: scheduleModal(ctx.channelId) });
+        return;
       }
+      const [action, ...rest] = ctx.args;
+      const draft = parseScheduleArgs(action, rest);
+      if (typeof draft === 'string') return ctx.reply(draft);
+      await askForSchedule(deps, ctx, draft);
     },
   };
+}
+
+interface ScheduleArgs {
+  action: 'topup' | 'run';
+  time: ScheduleTime;
+  money: Money | null;
+  description: string | null;
+}
+
+/** `topup <when> <amount> <currency> [description]` or `run <when>` → the parts, or a message for the person. */
+export function parseScheduleArgs(action: string | undefined, tokens: string[]): ScheduleArgs | string {
+  if (action !== 'topup' && action !== 'run') return `Say what to schedule: \`${USAGE}\`. ${WHEN_HELP}`;
+  const parsed = parseScheduleTime(tokens);
+  if ('error' in parsed) return `${parsed.error} ${WHEN_HELP}`;
+  if (action === 'run') {
+    return parsed.rest.length > 0 ? 'A payout run pays the payout plan; it takes no amount: `/payout schedule run <when>`.' : { action, time: parsed.time, money: null, description: null };
+  }
+  const [amount, currency, ...words] = parsed.rest;
+  if (!amount || !currency) return `Give the amount of each top-up: \`${USAGE}\`.`;
+  try {
+    return { action, time: parsed.time, money: parseMoney(amount, currency), description: words.join(' ') || null };
+  } catch (error) {
+    if (error instanceof MoneyError) return `${error.message} Usage: \`${USAGE}\`.`;
+    throw error;
+  }
+}
+
+async function askForSchedule(deps: AppDeps, ctx: Pick<SubcommandContext, 'userId' | 'teamId' | 'reply'>, args: ScheduleArgs) {
+  try {
+    const request = await deps.requests.create({
+      kind: 'schedule',
+      teamId: ctx.teamId,
+      requestedBy: ctx.userId,
+      description: args.description,
+      schedule: { scheduleId: deps.schedules.newScheduleId(), action: args.action, time: args.time, money: args.money },
+    });
+    await ctx.reply(`:inbox_tray: Asked for approval: ${requestSummary(request)} (\`${request.id}\`).`);
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    await ctx.reply(`:x: ${error.userMessage}`);
+  }
+}
+
+function scheduleModal(channelId: string) {
+  const option = (value: string, text: string) => ({ value, text: { type: 'plain_text' as const, text } });
+  return modal({
+    callbackId: VIEW_IDS.schedule,
+    meta: { channelId },
+    title: 'New schedule',
+    submit: 'Ask for approval',
+    blocks: [
+      {
+        type: 'input',
+        block_id: SCHEDULE_FIELDS.action.block,
+        label: { type: 'plain_text', text: 'What' },
+        element: { type: 'static_select', action_id: SCHEDULE_FIELDS.action.action, options: [option('topup', 'Top up the balance'), option('run', 'Pay the payout plan')], initial_option: option('run', 'Pay the payout plan') },
+      },
+      {
+        type: 'input',
+        block_id: SCHEDULE_FIELDS.when.block,
+        label: { type: 'plain_text', text: 'When' },
+        hint: { type: 'plain_text', text: 'weekly mon 09:00 America/New_York · daily 18:00 Europe/Paris · cron "0 9 * * 1" UTC' },
+        element: { type: 'plain_text_input', action_id: SCHEDULE_FIELDS.when.action, placeholder: { type: 'plain_text', text: 'weekly fri 10:00 Europe/Paris' } },
+      },
+      {
+        type: 'input',
+        block_id: MONEY_FIELDS.amount.block,
+        optional: true,
+        label: { type: 'plain_text', text: 'Top-up amount and currency' },
+        hint: { type: 'plain_text', text: 'Top-ups only, e.g. 2000.00 usd' },
+        element: { type: 'plain_text_input', action_id: MONEY_FIELDS.amount.action },
+      },
+      {
+        type: 'input',
+        block_id: MONEY_FIELDS.description.block,
+        optional: true,
+        label: { type: 'plain_text', text: 'Description' },
+        element: { type: 'plain_text_input', action_id: MONEY_FIELDS.description.action, max_length: 350 },
+      },
+    ],
+  });
 }
 
 async function viewerTimeZone(ctx: Pick<SubcommandContext, 'client' | 'userId'>): Promise<string | undefined> {
@@ -73,6 +135,30 @@ export function schedulesCommand(deps: AppDeps): Subcommand {
       await ctx.reply(scheduleList(items, tz));
     },
   };
+}
+
+interface ScheduleModalState {
+  value?: string | null;
+  selected_option?: { value: string } | null;
+}
+
+export function registerScheduleModal(app: App, deps: AppDeps): void {
+  app.view(VIEW_IDS.schedule, async ({ ack, body, view, client }) => {
+    const values = view.state.values as Record<string, Record<string, ScheduleModalState>>;
+    const field = (f: { block: string; action: string }) => values[f.block]?.[f.action];
+    const action = field(SCHEDULE_FIELDS.action)?.selected_option?.value;
+    const when = tokenize(field(SCHEDULE_FIELDS.when)?.value ?? '');
+    const amount = tokenize(field(MONEY_FIELDS.amount)?.value ?? '');
+    const description = field(MONEY_FIELDS.description)?.value?.trim();
+    const draft = parseScheduleArgs(action, [...when, ...amount, ...(description ? [description] : [])]);
+    if (typeof draft === 'string') {
+      const block = /amount|decimal|currency|ISO|positive|zero/i.test(draft) ? MONEY_FIELDS.amount.block : SCHEDULE_FIELDS.when.block;
+      return ack({ response_action: 'errors', errors: { [block]: draft.slice(0, 300) } });
+    }
+    await ack();
+    const reply = ephemeralReply(client, modalChannel(view.private_metadata), body.user.id);
+    await askForSchedule(deps, { userId: body.user.id, teamId: body.team?.id ?? body.user.team_id ?? '', reply }, draft);
+  });
 }
 
 /** Pause and Delete act at once (they only stop money); Resume asks for approval, since it turns money back on. */

@@ -26,7 +26,7 @@ const jobData = z.object({
  * Handles one verified Stripe event. Running it twice is harmless: seller state is read fresh from Stripe
  * and notices go out on transitions only; a settlement already recorded changes nothing.
  */
-export async function processStripeEvent(data: unknown, deps: Pick<AppDeps, 'sellers' | 'execution' | 'logger'>): Promise<string> {
+export async function processStripeEvent(data: unknown, deps: Pick<AppDeps, 'sellers' | 'execution' | 'schedules' | 'logger'>): Promise<string> {
   const job = jobData.parse(data);
   const log = deps.logger.child({ requestId: job.requestId, eventId: job.eventId, type: job.type });
   if (job.type === 'account.updated') {
@@ -38,6 +38,12 @@ export async function processStripeEvent(data: unknown, deps: Pick<AppDeps, 'sel
   }
   const settlement = SETTLEMENTS[job.type];
   if (!settlement || !job.payoutRequestId || !job.objectId) return 'ignored: not one of ours';
+  // Scheduled top-ups carry their period key (which starts with the schedule id) instead of a request id.
+  if (job.type.startsWith('topup.') && job.payoutRequestId.startsWith('sch_')) {
+    const told = await deps.schedules.topupSettled(job.payoutRequestId, job.objectId, settlement, job.failureMessage);
+    log.info({ event: 'schedule.topup_settled', periodKey: job.payoutRequestId, stripeId: job.objectId, settlement, told }, 'scheduled top-up settled');
+    return told ? settlement : 'unchanged';
+  }
   const changed = await deps.execution.settle(job.payoutRequestId, job.objectId, settlement, job.failureMessage ?? undefined);
   log.info({ event: 'request.settled', payoutRequestId: job.payoutRequestId, stripeId: job.objectId, settlement, changed }, 'settlement recorded');
   return changed ? settlement : 'unchanged';

@@ -131,6 +131,8 @@ export interface RunQueue {
 export interface PayoutNotifier {
   scheduleFired(schedule: Schedule, firing: Firing, outcome: { stripeId?: string; runId?: string; error?: string }): Promise<void>;
   firingMissed(schedule: Schedule, intendedAt: Date): Promise<void>;
+  /** A scheduled top-up's later fate, from Stripe's webhooks. */
+  scheduledTopupSettled(schedule: Schedule, firing: Firing, topupId: string, settlement: string, reason: string | null): Promise<void>;
   /** Posts where the run's progress will show, when it has no message yet (scheduled runs). */
   runStarted(run: Run): Promise<{ channel: string; ts: string } | null>;
   runHeld(run: Run, available: Money[]): Promise<void>;

@@ -39,6 +39,8 @@ export interface ScheduleService {
   list(teamId: string): Promise<{ schedule: Schedule; next: Date | undefined }[]>;
   /** One firing; `at` is when BullMQ meant it to run. Pays its period at most once, whatever fires it twice. */
   fire(scheduleId: string, at: Date): Promise<FiringResult>;
+  /** A top-up made by a firing settled (or failed) at Stripe: ops is told once per outcome. */
+  topupSettled(periodKey: string, topupId: string, settlement: string, reason: string | null): Promise<boolean>;
   /** Alerts ops, once per period, about firings that have not happened `graceMs` after their time. */
   checkMissed(graceMs: number): Promise<number>;
 }
@@ -172,6 +174,15 @@ export function createScheduleService(deps: ScheduleServiceDeps): ScheduleServic
         await deps.notifier.scheduleFired(schedule, firing, { runId: run.id });
       }
       return 'fired';
+    },
+
+    async topupSettled(key, topupId, settlement, reason) {
+      const firing = await deps.firings.get(key);
+      const schedule = firing ? await schedules.get(firing.scheduleId) : undefined;
+      if (!firing || !schedule || !(await deps.claimOnce('topup-settled', `${topupId}-${settlement}`))) return false;
+      await record(schedule, 'stripe', `schedule.topup_${settlement}`, topupId);
+      await deps.notifier.scheduledTopupSettled(schedule, firing, topupId, settlement, reason);
+      return true;
     },
 
     async checkMissed(graceMs) {

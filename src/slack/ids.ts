@@ -17,6 +17,12 @@ export const VIEW_IDS = {
   topup: 'topup_modal',
   reject: 'reject_modal',
   runCsv: 'run_csv_modal',
+  schedule: 'schedule_modal',
+} as const;
+
+export const SCHEDULE_FIELDS = {
+  action: { block: 'schedule_action', action: 'action' },
+  when: { block: 'schedule_when', action: 'when' },
 } as const;
 
 export const CSV_FIELDS = {

@@ -57,6 +57,9 @@ describe('schedules', () => {
     await h.slack.waitFor(() => opsTexts().filter((t) => t.includes(topupId)).length === 1 || undefined);
     expect(opsTexts().filter((t) => t.includes(topupId))).toHaveLength(1);
     expect(secondWorker).toBeDefined();
+    // Its settlement arrives later, through the platform webhook.
+    await h.stripe.control.settleTopup(topupId, 'succeeded');
+    await h.slack.waitFor(() => opsTexts().find((t) => t.includes(topupId) && t.includes('settled')));
   });
 
   it('when a firing runs long after its time, then it runs once and ops is told it ran late', async () => {
@@ -96,5 +99,22 @@ describe('schedules', () => {
     await h.slack.waitFor(() => h.slack.ephemerals(PEOPLE.requester).at(-1)?.text?.includes('HH:MM'));
     await h.sender.slashCommand({ text: 'schedule run daily 18:00 Mars/Olympus', userId: PEOPLE.requester });
     await h.slack.waitFor(() => h.slack.ephemerals(PEOPLE.requester).at(-1)?.text?.includes('Mars/Olympus'));
+  });
+
+  it('when schedule has no arguments, then a modal asks what and when, and checks both in place', async () => {
+    await h.sender.slashCommand({ text: 'schedule', userId: PEOPLE.requester });
+    const view = await h.slack.waitFor(() => h.slack.views().find((v) => v.callback_id === 'schedule_modal'));
+    const values = (when: string, amount: string) => ({
+      schedule_action: { action: { type: 'static_select', selected_option: { value: 'topup' } } },
+      schedule_when: { when: { type: 'plain_text_input', value: when } },
+      money_amount: { amount: { type: 'plain_text_input', value: amount } },
+      money_description: { description: { type: 'plain_text_input', value: '' } },
+    });
+    const bad = await h.sender.viewSubmission({ userId: PEOPLE.requester, callbackId: 'schedule_modal', viewId: view.id, values: values('weekly someday 09:00 UTC', '100 usd') });
+    expect(bad.json).toMatchObject({ response_action: 'errors', errors: { schedule_when: expect.any(String) } });
+    const posted = h.slack.messages(CHANNELS.approvals).length;
+    await h.sender.viewSubmission({ userId: PEOPLE.requester, callbackId: 'schedule_modal', viewId: view.id, values: values('daily 06:00 Asia/Tokyo', '140 usd') });
+    const message = await h.slack.waitFor(() => h.slack.messages(CHANNELS.approvals)[posted]);
+    expect(messageText(message)).toContain('every day at 06:00 (Asia/Tokyo)');
   });
 });

@@ -45,7 +45,7 @@ describe('the sandbox console', () => {
     page.on('pageerror', (error) => pageErrors.push(error.message));
 
     let step = 0;
-    const shot = (name: string, target: Page = page) => target.screenshot({ path: `${SHOTS}/${String(++step).padStart(2, '0')}-${name}.png` });
+    const shot = (name: string, target: Page = page) => target.screenshot({ path: `${SHOTS}/${String(++step).padStart(2, '0')}-${name}.png`, animations: 'disabled' });
     const actAs = (name: string) => page.selectOption('#person', { label: `@${name}` });
     const open = (conversation: string) => page.click(`.sidebar [data-conv="${conversation}"]`);
     const type = async (text: string) => {
@@ -139,9 +139,10 @@ describe('the sandbox console', () => {
     // 7. the header shows the balance after the payment: 5,000 + 500 top-up - 1,500 transfer
     await usdChip.filter({ hasText: '$4,000.00' }).waitFor();
     await shot('paid');
+    await page.mouse.move(0, 0);
     if (process.env.UPDATE_SCREENSHOT === '1') {
       mkdirSync('docs', { recursive: true });
-      await page.screenshot({ path: 'docs/sandbox.png' });
+      await page.screenshot({ path: 'docs/sandbox.png', animations: 'disabled' });
     }
 
     // the header's link leads to the emulator's request log, which saw the transfer

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../logger.js';
 import type { PayoutNotifier } from '../../domain/ports.js';
-import { firingMissedNotice, runHeldNotice, runProgressMessage, scheduleFiredNotice } from '../../slack/blocks/payouts.js';
+import { firingMissedNotice, runHeldNotice, runProgressMessage, scheduledTopupSettledNotice, scheduleFiredNotice } from '../../slack/blocks/payouts.js';
 import { plain } from '../../slack/blocks/common.js';
 import type { Messenger } from './messenger.js';
 
@@ -31,6 +31,8 @@ export function createPayoutNotifier(messenger: Messenger, redis: Redis, opsChan
   }
   return {
     scheduleFired: (schedule, firing, outcome) => bestEffort('schedule-fired', () => messenger.post(opsChannel, scheduleFiredNotice(schedule, firing, outcome))),
+    scheduledTopupSettled: (schedule, firing, topupId, settlement, reason) =>
+      bestEffort('topup-settled', () => messenger.post(opsChannel, scheduledTopupSettledNotice(schedule, firing, topupId, settlement, reason))),
     firingMissed: (schedule, intendedAt) => bestEffort('firing-missed', () => messenger.post(opsChannel, firingMissedNotice(schedule, intendedAt))),
     async runStarted(run) {
       try {

@@ -68,6 +68,13 @@ export function scheduleFiredNotice(schedule: Schedule, firing: Firing, outcome:
   return plain(`:alarm_clock: Scheduled ${scheduleWhat(schedule)} for ${when}: top-up \`${outcome.stripeId}\` created; its settlement follows.${late}`);
 }
 
+export function scheduledTopupSettledNotice(schedule: Schedule, firing: Firing, topupId: string, settlement: string, reason: string | null): SlackMessage {
+  const when = formatInZone(new Date(firing.intendedAt), schedule.time.tz);
+  return settlement === 'succeeded'
+    ? plain(`:white_check_mark: The scheduled top-up for ${when} settled: funds are available (\`${topupId}\`).`)
+    : plain(`:x: The scheduled top-up for ${when} was ${settlement} (\`${topupId}\`)${reason ? `: ${escapeMrkdwn(reason)}` : ''}. Payout runs may be held until the balance is topped up.`);
+}
+
 export function firingMissedNotice(schedule: Schedule, intendedAt: Date): SlackMessage {
   return plain(
     `:warning: The scheduled ${scheduleWhat(schedule)} due ${formatInZone(intendedAt, schedule.time.tz)} has not run yet (\`${schedule.id}\`). No worker may be running, or Redis was unreachable; it runs once as soon as a worker is back.`,
