@@ -97,7 +97,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
   const audit = createRedisAuditLog(redis);
   const plan = createRedisPlanStore(redis);
   const payoutNotifier = createPayoutNotifier(messenger, redis, config.SLACK_OPS_CHANNEL, logger);
-  const runs = createRunService({ gateway, runs: createRedisRunStore(redis), queue: createRunQueue(queues.runLines, queues.maintenance), notifier: payoutNotifier, clock });
+  const runs = createRunService({ audit, gateway, runs: createRedisRunStore(redis), queue: createRunQueue(queues.runLines, queues.maintenance), notifier: payoutNotifier, clock });
   const schedules = createScheduleService({
     schedules: createRedisScheduleStore(redis),
     firings: createRedisFiringStore(redis),

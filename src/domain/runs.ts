@@ -1,3 +1,4 @@
+import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
 import { formatMoney, type Money } from './money.js';
@@ -6,6 +7,7 @@ import type { MoneyGateway, PayoutNotifier, RunQueue, RunStore } from './ports.j
 import type { RunLineDraft } from './requests.types.js';
 
 export interface RunServiceDeps {
+  audit: AuditLog;
   gateway: MoneyGateway;
   runs: RunStore;
   queue: RunQueue;
@@ -127,7 +129,20 @@ export function createRunService(deps: RunServiceDeps): RunService {
         const reason = error.code === 'stripe_balance_insufficient' ? `balance too low for ${formatMoney(line.money)}` : error.userMessage;
         settled = { ...line, status: 'failed', reason };
       }
-      await runs.settleLine(runId, settled);
+      if (await runs.settleLine(runId, settled)) {
+        await deps.audit.append({
+          at: nowIso(),
+          actor: 'system',
+          action: `run.line_${settled.status}`,
+          requestId: paymentId,
+          kind: 'run-line',
+          amount: line.money.amount,
+          currency: line.money.currency,
+          state: settled.status,
+          ...(settled.stripeId ? { stripeId: settled.stripeId } : {}),
+          ...(settled.reason ? { detail: settled.reason } : {}),
+        });
+      }
       await afterLine(runId);
       return settled.status === 'paid' ? 'paid' : 'failed';
     },
