@@ -11,6 +11,8 @@ export function createStripeClient(config: Pick<Config, 'STRIPE_SECRET_KEY' | 's
     // Set on purpose: the SDK re-sends with the same idempotency key, and every write here carries our own key.
     maxNetworkRetries: 2,
     timeout: 20_000,
+    // Request-latency telemetry overflows its buffer (one warning per request) at payout-run rates.
+    telemetry: false,
     ...(config.stripeApi ?? {}),
   });
 }

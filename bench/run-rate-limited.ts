@@ -1,0 +1,78 @@
+import { startHarness, type Harness } from '../emulators/local-stack.js';
+import { onboardPayableSeller } from '../test/support/onboarding.js';
+import { ratio } from './stats.js';
+import type { Benchmark } from './types.js';
+import { launchAndWait, reportChildLogs, runCounts, runLines, startWorkerChild, transfersOf, waitForRunLineWorker, type WorkerChild } from './worker-child.js';
+
+export interface RunRateLimitedOptions {
+  lines?: number;
+  /** The emulator's per-endpoint limit and the bot's STRIPE_TRANSFERS_PER_SECOND. */
+  perSecond?: number;
+}
+
+const TRANSFERS_ENDPOINT = 'POST /v1/transfers';
+
+/**
+ * A run of `lines` transfers against a Stripe that answers 429 above `perSecond` per endpoint, with the bot set to
+ * the same pace, one payout-ops worker process. The floor is lines / perSecond; 429s are what the pacing let through.
+ */
+export function runRateLimited(options: RunRateLimitedOptions = {}): Benchmark {
+  const lineCount = options.lines ?? 3_000;
+  const perSecond = options.perSecond ?? 25;
+  const floorS = lineCount / perSecond;
+  return {
+    name: 'run-rate-limited',
+    description: `run of ${lineCount} transfers, Stripe limit ${perSecond}/s per endpoint, STRIPE_TRANSFERS_PER_SECOND=${perSecond}, 1 worker process (floor ${floorS} s)`,
+    async run() {
+      let h: Harness | undefined;
+      let worker: WorkerChild | undefined;
+      try {
+        h = await startHarness({ env: { ROLE: 'web', LOG_LEVEL: 'warn', STRIPE_TRANSFERS_PER_SECOND: String(perSecond) }, stripe: { balances: { usd: 5_000_00, eur: 100_000_000_00 } } });
+        const sellerAccount = await onboardPayableSeller(h);
+        h.stripe.control.setRateLimit(perSecond);
+
+        worker = startWorkerChild(h, { STRIPE_TRANSFERS_PER_SECOND: String(perSecond) });
+        await waitForRunLineWorker(h);
+
+        const runId = 'bench-rate-limited';
+        const lines = runLines(sellerAccount, lineCount);
+        const before = h.stripe.control.stats();
+        const { elapsedMs, launchMs } = await launchAndWait(h, runId, lines, floorS * 3_000 + 60_000);
+        const after = h.stripe.control.stats();
+        const rss = worker.peakRss();
+        await worker.stop();
+        reportChildLogs('run-rate-limited', worker);
+
+        const elapsedS = elapsedMs / 1000;
+        const stripe = transfersOf(h, runId, lines);
+        const counts = await runCounts(h, runId);
+        return {
+          lines: lineCount,
+          perSecond,
+          elapsedS: Math.round(elapsedS * 100) / 100,
+          floorS,
+          'ratio.elapsedToFloor': ratio(elapsedS, floorS),
+          transfersPerSecond: Math.round((lineCount / elapsedS) * 100) / 100,
+          launchMs: Math.round(launchMs),
+          'stripe.rateLimited429': after.rateLimited - before.rateLimited,
+          'stripe.transferRequests': (after.byEndpoint[TRANSFERS_ENDPOINT] ?? 0) - (before.byEndpoint[TRANSFERS_ENDPOINT] ?? 0),
+          'worker.peakRssMb': rss.hwmMb,
+          'worker.polledMaxRssMb': rss.polledMaxMb,
+          'worker.rssSamples': rss.samples,
+          'worker.warnLogs': worker.logLines.length,
+          'worker.stripeTelemetryWarnings': worker.telemetryWarnings(),
+          'run.paid': counts.paid,
+          'run.failed': counts.failed,
+          'transfers.created': stripe.created,
+          'transfers.check': stripe.created === lineCount ? 'ok' : 'MISMATCH',
+          'transfers.duplicates': stripe.duplicates,
+          'duplicates.check': stripe.duplicates === 0 ? 'ok' : 'MISMATCH',
+          'amounts.check': stripe.amountMatches ? 'ok' : 'MISMATCH',
+        };
+      } finally {
+        await worker?.stop().catch((error: unknown) => console.error('run-rate-limited: stopping the worker process failed:', error));
+        await h?.stop().catch((error: unknown) => console.error('run-rate-limited: stopping the harness failed:', error));
+      }
+    },
+  };
+}

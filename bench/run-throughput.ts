@@ -1,0 +1,126 @@
+import { performance } from 'node:perf_hooks';
+import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { startHarness, type Harness } from '../emulators/local-stack.js';
+import { EXECUTION_ATTEMPTS, KEEP_FINISHED } from '../src/adapters/queue/queues.js';
+import { onboardPayableSeller } from '../test/support/onboarding.js';
+import { ratio } from './stats.js';
+import type { Benchmark } from './types.js';
+import { launchAndWait, reportChildLogs, runCounts, runLines, startWorkerChild, transfersOf, until, waitForRunLineWorker, type WorkerChild } from './worker-child.js';
+
+export interface RunThroughputOptions {
+  lines?: number;
+  /** STRIPE_TRANSFERS_PER_SECOND; 1000 is the most the config allows. */
+  perSecond?: number;
+}
+
+const BARE_QUEUE = 'bench-bare-lines';
+
+/**
+ * A no-op BullMQ worker with the run-line worker's concurrency, fed `count` jobs shaped like run lines (same
+ * addBulk slices of 500, job ids, retention), timed from the first addBulk until the last job completed.
+ */
+async function bareBullmq(connection: ConnectionOptions, count: number, concurrency: number): Promise<{ elapsedMs: number; addMs: number; completed: number; failed: number }> {
+  const queue = new Queue(BARE_QUEUE, { connection, defaultJobOptions: { removeOnComplete: KEEP_FINISHED, removeOnFail: { age: 30 * 86_400 }, attempts: EXECUTION_ATTEMPTS } });
+  const worker = new Worker(BARE_QUEUE, async () => undefined, { connection, concurrency });
+  let completed = 0;
+  let failed = 0;
+  worker.on('completed', () => {
+    completed += 1;
+  });
+  worker.on('failed', () => {
+    failed += 1;
+  });
+  try {
+    await queue.waitUntilReady();
+    await worker.waitUntilReady();
+    const runId = 'bench-bare';
+    const keys = Array.from({ length: count }, (_, i) => `line${i + 1}`);
+    const started = performance.now();
+    for (let i = 0; i < keys.length; i += 500) {
+      await queue.addBulk(keys.slice(i, i + 500).map((key) => ({ name: 'pay', data: { runId, key }, opts: { jobId: `${runId}-${key}` } })));
+    }
+    const addMs = performance.now() - started;
+    await until(() => completed + failed >= count, 120_000, `the bare worker to finish ${count} jobs`, 5);
+    return { elapsedMs: performance.now() - started, addMs, completed, failed };
+  } finally {
+    await worker.close();
+    await queue.close();
+  }
+}
+
+/**
+ * Throughput of a run with no Stripe rate limit and the bot at its fastest pace, one payout-ops worker process,
+ * against a bare BullMQ worker on the same redis-server doing nothing per job. The two go one after the other
+ * (payout-ops first, its worker process stopped before the bare one starts), so neither competes for CPU or Redis.
+ */
+export function runThroughput(options: RunThroughputOptions = {}): Benchmark {
+  const lineCount = options.lines ?? 10_000;
+  const perSecond = options.perSecond ?? 1_000;
+  // As the run-line worker computes it (jobs/workers.ts).
+  const concurrency = Math.max(1, Math.ceil(perSecond));
+  return {
+    name: 'run-throughput',
+    description: `run of ${lineCount} transfers, no Stripe limit, STRIPE_TRANSFERS_PER_SECOND=${perSecond}, 1 worker process, vs a no-op BullMQ worker (concurrency ${concurrency}) on the same Redis`,
+    async run() {
+      let h: Harness | undefined;
+      let worker: WorkerChild | undefined;
+      try {
+        h = await startHarness({ env: { ROLE: 'web', LOG_LEVEL: 'warn', STRIPE_TRANSFERS_PER_SECOND: String(perSecond) }, stripe: { balances: { usd: 5_000_00, eur: 100_000_000_00 } } });
+        const sellerAccount = await onboardPayableSeller(h);
+        h.stripe.control.setRateLimit(undefined);
+
+        worker = startWorkerChild(h, { STRIPE_TRANSFERS_PER_SECOND: String(perSecond) });
+        await waitForRunLineWorker(h);
+        const runId = 'bench-throughput';
+        const lines = runLines(sellerAccount, lineCount);
+        const before = h.stripe.control.stats();
+        const ops = await launchAndWait(h, runId, lines, 240_000);
+        const after = h.stripe.control.stats();
+        const rss = worker.peakRss();
+        await worker.stop();
+        reportChildLogs('run-throughput', worker);
+        const stripe = transfersOf(h, runId, lines);
+        const counts = await runCounts(h, runId);
+
+        const bare = await bareBullmq({ host: '127.0.0.1', port: h.redis.port, maxRetriesPerRequest: null }, lineCount, concurrency);
+
+        const opsPerSecond = lineCount / (ops.elapsedMs / 1000);
+        const barePerSecond = bare.completed / (bare.elapsedMs / 1000);
+        const round2 = (x: number) => Math.round(x * 100) / 100;
+        return {
+          lines: lineCount,
+          perSecond,
+          concurrency,
+          'payoutOps.elapsedS': round2(ops.elapsedMs / 1000),
+          'payoutOps.launchMs': Math.round(ops.launchMs),
+          'payoutOps.jobsPerSecond': round2(opsPerSecond),
+          'bare.elapsedS': round2(bare.elapsedMs / 1000),
+          'bare.addBulkMs': Math.round(bare.addMs),
+          'bare.jobsPerSecond': round2(barePerSecond),
+          'bare.completed': bare.completed,
+          'bare.failed': bare.failed,
+          'ratio.throughput': ratio(opsPerSecond, barePerSecond),
+          // The run-line worker's BullMQ limiter caps payout-ops at perSecond jobs/s whatever the per-job cost.
+          'ratio.toLimiterCap': ratio(opsPerSecond, perSecond),
+          'stripe.rateLimited429': after.rateLimited - before.rateLimited,
+          'worker.peakRssMb': rss.hwmMb,
+          'worker.polledMaxRssMb': rss.polledMaxMb,
+          'worker.rssSamples': rss.samples,
+          'worker.warnLogs': worker.logLines.length,
+          'worker.stripeTelemetryWarnings': worker.telemetryWarnings(),
+          'run.paid': counts.paid,
+          'run.failed': counts.failed,
+          'transfers.created': stripe.created,
+          'transfers.check': stripe.created === lineCount ? 'ok' : 'MISMATCH',
+          'transfers.duplicates': stripe.duplicates,
+          'duplicates.check': stripe.duplicates === 0 ? 'ok' : 'MISMATCH',
+          'amounts.check': stripe.amountMatches ? 'ok' : 'MISMATCH',
+          'bare.check': bare.completed === lineCount && bare.failed === 0 ? 'ok' : 'MISMATCH',
+        };
+      } finally {
+        await worker?.stop().catch((error: unknown) => console.error('run-throughput: stopping the worker process failed:', error));
+        await h?.stop().catch((error: unknown) => console.error('run-throughput: stopping the harness failed:', error));
+      }
+    },
+  };
+}
