@@ -80,12 +80,6 @@ const EMOJI: Record<string, string> = {
 
 export const emojify = (text: string): string => text.replace(/:([a-z0-9_+-]+):/g, (whole, name: string) => EMOJI[name] ?? whole);
 
-/** `2026-05-31T09:12:33.123Z` → `2026-05-31 09:12 UTC`; anything else unchanged. */
-function readableFallback(fallback: string): string {
-  const iso = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?Z$/.exec(fallback);
-  return iso ? `${iso[1]} ${iso[2]} UTC` : fallback;
-}
-
 /** One `<…>` token: mentions, channels, dates, special mentions and links. */
 function renderToken(inner: string, r: Resolved): string {
   const [target = '', label] = splitOnce(inner, '|');
@@ -97,7 +91,7 @@ function renderToken(inner: string, r: Resolved): string {
     const id = target.slice(1);
     return `#${r.channels[id] ?? label ?? id}`;
   }
-  if (target.startsWith('!date^')) return readableFallback(label ?? target);
+  if (target.startsWith('!date^')) return label ?? target;
   if (target.startsWith('!subteam^')) return label ?? `@${target.slice('!subteam^'.length)}`;
   if (target.startsWith('!')) return `@${target.slice(1)}`;
   if (target.startsWith('mailto:')) return label ?? target.slice('mailto:'.length);

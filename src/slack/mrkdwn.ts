@@ -11,5 +11,6 @@ export const mention = (userId: string): string => `<@${userId}>`;
 /** Slack's date formatting token: each reader sees the time in their own time zone. */
 export function slackDate(iso: string, format = '{date_short_pretty} {time}'): string {
   const seconds = Math.floor(Date.parse(iso) / 1000);
-  return `<!date^${seconds}^${format}|${iso}>`;
+  // The fallback shows where Slack cannot format dates (notifications, older clients).
+  return `<!date^${seconds}^${format}|${iso.slice(0, 16).replace('T', ' ')} UTC>`;
 }
