@@ -127,6 +127,7 @@ describe('the sandbox console', () => {
     await open('CAPPROVALS');
     const transfer = message('Transfer request');
     await transfer.filter({ hasText: 'needs 2 different approvers' }).waitFor();
+    await transfer.evaluate((el) => (el.dataset.probe = 'rendered once'));
     await transfer.getByRole('button', { name: 'Approve' }).click();
     await transfer.filter({ hasText: '1 of 2 approvals' }).waitFor();
     await shot('transfer-one-of-two');
@@ -135,6 +136,9 @@ describe('the sandbox console', () => {
     await transfer.filter({ hasText: /Paid/ }).waitFor();
     expect(await transfer.innerText()).toContain('approved by @approver1 and @approver2');
     expect(await transfer.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    // chat.update re-rendered the same message in place: same element, no second copy
+    expect(await transfer.getAttribute('data-probe')).toBe('rendered once');
+    expect(await transfer.count()).toBe(1);
 
     // 7. the header shows the balance after the payment: 5,000 + 500 top-up - 1,500 transfer
     await usdChip.filter({ hasText: '$4,000.00' }).waitFor();
@@ -154,4 +158,70 @@ describe('the sandbox console', () => {
     expect(logs.lines.filter((l) => typeof l.level === 'number' && l.level >= 50)).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it('shows the bot\'s validation errors in a modal, in place, and asks a reason for a rejection', async (ctx) => {
+    if (!HAS_CHROMIUM) ctx.skip(`no Chromium at ${CHROMIUM}: install Debian's chromium package or set CHROMIUM_PATH`);
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
+    page.setDefaultTimeout(WAIT_MS);
+    const type = async (text: string) => {
+      await page.fill('#composer-input', text);
+      await page.press('#composer-input', 'Enter');
+    };
+    await page.goto(`${sandbox!.consoleUrl}#as=requester&in=general`);
+
+    // the invite modal: a users_select, an email input and a country input; the bot answers response_action: errors
+    await type('/payout invite');
+    const invite = page.getByRole('dialog', { name: 'Invite a seller' });
+    await invite.locator('[data-block-id="invite_user"] select').selectOption({ label: '@seller2' });
+    await invite.locator('[data-block-id="invite_email"] input').fill('not-an-email');
+    await invite.locator('[data-block-id="invite_country"] input').fill('ZZ');
+    await invite.getByRole('button', { name: 'Invite' }).click();
+    await invite.locator('[data-block-id="invite_email"] [role=alert]').waitFor();
+    expect(await invite.locator('[role=alert]').allInnerTexts()).toEqual(['That does not look like an email address.', 'Use a two-letter ISO country code such as US, FR or DE.']);
+    expect(await invite.locator('[data-block-id="invite_user"] select').inputValue()).toBe('USELLER2'); // kept while re-rendering
+    await invite.locator('[data-block-id="invite_email"] input').fill('ana@example.com');
+    await invite.locator('[data-block-id="invite_country"] input').fill('FR');
+    await invite.getByRole('button', { name: 'Invite' }).click();
+    await invite.waitFor({ state: 'detached' });
+    await page.locator('#messages .msg.ephemeral', { hasText: 'Invited @seller2' }).waitFor();
+    expect(sandbox!.stripe.control.accounts().find((a) => a.metadata.slack_user_id === 'USELLER2')).toMatchObject({ email: 'ana@example.com', country: 'FR' });
+
+    // Reject opens a modal asking why; an empty reason is refused in place; the message then shows the reason
+    await type('/payout topup 50 usd');
+    await page.selectOption('#person', { label: '@approver1' });
+    await page.click('.sidebar [data-conv="CAPPROVALS"]');
+    const request = page.locator('#messages .msg[data-kind="message"]', { hasText: '$50.00' });
+    await request.getByRole('button', { name: 'Reject' }).click();
+    const reject = page.getByRole('dialog', { name: 'Reject request' });
+    await reject.getByRole('button', { name: 'Reject' }).click();
+    await reject.locator('[role=alert]').waitFor();
+    await reject.locator('textarea').fill('Not this week <!channel> & no');
+    await reject.getByRole('button', { name: 'Reject' }).click();
+    await reject.waitFor({ state: 'detached' });
+    await request.filter({ hasText: 'Rejected by @approver1: Not this week <!channel> & no' }).waitFor();
+    await page.screenshot({ path: `${SHOTS}/10-rejected.png`, animations: 'disabled' });
+    await page.close();
+  }, 30_000);
+
+  // After the payout day above: seller1 is payable.
+  it('attaches a CSV in a file_input: the bot downloads it with its token and asks for approval of the batch', async (ctx) => {
+    if (!HAS_CHROMIUM) ctx.skip(`no Chromium at ${CHROMIUM}: install Debian's chromium package or set CHROMIUM_PATH`);
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
+    page.setDefaultTimeout(WAIT_MS);
+    await page.goto(`${sandbox!.consoleUrl}#as=requester&in=general`);
+    await page.fill('#composer-input', '/payout run csv');
+    await page.press('#composer-input', 'Enter');
+    const batch = page.getByRole('dialog', { name: 'Pay a CSV batch' });
+    await batch.locator('[data-block-id="csv_file"] input[type=file]').setInputFiles({
+      name: 'march.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('USELLER1,12.50,usd,March\nUSELLER1,7.50,usd,"April, early"\n'),
+    });
+    await batch.getByRole('button', { name: 'Check and ask' }).click();
+    await batch.waitFor({ state: 'detached' });
+    await page.locator('#messages .msg.ephemeral', { hasText: 'Asked for approval' }).last().waitFor();
+    await page.click('.sidebar [data-conv="CAPPROVALS"]');
+    await page.locator('#messages .msg[data-kind="message"]', { hasText: 'Payout run request' }).filter({ hasText: '$20.00' }).waitFor();
+    await page.close();
+  }, 30_000);
 });

@@ -1,0 +1,510 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import type { EphemeralMessage, FakeSlack, OpenView, StoredMessage } from '../emulators/slack/fake-slack.js';
+import type { SlackHttpResult, SlackSender } from '../emulators/slack/signed-requests.js';
+import type { StripeEmulator } from '../emulators/stripe/server.js';
+import type { TopupOutcome } from '../emulators/stripe/state.js';
+import {
+  actionJson,
+  blockIdOf,
+  blockSuggestion,
+  formBody,
+  messageBlockActions,
+  messageJson,
+  viewBlockActions,
+  viewClosed,
+  viewJson,
+  type Json,
+  type PayloadContext,
+  type Selection,
+} from './payloads.js';
+import { escapeSlashText, splitSlashCommand, type Directory } from './slash-text.js';
+
+export interface SandboxPerson {
+  id: string;
+  name: string;
+  role: string;
+}
+
+export interface SandboxChannel {
+  id: string;
+  name: string;
+  topic: string;
+}
+
+export interface ConsoleServerOptions {
+  /** On 127.0.0.1; 0 picks a spare port. */
+  port: number;
+  slack: FakeSlack;
+  stripe: StripeEmulator;
+  /** Signs and sends requests to the bot's /slack/events. */
+  sender: SlackSender;
+  people: SandboxPerson[];
+  channels: SandboxChannel[];
+  botUrl: string;
+}
+
+export interface ConsoleServer {
+  url: string;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
+const ASSETS: Record<string, string> = {
+  'app.js': 'text/javascript; charset=utf-8',
+  'blockkit.js': 'text/javascript; charset=utf-8',
+  'style.css': 'text/css; charset=utf-8',
+};
+const SLASH_COMMAND = '/payout';
+
+type Values = Record<string, Record<string, unknown>>;
+
+/** A modal as the console shows it: the bot's view on the fake Slack, or one the bot answered a submission with. */
+interface ConsoleView {
+  id: string;
+  owner: string;
+  /** Set when the bot replied `response_action: update|push`: that view JSON, until the bot calls views.update. */
+  local?: { view: Json; slackUpdatedCount: number };
+}
+
+interface TimelineItem {
+  kind: 'message' | 'ephemeral' | 'file';
+  ts: string;
+  [key: string]: unknown;
+}
+
+interface Upload {
+  name: string;
+  /** base64 */
+  content: string;
+}
+
+const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The Slack console: one page, and the API it polls and posts to. Everything it sends the bot is signed like Slack's. */
+export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
+  const { slack, stripe, sender, people, channels } = options;
+  const app = Fastify({ logger: false, bodyLimit: 12 * 1024 * 1024 });
+
+  let consoleUrl = '';
+  const consoleBase = () => consoleUrl;
+  const triggerOwners = new Map<string, string>();
+  const views = new Map<string, ConsoleView>();
+  const closed = new Set<string>();
+  let triggerSeq = 0;
+
+  const personById = new Map(people.map((p) => [p.id, p]));
+  const directory: Directory = {
+    user: (nameOrId) => {
+      const wanted = nameOrId.toLowerCase();
+      const person = people.find((p) => p.name.toLowerCase() === wanted || p.id.toLowerCase() === wanted);
+      return person ? { id: person.id, name: person.name } : undefined;
+    },
+    channel: (name) => {
+      const channel = channels.find((c) => c.name === name.toLowerCase() || c.id === name.toUpperCase());
+      return channel ? { id: channel.id, name: channel.name } : undefined;
+    },
+  };
+  const dmOf = (userId: string) => `D${userId}`;
+  const conversationIds = () => [...channels.map((c) => c.id), ...people.map((p) => dmOf(p.id))];
+  const channelName = (id: string) => channels.find((c) => c.id === id)?.name ?? (id.startsWith('D') ? 'directmessage' : id.toLowerCase());
+
+  /** Like Slack's: unique per interaction; remembered so the modal it opens shows for the right person. */
+  const mintTrigger = (userId: string): string => {
+    const id = `${Math.floor(Date.now() / 1000)}.${++triggerSeq}.${randomBytes(8).toString('hex')}`;
+    triggerOwners.set(id, userId);
+    return id;
+  };
+
+  const context = (userId: string): PayloadContext => ({
+    teamId: slack.teamId,
+    appId: slack.appId,
+    botUserId: slack.botUserId,
+    user: { id: userId, name: personById.get(userId)?.name ?? userId.toLowerCase() },
+    triggerId: mintTrigger(userId),
+  });
+
+  // ---- modals ---------------------------------------------------------------------------------------------------
+
+  /** Picks up views the bot opened (views.open / views.push) with a trigger this console minted. */
+  const syncViews = () => {
+    for (const view of slack.views()) {
+      if (views.has(view.id)) continue;
+      const owner = triggerOwners.get(view.trigger_id);
+      if (owner) views.set(view.id, { id: view.id, owner });
+    }
+  };
+
+  /** The JSON the console renders and the payloads carry for a view, or undefined when it is gone. */
+  const currentView = (entry: ConsoleView): { json: Json; slackView?: OpenView } | undefined => {
+    const slackView = slack.view(entry.id);
+    if (entry.local && (!slackView || slackView.updatedCount === entry.local.slackUpdatedCount)) {
+      return { json: { ...entry.local.view, id: entry.id }, ...(slackView ? { slackView } : {}) };
+    }
+    return slackView ? { json: viewJson(slackView, slack.teamId, {}), slackView } : undefined;
+  };
+
+  const openStack = (userId: string): ConsoleView[] => {
+    syncViews();
+    return [...views.values()].filter((v) => v.owner === userId && !closed.has(v.id));
+  };
+
+  const ownedView = (userId: string, viewId: string): ConsoleView | undefined => {
+    syncViews();
+    const entry = views.get(viewId);
+    return entry && entry.owner === userId && !closed.has(viewId) ? entry : undefined;
+  };
+
+  // ---- what the page shows --------------------------------------------------------------------------------------
+
+  const messageItem = (m: StoredMessage): TimelineItem => ({
+    kind: 'message',
+    ts: m.ts,
+    text: m.text ?? '',
+    ...(m.blocks ? { blocks: m.blocks } : {}),
+    ...(m.attachments ? { attachments: m.attachments } : {}),
+    ...(m.thread_ts && m.thread_ts !== m.ts ? { thread_ts: m.thread_ts } : {}),
+    updated: m.updatedCount,
+  });
+
+  const ephemeralItem = (e: EphemeralMessage): TimelineItem => ({
+    kind: 'ephemeral',
+    ts: e.ts,
+    text: e.text ?? '',
+    ...(e.blocks ? { blocks: e.blocks } : {}),
+    ...(e.attachments ? { attachments: e.attachments } : {}),
+  });
+
+  /** Files the bot shared (e.g. `/payout audit export`), placed at the time of their files.completeUploadExternal. */
+  const fileItems = (channel: string): TimelineItem[] =>
+    slack.files(channel).map((file) => {
+      const call = slack.calls.find(
+        (c) => c.method === 'files.completeUploadExternal' && c.ok && JSON.stringify(c.args.files ?? '').includes(`"${file.id}"`),
+      );
+      const at = call?.at ?? Date.now();
+      return {
+        kind: 'file',
+        ts: `${Math.floor(at / 1000)}.${String((at % 1000) * 1000).padStart(6, '0')}`,
+        id: file.id,
+        name: file.filename,
+        title: file.title,
+        size: file.content.length,
+        comment: file.initial_comment ?? '',
+      };
+    });
+
+  const byTs = (a: TimelineItem, b: TimelineItem) => Number(a.ts) - Number(b.ts);
+
+  const snapshot = (userId: string) => {
+    const conversations: Record<string, TimelineItem[]> = {};
+    for (const id of conversationIds()) {
+      const ephemerals = slack.ephemerals(userId).filter((e) => e.channel === id);
+      conversations[id] = [...slack.messages(id).map(messageItem), ...ephemerals.map(ephemeralItem), ...fileItems(id)].sort(byTs);
+    }
+    const top = openStack(userId).at(-1);
+    const shown = top ? currentView(top) : undefined;
+    const balance = stripe.control.balance();
+    return {
+      conversations,
+      modal: top && shown ? { id: top.id, view: shown.json } : null,
+      balance: { available: balance.available.map(({ amount, currency }) => ({ amount, currency })), pending: balance.pending.map(({ amount, currency }) => ({ amount, currency })) },
+      pendingTopups: stripe.control.topups().filter((t) => t.status === 'pending').map((t) => ({ id: t.id, amount: t.amount, currency: t.currency, description: t.description })),
+      stripeRequests: stripe.control.requests.length,
+    };
+  };
+
+  // ---- talking to the bot ---------------------------------------------------------------------------------------
+
+  const botReply = (result: SlackHttpResult) => ({ status: result.status, ...(result.json !== undefined ? { json: result.json } : result.body ? { body: result.body } : {}) });
+
+  const requirePerson = (reply: FastifyReply, userId: unknown): userId is string => {
+    if (typeof userId === 'string' && personById.has(userId)) return true;
+    void reply.code(400).send({ ok: false, error: 'unknown person' });
+    return false;
+  };
+
+  const sendPayload = (payload: Json) => sender.raw(formBody(payload), 'application/x-www-form-urlencoded');
+
+  /** Uploads a file the person chose in a file_input through the Web API, as Slack stores it before the submission. */
+  const uploadFile = async (upload: Upload): Promise<Json> => {
+    const content = Buffer.from(upload.content, 'base64');
+    const call = async (method: string, args: Record<string, string>) => {
+      const response = await fetch(`${slack.apiUrl}${method}`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer xoxp-sandbox-person', 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(args).toString(),
+      });
+      return (await response.json()) as Json;
+    };
+    const ticket = await call('files.getUploadURLExternal', { filename: upload.name, length: String(content.length || 1) });
+    if (ticket.ok !== true) throw new Error(`upload refused: ${String(ticket.error)}`);
+    await fetch(String(ticket.upload_url), { method: 'POST', body: content.length ? content : Buffer.from('\n') });
+    await call('files.completeUploadExternal', { files: JSON.stringify([{ id: ticket.file_id, title: upload.name }]) });
+    const id = String(ticket.file_id);
+    const extension = /\.([A-Za-z0-9]+)$/.exec(upload.name)?.[1]?.toLowerCase() ?? 'text';
+    return {
+      id,
+      name: upload.name,
+      title: upload.name,
+      mimetype: extension === 'csv' ? 'text/csv' : 'application/octet-stream',
+      filetype: extension,
+      size: content.length,
+      // The Slack stand-in keeps the bytes but serves no downloads; the console does, like files.slack.com, to any xox token.
+      url_private: `${consoleBase()}slack-files/${id}/${encodeURIComponent(upload.name)}`,
+      url_private_download: `${consoleBase()}slack-files/${id}/download/${encodeURIComponent(upload.name)}`,
+    };
+  };
+
+  /** file_input values arrive from the page as `{ type: 'file_input', uploads: [{ name, content }] }`. */
+  const resolveUploads = async (values: Values): Promise<Values> => {
+    const resolved: Values = {};
+    for (const [blockId, actions] of Object.entries(values)) {
+      resolved[blockId] = {};
+      for (const [actionId, state] of Object.entries(actions)) {
+        if (isObject(state) && state.type === 'file_input' && Array.isArray(state.uploads)) {
+          const files = [];
+          for (const upload of state.uploads as Upload[]) files.push(await uploadFile(upload));
+          resolved[blockId]![actionId] = { type: 'file_input', files };
+        } else {
+          resolved[blockId]![actionId] = state;
+        }
+      }
+    }
+    return resolved;
+  };
+
+  // ---- routes ---------------------------------------------------------------------------------------------------
+
+  const sendAsset = async (reply: FastifyReply, file: string, type: string) => {
+    const body = await readFile(`${PUBLIC_DIR}${file}`);
+    return reply.header('content-type', type).header('cache-control', 'no-store').send(body);
+  };
+
+  app.get('/', (_req, reply) => sendAsset(reply, 'index.html', 'text/html; charset=utf-8'));
+  app.get<{ Params: { file: string } }>('/assets/:file', (req, reply) => {
+    const type = ASSETS[req.params.file];
+    return type ? sendAsset(reply, req.params.file, type) : reply.code(404).send('not found');
+  });
+  app.get('/favicon.ico', (_req, reply) => reply.code(204).send());
+
+  app.get('/api/meta', () => ({
+    people,
+    channels,
+    dms: people.map((p) => ({ id: dmOf(p.id), user: p.id })),
+    bot: { id: slack.botUserId, name: 'payout-ops' },
+    slashCommand: SLASH_COMMAND,
+    links: {
+      stripeRequests: `${stripe.url}/_emulator/requests`,
+      stripeState: `${stripe.url}/_emulator/state`,
+      bot: options.botUrl,
+    },
+  }));
+
+  app.get<{ Querystring: { user?: string; since?: string } }>('/api/state', (req, reply) => {
+    const user = req.query.user ?? '';
+    if (!requirePerson(reply, user)) return;
+    const state = snapshot(user);
+    const etag = createHash('sha1').update(JSON.stringify(state)).digest('hex').slice(0, 16);
+    return req.query.since === etag ? { etag, unchanged: true } : { etag, ...state };
+  });
+
+  app.get('/api/balance', () => stripe.control.balance());
+
+  app.post<{ Body: { user?: string; channel?: string; text?: string } }>('/api/send', async (req, reply) => {
+    const { user, channel = '', text = '' } = req.body ?? {};
+    if (!requirePerson(reply, user)) return;
+    if (!conversationIds().includes(channel)) return reply.code(400).send({ ok: false, error: 'unknown channel' });
+    const typed = splitSlashCommand(text);
+    if (!typed) {
+      return { ok: false, error: `payout-ops reads no messages: type ${SLASH_COMMAND} followed by a command, e.g. \`${SLASH_COMMAND} help\`.` };
+    }
+    if (typed.command !== SLASH_COMMAND) return { ok: false, error: `${typed.command} is not a valid command. In this workspace: ${SLASH_COMMAND}.` };
+    const result = await sender.slashCommand({
+      text: escapeSlashText(typed.text, directory),
+      userId: user,
+      channelId: channel,
+      channelName: channelName(channel),
+      teamId: slack.teamId,
+      triggerId: mintTrigger(user),
+    });
+    return { ok: result.status === 200, bot: botReply(result) };
+  });
+
+  interface ActionBody {
+    user?: string;
+    /** a message: its conversation and ts; an ephemeral one is looked up among the person's ephemerals */
+    channel?: string;
+    ts?: string;
+    ephemeral?: boolean;
+    /** or an open modal */
+    viewId?: string;
+    values?: Values;
+    blockIndex?: number;
+    /** -1: the section's accessory */
+    elementIndex?: number;
+    selection?: Selection;
+  }
+
+  app.post<{ Body: ActionBody }>('/api/action', async (req, reply) => {
+    const body = req.body ?? {};
+    const { user } = body;
+    if (!requirePerson(reply, user)) return;
+    const ctx = context(user);
+    const pick = (blocks: unknown[] | undefined) => {
+      const block = blocks?.[body.blockIndex ?? -1];
+      if (!isObject(block)) return undefined;
+      const element = body.elementIndex === -1 ? block.accessory : (block.elements as unknown[] | undefined)?.[body.elementIndex ?? -1];
+      return isObject(element) ? { blockId: blockIdOf(block, body.blockIndex ?? 0), element } : undefined;
+    };
+
+    let payload: Json;
+    if (body.viewId) {
+      const entry = ownedView(user, body.viewId);
+      const shown = entry ? currentView(entry) : undefined;
+      if (!shown) return reply.code(404).send({ ok: false, error: 'that modal is closed' });
+      const found = pick(shown.json.blocks as unknown[] | undefined);
+      if (!found) return reply.code(400).send({ ok: false, error: 'no such element' });
+      const view = { ...shown.json, state: { values: await resolveUploads(body.values ?? {}) } };
+      payload = viewBlockActions(ctx, view, actionJson(found.element, found.blockId, body.selection ?? {}));
+    } else {
+      const channel = body.channel ?? '';
+      const ts = body.ts ?? '';
+      const stored = body.ephemeral ? undefined : slack.message(channel, ts);
+      const ephemeral = body.ephemeral ? slack.ephemerals(user).find((e) => e.ts === ts && e.channel === channel) : undefined;
+      const found = pick(stored?.blocks ?? ephemeral?.blocks);
+      if (!found) return reply.code(404).send({ ok: false, error: 'no such message or element' });
+      payload = messageBlockActions(
+        ctx,
+        {
+          channelId: channel,
+          channelName: channelName(channel),
+          messageTs: ts,
+          isEphemeral: Boolean(body.ephemeral),
+          ...(stored ? { message: messageJson(stored, ctx) } : {}),
+          responseUrl: slack.responseUrl({ userId: user, channelId: channel, messageTs: ts }),
+        },
+        actionJson(found.element, found.blockId, body.selection ?? {}),
+      );
+    }
+    const result = await sendPayload(payload);
+    return { ok: result.status === 200, bot: botReply(result) };
+  });
+
+  app.post<{ Body: { user?: string; viewId?: string; values?: Values } }>('/api/submit', async (req, reply) => {
+    const { user, viewId = '', values = {} } = req.body ?? {};
+    if (!requirePerson(reply, user)) return;
+    const entry = ownedView(user, viewId);
+    const shown = entry ? currentView(entry) : undefined;
+    if (!entry || !shown) return reply.code(404).send({ ok: false, error: 'that modal is closed' });
+    const result = await sender.viewSubmission({
+      userId: user,
+      viewId,
+      callbackId: String(shown.json.callback_id ?? ''),
+      privateMetadata: String(shown.json.private_metadata ?? ''),
+      values: await resolveUploads(values),
+      teamId: slack.teamId,
+      triggerId: mintTrigger(user),
+    });
+    if (result.status !== 200) return { ok: false, bot: botReply(result) };
+    const answer = isObject(result.json) ? result.json : {};
+    switch (answer.response_action) {
+      case 'errors':
+        return { ok: true, errors: answer.errors ?? {} };
+      case 'update':
+        if (isObject(answer.view)) entry.local = { view: answer.view, slackUpdatedCount: shown.slackView?.updatedCount ?? 0 };
+        return { ok: true };
+      case 'push':
+        if (isObject(answer.view)) {
+          const id = `VLOCAL${randomBytes(5).toString('hex').toUpperCase()}`;
+          views.set(id, { id, owner: user, local: { view: answer.view, slackUpdatedCount: 0 } });
+        }
+        return { ok: true };
+      case 'clear':
+        for (const open of openStack(user)) closed.add(open.id);
+        return { ok: true };
+      default:
+        closed.add(viewId);
+        return { ok: true };
+    }
+  });
+
+  app.post<{ Body: { user?: string; viewId?: string } }>('/api/close', async (req, reply) => {
+    const { user, viewId = '' } = req.body ?? {};
+    if (!requirePerson(reply, user)) return;
+    const entry = ownedView(user, viewId);
+    const shown = entry ? currentView(entry) : undefined;
+    closed.add(viewId);
+    if (shown?.json.notify_on_close === true) await sendPayload(viewClosed(context(user), shown.json));
+    return { ok: true };
+  });
+
+  app.post<{ Body: { user?: string; viewId?: string; blockId?: string; actionId?: string; value?: string; values?: Values } }>(
+    '/api/suggest',
+    async (req, reply) => {
+      const { user, viewId = '', blockId = '', actionId = '', value = '', values = {} } = req.body ?? {};
+      if (!requirePerson(reply, user)) return;
+      const entry = ownedView(user, viewId);
+      const shown = entry ? currentView(entry) : undefined;
+      if (!shown) return reply.code(404).send({ ok: false, error: 'that modal is closed' });
+      const view = { ...shown.json, state: { values } };
+      const result = await sendPayload(blockSuggestion(context(user), view, { blockId, actionId, value }));
+      const answer = isObject(result.json) ? result.json : {};
+      return { ok: result.status === 200, options: answer.options ?? [], option_groups: answer.option_groups ?? [] };
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { outcome?: string } }>('/api/stripe/topups/:id', async (req, reply) => {
+    const outcome = req.body?.outcome;
+    if (outcome !== 'succeeded' && outcome !== 'failed') return reply.code(400).send({ ok: false, error: 'outcome is succeeded or failed' });
+    try {
+      const topup = await stripe.control.settleTopup(req.params.id, outcome satisfies TopupOutcome);
+      return { ok: true, status: topup.status };
+    } catch (error) {
+      return reply.code(400).send({ ok: false, error: error instanceof Error ? error.message : String(error) });
+    }
+  });
+
+  // url_private(_download) of files people attach in a file_input: the bot fetches them with its bot token.
+  const serveSlackFile = (id: string, authorization: string | undefined, reply: FastifyReply) => {
+    if (!/^Bearer xox[a-z]-/.test(authorization ?? '')) return reply.code(403).send('not_authed');
+    const file = slack.files().find((f) => f.id === id);
+    if (!file) return reply.code(404).send('file_not_found');
+    return reply.header('content-type', 'application/octet-stream').send(file.content);
+  };
+  app.get<{ Params: { id: string; name: string } }>('/slack-files/:id/:name', (req, reply) => serveSlackFile(req.params.id, req.headers.authorization, reply));
+  app.get<{ Params: { id: string; name: string } }>('/slack-files/:id/download/:name', (req, reply) =>
+    serveSlackFile(req.params.id, req.headers.authorization, reply),
+  );
+
+  app.get<{ Params: { id: string } }>('/api/files/:id', (req, reply) => {
+    const file = slack.files().find((f) => f.id === req.params.id);
+    if (!file) return reply.code(404).send('not found');
+    return reply
+      .header('content-type', file.filename.endsWith('.csv') ? 'text/csv; charset=utf-8' : 'application/octet-stream')
+      .header('content-disposition', `attachment; filename="${file.filename.replace(/["\\\r\n]/g, '_')}"`)
+      .send(file.content);
+  });
+
+  try {
+    await app.listen({ port: options.port, host: '127.0.0.1' });
+  } catch (error) {
+    await app.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(`Port ${options.port} on 127.0.0.1 is already in use: stop what uses it, or pick another with SANDBOX_PORT=3100 npm run sandbox`);
+    }
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  consoleUrl = `http://127.0.0.1:${port}/`;
+  return {
+    url: consoleUrl,
+    app,
+    close: async () => {
+      await app.close();
+    },
+  };
+}
