@@ -10,6 +10,7 @@ export interface Workers {
 export async function startWorkers(deps: AppDeps): Promise<Workers> {
   const connection = createRedis(deps.config.REDIS_URL, 'worker', deps.logger);
   const workers = createWorkers(deps, connection);
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
   // One scheduler however many workers run: upsert is idempotent by id.
   await deps.queues.maintenance.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: deps.config.SWEEP_INTERVAL_SECONDS * 1000 }, { name: 'sweep' });
   return {

@@ -22,6 +22,7 @@ export async function startBot(config: Config, logger: Logger, overrides: { cloc
   const deps = buildDeps(config, logger, overrides);
   try {
     await assertNoEviction(deps.redis, logger);
+    await deps.queues.ready();
   } catch (error) {
     await deps.close();
     throw error;

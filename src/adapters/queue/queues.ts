@@ -32,6 +32,8 @@ export interface Queues {
   runLines: Queue<RunLineJob>;
   schedules: Queue<ScheduleJob>;
   maintenance: Queue;
+  /** Resolves once every queue has its connection: closing one still connecting leaves a rejection behind. */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -70,6 +72,9 @@ export function createQueues(connection: ConnectionOptions): Queues {
     runLines,
     schedules,
     maintenance,
+    ready: async () => {
+      await Promise.all(all.map((q) => q.waitUntilReady()));
+    },
     close: async () => {
       await Promise.all(all.map((q) => q.close()));
     },
