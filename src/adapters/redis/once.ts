@@ -1,12 +1,11 @@
 import type { Redis } from 'ioredis';
 
 /**
- * Remembers that something was done (a webhook event handled, a Slack delivery seen) so it is done once.
+ * Remembers that something was done (a Slack delivery seen, an alert sent) so it is done once.
  * `claim` is SET NX with an expiry: true for the first caller only.
  */
 export interface OnceRegistry {
   claim(scope: string, id: string, ttlSeconds: number): Promise<boolean>;
-  release(scope: string, id: string): Promise<void>;
 }
 
 export function createOnceRegistry(redis: Redis): OnceRegistry {
@@ -14,9 +13,6 @@ export function createOnceRegistry(redis: Redis): OnceRegistry {
   return {
     async claim(scope, id, ttlSeconds) {
       return (await redis.set(key(scope, id), '1', 'EX', ttlSeconds, 'NX')) === 'OK';
-    },
-    async release(scope, id) {
-      await redis.del(key(scope, id));
     },
   };
 }
