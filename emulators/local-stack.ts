@@ -49,6 +49,24 @@ export class LogCapture extends Writable {
   }
 }
 
+/** The bot's environment on the local stack: seeded channels and people, the emulators, a loopback URL. */
+export function seededBotEnv(parts: { slackApiUrl: string; stripeUrl: string; redisUrl: string; port: number; signingSecret: string; webhookSecrets: { platform: string; connect: string } }): Record<string, string> {
+  return {
+    SLACK_SIGNING_SECRET: parts.signingSecret,
+    SLACK_API_URL: parts.slackApiUrl,
+    SLACK_OPS_CHANNEL: CHANNELS.ops,
+    SLACK_APPROVALS_CHANNEL: CHANNELS.approvals,
+    PAYOUT_REQUESTERS: PEOPLE.requester,
+    PAYOUT_APPROVERS: `${PEOPLE.approver1},SAPPROVERS`,
+    DUAL_APPROVAL_THRESHOLDS: 'usd:1000,eur:1000',
+    STRIPE_WEBHOOK_SECRET: `${parts.webhookSecrets.platform},${parts.webhookSecrets.connect}`,
+    STRIPE_API_BASE: parts.stripeUrl,
+    REDIS_URL: parts.redisUrl,
+    PUBLIC_URL: `http://127.0.0.1:${parts.port}`,
+    PORT: String(parts.port),
+  };
+}
+
 /** A clock tests can move forward, e.g. past a request's expiry. */
 export const testClock = { offsetMs: 0, now: () => new Date(Date.now() + testClock.offsetMs) };
 
@@ -83,20 +101,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const port = await sparePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
+    ...seededBotEnv({ slackApiUrl: slack.apiUrl, stripeUrl: stripe.url, redisUrl: redis.url, port, signingSecret: SIGNING_SECRET, webhookSecrets: WEBHOOK_SECRETS }),
     SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    SLACK_OPS_CHANNEL: CHANNELS.ops,
-    SLACK_APPROVALS_CHANNEL: CHANNELS.approvals,
-    PAYOUT_REQUESTERS: PEOPLE.requester,
-    PAYOUT_APPROVERS: `${PEOPLE.approver1},SAPPROVERS`,
-    DUAL_APPROVAL_THRESHOLDS: 'usd:1000,eur:1000',
     STRIPE_SECRET_KEY: 'sk_test_payoutops',
-    STRIPE_WEBHOOK_SECRET: `${WEBHOOK_SECRETS.platform},${WEBHOOK_SECRETS.connect}`,
-    STRIPE_API_BASE: stripe.url,
-    REDIS_URL: redis.url,
-    PUBLIC_URL: baseUrl,
-    PORT: String(port),
     LOG_LEVEL: 'info',
     ...options.env,
   };

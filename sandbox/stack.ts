@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { DestinationStream } from 'pino';
-import { CHANNELS, PEOPLE, sparePort } from '../emulators/local-stack.js';
+import { CHANNELS, PEOPLE, seededBotEnv, sparePort } from '../emulators/local-stack.js';
 import { startRedisServer, type RedisServerHandle } from '../emulators/redis-server.js';
 import { startFakeSlack, type FakeSlack } from '../emulators/slack/fake-slack.js';
 import { createSlackSender } from '../emulators/slack/signed-requests.js';
@@ -106,20 +106,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       POLICY_VARIABLES.flatMap((name) => (options.env?.[name] ? [[name, options.env[name]] as const] : [])),
     );
     const env: Record<string, string> = {
+      ...seededBotEnv({ slackApiUrl: slack.apiUrl, stripeUrl: stripe.url, redisUrl, port: botPort, signingSecret, webhookSecrets }),
       SLACK_BOT_TOKEN: 'xoxb-sandbox-token',
-      SLACK_SIGNING_SECRET: signingSecret,
-      SLACK_API_URL: slack.apiUrl,
-      SLACK_OPS_CHANNEL: CHANNELS.ops,
-      SLACK_APPROVALS_CHANNEL: CHANNELS.approvals,
-      PAYOUT_REQUESTERS: PEOPLE.requester,
-      PAYOUT_APPROVERS: `${PEOPLE.approver1},SAPPROVERS`,
-      DUAL_APPROVAL_THRESHOLDS: 'usd:1000,eur:1000',
       STRIPE_SECRET_KEY: 'sk_test_sandbox',
-      STRIPE_WEBHOOK_SECRET: `${webhookSecrets.platform},${webhookSecrets.connect}`,
-      STRIPE_API_BASE: stripe.url,
-      REDIS_URL: redisUrl,
-      PUBLIC_URL: botUrl,
-      PORT: String(botPort),
       LOG_LEVEL: options.logLevel ?? 'info',
       ...policy,
     };
