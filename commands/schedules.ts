@@ -3,7 +3,7 @@ import type { AppDeps } from '../src/deps.js';
 import { AppError, isAppError } from '../src/domain/errors.js';
 import { MoneyError, parseMoney, type Money } from '../src/domain/money.js';
 import { parseScheduleTime, type ScheduleTime } from '../src/domain/schedule-time.js';
-import { modal } from '../src/slack/blocks/common.js';
+import { modal, textInput } from '../src/slack/blocks/common.js';
 import { scheduleList, scheduleWhat } from '../src/slack/blocks/payouts.js';
 import { requestSummary } from '../src/slack/blocks/requests.js';
 import { ACTION_IDS, MONEY_FIELDS, SCHEDULE_FIELDS, VIEW_IDS } from '../src/slack/ids.js';
@@ -90,28 +90,9 @@ function scheduleModal(channelId: string) {
         label: { type: 'plain_text', text: 'What' },
         element: { type: 'static_select', action_id: SCHEDULE_FIELDS.action.action, options: [option('topup', 'Top up the balance'), option('run', 'Pay the payout plan')], initial_option: option('run', 'Pay the payout plan') },
       },
-      {
-        type: 'input',
-        block_id: SCHEDULE_FIELDS.when.block,
-        label: { type: 'plain_text', text: 'When' },
-        hint: { type: 'plain_text', text: 'weekly mon 09:00 America/New_York · daily 18:00 Europe/Paris · cron "0 9 * * 1" UTC' },
-        element: { type: 'plain_text_input', action_id: SCHEDULE_FIELDS.when.action, placeholder: { type: 'plain_text', text: 'weekly fri 10:00 Europe/Paris' } },
-      },
-      {
-        type: 'input',
-        block_id: MONEY_FIELDS.amount.block,
-        optional: true,
-        label: { type: 'plain_text', text: 'Top-up amount and currency' },
-        hint: { type: 'plain_text', text: 'Top-ups only, e.g. 2000.00 usd' },
-        element: { type: 'plain_text_input', action_id: MONEY_FIELDS.amount.action },
-      },
-      {
-        type: 'input',
-        block_id: MONEY_FIELDS.description.block,
-        optional: true,
-        label: { type: 'plain_text', text: 'Description' },
-        element: { type: 'plain_text_input', action_id: MONEY_FIELDS.description.action, max_length: 350 },
-      },
+      textInput(SCHEDULE_FIELDS.when, 'When', { hint: 'weekly mon 09:00 America/New_York · daily 18:00 Europe/Paris · cron "0 9 * * 1" UTC', placeholder: 'weekly fri 10:00 Europe/Paris' }),
+      textInput(MONEY_FIELDS.amount, 'Top-up amount and currency', { optional: true, hint: 'Top-ups only, e.g. 2000.00 usd' }),
+      textInput(MONEY_FIELDS.description, 'Description', { optional: true, maxLength: 350 }),
     ],
   });
 }

@@ -28,3 +28,19 @@ export function modal(options: { callbackId: string; meta: object; title: string
     blocks: options.blocks,
   };
 }
+
+/** A plain-text input field of a modal. */
+export const textInput = (field: { block: string; action: string }, label: string, options: { optional?: boolean; hint?: string; placeholder?: string; maxLength?: number; multiline?: boolean } = {}): types.InputBlock => ({
+  type: 'input',
+  block_id: field.block,
+  optional: options.optional ?? false,
+  label: { type: 'plain_text', text: label },
+  ...(options.hint ? { hint: { type: 'plain_text', text: options.hint } } : {}),
+  element: {
+    type: 'plain_text_input',
+    action_id: field.action,
+    ...(options.placeholder ? { placeholder: { type: 'plain_text', text: options.placeholder } } : {}),
+    ...(options.maxLength ? { max_length: options.maxLength } : {}),
+    ...(options.multiline ? { multiline: true } : {}),
+  },
+});

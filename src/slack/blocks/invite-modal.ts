@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import { INVITE_FIELDS, VIEW_IDS } from '../ids.js';
-import { modal } from './common.js';
+import { modal, textInput } from './common.js';
 
 export function inviteModal(meta: { channelId: string }): types.ModalView {
   return modal({
@@ -23,14 +23,7 @@ export function inviteModal(meta: { channelId: string }): types.ModalView {
         hint: { type: 'plain_text', text: 'Prefills Stripe’s form; the seller can change it.' },
         element: { type: 'email_text_input', action_id: INVITE_FIELDS.email.action },
       },
-      {
-        type: 'input',
-        block_id: INVITE_FIELDS.country.block,
-        optional: true,
-        label: { type: 'plain_text', text: 'Country (two letters)' },
-        hint: { type: 'plain_text', text: 'Where the seller’s business is; defaults to the platform’s country.' },
-        element: { type: 'plain_text_input', action_id: INVITE_FIELDS.country.action, max_length: 2, placeholder: { type: 'plain_text', text: 'US' } },
-      },
+      textInput(INVITE_FIELDS.country, 'Country (two letters)', { optional: true, maxLength: 2, placeholder: 'US', hint: 'Where the seller’s business is; defaults to the platform’s country.' }),
     ],
   });
 }

@@ -1,24 +1,9 @@
 import type { types } from '@slack/bolt';
 import type { RequestKind } from '../../domain/requests.types.js';
 import { MONEY_FIELDS, REJECT_FIELDS, VIEW_IDS } from '../ids.js';
-import { modal } from './common.js';
+import { modal, textInput } from './common.js';
 
 type InputBlock = types.InputBlock;
-
-const textInput = (field: { block: string; action: string }, label: string, options: { optional?: boolean; hint?: string; placeholder?: string; maxLength?: number; multiline?: boolean } = {}): InputBlock => ({
-  type: 'input',
-  block_id: field.block,
-  optional: options.optional ?? false,
-  label: { type: 'plain_text', text: label },
-  ...(options.hint ? { hint: { type: 'plain_text', text: options.hint } } : {}),
-  element: {
-    type: 'plain_text_input',
-    action_id: field.action,
-    ...(options.placeholder ? { placeholder: { type: 'plain_text', text: options.placeholder } } : {}),
-    ...(options.maxLength ? { max_length: options.maxLength } : {}),
-    ...(options.multiline ? { multiline: true } : {}),
-  },
-});
 
 /** The transfer and top-up modals: the same amount, currency and description fields, plus the seller or the statement descriptor. */
 export function moneyRequestModal(kind: RequestKind, meta: { channelId: string; defaultCurrency?: string }): types.ModalView {
