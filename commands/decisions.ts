@@ -18,13 +18,22 @@ const replyFor = (result: ClickResult) => ('message' in result ? `:information_s
  * in the domain. Clicks count only in the approvals channel, from our own workspace (and app, when known).
  */
 export function registerDecisionListeners(app: App, deps: AppDeps): void {
+  // Our workspace: SLACK_TEAM_ID, else what auth.test says (asked again after a failure).
   let ownTeam: Promise<string | undefined> | undefined;
-  const expectedTeam = () => (ownTeam ??= deps.config.SLACK_TEAM_ID ? Promise.resolve(deps.config.SLACK_TEAM_ID) : deps.slack.auth.test().then((r) => r.team_id, () => (ownTeam = undefined)));
+  const expectedTeam = () =>
+    (ownTeam ??= deps.config.SLACK_TEAM_ID
+      ? Promise.resolve(deps.config.SLACK_TEAM_ID)
+      : deps.slack.auth.test().then(
+          (r) => r.team_id,
+          () => (ownTeam = undefined),
+        ));
 
   async function foreignClick(body: BlockAction): Promise<string | undefined> {
     if (body.channel?.id !== deps.config.SLACK_APPROVALS_CHANNEL) return 'Approvals count only in the approvals channel.';
     const team = await expectedTeam();
-    if (team && body.team?.id !== team) return 'This click came from another workspace and was ignored.';
+    // Fail closed: a click we cannot place in our workspace counts for nothing.
+    if (!team) return 'I could not confirm this workspace just now, so the click changed nothing. Please try again.';
+    if (body.team?.id !== team) return 'This click came from another workspace and was ignored.';
     if (deps.config.SLACK_APP_ID && body.api_app_id !== deps.config.SLACK_APP_ID) return 'This click came from another app and was ignored.';
     return undefined;
   }
