@@ -91,7 +91,7 @@ export function registerMoneyRequestModals(app: App, deps: AppDeps): void {
       const errors: Record<string, string> = {};
       let money: Money | undefined;
       try {
-        money = parseMoney(text(MONEY_FIELDS.amount), text(MONEY_FIELDS.currency) || 'usd');
+        money = parseMoney(text(MONEY_FIELDS.amount), text(MONEY_FIELDS.currency));
         const max = exceedsMaximum(money, deps.config.MAX_REQUEST_AMOUNTS);
         if (max !== undefined) errors[MONEY_FIELDS.amount.block] = `At most ${formatMoney({ amount: max, currency: money.currency })} per request.`;
       } catch (error) {

@@ -118,7 +118,6 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     urls: connectUrls(config.PUBLIC_URL),
     notifier: createOnboardingNotifier(messenger, config.SLACK_OPS_CHANNEL),
     clock,
-    livemode: config.stripeLivemode,
   });
   return {
     config,

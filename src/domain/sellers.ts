@@ -17,7 +17,6 @@ export interface SellerServiceDeps {
   urls: ConnectUrls;
   notifier: OnboardingNotifier;
   clock: Clock;
-  livemode: boolean;
 }
 
 export type OnboardingOutcome = 'became_payable' | 'became_restricted' | 'still_due' | 'unchanged';

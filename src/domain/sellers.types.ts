@@ -10,7 +10,6 @@ export interface AccountSnapshot {
   payoutsEnabled: boolean;
   currentlyDue: string[];
   disabledReason: string | null;
-  livemode: boolean;
 }
 
 /**

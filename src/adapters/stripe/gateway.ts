@@ -14,7 +14,6 @@ export function toAccountSnapshot(account: Stripe.Account): AccountSnapshot {
     payoutsEnabled: account.payouts_enabled ?? false,
     currentlyDue: account.requirements?.currently_due ?? [],
     disabledReason: account.requirements?.disabled_reason ?? null,
-    livemode: (account as { livemode?: boolean }).livemode ?? false,
   };
 }
 

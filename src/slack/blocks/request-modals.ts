@@ -6,7 +6,7 @@ import { modal, textInput } from './common.js';
 type InputBlock = types.InputBlock;
 
 /** The transfer and top-up modals: the same amount, currency and description fields, plus the seller or the statement descriptor. */
-export function moneyRequestModal(kind: RequestKind, meta: { channelId: string; defaultCurrency?: string }): types.ModalView {
+export function moneyRequestModal(kind: RequestKind, meta: { channelId: string }): types.ModalView {
   const first: InputBlock[] =
     kind === 'transfer'
       ? [
@@ -30,7 +30,7 @@ export function moneyRequestModal(kind: RequestKind, meta: { channelId: string; 
     blocks: [
       ...first,
       textInput(MONEY_FIELDS.amount, 'Amount', { placeholder: '120.00', hint: 'In major units, e.g. 120.00 or 1500' }),
-      textInput(MONEY_FIELDS.currency, 'Currency', { placeholder: meta.defaultCurrency ?? 'usd', maxLength: 3, hint: 'ISO code, e.g. usd, eur, gbp' }),
+      textInput(MONEY_FIELDS.currency, 'Currency', { placeholder: 'usd', maxLength: 3, hint: 'ISO code, e.g. usd, eur, gbp' }),
       textInput(MONEY_FIELDS.description, 'Description', { optional: true, maxLength: 350, placeholder: 'Weekly earnings' }),
       ...last,
     ],
