@@ -1,5 +1,4 @@
 import type { WebClient } from '@slack/web-api';
-import type { AppDeps } from '../src/deps.js';
 import type { Logger } from '../src/logger.js';
 import type { SlackMessage } from '../src/slack/blocks/common.js';
 
@@ -23,4 +22,3 @@ export interface Subcommand {
   run(ctx: SubcommandContext): Promise<void>;
 }
 
-export type SubcommandFactory = (deps: AppDeps) => Subcommand;

@@ -61,5 +61,3 @@ export function applyAccountSnapshot(seller: Seller, account: AccountSnapshot, a
     updatedAt: at.toISOString(),
   };
 }
-
-export const isPayable = (seller: Pick<Seller, 'state'>): boolean => seller.state === 'payable';
