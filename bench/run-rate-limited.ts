@@ -1,8 +1,7 @@
-import { startHarness, type Harness } from '../emulators/local-stack.js';
-import { onboardPayableSeller } from '../test/support/onboarding.js';
+import type { Harness } from '../emulators/local-stack.js';
 import { ratio } from './stats.js';
 import type { Benchmark } from './types.js';
-import { launchAndWait, reportChildLogs, runCounts, runLines, startWorkerChild, transfersOf, waitForRunLineWorker, type WorkerChild } from './worker-child.js';
+import { launchAndWait, reportChildLogs, runCounts, runLines, startRunBench, transfersOf, type WorkerChild } from './worker-child.js';
 
 export interface RunRateLimitedOptions {
   lines?: number;
@@ -27,12 +26,8 @@ export function runRateLimited(options: RunRateLimitedOptions = {}): Benchmark {
       let h: Harness | undefined;
       let worker: WorkerChild | undefined;
       try {
-        h = await startHarness({ env: { ROLE: 'web', LOG_LEVEL: 'warn', STRIPE_TRANSFERS_PER_SECOND: String(perSecond) }, stripe: { balances: { usd: 5_000_00, eur: 100_000_000_00 } } });
-        const sellerAccount = await onboardPayableSeller(h);
-        h.stripe.control.setRateLimit(perSecond);
-
-        worker = startWorkerChild(h, { STRIPE_TRANSFERS_PER_SECOND: String(perSecond) });
-        await waitForRunLineWorker(h);
+        let sellerAccount: string;
+        ({ h, sellerAccount, worker } = await startRunBench(perSecond, perSecond));
 
         const runId = 'bench-rate-limited';
         const lines = runLines(sellerAccount, lineCount);

@@ -1,11 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
-import { startHarness, type Harness } from '../emulators/local-stack.js';
+import type { Harness } from '../emulators/local-stack.js';
 import { EXECUTION_ATTEMPTS, KEEP_FINISHED } from '../src/adapters/queue/queues.js';
-import { onboardPayableSeller } from '../test/support/onboarding.js';
 import { ratio } from './stats.js';
 import type { Benchmark } from './types.js';
-import { launchAndWait, reportChildLogs, runCounts, runLines, startWorkerChild, transfersOf, until, waitForRunLineWorker, type WorkerChild } from './worker-child.js';
+import { launchAndWait, reportChildLogs, runCounts, runLines, startRunBench, transfersOf, until, type WorkerChild } from './worker-child.js';
 
 export interface RunThroughputOptions {
   lines?: number;
@@ -65,12 +64,8 @@ export function runThroughput(options: RunThroughputOptions = {}): Benchmark {
       let h: Harness | undefined;
       let worker: WorkerChild | undefined;
       try {
-        h = await startHarness({ env: { ROLE: 'web', LOG_LEVEL: 'warn', STRIPE_TRANSFERS_PER_SECOND: String(perSecond) }, stripe: { balances: { usd: 5_000_00, eur: 100_000_000_00 } } });
-        const sellerAccount = await onboardPayableSeller(h);
-        h.stripe.control.setRateLimit(undefined);
-
-        worker = startWorkerChild(h, { STRIPE_TRANSFERS_PER_SECOND: String(perSecond) });
-        await waitForRunLineWorker(h);
+        let sellerAccount: string;
+        ({ h, sellerAccount, worker } = await startRunBench(perSecond, undefined));
         const runId = 'bench-throughput';
         const lines = runLines(sellerAccount, lineCount);
         const before = h.stripe.control.stats();

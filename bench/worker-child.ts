@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { PEOPLE, type Harness } from '../emulators/local-stack.js';
+import { PEOPLE, startHarness, type Harness } from '../emulators/local-stack.js';
+import { onboardPayableSeller } from '../test/support/onboarding.js';
 import { createRedisRunStore } from '../src/adapters/redis/payout-stores.js';
 import type { RunLineDraft } from '../src/domain/requests.types.js';
 
@@ -151,3 +152,21 @@ export function reportChildLogs(name: string, child: WorkerChild): void {
 
 /** The run's own tally of its lines (paid, failed, pending), as kept in Redis. */
 export const runCounts = (h: Harness, runId: string) => createRedisRunStore(h.bot.deps.redis).counts(runId);
+
+/**
+ * The common start of a run benchmark: the stack with its web role only, a payable seller, Stripe's limit as asked,
+ * and one payout-ops worker process at `perSecond`, listening on the run-line queue.
+ */
+export async function startRunBench(perSecond: number, stripeLimit: number | undefined): Promise<{ h: Harness; sellerAccount: string; worker: WorkerChild }> {
+  const h = await startHarness({ env: { ROLE: 'web', LOG_LEVEL: 'warn', STRIPE_TRANSFERS_PER_SECOND: String(perSecond) }, stripe: { balances: { usd: 5_000_00, eur: 100_000_000_00 } } });
+  try {
+    const sellerAccount = await onboardPayableSeller(h);
+    h.stripe.control.setRateLimit(stripeLimit);
+    const worker = startWorkerChild(h, { STRIPE_TRANSFERS_PER_SECOND: String(perSecond) });
+    await waitForRunLineWorker(h);
+    return { h, sellerAccount, worker };
+  } catch (error) {
+    await h.stop();
+    throw error;
+  }
+}
