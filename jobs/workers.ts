@@ -25,6 +25,9 @@ const intendedAt = (job: Job) => new Date((job.opts as { prevMillis?: number }).
 
 export const SWEEP_SCHEDULER_ID = 'sweep-requests';
 
+/** Backoff for money jobs: Stripe's Retry-After when given, else exponential with jitter. */
+const retrySettings = { backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) => retryDelayMs(attemptsMade, error) };
+
 export function createWorkers(deps: AppDeps, connection: ConnectionOptions): Worker[] {
   const common = { connection, lockDuration: deps.config.WORKER_LOCK_SECONDS * 1000, stalledInterval: deps.config.WORKER_LOCK_SECONDS * 1000 };
   const workers = [
@@ -32,12 +35,12 @@ export function createWorkers(deps: AppDeps, connection: ConnectionOptions): Wor
     new Worker(QUEUE_NAMES.executions, unrecoverable((data) => processExecution(data, deps)), {
       ...common,
       concurrency: 10,
-      settings: { backoffStrategy: (attemptsMade, _type, error) => retryDelayMs(attemptsMade, error) },
+      settings: retrySettings,
     }),
     new Worker(QUEUE_NAMES.schedules, unrecoverable((data, job) => processScheduleFiring(data, intendedAt(job), deps)), {
       ...common,
       concurrency: 2,
-      settings: { backoffStrategy: (attemptsMade, _type, error) => retryDelayMs(attemptsMade, error) },
+      settings: retrySettings,
     }),
     createRunLineWorker(deps, common),
     new Worker(QUEUE_NAMES.maintenance, (job) => (job.name === 'run-finish' ? processRunFinish(job.data, deps) : processSweep(deps)), { ...common, concurrency: 2 }),
@@ -74,7 +77,7 @@ function createRunLineWorker(deps: AppDeps, common: { connection: ConnectionOpti
       ...common,
       concurrency: Math.max(1, Math.ceil(deps.config.STRIPE_TRANSFERS_PER_SECOND)),
       limiter: { max: deps.config.STRIPE_TRANSFERS_PER_SECOND, duration: 1_000 },
-      settings: { backoffStrategy: (attemptsMade, _type, error) => retryDelayMs(attemptsMade, error) },
+      settings: retrySettings,
     },
   );
   return worker;
