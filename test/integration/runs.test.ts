@@ -55,6 +55,24 @@ describe('payout runs', () => {
     expect(messageText(summary)).toContain('1000 paid');
   });
 
+  it('when Stripe answers 429 to a run going faster than its limit, then every line is paid once, none lost or repeated', async () => {
+    startWorkerProcess(); // at 200 transfers/s against a Stripe that allows 20
+    h.stripe.control.setRateLimit(20);
+    try {
+      const before = h.stripe.control.stats().rateLimited;
+      const lines = Array.from({ length: 80 }, (_, i) => ({ key: `l${i}`, userId: PEOPLE.seller1, accountId: sellerAccount, money: { amount: 500 + i, currency: 'eur' }, description: null }));
+      const run = await h.bot.deps.runs.launch({ id: 'run-429-test', teamId: 'T0TEAM', source: 'csv', requestId: null, scheduleId: null, requestedBy: null, lines, message: null });
+      await eventually(async () => (await h.bot.deps.runs.get(run.id))?.status === 'done', { timeoutMs: 30_000, what: 'run done' });
+      expect(h.stripe.control.stats().rateLimited - before).toBeGreaterThan(0);
+      const transfers = h.stripe.control.transfers().filter((t) => t.transfer_group?.startsWith('run-429-test-'));
+      expect(transfers).toHaveLength(80);
+      expect(new Set(transfers.map((t) => t.transfer_group)).size).toBe(80);
+      expect(await countsOf(run.id)).toMatchObject({ paid: 80, failed: 0, pending: 0 });
+    } finally {
+      h.stripe.control.setRateLimit(undefined);
+    }
+  });
+
   it('when the payout plan is approved and run, then every seller in it is paid their amount, with a live progress view', async () => {
     startWorkerProcess();
     const plan = await requestViaSlack(h, `plan <@${PEOPLE.seller1}|ana> 50.00 eur weekly earnings`);
