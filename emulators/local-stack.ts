@@ -1,5 +1,5 @@
-import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
+import { sparePort } from './loopback.js';
 import { startRedisServer, type RedisServerHandle } from './redis-server.js';
 import { startFakeSlack, type FakeSlack } from './slack/fake-slack.js';
 import { createSlackSender, type SlackSender } from './slack/signed-requests.js';
@@ -20,17 +20,6 @@ export const PEOPLE = {
 export const CHANNELS = { ops: 'COPS', approvals: 'CAPPROVALS', general: 'CGENERAL' } as const;
 export const SIGNING_SECRET = 'test-signing-secret';
 export const WEBHOOK_SECRETS = { platform: 'whsec_platform_test', connect: 'whsec_connect_test' } as const;
-
-export async function sparePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Every log line the bot wrote, parsed. */
 export class LogCapture extends Writable {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { DestinationStream } from 'pino';
-import { CHANNELS, PEOPLE, seededBotEnv, sparePort } from '../emulators/local-stack.js';
+import { CHANNELS, PEOPLE, seededBotEnv } from '../emulators/local-stack.js';
+import { listenOnLoopback, sparePort } from '../emulators/loopback.js';
 import { startRedisServer, type RedisServerHandle } from '../emulators/redis-server.js';
 import { startFakeSlack, type FakeSlack } from '../emulators/slack/fake-slack.js';
 import { createSlackSender } from '../emulators/slack/signed-requests.js';
@@ -149,16 +150,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 }
 
-function assertPortFree(port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new Error(`Port ${port} on 127.0.0.1 is already in use: stop what uses it, or pick another with SANDBOX_PORT=${port === 3000 ? 3100 : 3000} npm run sandbox`)
-          : error,
-      ),
-    );
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
-  });
+async function assertPortFree(port: number): Promise<void> {
+  const probe = createServer();
+  try {
+    await listenOnLoopback(probe, port);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    throw new Error(`Port ${port} on 127.0.0.1 is already in use: stop what uses it, or pick another with SANDBOX_PORT=${port === 3000 ? 3100 : 3000} npm run sandbox`);
+  }
+  await new Promise((resolve) => probe.close(resolve));
 }

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../loopback.js';
 
 export interface FakeSlackUser {
   id: string;
@@ -636,14 +636,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, options.port);
   const base = `http://127.0.0.1:${port}`;
 
   const fake: FakeSlack = {

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../loopback.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, apiError, idempotencyError, invalidRequest, paramError, rateLimitError } from './errors.js';
 import {
@@ -171,14 +171,7 @@ function injectedError(fault: FailNextOptions): ApiError {
 
 export async function startStripeEmulator(options: StripeEmulatorOptions = {}): Promise<StripeEmulator> {
   const server = http.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, options.port);
   const url = `http://127.0.0.1:${port}`;
 
   const livemode = options.livemode ?? false;

@@ -7,7 +7,8 @@ import { loadConfig } from '../../src/config.js';
 import { RedisPolicyError } from '../../src/adapters/redis/connection.js';
 import { createLogger } from '../../src/logger.js';
 import { startBot } from '../../src/server.js';
-import { LogCapture, sparePort } from '../../emulators/local-stack.js';
+import { LogCapture } from '../../emulators/local-stack.js';
+import { sparePort } from '../../emulators/loopback.js';
 import { validEnv } from '../support/env.js';
 
 let redis: RedisServerHandle;
