@@ -171,6 +171,29 @@ function asArray(value: unknown): unknown[] | undefined {
   return Array.isArray(value) ? value : undefined;
 }
 
+interface MessageContent {
+  text?: string;
+  blocks?: unknown[];
+  attachments?: unknown[];
+  thread_ts?: string;
+}
+
+/** The parts of a message a call sent, keeping only those present. */
+function messageContent(args: Args): MessageContent {
+  const content: MessageContent = {};
+  const text = asString(args.text);
+  if (text !== undefined) content.text = text;
+  const blocks = asArray(args.blocks);
+  if (blocks) content.blocks = blocks;
+  const attachments = asArray(args.attachments);
+  if (attachments) content.attachments = attachments;
+  const threadTs = asString(args.thread_ts);
+  if (threadTs) content.thread_ts = threadTs;
+  return content;
+}
+
+const isEmpty = (content: MessageContent) => !content.text && !content.blocks?.length && !content.attachments?.length;
+
 function decodeField(key: string, value: string): unknown {
   if (!JSON_FIELDS.has(key)) return value;
   try {
@@ -367,16 +390,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     'chat.postMessage': (args) => {
       const channel = resolveChannel(args.channel);
       if (!channel) return fail('channel_not_found');
-      const text = asString(args.text);
-      const blocks = asArray(args.blocks);
-      const attachments = asArray(args.attachments);
-      if (!text && !blocks?.length && !attachments?.length) return fail('no_text');
-      const message: StoredMessage = { channel, ts: nextTs(), user: botUserId, updatedCount: 0 };
-      if (text !== undefined) message.text = text;
-      if (blocks) message.blocks = blocks;
-      if (attachments) message.attachments = attachments;
-      const threadTs = asString(args.thread_ts);
-      if (threadTs) message.thread_ts = threadTs;
+      const content = messageContent(args);
+      if (isEmpty(content)) return fail('no_text');
+      const message: StoredMessage = { channel, ts: nextTs(), user: botUserId, updatedCount: 0, ...content };
       if (args.metadata !== undefined) message.metadata = args.metadata;
       storeMessage(message);
       return { ok: true, channel, ts: message.ts, message: messageJson(message) };
@@ -405,16 +421,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       if (!channel) return fail('channel_not_found');
       const user = asString(args.user);
       if (!user) return fail('user_not_found');
-      const text = asString(args.text);
-      const blocks = asArray(args.blocks);
-      const attachments = asArray(args.attachments);
-      if (!text && !blocks?.length && !attachments?.length) return fail('no_text');
-      const entry: EphemeralMessage = { via: 'chat.postEphemeral', user, channel, ts: nextTs() };
-      if (text !== undefined) entry.text = text;
-      if (blocks) entry.blocks = blocks;
-      if (attachments) entry.attachments = attachments;
-      const threadTs = asString(args.thread_ts);
-      if (threadTs) entry.thread_ts = threadTs;
+      const content = messageContent(args);
+      if (isEmpty(content)) return fail('no_text');
+      const entry: EphemeralMessage = { via: 'chat.postEphemeral', user, channel, ts: nextTs(), ...content };
       ephemeralLog.push(entry);
       return { ok: true, message_ts: entry.ts };
     },
@@ -580,13 +589,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       else delete original.attachments;
       original.updatedCount += 1;
     } else if (args.response_type === 'in_channel' && channel) {
-      const message: StoredMessage = { channel, ts: nextTs(), user: botUserId, updatedCount: 0 };
-      if (text !== undefined) message.text = text;
-      if (blocks) message.blocks = blocks;
-      if (attachments) message.attachments = attachments;
-      const threadTs = asString(args.thread_ts);
-      if (threadTs) message.thread_ts = threadTs;
-      storeMessage(message);
+      storeMessage({ channel, ts: nextTs(), user: botUserId, updatedCount: 0, ...messageContent(args) });
     } else {
       const entry: EphemeralMessage = { via: 'response_url', ts: nextTs() };
       if (context.userId) entry.user = context.userId;
