@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import type { Logger } from '../../logger.js';
 import type { SlackMessage } from '../../slack/blocks/common.js';
 
 /** Posting and updating messages; the only code besides Bolt listeners that calls chat.* and conversations.open. */
@@ -41,4 +42,13 @@ export function createMessenger(clients: { retrying: WebClient; once: WebClient 
       await clients.once.chat.postEphemeral({ channel, user: userId, text: message.text, blocks: message.blocks });
     },
   };
+}
+
+/** A Slack call whose failure must not stop the caller (Redis holds the truth): the failure is logged, not thrown. */
+export async function bestEffort(logger: Logger, what: string, send: () => Promise<unknown>, fields: Record<string, unknown> = {}): Promise<void> {
+  try {
+    await send();
+  } catch (error) {
+    logger.warn({ ...fields, err: error, event: 'slack.notify_failed', what }, 'could not update Slack');
+  }
 }

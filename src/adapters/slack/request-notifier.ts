@@ -2,7 +2,7 @@ import type { Logger } from '../../logger.js';
 import type { RequestNotifier } from '../../domain/ports.js';
 import type { PayoutRequest } from '../../domain/requests.types.js';
 import { approvalMessage, outcomeDm, settlementNotice } from '../../slack/blocks/requests.js';
-import type { Messenger } from './messenger.js';
+import { bestEffort, type Messenger } from './messenger.js';
 
 /**
  * The approval message is updated in place at every step; the requester gets a DM with the outcome.
@@ -10,15 +10,9 @@ import type { Messenger } from './messenger.js';
  * update is logged rather than allowed to stop a payment.
  */
 export function createRequestNotifier(messenger: Messenger, channels: { approvals: string; ops: string }, logger: Logger): RequestNotifier {
-  const bestEffort = async (what: string, request: PayoutRequest, send: () => Promise<unknown>) => {
-    try {
-      await send();
-    } catch (error) {
-      logger.warn({ err: error, requestId: request.id, event: 'slack.notify_failed', what }, 'could not update Slack');
-    }
-  };
+  const tryTo = (what: string, request: PayoutRequest, send: () => Promise<unknown>) => bestEffort(logger, what, send, { requestId: request.id });
   const update = (request: PayoutRequest) =>
-    bestEffort('update', request, async () => {
+    tryTo('update', request, async () => {
       if (request.message) await messenger.update(request.message.channel, request.message.ts, approvalMessage(request));
     });
   return {
@@ -28,13 +22,13 @@ export function createRequestNotifier(messenger: Messenger, channels: { approval
       // An approved run owns its message from here on: its progress view replaces the request.
       if (request.kind === 'run' && request.state === 'completed') return;
       await update(request);
-      await bestEffort('dm', request, () => messenger.dm(request.requestedBy, outcomeDm(request)));
-      if (request.kind === 'topup' && request.state === 'completed') await bestEffort('ops', request, () => messenger.post(channels.ops, settlementNotice(request)));
+      await tryTo('dm', request, () => messenger.dm(request.requestedBy, outcomeDm(request)));
+      if (request.kind === 'topup' && request.state === 'completed') await tryTo('ops', request, () => messenger.post(channels.ops, settlementNotice(request)));
     },
     async settled(request) {
       await update(request);
-      await bestEffort('ops', request, () => messenger.post(channels.ops, settlementNotice(request)));
-      if (request.settlement !== 'succeeded') await bestEffort('dm', request, () => messenger.dm(request.requestedBy, outcomeDm(request)));
+      await tryTo('ops', request, () => messenger.post(channels.ops, settlementNotice(request)));
+      if (request.settlement !== 'succeeded') await tryTo('dm', request, () => messenger.dm(request.requestedBy, outcomeDm(request)));
     },
   };
 }
