@@ -1,7 +1,7 @@
 import type { Harness } from '../emulators/local-stack.js';
 import { ratio } from './stats.js';
 import type { Benchmark } from './types.js';
-import { launchAndWait, reportChildLogs, runCounts, runLines, startRunBench, transfersOf, type WorkerChild } from './worker-child.js';
+import { launchAndWait, reportChildLogs, runLines, runOutcomeFigures, startRunBench, type WorkerChild } from './worker-child.js';
 
 export interface RunRateLimitedOptions {
   lines?: number;
@@ -39,8 +39,7 @@ export function runRateLimited(options: RunRateLimitedOptions = {}): Benchmark {
         reportChildLogs('run-rate-limited', worker);
 
         const elapsedS = elapsedMs / 1000;
-        const stripe = transfersOf(h, runId, lines);
-        const counts = await runCounts(h, runId);
+        const outcome = await runOutcomeFigures(h, runId, lines, worker, rss);
         return {
           lines: lineCount,
           perSecond,
@@ -51,18 +50,7 @@ export function runRateLimited(options: RunRateLimitedOptions = {}): Benchmark {
           launchMs: Math.round(launchMs),
           'stripe.rateLimited429': after.rateLimited - before.rateLimited,
           'stripe.transferRequests': (after.byEndpoint[TRANSFERS_ENDPOINT] ?? 0) - (before.byEndpoint[TRANSFERS_ENDPOINT] ?? 0),
-          'worker.peakRssMb': rss.hwmMb,
-          'worker.polledMaxRssMb': rss.polledMaxMb,
-          'worker.rssSamples': rss.samples,
-          'worker.warnLogs': worker.logLines.length,
-          'worker.stripeTelemetryWarnings': worker.telemetryWarnings(),
-          'run.paid': counts.paid,
-          'run.failed': counts.failed,
-          'transfers.created': stripe.created,
-          'transfers.check': stripe.created === lineCount ? 'ok' : 'MISMATCH',
-          'transfers.duplicates': stripe.duplicates,
-          'duplicates.check': stripe.duplicates === 0 ? 'ok' : 'MISMATCH',
-          'amounts.check': stripe.amountMatches ? 'ok' : 'MISMATCH',
+          ...outcome,
         };
       } finally {
         await worker?.stop().catch((error: unknown) => console.error('run-rate-limited: stopping the worker process failed:', error));

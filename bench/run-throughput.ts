@@ -4,7 +4,7 @@ import type { Harness } from '../emulators/local-stack.js';
 import { EXECUTION_ATTEMPTS, KEEP_FINISHED } from '../src/adapters/queue/queues.js';
 import { ratio } from './stats.js';
 import type { Benchmark } from './types.js';
-import { launchAndWait, reportChildLogs, runCounts, runLines, startRunBench, transfersOf, until, type WorkerChild } from './worker-child.js';
+import { launchAndWait, reportChildLogs, runLines, runOutcomeFigures, startRunBench, until, type WorkerChild } from './worker-child.js';
 
 export interface RunThroughputOptions {
   lines?: number;
@@ -74,8 +74,7 @@ export function runThroughput(options: RunThroughputOptions = {}): Benchmark {
         const rss = worker.peakRss();
         await worker.stop();
         reportChildLogs('run-throughput', worker);
-        const stripe = transfersOf(h, runId, lines);
-        const counts = await runCounts(h, runId);
+        const outcome = await runOutcomeFigures(h, runId, lines, worker, rss);
 
         const bare = await bareBullmq({ host: '127.0.0.1', port: h.redis.port, maxRetriesPerRequest: null }, lineCount, concurrency);
 
@@ -98,18 +97,7 @@ export function runThroughput(options: RunThroughputOptions = {}): Benchmark {
           // The run-line worker's BullMQ limiter caps payout-ops at perSecond jobs/s whatever the per-job cost.
           'ratio.toLimiterCap': ratio(opsPerSecond, perSecond),
           'stripe.rateLimited429': after.rateLimited - before.rateLimited,
-          'worker.peakRssMb': rss.hwmMb,
-          'worker.polledMaxRssMb': rss.polledMaxMb,
-          'worker.rssSamples': rss.samples,
-          'worker.warnLogs': worker.logLines.length,
-          'worker.stripeTelemetryWarnings': worker.telemetryWarnings(),
-          'run.paid': counts.paid,
-          'run.failed': counts.failed,
-          'transfers.created': stripe.created,
-          'transfers.check': stripe.created === lineCount ? 'ok' : 'MISMATCH',
-          'transfers.duplicates': stripe.duplicates,
-          'duplicates.check': stripe.duplicates === 0 ? 'ok' : 'MISMATCH',
-          'amounts.check': stripe.amountMatches ? 'ok' : 'MISMATCH',
+          ...outcome,
           'bare.check': bare.completed === lineCount && bare.failed === 0 ? 'ok' : 'MISMATCH',
         };
       } finally {

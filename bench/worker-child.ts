@@ -170,3 +170,23 @@ export async function startRunBench(perSecond: number, stripeLimit: number | und
     throw error;
   }
 }
+
+/** The figures both run benchmarks report about the worker process and what reached Stripe, with their checks. */
+export async function runOutcomeFigures(h: Harness, runId: string, lines: RunLineDraft[], worker: WorkerChild, rss: ReturnType<WorkerChild['peakRss']>): Promise<Record<string, number | string>> {
+  const stripe = transfersOf(h, runId, lines);
+  const counts = await runCounts(h, runId);
+  return {
+    'worker.peakRssMb': rss.hwmMb,
+    'worker.polledMaxRssMb': rss.polledMaxMb,
+    'worker.rssSamples': rss.samples,
+    'worker.warnLogs': worker.logLines.length,
+    'worker.stripeTelemetryWarnings': worker.telemetryWarnings(),
+    'run.paid': counts.paid,
+    'run.failed': counts.failed,
+    'transfers.created': stripe.created,
+    'transfers.check': stripe.created === lines.length ? 'ok' : 'MISMATCH',
+    'transfers.duplicates': stripe.duplicates,
+    'duplicates.check': stripe.duplicates === 0 ? 'ok' : 'MISMATCH',
+    'amounts.check': stripe.amountMatches ? 'ok' : 'MISMATCH',
+  };
+}
