@@ -57,9 +57,11 @@ export function createRunService(deps: RunServiceDeps): RunService {
     const run = await runs.get(runId);
     if (!run) throw new AppError('run_unknown', `There is no run ${runId}.`);
     if (run.status === 'done') return run;
+    // Read once: a line settled meanwhile is skipped by its job, so a slightly old list is safe to queue.
+    const pending = (await runs.lines(runId)).filter((l) => l.status === 'pending');
     if (run.status !== 'running') {
       const available = (await gateway.balance()).available;
-      const pendingTotals = totalsOf((await runs.lines(runId)).filter((l) => l.status === 'pending'));
+      const pendingTotals = totalsOf(pending);
       const shortfall = pendingTotals.flatMap((total) => {
         const have = available.find((a) => a.currency === total.currency)?.amount ?? 0;
         return have < total.amount ? [{ currency: total.currency, amount: total.amount - have }] : [];
@@ -76,8 +78,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
       }
     }
     // Safe to repeat: each line's job id is run id + line key.
-    const pending = (await runs.lines(runId)).filter((l) => l.status === 'pending').map((l) => l.key);
-    if (pending.length > 0) await deps.queue.enqueueLines(runId, pending);
+    if (pending.length > 0) await deps.queue.enqueueLines(runId, pending.map((l) => l.key));
     else await deps.queue.enqueueFinish(runId);
     return (await runs.get(runId)) ?? run;
   }
