@@ -133,9 +133,9 @@ export async function launchAndWait(h: Harness, runId: string, lines: RunLineDra
   return { elapsedMs: performance.now() - started, launchMs, launchedStatus: run.status };
 }
 
-/** What Stripe holds for a run: transfers whose transfer_group is `<runId>-<key>`, and how many share a group. */
+/** What Stripe holds for a run: transfers whose transfer_group is the line's payment reference, and how many share a group. */
 export function transfersOf(h: Harness, runId: string, lines: RunLineDraft[]): { created: number; duplicates: number; amountMatches: boolean } {
-  const transfers = h.stripe.control.transfers().filter((t) => t.transfer_group?.startsWith(`${runId}-`));
+  const transfers = h.stripe.control.transfers().filter((t) => t.transfer_group?.startsWith(`pay_rl.${runId}.`));
   const groups = new Set(transfers.map((t) => t.transfer_group));
   const expectedCents = lines.reduce((sum, l) => sum + l.money.amount, 0);
   return {

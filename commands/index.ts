@@ -1,6 +1,6 @@
+import { newTraceId } from '../src/logger.js';
 import type { App } from '@slack/bolt';
 import type { AppDeps } from '../src/deps.js';
-import { newId } from '../src/domain/ids.js';
 import { plain } from '../src/slack/blocks/common.js';
 import { ACTION_IDS } from '../src/slack/ids.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
@@ -44,8 +44,8 @@ export function registerListeners(app: App, deps: AppDeps): void {
   app.command(SLASH_COMMAND, async ({ ack, command, respond, client }) => {
     await ack();
     const [name = 'help', ...args] = tokenize(command.text);
-    const requestId = newId('req');
-    const log = deps.logger.child({ requestId, userId: command.user_id, command: name });
+    const traceId = newTraceId();
+    const log = deps.logger.child({ traceId, userId: command.user_id, command: name });
     const reply: SubcommandContext['reply'] = async (message) => {
       const body = typeof message === 'string' ? plain(message) : message;
       await respond({ response_type: 'ephemeral', replace_original: false, ...body });
@@ -62,7 +62,7 @@ export function registerListeners(app: App, deps: AppDeps): void {
     }
     log.info({ event: 'command.received' }, 'slash command');
     try {
-      await subcommand.run({ args, userId: command.user_id, teamId: command.team_id, channelId: command.channel_id, triggerId: command.trigger_id, requestId, reply, client, log });
+      await subcommand.run({ args, userId: command.user_id, teamId: command.team_id, channelId: command.channel_id, triggerId: command.trigger_id, traceId, reply, client, log });
     } catch (error) {
       log.error({ err: error, event: 'command.failed' }, 'command failed');
       await reply(':x: Something went wrong on our side and nothing was changed. Please try again in a minute.');

@@ -1,8 +1,8 @@
+import { newTraceId } from '../src/logger.js';
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../src/deps.js';
 import { isAppError } from '../src/domain/errors.js';
-import { newId } from '../src/domain/ids.js';
 import { INVITE_FIELDS, VIEW_IDS } from '../src/slack/ids.js';
 import { inviteModal } from '../src/slack/blocks/invite-modal.js';
 import { mention } from '../src/slack/mrkdwn.js';
@@ -103,7 +103,7 @@ export function registerInviteModal(app: App, deps: AppDeps): void {
 
     const userId = body.user.id;
     const teamId = body.team?.id ?? body.user.team_id ?? '';
-    const log = deps.logger.child({ requestId: newId('req'), userId, command: 'invite' });
+    const log = deps.logger.child({ traceId: newTraceId(), userId, command: 'invite' });
     const reply = ephemeralReply(client, modalChannel(view.private_metadata), userId);
     if (!(await allowed(deps, { userId, reply }, 'requester'))) return;
     await runInvite(deps, { userId, teamId, reply, log, client }, { sellerId, email: email || null, country: country ? (parseCountry(country) ?? null) : null });

@@ -1,7 +1,7 @@
+import { newTraceId } from '../src/logger.js';
 import type { App } from '@slack/bolt';
 import type { AppDeps } from '../src/deps.js';
 import { isAppError } from '../src/domain/errors.js';
-import { newId } from '../src/domain/ids.js';
 import { exceedsMaximum } from '../src/domain/policy.js';
 import { formatMoney, MoneyError, parseMoney, type Money } from '../src/domain/money.js';
 import type { RequestKind } from '../src/domain/requests.types.js';
@@ -106,7 +106,7 @@ export function registerMoneyRequestModals(app: App, deps: AppDeps): void {
       }
       if (Object.keys(errors).length > 0 || !money) return ack({ response_action: 'errors', errors });
       await ack();
-      const log = deps.logger.child({ requestId: newId('req'), userId, command: kind });
+      const log = deps.logger.child({ traceId: newTraceId(), userId, command: kind });
       const description = text(MONEY_FIELDS.description) || null;
       const statementDescriptor = kind === 'topup' ? text(MONEY_FIELDS.statementDescriptor) || null : null;
       const reply = ephemeralReply(client, modalChannel(view.private_metadata), userId);

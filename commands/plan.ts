@@ -29,7 +29,7 @@ export function planCommand(deps: AppDeps): Subcommand {
         // Removing a seller from the plan only stops money, so it takes effect at once.
         const removed = await deps.plan.remove(ctx.teamId, sellerUserId);
         if (removed) {
-          await deps.audit.append({ at: new Date().toISOString(), actor: ctx.userId, action: 'plan.removed', requestId: removed.requestId, kind: 'plan', amount: removed.money.amount, currency: removed.money.currency, state: 'removed', detail: sellerUserId });
+          await deps.audit.append({ at: deps.clock.now().toISOString(), actor: ctx.userId, action: 'plan.removed', subject: removed.requestId, kind: 'plan', amounts: [removed.money], payee: { userId: removed.userId, accountId: removed.accountId }, state: 'removed' });
         }
         return ctx.reply(removed ? `:wastebasket: ${mention(sellerUserId)} is no longer in the payout plan.` : `${mention(sellerUserId)} was not in the payout plan.`);
       }

@@ -1,7 +1,7 @@
+import { newTraceId } from '../src/logger.js';
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { AppDeps } from '../src/deps.js';
 import { AppError, isAppError } from '../src/domain/errors.js';
-import { newId } from '../src/domain/ids.js';
 import { validateBatch } from '../src/domain/payout-batch.js';
 import type { RunLineDraft } from '../src/domain/requests.types.js';
 import { modal } from '../src/slack/blocks/common.js';
@@ -128,7 +128,7 @@ export function registerRunListeners(app: App, deps: AppDeps): void {
     }
     await ack();
     const reply = ephemeralReply(client, modalChannel(view.private_metadata), body.user.id);
-    deps.logger.info({ event: 'run.csv_validated', requestId: newId('req'), lines: lines.length, userId: body.user.id }, 'CSV batch validated');
+    deps.logger.info({ event: 'run.csv_validated', traceId: newTraceId(), lines: lines.length, userId: body.user.id }, 'CSV batch validated');
     const drafts = lines.map((l) => ({ key: `line${l.line}`, userId: l.userId, accountId: l.accountId, money: l.money, description: l.description }));
     await askForRun(deps, { userId: body.user.id, teamId }, 'csv', drafts, reply);
   });

@@ -8,7 +8,7 @@ export interface SubcommandContext {
   teamId: string;
   channelId: string;
   triggerId: string;
-  requestId: string;
+  traceId: string;
   /** An ephemeral reply to the person who typed the command. */
   reply(message: SlackMessage | string): Promise<void>;
   client: WebClient;

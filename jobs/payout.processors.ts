@@ -1,15 +1,8 @@
 import { z } from 'zod';
 import type { AppDeps } from '../src/deps.js';
 
-const lineJob = z.object({ runId: z.string().min(1), key: z.string().min(1) });
 const scheduleJob = z.object({ scheduleId: z.string().startsWith('sch_') });
 const finishJob = z.object({ runId: z.string().min(1) });
-
-/** One line of a payout run: one transfer, keyed by run id + line. */
-export async function processRunLine(data: unknown, deps: Pick<AppDeps, 'runs'>): Promise<string> {
-  const { runId, key } = lineJob.parse(data);
-  return deps.runs.payLine(runId, key);
-}
 
 /** A schedule's firing; `intendedAt` is the instant BullMQ's job scheduler meant it for. */
 export async function processScheduleFiring(data: unknown, intendedAt: Date, deps: Pick<AppDeps, 'schedules' | 'logger'>): Promise<string> {

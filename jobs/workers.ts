@@ -1,22 +1,29 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job, type Processor } from 'bullmq';
+import { ZodError } from 'zod';
 import type { AppDeps } from '../src/deps.js';
 import { isAppError } from '../src/domain/errors.js';
 import { QUEUE_NAMES } from '../src/adapters/queue/queues.js';
 import { retryDelayMs } from './backoff.js';
-import { processExecution } from './execution.processor.js';
-import { processRunFinish, processRunLine, processScheduleFiring } from './payout.processors.js';
+import { processPayment } from './payment.processor.js';
+import { processRunFinish, processScheduleFiring } from './payout.processors.js';
 import { processStripeEvent } from './stripe-event.processor.js';
 import { processSweep } from './sweep.processor.js';
 
-/** Errors that no retry can fix end the job at once (BullMQ's UnrecoverableError). */
+/** Errors that no retry can fix (a permanent refusal, malformed job data) end the job at once, cause kept. */
+function finalOrRetry(error: unknown): unknown {
+  if ((isAppError(error) && !error.retryable) || error instanceof ZodError) {
+    return Object.assign(new UnrecoverableError(error.message), { cause: error });
+  }
+  return error;
+}
+
 const unrecoverable =
   <T>(run: (data: unknown, job: Job) => Promise<T>): Processor =>
   async (job) => {
     try {
       return await run(job.data, job);
     } catch (error) {
-      if (isAppError(error) && !error.retryable) throw new UnrecoverableError(error.message);
-      throw error;
+      throw finalOrRetry(error);
     }
   };
 
@@ -32,7 +39,7 @@ export function createWorkers(deps: AppDeps, connection: ConnectionOptions): Wor
   const common = { connection, lockDuration: deps.config.WORKER_LOCK_SECONDS * 1000, stalledInterval: deps.config.WORKER_LOCK_SECONDS * 1000 };
   const workers = [
     new Worker(QUEUE_NAMES.stripeEvents, unrecoverable((data) => processStripeEvent(data, deps)), { ...common, concurrency: 5 }),
-    new Worker(QUEUE_NAMES.executions, unrecoverable((data) => processExecution(data, deps)), {
+    new Worker(QUEUE_NAMES.executions, unrecoverable((data) => processPayment(data, deps)), {
       ...common,
       concurrency: 10,
       settings: retrySettings,
@@ -63,14 +70,13 @@ function createRunLineWorker(deps: AppDeps, common: { connection: ConnectionOpti
     QUEUE_NAMES.runLines,
     async (job) => {
       try {
-        return await processRunLine(job.data, deps);
+        return await processPayment(job.data, deps);
       } catch (error) {
         if (isAppError(error) && error.code === 'stripe_rate_limited') {
           await worker.rateLimit(retryDelayMs(1, error));
           throw Worker.RateLimitError();
         }
-        if (isAppError(error) && !error.retryable) throw new UnrecoverableError(error.message);
-        throw error;
+        throw finalOrRetry(error);
       }
     },
     {

@@ -15,7 +15,9 @@ import { createBullScheduler, createRunQueue } from './adapters/queue/payout-que
 import { createRedisFiringStore, createRedisPlanStore, createRedisRunStore, createRedisScheduleStore } from './adapters/redis/payout-stores.js';
 import { createPayoutNotifier } from './adapters/slack/payout-notifier.js';
 import { createSellerService, type ConnectUrls, type SellerService } from './domain/sellers.js';
-import { createExecutionQueue, createQueues, type Queues } from './adapters/queue/queues.js';
+import { createPaymentQueue, createQueues, type Queues } from './adapters/queue/queues.js';
+import { createRedisPaymentAttempts } from './adapters/redis/payment-attempts.js';
+import { createPaymentService, createSettlement, type PaymentService, type Settle } from './domain/payments.js';
 import { createRedisAuditLog, createRedisRequestStore } from './adapters/redis/request-store.js';
 import { createRequestNotifier } from './adapters/slack/request-notifier.js';
 import type { AuditLog } from './domain/audit.js';
@@ -47,6 +49,9 @@ export interface AppDeps {
   sellers: SellerService;
   requests: RequestService;
   execution: ExecutionService;
+  payments: PaymentService;
+  /** What Stripe's webhooks say about a payment, read back and recorded. */
+  settle: Settle;
   plan: PlanStore;
   runs: RunService;
   schedules: ScheduleService;
@@ -91,20 +96,22 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
   const sellerStore = createRedisSellerStore(redis);
   const access = createAccessPolicy({ requester: config.PAYOUT_REQUESTERS, approver: config.PAYOUT_APPROVERS }, createSlackDirectory(slack));
   const requestStore = createRedisRequestStore(redis);
-  const executionQueue = createExecutionQueue(queues.executions);
+  const paymentQueue = createPaymentQueue(queues.executions);
+  const payments = createPaymentService({ gateway, attempts: createRedisPaymentAttempts(redis), clock, log: logger });
   const requestNotifier = createRequestNotifier(messenger, { approvals: config.SLACK_APPROVALS_CHANNEL, ops: config.SLACK_OPS_CHANNEL }, logger);
   const once = createOnceRegistry(redis);
   const audit = createRedisAuditLog(redis);
   const plan = createRedisPlanStore(redis);
   const payoutNotifier = createPayoutNotifier(messenger, redis, config.SLACK_OPS_CHANNEL, logger);
-  const runs = createRunService({ audit, gateway, runs: createRedisRunStore(redis), queue: createRunQueue(queues.runLines, queues.maintenance), notifier: payoutNotifier, clock });
+  const runs = createRunService({ audit, payments, gateway, runs: createRedisRunStore(redis), queue: createRunQueue(queues.runLines, queues.maintenance), notifier: payoutNotifier, clock });
   const schedules = createScheduleService({
     schedules: createRedisScheduleStore(redis),
     firings: createRedisFiringStore(redis),
     scheduler: createBullScheduler(queues.schedules),
     plan,
     runs,
-    gateway,
+    payments,
+    paymentQueue,
     notifier: payoutNotifier,
     audit,
     claimOnce: (scope, id) => once.claim(scope, id, 30 * 86_400),
@@ -118,6 +125,15 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     urls: connectUrls(config.PUBLIC_URL),
     notifier: createOnboardingNotifier(messenger, config.SLACK_OPS_CHANNEL),
     clock,
+  });
+  const execution = createExecutionService({
+    payments,
+    gateway,
+    store: requestStore,
+    queue: paymentQueue,
+    notifier: requestNotifier,
+    clock,
+    applyRecord: createRecordEffects({ plan, schedules, runs, clock }),
   });
   return {
     config,
@@ -136,19 +152,18 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
       store: requestStore,
       sellers: sellerStore,
       access,
-      queue: executionQueue,
+      queue: paymentQueue,
       notifier: requestNotifier,
       plan,
       clock,
       policy: { thresholds: config.DUAL_APPROVAL_THRESHOLDS, maxima: config.MAX_REQUEST_AMOUNTS, approvalTtlSeconds: config.APPROVAL_TTL_SECONDS },
     }),
-    execution: createExecutionService({
-      gateway,
-      store: requestStore,
-      queue: executionQueue,
-      notifier: requestNotifier,
-      clock,
-      applyRecord: createRecordEffects({ plan, schedules, runs, clock }),
+    execution,
+    payments,
+    settle: createSettlement(gateway, {
+      request: (ref, state) => execution.settle(ref.requestId, state),
+      'run-line': (ref, state) => runs.settle(ref.runId, ref.lineKey, state),
+      'scheduled-topup': (ref, state) => schedules.topupSettled(ref.periodKey, state),
     }),
     plan,
     runs,

@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { newId } from './domain/ids.js';
 
 export type { Logger };
 
@@ -26,3 +27,6 @@ export function createLogger(options: { level: string; destination?: pino.Destin
     options.destination,
   );
 }
+
+/** The id of one incoming command, click or webhook, carried into the jobs it queues; never a payment reference (`pay_…`). */
+export const newTraceId = (): string => newId('trc');

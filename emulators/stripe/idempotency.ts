@@ -7,7 +7,12 @@ export interface StoredResponse {
 interface Entry {
   fingerprint: string;
   response: StoredResponse | null;
+  /** Unix seconds, on the emulator's clock. */
+  createdAt: number;
 }
+
+/** Stripe prunes keys once they are at least 24 hours old; a reused key after that is a new request. */
+export const IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 3_600;
 
 export type Claim =
   | { kind: 'new' }
@@ -22,14 +27,17 @@ export type Claim =
 export class IdempotencyStore {
   private readonly entries = new Map<string, Entry>();
 
+  constructor(private readonly clock: { now(): number }) {}
+
   static scope(apiKey: string, stripeAccount: string | undefined, key: string): string {
     return `${apiKey}\u0000${stripeAccount ?? ''}\u0000${key}`;
   }
 
   claim(scope: string, fingerprint: string): Claim {
+    const now = this.clock.now();
     const entry = this.entries.get(scope);
-    if (!entry) {
-      this.entries.set(scope, { fingerprint, response: null });
+    if (!entry || (entry.response && now - entry.createdAt >= IDEMPOTENCY_KEY_TTL_SECONDS)) {
+      this.entries.set(scope, { fingerprint, response: null, createdAt: now });
       return { kind: 'new' };
     }
     if (entry.fingerprint !== fingerprint) return { kind: 'mismatch' };

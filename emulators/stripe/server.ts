@@ -197,7 +197,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
   );
   const faults = new Faults();
   const rateLimiter = new RateLimiter(options.rateLimitPerSecond);
-  const idempotency = new IdempotencyStore();
+  const idempotency = new IdempotencyStore(clock);
   const requests: RequestLogEntry[] = [];
   const stats: EmulatorStats = { requests: 0, rateLimited: 0, byEndpoint: {} };
 

@@ -3,7 +3,7 @@ export class AppError extends Error {
   constructor(
     readonly code: string,
     readonly userMessage: string,
-    readonly options: { retryable?: boolean; cause?: unknown; retryAfterMs?: number } = {},
+    readonly options: { retryable?: boolean; cause?: unknown; retryAfterMs?: number; stripeRequestId?: string } = {},
   ) {
     super(`${code}: ${userMessage}`, { cause: options.cause });
     this.name = 'AppError';

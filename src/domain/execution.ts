@@ -1,20 +1,20 @@
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
 import { formatMoney } from './money.js';
-import type { ExecutionQueue, MoneyGateway, RequestNotifier, RequestStore } from './ports.js';
-import { MONEY_MOVING_KINDS, stripeIdempotencyKey, type PayoutRequest } from './requests.types.js';
-
-/** Stripe keeps idempotency keys for about 24 hours; past this, look for what an earlier attempt created before trying again. */
-export const IDEMPOTENCY_WINDOW_MS = 23 * 3_600_000;
+import type { PaymentService } from './payments.js';
+import type { PaymentInstruction, StripeState } from './payments.types.js';
+import type { PaymentQueue, MoneyGateway, RequestNotifier, RequestStore } from './ports.js';
+import { MONEY_MOVING_KINDS, type PayoutRequest, type Settlement } from './requests.types.js';
 
 /** Carries out an approved request that moves no money itself (plan, schedule, resume, run); returns what it made. */
 export type RecordEffect = (request: PayoutRequest) => Promise<string>;
 
 export interface ExecutionDeps {
   applyRecord: RecordEffect;
+  payments: PaymentService;
   gateway: MoneyGateway;
   store: RequestStore;
-  queue: ExecutionQueue;
+  queue: PaymentQueue;
   notifier: RequestNotifier;
   clock: Clock;
 }
@@ -33,8 +33,8 @@ export interface ExecutionService {
   execute(requestId: string): Promise<ExecutionResult>;
   /** Expires overdue requests and re-queues stranded ones; returns what it did. */
   sweep(options: SweepOptions): Promise<{ expired: number; requeued: number }>;
-  /** A top-up or transfer's later fate from Stripe's webhooks. */
-  settle(requestId: string, stripeId: string, settlement: NonNullable<PayoutRequest['settlement']>, reason?: string): Promise<boolean>;
+  /** Records what Stripe now shows for the request's top-up or transfer; true when that changed our record. */
+  settle(requestId: string, state: StripeState): Promise<boolean>;
 }
 
 /** What to do after each kind of permanent failure, in words for the requester. */
@@ -51,23 +51,39 @@ async function explainFailure(error: AppError, request: PayoutRequest, gateway: 
   return error.userMessage;
 }
 
+/** The audit entry of a settlement: the state Stripe shows, and for a reversal how much of what. */
+function settlementAudit(state: StripeState): { action: string; detail?: string } {
+  if (state.object === 'transfer') {
+    return { action: 'request.reversed', detail: `${formatMoney({ amount: state.amountReversed, currency: state.amount.currency })} of ${formatMoney(state.amount)} reversed` };
+  }
+  return { action: `request.${state.status}`, ...(state.failureMessage ? { detail: state.failureMessage } : {}) };
+}
+
 export function createExecutionService(deps: ExecutionDeps): ExecutionService {
   const { store, gateway, clock } = deps;
   const nowIso = () => clock.now().toISOString();
 
-  async function callStripe(request: PayoutRequest): Promise<string> {
-    const firstAttempt = request.firstAttemptAt ? new Date(request.firstAttemptAt) : clock.now();
-    if (clock.now().getTime() - firstAttempt.getTime() > IDEMPOTENCY_WINDOW_MS) {
-      const existing = await gateway.findCreated(request.kind, request.id, new Date(firstAttempt.getTime() - 3_600_000));
-      if (existing) return existing;
-    }
-    const key = stripeIdempotencyKey(request);
-    const input = { money: request.money, description: request.description, requestId: request.id };
-    if (request.kind === 'transfer') {
-      if (!request.destination) throw new AppError('no_destination', 'This transfer has no seller.');
-      return (await gateway.createTransfer({ ...input, destinationAccountId: request.destination.accountId }, key)).id;
-    }
-    return (await gateway.createTopup({ ...input, statementDescriptor: request.statementDescriptor }, key)).id;
+  function instruction(request: PayoutRequest): PaymentInstruction {
+    const { money, description } = request;
+    if (request.kind === 'topup') return { action: 'topup', money, description, statementDescriptor: request.statementDescriptor };
+    if (!request.destination) throw new AppError('no_destination', 'This transfer has no seller.');
+    return { action: 'transfer', money, description, destinationAccountId: request.destination.accountId };
+  }
+
+  /** The money a request moves goes through the one money path; the other kinds change our records. */
+  async function carryOut(request: PayoutRequest): Promise<{ stripeId: string } | { resultRef: string }> {
+    if (!MONEY_MOVING_KINDS.has(request.kind)) return { resultRef: await deps.applyRecord(request) };
+    const outcome = await deps.payments.pay({ kind: 'request', requestId: request.id }, instruction(request));
+    if (outcome.status === 'failed') throw outcome.error;
+    return { stripeId: outcome.stripeId };
+  }
+
+  /** What Stripe shows, in our words; undefined when it says nothing new about this request. */
+  function settlementOf(request: PayoutRequest, state: StripeState): { settlement: Settlement; amountReversed: number; reason: string | null } | undefined {
+    if (request.stripeId !== state.stripeId) return undefined;
+    if (state.object === 'topup') return { settlement: state.status, amountReversed: 0, reason: state.failureMessage };
+    if (state.amountReversed === 0) return undefined;
+    return { settlement: state.amountReversed >= state.amount.amount ? 'reversed' : 'partially_reversed', amountReversed: state.amountReversed, reason: null };
   }
 
   return {
@@ -77,7 +93,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
         requestId,
         (r) =>
           r.state === 'approved' || r.state === 'executing'
-            ? { ...r, state: 'executing', attempts: r.attempts + 1, firstAttemptAt: r.firstAttemptAt ?? nowIso(), executingSince: nowIso(), updatedAt: nowIso() }
+            ? { ...r, state: 'executing', attempts: r.attempts + 1, executingSince: nowIso(), updatedAt: nowIso() }
             : undefined,
         { actor: 'system', action: 'request.executing' },
       );
@@ -85,10 +101,9 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
       const request = started.after;
       if (started.before.state === 'approved') await deps.notifier.changed(request);
 
-      const moves = MONEY_MOVING_KINDS.has(request.kind);
-      let reference: string;
+      let result: { stripeId: string } | { resultRef: string };
       try {
-        reference = moves ? await callStripe(request) : await deps.applyRecord(request);
+        result = await carryOut(request);
       } catch (error) {
         if (!(error instanceof AppError) || error.retryable) throw error;
         const message = await explainFailure(error, request, gateway);
@@ -104,7 +119,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
         requestId,
         (r) =>
           r.state === 'executing'
-            ? { ...r, state: 'completed', ...(moves ? { stripeId: reference } : { resultRef: reference }), executingSince: null, settlement: r.kind === 'topup' ? 'pending' : null, updatedAt: nowIso() }
+            ? { ...r, state: 'completed', ...result, executingSince: null, settlement: r.kind === 'topup' ? 'pending' : null, updatedAt: nowIso() }
             : undefined,
         { actor: 'system', action: 'request.completed' },
       );
@@ -128,21 +143,23 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
           (request.state === 'approved' && since(request.updatedAt) >= options.approvedGraceMs) ||
           (request.state === 'executing' && since(request.executingSince) >= options.executingTimeoutMs)
         ) {
-          await deps.queue.requeue(request.id);
+          await deps.queue.requeue({ kind: 'request', requestId: request.id });
           requeued++;
         }
       }
       return { expired, requeued };
     },
 
-    async settle(requestId, stripeId, settlement, reason) {
+    async settle(requestId, state) {
       const result = await store.transition(
         requestId,
-        (r) =>
-          r.stripeId === stripeId && r.settlement !== settlement
-            ? { ...r, settlement, ...(reason ? { failure: { code: `settlement_${settlement}`, message: reason } } : {}), updatedAt: nowIso() }
-            : undefined,
-        { actor: 'stripe', action: `request.${settlement}`, ...(reason ? { detail: reason } : {}) },
+        (r) => {
+          const settled = settlementOf(r, state);
+          if (!settled || (settled.settlement === r.settlement && settled.amountReversed === r.amountReversed)) return undefined;
+          const { settlement, amountReversed, reason } = settled;
+          return { ...r, settlement, amountReversed, ...(reason ? { failure: { code: `settlement_${settlement}`, message: reason } } : {}), updatedAt: nowIso() };
+        },
+        { actor: 'stripe', ...settlementAudit(state) },
       );
       if (!result?.changed) return false;
       await deps.notifier.settled(result.after);

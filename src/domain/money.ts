@@ -103,3 +103,11 @@ export function parseCurrencyAmounts(raw: string): CurrencyAmounts {
   }
   return result;
 }
+
+/** "1234.50" for 123450 EUR, "1500" for 1500 JPY: exact (no floating point), for files finance sums up. */
+export function majorUnitsText(money: Money): string {
+  const digits = minorUnitDigits(money.currency);
+  const sign = money.amount < 0 ? '-' : '';
+  const text = String(Math.abs(money.amount)).padStart(digits + 1, '0');
+  return digits === 0 ? `${sign}${text}` : `${sign}${text.slice(0, -digits)}.${text.slice(-digits)}`;
+}

@@ -1,5 +1,5 @@
 import type { Money } from './money.js';
-import type { RunLineDraft } from './requests.types.js';
+import type { RunLineDraft, Settlement } from './requests.types.js';
 import type { ScheduleTime } from './schedule-time.js';
 
 /** A seller's standing amount, paid by every payout run. Each change was approved like a transfer of that amount. */
@@ -38,6 +38,8 @@ export interface Firing {
   status: 'started' | 'done';
   late: boolean;
   result: string | null;
+  /** A top-up firing: what Stripe shows for its top-up now, read back at each webhook. */
+  settlement?: Settlement | null;
 }
 
 export type RunLineStatus = 'pending' | 'paid' | 'failed';
@@ -46,6 +48,8 @@ export interface RunLine extends RunLineDraft {
   status: RunLineStatus;
   stripeId: string | null;
   reason: string | null;
+  /** How much of a paid line Stripe shows reversed, in minor units (absent: none). */
+  amountReversed?: number;
 }
 
 /**
@@ -75,4 +79,6 @@ export interface RunCounts {
   failed: number;
   /** Paid amounts per currency, in minor units. */
   paidTotals: Money[];
+  /** Amounts Stripe shows reversed after they were paid, per currency. */
+  reversedTotals: Money[];
 }

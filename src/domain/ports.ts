@@ -1,6 +1,7 @@
 import type { Money } from './money.js';
 import type { Firing, PlanEntry, Run, RunCounts, RunLine, Schedule } from './payouts.types.js';
-import type { PayoutRequest, RequestKind } from './requests.types.js';
+import type { PaymentInstruction, PaymentRef, StripeState, StripeTags } from './payments.types.js';
+import type { PayoutRequest } from './requests.types.js';
 import type { AccountSnapshot, Seller } from './sellers.types.js';
 
 /** Stripe, as the domain needs it. Implemented by src/adapters/stripe; errors arrive as AppError. */
@@ -39,14 +40,29 @@ export interface OnboardingNotifier {
   sellerStillDue(seller: Seller, continueUrl: string): Promise<void>;
 }
 
-/** Money movement at Stripe. Every write carries our idempotency key. */
+/** Money movement at Stripe. Every write carries the tags of its payment reference (src/domain/payments.ts). */
 export interface MoneyGateway {
   platformAccount(): Promise<{ id: string; country: string; defaultCurrency: string }>;
   balance(): Promise<{ available: Money[]; pending: Money[] }>;
-  createTransfer(input: { money: Money; destinationAccountId: string; description: string | null; requestId: string }, idempotencyKey: string): Promise<{ id: string }>;
-  createTopup(input: { money: Money; description: string | null; statementDescriptor: string | null; requestId: string }, idempotencyKey: string): Promise<{ id: string; expectedAvailability: Date | null }>;
-  /** The object an earlier attempt may have created (our request id is in its metadata and transfer_group). */
-  findCreated(kind: RequestKind, requestId: string, createdSince: Date): Promise<string | undefined>;
+  createTransfer(input: { money: Money; destinationAccountId: string; description: string | null }, tags: StripeTags): Promise<StripeWrite>;
+  createTopup(input: { money: Money; description: string | null; statementDescriptor: string | null }, tags: StripeTags): Promise<StripeWrite>;
+  /** The object an earlier attempt may have created (found by its transfer_group and metadata). */
+  findCreated(action: PaymentInstruction['action'], tags: StripeTags, createdSince: Date): Promise<StripeWrite | undefined>;
+  /** The object as Stripe has it now. */
+  readTopup(topupId: string): Promise<Extract<StripeState, { object: 'topup' }>>;
+  readTransfer(transferId: string): Promise<Extract<StripeState, { object: 'transfer' }>>;
+}
+
+/** A Stripe object we made or found, and Stripe's id for the request (for the logs). */
+export interface StripeWrite {
+  id: string;
+  requestId: string | null;
+}
+
+/** When each payment was first tried: past Stripe's idempotency window, look before paying again. */
+export interface PaymentAttempts {
+  /** Records `now` as the first attempt unless one is recorded; returns the first attempt. */
+  firstAttempt(payoutRef: string, now: Date): Promise<Date>;
 }
 
 export interface RequestStore {
@@ -62,11 +78,11 @@ export interface RequestStore {
   open(): Promise<PayoutRequest[]>;
 }
 
-/** Hands approved requests to the workers; safe to call more than once for the same request. */
-export interface ExecutionQueue {
-  enqueue(requestId: string): Promise<void>;
+/** Hands payments (approved requests, scheduled top-ups) to the workers; one job per reference, however often it is called. */
+export interface PaymentQueue {
+  enqueue(ref: PaymentRef): Promise<void>;
   /** For the sweeper: queue it again even if an earlier job for it has finished or failed. */
-  requeue(requestId: string): Promise<void>;
+  requeue(ref: PaymentRef): Promise<void>;
 }
 
 /** What people are shown as a request moves; the Slack adapter renders it. */
@@ -107,6 +123,8 @@ export interface FiringStore {
   /** started → done; true only for the caller that made the change. */
   finish(periodKey: string, result: string): Promise<boolean>;
   get(periodKey: string): Promise<Firing | undefined>;
+  /** Records the state Stripe shows for the firing's top-up; true only when it changed. */
+  settle(periodKey: string, settlement: NonNullable<Firing['settlement']>): Promise<boolean>;
 }
 
 export interface RunStore {
@@ -118,6 +136,8 @@ export interface RunStore {
   lines(runId: string): Promise<RunLine[]>;
   /** pending → paid | failed, once; the counters move with it. False when the line was already settled. */
   settleLine(runId: string, line: RunLine): Promise<boolean>;
+  /** Records how much of a paid line Stripe shows reversed; the line as it is now when that changed, else undefined. */
+  recordReversal(runId: string, key: string, amountReversed: number): Promise<{ line: RunLine; delta: number } | undefined>;
   counts(runId: string): Promise<RunCounts>;
 }
 
@@ -133,6 +153,8 @@ export interface PayoutNotifier {
   firingMissed(schedule: Schedule, intendedAt: Date): Promise<void>;
   /** A scheduled top-up's later fate, from Stripe's webhooks. */
   scheduledTopupSettled(schedule: Schedule, firing: Firing, topupId: string, settlement: string, reason: string | null): Promise<void>;
+  /** Stripe shows a paid line reversed (`reversedNow` more than before): on the run's message and in ops. */
+  runLineReversed(run: Run, line: RunLine, reversedNow: Money, view: { counts: RunCounts; failed: RunLine[] }): Promise<void>;
   /** Posts where the run's progress will show, when it has no message yet (scheduled runs). */
   runStarted(run: Run): Promise<{ channel: string; ts: string } | null>;
   runHeld(run: Run, available: Money[]): Promise<void>;

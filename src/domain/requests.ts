@@ -4,7 +4,7 @@ import { AppError } from './errors.js';
 import { newId } from './ids.js';
 import { formatMoney, type CurrencyAmounts, type Money } from './money.js';
 import { exceedsMaximum, requiredApprovals } from './policy.js';
-import type { ExecutionQueue, MoneyGateway, PlanStore, RequestNotifier, RequestStore, SellerStore } from './ports.js';
+import type { PaymentQueue, MoneyGateway, PlanStore, RequestNotifier, RequestStore, SellerStore } from './ports.js';
 import type { PayoutRequest, RequestKind, ScheduleDraft } from './requests.types.js';
 import { totalsOf } from './runs.js';
 
@@ -13,7 +13,7 @@ export interface RequestServiceDeps {
   store: RequestStore;
   sellers: SellerStore;
   access: AccessPolicy;
-  queue: ExecutionQueue;
+  queue: PaymentQueue;
   notifier: RequestNotifier;
   plan: PlanStore;
   clock: Clock;
@@ -187,13 +187,13 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
         approvals: [],
         rejection: null,
         expiresAt: new Date(at.getTime() + deps.policy.approvalTtlSeconds * 1000).toISOString(),
-        firstAttemptAt: null,
         executingSince: null,
         attempts: 0,
         stripeId: null,
         resultRef: null,
         failure: null,
         settlement: null,
+        amountReversed: 0,
         message: null,
         updatedAt: at.toISOString(),
       };
@@ -220,7 +220,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
       if ('outcome' in decided) return decided;
       const request = decided.decided;
       // Queue before telling anyone: should this process die here, the sweeper still finds the request approved.
-      if (request.state === 'approved') await deps.queue.enqueue(request.id);
+      if (request.state === 'approved') await deps.queue.enqueue({ kind: 'request', requestId: request.id });
       await deps.notifier.changed(request);
       return { outcome: request.state === 'approved' ? 'approved' : 'awaiting_second', request };
     },

@@ -32,6 +32,8 @@ export type RequestState = 'pending' | 'approved' | 'executing' | 'completed' | 
 
 export const TERMINAL_STATES: ReadonlySet<RequestState> = new Set(['completed', 'failed', 'rejected', 'expired']);
 
+export type Settlement = 'pending' | 'succeeded' | 'failed' | 'canceled' | 'reversed' | 'partially_reversed';
+
 export interface Approval {
   userId: string;
   at: string;
@@ -61,22 +63,23 @@ export interface PayoutRequest {
   approvals: Approval[];
   rejection: { userId: string; reason: string; at: string } | null;
   expiresAt: string;
-  /** When a worker first called Stripe for it: Stripe keeps idempotency keys for about 24 hours. */
-  firstAttemptAt: string | null;
   executingSince: string | null;
   attempts: number;
   stripeId: string | null;
   /** What a request that moves no money itself made: a schedule id, a run id, a plan entry. */
   resultRef: string | null;
   failure: { code: string; message: string } | null;
-  /** Top-ups: pending until Stripe says succeeded, failed, canceled or reversed. Transfers: reversed. */
-  settlement: 'pending' | 'succeeded' | 'failed' | 'canceled' | 'reversed' | null;
+  /**
+   * What Stripe shows now, read back at each webhook. Top-ups: pending until succeeded, failed, canceled or reversed.
+   * Transfers: null until Stripe shows some of it reversed.
+   */
+  settlement: Settlement | null;
+  /** Transfers: how much Stripe shows reversed, in minor units of `money.currency` (a partial reversal is less than all). */
+  amountReversed: number;
   /** Where the approval message is, so every step updates it instead of posting anew. */
   message: { channel: string; ts: string } | null;
   updatedAt: string;
 }
-
-export const stripeIdempotencyKey = (request: Pick<PayoutRequest, 'id' | 'kind'>): string => `${request.kind}-${request.id}`;
 
 /** Kinds whose execution calls Stripe directly; the others change our own records (and may start runs). */
 export const MONEY_MOVING_KINDS: ReadonlySet<RequestKind> = new Set(['topup', 'transfer']);

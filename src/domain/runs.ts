@@ -2,12 +2,16 @@ import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
 import { formatMoney, type Money } from './money.js';
+import { paymentRef } from './payments.js';
 import type { Run, RunLine } from './payouts.types.js';
+import type { PaymentService } from './payments.js';
+import type { StripeState } from './payments.types.js';
 import type { MoneyGateway, PayoutNotifier, RunQueue, RunStore } from './ports.js';
 import type { RunLineDraft } from './requests.types.js';
 
 export interface RunServiceDeps {
   audit: AuditLog;
+  payments: PaymentService;
   gateway: MoneyGateway;
   runs: RunStore;
   queue: RunQueue;
@@ -33,6 +37,8 @@ export interface RunService {
   start(runId: string): Promise<Run>;
   /** Pays one line; throws a retryable AppError for transient Stripe failures. */
   payLine(runId: string, key: string): Promise<'paid' | 'failed' | 'skipped'>;
+  /** Records what Stripe now shows for a paid line's transfer (a full or partial reversal); true when that changed. */
+  settle(runId: string, key: string, state: StripeState): Promise<boolean>;
   /** Closes a run whose lines are all settled: the final summary, once. */
   finish(runId: string): Promise<void>;
   failedLines(runId: string): Promise<RunLine[]>;
@@ -45,9 +51,6 @@ export function totalsOf(items: { money: Money }[]): Money[] {
   for (const { money } of items) sums.set(money.currency, (sums.get(money.currency) ?? 0) + money.amount);
   return [...sums].map(([currency, amount]) => ({ currency, amount })).sort((a, b) => a.currency.localeCompare(b.currency));
 }
-
-/** Our id for one line's payment: it names the Stripe transfer (transfer_group, metadata) and derives its idempotency key. */
-export const linePaymentId = (runId: string, key: string): string => `${runId}-${key}`;
 
 export function createRunService(deps: RunServiceDeps): RunService {
   const { runs, gateway, clock, notifier } = deps;
@@ -82,6 +85,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
     else await deps.queue.enqueueFinish(runId);
     return (await runs.get(runId)) ?? run;
   }
+
+  const failedLines = async (runId: string) => (await runs.lines(runId)).filter((l) => l.status === 'failed');
 
   async function afterLine(runId: string) {
     const [run, counts] = await Promise.all([runs.get(runId), runs.counts(runId)]);
@@ -120,25 +125,22 @@ export function createRunService(deps: RunServiceDeps): RunService {
     async payLine(runId, key) {
       const line = await runs.line(runId, key);
       if (!line || line.status !== 'pending') return 'skipped';
-      const paymentId = linePaymentId(runId, key);
-      let settled: RunLine;
-      try {
-        const transfer = await gateway.createTransfer({ money: line.money, destinationAccountId: line.accountId, description: line.description, requestId: paymentId }, `transfer-${paymentId}`);
-        settled = { ...line, status: 'paid', stripeId: transfer.id };
-      } catch (error) {
-        if (!(error instanceof AppError) || error.retryable) throw error;
-        const reason = error.code === 'stripe_balance_insufficient' ? `balance too low for ${formatMoney(line.money)}` : error.userMessage;
-        settled = { ...line, status: 'failed', reason };
-      }
+      const ref = { kind: 'run-line', runId, lineKey: key } as const;
+      const outcome = await deps.payments.pay(ref, { action: 'transfer', money: line.money, destinationAccountId: line.accountId, description: line.description });
+      const settled: RunLine =
+        outcome.status === 'paid'
+          ? { ...line, status: 'paid', stripeId: outcome.stripeId }
+          : { ...line, status: 'failed', reason: outcome.error.code === 'stripe_balance_insufficient' ? `balance too low for ${formatMoney(line.money)}` : outcome.error.userMessage };
       if (await runs.settleLine(runId, settled)) {
         await deps.audit.append({
           at: nowIso(),
           actor: 'system',
           action: `run.line_${settled.status}`,
-          requestId: paymentId,
+          subject: runId,
+          payoutRef: paymentRef(ref),
           kind: 'run-line',
-          amount: line.money.amount,
-          currency: line.money.currency,
+          amounts: [line.money],
+          payee: { userId: line.userId, accountId: line.accountId },
           state: settled.status,
           ...(settled.stripeId ? { stripeId: settled.stripeId } : {}),
           ...(settled.reason ? { detail: settled.reason } : {}),
@@ -148,17 +150,40 @@ export function createRunService(deps: RunServiceDeps): RunService {
       return settled.status === 'paid' ? 'paid' : 'failed';
     },
 
+    async settle(runId, key, state) {
+      if (state.object !== 'transfer') return false;
+      const [run, current] = await Promise.all([runs.get(runId), runs.line(runId, key)]);
+      if (!run || current?.stripeId !== state.stripeId) return false;
+      const recorded = await runs.recordReversal(runId, key, state.amountReversed);
+      if (!recorded) return false;
+      const { line, delta } = recorded;
+      await deps.audit.append({
+        at: nowIso(),
+        actor: 'stripe',
+        action: 'run.line_reversed',
+        subject: runId,
+        payoutRef: paymentRef({ kind: 'run-line', runId, lineKey: key }),
+        kind: 'run-line',
+        amounts: [{ amount: delta, currency: line.money.currency }],
+        payee: { userId: line.userId, accountId: line.accountId },
+        state: state.amountReversed >= state.amount.amount ? 'reversed' : 'partially_reversed',
+        stripeId: state.stripeId,
+        detail: `${formatMoney({ amount: state.amountReversed, currency: state.amount.currency })} of ${formatMoney(state.amount)} reversed`,
+      });
+      const [counts, failed] = await Promise.all([runs.counts(runId), failedLines(runId)]);
+      await notifier.runLineReversed(run, line, { amount: delta, currency: line.money.currency }, { counts, failed });
+      return true;
+    },
+
     async finish(runId) {
       if ((await runs.counts(runId)).pending > 0) return;
       const done = await runs.update(runId, (r) => (r.status === 'running' ? { ...r, status: 'done', updatedAt: nowIso() } : undefined));
       if (!done?.changed) return;
-      const [counts, lines] = await Promise.all([runs.counts(runId), runs.lines(runId)]);
-      await notifier.runFinished(done.after, counts, lines.filter((l) => l.status === 'failed'));
+      const [counts, failed] = await Promise.all([runs.counts(runId), failedLines(runId)]);
+      await notifier.runFinished(done.after, counts, failed);
     },
 
-    async failedLines(runId) {
-      return (await runs.lines(runId)).filter((l) => l.status === 'failed');
-    },
+    failedLines,
 
     get: (runId) => runs.get(runId),
   };

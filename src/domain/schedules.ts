@@ -3,7 +3,9 @@ import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
 import { newId } from './ids.js';
 import type { Schedule } from './payouts.types.js';
-import type { FiringStore, MoneyGateway, PayoutNotifier, PlanStore, ScheduleStore, Scheduler } from './ports.js';
+import { paymentRef, type PaymentService } from './payments.js';
+import type { PaymentRef, StripeState } from './payments.types.js';
+import type { FiringStore, PaymentQueue, PayoutNotifier, PlanStore, ScheduleStore, Scheduler } from './ports.js';
 import type { PayoutRequest } from './requests.types.js';
 import type { RunService } from './runs.js';
 import { intendedFiring, periodKey } from './schedule-time.js';
@@ -14,7 +16,8 @@ export interface ScheduleServiceDeps {
   scheduler: Scheduler;
   plan: PlanStore;
   runs: RunService;
-  gateway: MoneyGateway;
+  payments: PaymentService;
+  paymentQueue: PaymentQueue;
   notifier: PayoutNotifier;
   audit: AuditLog;
   /** Remembers alerts already sent. */
@@ -39,8 +42,10 @@ export interface ScheduleService {
   list(teamId: string): Promise<{ schedule: Schedule; next: Date | undefined }[]>;
   /** One firing; `at` is when BullMQ meant it to run. Pays its period at most once, whatever fires it twice. */
   fire(scheduleId: string, at: Date): Promise<FiringResult>;
-  /** A top-up made by a firing settled (or failed) at Stripe: ops is told once per outcome. */
-  topupSettled(periodKey: string, topupId: string, settlement: string, reason: string | null): Promise<boolean>;
+  /** Makes the top-up of a firing that `fire` queued; once per period. */
+  payFiring(periodKey: string): Promise<'paid' | 'failed' | 'skipped'>;
+  /** Records what Stripe now shows for a firing's top-up: ops is told once per change. */
+  topupSettled(periodKey: string, state: StripeState): Promise<boolean>;
   /** Alerts ops, once per period, about firings that have not happened `graceMs` after their time. */
   checkMissed(graceMs: number): Promise<number>;
 }
@@ -49,17 +54,18 @@ export function createScheduleService(deps: ScheduleServiceDeps): ScheduleServic
   const { schedules, scheduler, clock } = deps;
   const nowIso = () => clock.now().toISOString();
 
-  const record = (schedule: Schedule, actor: string, action: string, detail?: string) =>
+  const record = (schedule: Schedule, actor: string, action: string, extra: { detail?: string; ref?: PaymentRef; stripeId?: string } = {}) =>
     deps.audit.append({
       at: nowIso(),
       actor,
       action,
-      requestId: schedule.id,
+      subject: schedule.id,
+      ...(extra.ref ? { payoutRef: paymentRef(extra.ref) } : {}),
       kind: `schedule-${schedule.action}`,
-      amount: schedule.money?.amount ?? 0,
-      currency: schedule.money?.currency ?? '',
+      amounts: schedule.money ? [schedule.money] : [],
       state: schedule.status,
-      ...(detail ? { detail } : {}),
+      ...(extra.stripeId ? { stripeId: extra.stripeId } : {}),
+      ...(extra.detail ? { detail: extra.detail } : {}),
     });
 
   async function setStatus(scheduleId: string, actor: string, from: Schedule['status'][], to: Schedule['status'], extra: Partial<Schedule> = {}): Promise<Schedule> {
@@ -90,7 +96,7 @@ export function createScheduleService(deps: ScheduleServiceDeps): ScheduleServic
         updatedAt: nowIso(),
       };
       // A re-run after a crash finds it there already.
-      if (await schedules.create(schedule)) await record(schedule, request.approvals.at(-1)?.userId ?? 'system', 'schedule.created', schedule.time.label);
+      if (await schedules.create(schedule)) await record(schedule, request.approvals.at(-1)?.userId ?? 'system', 'schedule.created', { detail: schedule.time.label });
       const stored = (await schedules.get(schedule.id)) ?? schedule;
       if (stored.status === 'active') await scheduler.upsert(stored);
       return stored;
@@ -141,20 +147,9 @@ export function createScheduleService(deps: ScheduleServiceDeps): ScheduleServic
       });
       if (firing.status === 'done') return 'duplicate';
 
-      if (schedule.action === 'topup' && schedule.money) {
-        let outcome: { stripeId?: string; error?: string };
-        try {
-          // The period key names the top-up: two firings of one period replay one Stripe request.
-          const topup = await deps.gateway.createTopup({ money: schedule.money, description: schedule.description, statementDescriptor: null, requestId: key }, `topup-${key}`);
-          outcome = { stripeId: topup.id };
-        } catch (error) {
-          if (!(error instanceof AppError) || error.retryable) throw error;
-          outcome = { error: error.userMessage };
-        }
-        if (await deps.firings.finish(key, outcome.stripeId ?? `failed: ${outcome.error}`)) {
-          await record(schedule, 'system', outcome.stripeId ? 'schedule.topup_created' : 'schedule.topup_failed', outcome.stripeId ?? outcome.error);
-          await deps.notifier.scheduleFired(schedule, firing, outcome);
-        }
+      if (schedule.action === 'topup') {
+        // The top-up is its own job, keyed by the period: two firings of one period queue one payment.
+        await deps.paymentQueue.enqueue({ kind: 'scheduled-topup', periodKey: key });
         return 'fired';
       }
 
@@ -170,18 +165,38 @@ export function createScheduleService(deps: ScheduleServiceDeps): ScheduleServic
         message: null,
       });
       if (await deps.firings.finish(key, run.id)) {
-        await record(schedule, 'system', 'schedule.run_started', run.id);
+        await record(schedule, 'system', 'schedule.run_started', { detail: run.id });
         await deps.notifier.scheduleFired(schedule, firing, { runId: run.id });
       }
       return 'fired';
     },
 
-    async topupSettled(key, topupId, settlement, reason) {
+    async payFiring(key) {
       const firing = await deps.firings.get(key);
       const schedule = firing ? await schedules.get(firing.scheduleId) : undefined;
-      if (!firing || !schedule || !(await deps.claimOnce('topup-settled', `${topupId}-${settlement}`))) return false;
-      await record(schedule, 'stripe', `schedule.topup_${settlement}`, topupId);
-      await deps.notifier.scheduledTopupSettled(schedule, firing, topupId, settlement, reason);
+      if (!firing || firing.status === 'done' || !schedule?.money) return 'skipped';
+      const ref = { kind: 'scheduled-topup', periodKey: key } as const;
+      // Paused or deleted since it fired: pausing stops money at once.
+      if (schedule.status !== 'active') {
+        if (await deps.firings.finish(key, `skipped: schedule ${schedule.status}`)) await record(schedule, 'system', 'schedule.topup_skipped', { ref });
+        return 'skipped';
+      }
+      const outcome = await deps.payments.pay(ref, { action: 'topup', money: schedule.money, description: schedule.description, statementDescriptor: null });
+      const result = outcome.status === 'paid' ? { stripeId: outcome.stripeId } : { error: outcome.error.userMessage };
+      if (await deps.firings.finish(key, result.stripeId ?? `failed: ${result.error}`)) {
+        await record(schedule, 'system', result.stripeId ? 'schedule.topup_created' : 'schedule.topup_failed', { ref, ...result, ...(result.error ? { detail: result.error } : {}) });
+        await deps.notifier.scheduleFired(schedule, firing, result);
+      }
+      return outcome.status;
+    },
+
+    async topupSettled(key, state) {
+      if (state.object !== 'topup') return false;
+      const firing = await deps.firings.get(key);
+      const schedule = firing ? await schedules.get(firing.scheduleId) : undefined;
+      if (!firing || !schedule || firing.result !== state.stripeId || !(await deps.firings.settle(key, state.status))) return false;
+      await record(schedule, 'stripe', `schedule.topup_${state.status}`, { ref: { kind: 'scheduled-topup', periodKey: key }, stripeId: state.stripeId });
+      await deps.notifier.scheduledTopupSettled(schedule, firing, state.stripeId, state.status, state.failureMessage);
       return true;
     },
 

@@ -1,7 +1,7 @@
+import { newTraceId } from '../logger.js';
 import type { CustomRoute } from '@slack/bolt';
 import type { AppDeps } from '../deps.js';
 import type { ConnectTokenPurpose } from '../domain/connect-tokens.js';
-import { newId } from '../domain/ids.js';
 import { queryParam, redirect, sendPage } from './respond.js';
 
 const BAD_LINK = 'This link is not valid or has expired. Ask the ops team to send you a new onboarding invite in Slack.';
@@ -18,7 +18,7 @@ export function connectRoutes(deps: AppDeps): CustomRoute[] {
     path: `/connect/${purpose}`,
     method: 'GET',
     handler: async (req, res) => {
-      const log = deps.logger.child({ requestId: newId('req'), route: `connect.${purpose}` });
+      const log = deps.logger.child({ traceId: newTraceId(), route: `connect.${purpose}` });
       const claims = verify(req, purpose);
       if (!claims) {
         log.warn({ event: 'connect.bad_token' }, 'rejected connect token');
@@ -40,7 +40,7 @@ export function connectRoutes(deps: AppDeps): CustomRoute[] {
     path: '/connect/return',
     method: 'GET',
     handler: async (req, res) => {
-      const log = deps.logger.child({ requestId: newId('req'), route: 'connect.return' });
+      const log = deps.logger.child({ traceId: newTraceId(), route: 'connect.return' });
       const claims = verify(req, 'return');
       if (!claims) {
         log.warn({ event: 'connect.bad_token' }, 'rejected connect token');

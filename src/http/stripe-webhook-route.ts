@@ -1,24 +1,8 @@
 import type { CustomRoute } from '@slack/bolt';
-import type Stripe from 'stripe';
 import type { AppDeps } from '../deps.js';
-import type { StripeEventJob } from '../adapters/queue/queues.js';
-import { newId } from '../domain/ids.js';
-import { HANDLED_STRIPE_EVENTS } from '../../jobs/stripe-event.processor.js';
+import { toStripeEventJob } from '../adapters/stripe/events.js';
+import { newTraceId } from '../logger.js';
 import { BodyTooLargeError, readBody, sendJson } from './respond.js';
-
-/** Only ids go into the job: the processor reads current state itself. */
-function toJob(event: Stripe.Event, requestId: string): StripeEventJob {
-  const object = event.data.object as { id?: string; metadata?: Record<string, string> | null; failure_message?: string | null };
-  return {
-    eventId: event.id,
-    type: event.type,
-    accountId: event.account ?? null,
-    payoutRequestId: object.metadata?.payout_request_id ?? null,
-    objectId: object.id ?? null,
-    failureMessage: object.failure_message ?? null,
-    requestId,
-  };
-}
 
 /**
  * POST /stripe/webhooks: verify, then queue and answer at once (Stripe wants a fast 2xx).
@@ -29,8 +13,8 @@ export function stripeWebhookRoute(deps: AppDeps): CustomRoute {
     path: '/stripe/webhooks',
     method: 'POST',
     handler: async (req, res) => {
-      const requestId = newId('req');
-      const log = deps.logger.child({ requestId, route: 'stripe.webhook' });
+      const traceId = newTraceId();
+      const log = deps.logger.child({ traceId, route: 'stripe.webhook' });
       let raw: string;
       try {
         raw = await readBody(req);
@@ -49,18 +33,20 @@ export function stripeWebhookRoute(deps: AppDeps): CustomRoute {
         log.info({ ...base, event: 'webhook.ignored_mode' }, 'ignored an event from the other mode');
         return sendJson(res, 200, { received: true, ignored: 'livemode' });
       }
-      if (!HANDLED_STRIPE_EVENTS.has(event.type)) {
-        log.debug({ ...base, event: 'webhook.ignored_type' }, 'ignored an event type we do not handle');
-        return sendJson(res, 200, { received: true, ignored: 'type' });
+      const mapped = toStripeEventJob(event, traceId);
+      if ('ignored' in mapped) {
+        log.info({ ...base, event: 'webhook.ignored', reason: mapped.ignored }, 'acknowledged an event the bot does not act on');
+        return sendJson(res, 200, { received: true, ignored: mapped.ignored });
       }
+      const { job } = mapped;
       try {
-        await deps.queues.stripeEvents.add(event.type, toJob(event, requestId), { jobId: event.id });
+        await deps.queues.stripeEvents.add(event.type, job, { jobId: event.id });
       } catch (error) {
         // Stripe retries a non-2xx: nothing is lost while Redis is down.
         log.error({ ...base, err: error, event: 'webhook.enqueue_failed' }, 'could not queue the event');
         return sendJson(res, 503, { error: 'try again later' });
       }
-      log.info({ ...base, event: 'webhook.queued' }, 'stripe event queued');
+      log.info({ ...base, ...(job.payoutRef ? { payoutRef: job.payoutRef } : {}), event: 'webhook.queued' }, 'stripe event queued');
       sendJson(res, 200, { received: true });
     },
   };

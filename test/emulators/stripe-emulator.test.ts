@@ -468,6 +468,21 @@ describe('Stripe emulator, driven through the official SDK', () => {
       expect(logged.map((entry) => entry.replayed)).toEqual([false, true]);
     });
 
+    it('when a key is reused 24 hours later, then Stripe has forgotten it and the request runs afresh', async () => {
+      const account = await onboardedSeller();
+      const params = { amount: 10_00, currency: 'usd', destination: account.id };
+      const first = await stripe.transfers.create(params, { idempotencyKey: 'payout-old' });
+      emulator.control.advanceClock(23 * 3_600);
+      expect((await stripe.transfers.create(params, { idempotencyKey: 'payout-old' })).id).toBe(first.id);
+      emulator.control.advanceClock(3_600);
+
+      const later = await stripe.transfers.create(params, { idempotencyKey: 'payout-old' });
+
+      expect(later.id).not.toBe(first.id);
+      expect(later.lastResponse.headers['idempotent-replayed']).toBeUndefined();
+      expect(emulator.control.transfers()).toHaveLength(2);
+    });
+
     it('when the same idempotency key is sent with another body, then Stripe’s idempotency_error comes back', async () => {
       const account = await onboardedSeller();
       await stripe.transfers.create({ amount: 10_00, currency: 'usd', destination: account.id }, { idempotencyKey: 'payout-P1' });

@@ -33,10 +33,10 @@ describe('a transfer behind the Approve button', () => {
     expect(click.status).toBe(200);
     const request = await waitForState(h, requestId, ['completed']);
 
-    const transfers = h.stripe.control.transfers().filter((t) => t.metadata.payout_request_id === requestId);
+    const transfers = h.stripe.control.transfers().filter((t) => t.metadata.payout_ref === `pay_rq.${requestId}`);
     expect(transfers).toHaveLength(1);
-    expect(transfers[0]).toMatchObject({ amount: 1000, currency: 'eur', destination: sellerAccount, transfer_group: requestId });
-    expect(stripePosts(h, '/v1/transfers').find((r) => r.idempotencyKey === `transfer-${requestId}`)).toBeDefined();
+    expect(transfers[0]).toMatchObject({ amount: 1000, currency: 'eur', destination: sellerAccount, transfer_group: `pay_rq.${requestId}` });
+    expect(stripePosts(h, '/v1/transfers').find((r) => r.idempotencyKey === `pay_rq.${requestId}`)).toBeDefined();
     expect(request.stripeId).toBe(transfers[0]!.id);
 
     const updated = await h.slack.waitFor(() => {
@@ -67,8 +67,8 @@ describe('a transfer behind the Approve button', () => {
     expect(clicks.every((c) => c.status === 200)).toBe(true);
     await waitForState(h, requestId, ['completed']);
     await new Promise((r) => setTimeout(r, 300));
-    expect(stripePosts(h, '/v1/transfers').filter((r) => r.idempotencyKey === `transfer-${requestId}`)).toHaveLength(1);
-    expect(h.stripe.control.transfers().filter((t) => t.transfer_group === requestId)).toHaveLength(1);
+    expect(stripePosts(h, '/v1/transfers').filter((r) => r.idempotencyKey === `pay_rq.${requestId}`)).toHaveLength(1);
+    expect(h.stripe.control.transfers().filter((t) => t.transfer_group === `pay_rq.${requestId}`)).toHaveLength(1);
     const approvals = h.logs.lines.filter((l) => l.event === 'request.approve_click' && l.payoutRequestId === requestId);
     expect(approvals.filter((l) => l.outcome === 'approved')).toHaveLength(1);
   });
@@ -89,7 +89,7 @@ describe('a transfer behind the Approve button', () => {
     expect(stale.status).toBe(401);
     const request = await h.bot.deps.requests.get(requestId);
     expect(request).toMatchObject({ state: 'pending', approvals: [] });
-    expect(h.stripe.control.transfers().filter((t) => t.transfer_group === requestId)).toHaveLength(0);
+    expect(h.stripe.control.transfers().filter((t) => t.transfer_group === `pay_rq.${requestId}`)).toHaveLength(0);
   });
 
   it('when a request has expired, then a click expires it, says so, and pays nothing', async () => {
@@ -99,7 +99,7 @@ describe('a transfer behind the Approve button', () => {
     await h.slack.waitFor(() => lastEphemeral(PEOPLE.approver1)?.text?.includes('expired'));
     expect((await h.bot.deps.requests.get(requestId))?.state).toBe('expired');
     await h.slack.waitFor(() => messageText(approvalMessageNow(h, message.ts)).includes('Expired'));
-    expect(h.stripe.control.transfers().filter((t) => t.transfer_group === requestId)).toHaveLength(0);
+    expect(h.stripe.control.transfers().filter((t) => t.transfer_group === `pay_rq.${requestId}`)).toHaveLength(0);
   });
 
   it('when an approved click is replayed, then it changes nothing and says who approved', async () => {
@@ -108,7 +108,7 @@ describe('a transfer behind the Approve button', () => {
     await waitForState(h, requestId, ['completed']);
     await clickApprove(h, message, requestId, PEOPLE.approver2);
     await h.slack.waitFor(() => lastEphemeral(PEOPLE.approver2)?.text?.includes(`approved by <@${PEOPLE.approver1}>`));
-    expect(h.stripe.control.transfers().filter((t) => t.transfer_group === requestId)).toHaveLength(1);
+    expect(h.stripe.control.transfers().filter((t) => t.transfer_group === `pay_rq.${requestId}`)).toHaveLength(1);
   });
 
   it('when an approver rejects, then a reason is asked for, the message shows it and nothing is paid', async () => {
@@ -236,7 +236,7 @@ describe('top-ups, balance and audit', () => {
     expect(messageText(reply)).toMatch(/request\.(completed|approval|succeeded)/);
     await h.sender.slashCommand({ text: 'audit export', userId: PEOPLE.approver2 });
     const file = await h.slack.waitFor(() => h.slack.files().find((f) => f.filename?.endsWith('.csv')));
-    expect(String(file.content)).toMatch(/^at,actor,action,requestId,kind,amount,currency,state,stripeId,detail\n/);
+    expect(String(file.content)).toMatch(/^time,actor,action,payout_ref,subject,kind,payee,account,amount,currency,amount_minor,state,stripe_id,detail\n/);
     expect(String(file.content)).toContain('transfer.requested');
     await h.sender.slashCommand({ text: 'audit', userId: PEOPLE.outsider });
     await h.slack.waitFor(() => lastEphemeral(PEOPLE.outsider)?.text?.includes('only payout requesters and approvers'));

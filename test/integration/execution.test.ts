@@ -21,8 +21,8 @@ async function approvedTransfer(amount: string) {
   await clickApprove(h, message, requestId, PEOPLE.approver1);
   return { message, requestId };
 }
-const transfersOf = (requestId: string) => h.stripe.control.transfers().filter((t) => t.transfer_group === requestId);
-const postsOf = (requestId: string) => stripePosts(h, '/v1/transfers').filter((r) => r.idempotencyKey === `transfer-${requestId}`);
+const transfersOf = (requestId: string) => h.stripe.control.transfers().filter((t) => t.transfer_group === `pay_rq.${requestId}`);
+const postsOf = (requestId: string) => stripePosts(h, '/v1/transfers').filter((r) => r.idempotencyKey === `pay_rq.${requestId}`);
 
 describe('executing approved requests against Stripe', () => {
   it('when Stripe answers 500 twice and then succeeds, then exactly one transfer is made', async () => {

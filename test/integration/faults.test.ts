@@ -33,7 +33,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const transfersOf = (requestId: string) => h.stripe.control.transfers().filter((t) => t.transfer_group === requestId);
+const transfersOf = (requestId: string) => h.stripe.control.transfers().filter((t) => t.transfer_group === `pay_rq.${requestId}`);
 
 describe('faults', () => {
   it('when the worker is killed after calling Stripe but before recording the result, then after a restart the seller is paid exactly once', async () => {
@@ -52,7 +52,7 @@ describe('faults', () => {
     const request = await waitForState(h, requestId, ['completed'], 20_000);
     expect(transfersOf(requestId)).toHaveLength(1);
     expect(request.stripeId).toBe(transfersOf(requestId)[0]!.id);
-    const posts = stripePosts(h, '/v1/transfers').filter((r) => r.idempotencyKey === `transfer-${requestId}`);
+    const posts = stripePosts(h, '/v1/transfers').filter((r) => r.idempotencyKey === `pay_rq.${requestId}`);
     expect(posts.some((r) => r.replayed)).toBe(true);
   });
 

@@ -184,6 +184,6 @@ describe('seller onboarding, end to end over HTTP', () => {
     for (const secret of ['xoxb-test-token', 'sk_test_payoutops', 'test-signing-secret', WEBHOOK_SECRETS.connect, WEBHOOK_SECRETS.platform, 'token=ey']) {
       expect(all).not.toContain(secret);
     }
-    expect(h.logs.lines.some((l) => typeof l.requestId === 'string')).toBe(true);
+    expect(h.logs.lines.some((l) => typeof l.traceId === 'string' && l.traceId.startsWith('trc_'))).toBe(true);
   });
 });

@@ -44,7 +44,7 @@ describe('payout runs', () => {
 
     worker = startWorkerProcess();
     await eventually(async () => (await h.bot.deps.runs.get(run.id))?.status === 'done', { timeoutMs: 90_000, what: 'run done' });
-    const transfers = h.stripe.control.transfers().filter((t) => t.transfer_group?.startsWith(`${run.id}-`));
+    const transfers = h.stripe.control.transfers().filter((t) => t.transfer_group?.startsWith(`pay_rl.${run.id}.`));
     expect(transfers).toHaveLength(1_000);
     expect(new Set(transfers.map((t) => t.transfer_group)).size).toBe(1_000);
     expect(transfers.reduce((sum, t) => sum + t.amount, 0)).toBe(expectedCents);
@@ -64,7 +64,7 @@ describe('payout runs', () => {
       const run = await h.bot.deps.runs.launch({ id: 'run-429-test', teamId: 'T0TEAM', source: 'csv', requestId: null, scheduleId: null, requestedBy: null, lines, message: null });
       await eventually(async () => (await h.bot.deps.runs.get(run.id))?.status === 'done', { timeoutMs: 30_000, what: 'run done' });
       expect(h.stripe.control.stats().rateLimited - before).toBeGreaterThan(0);
-      const transfers = h.stripe.control.transfers().filter((t) => t.transfer_group?.startsWith('run-429-test-'));
+      const transfers = h.stripe.control.transfers().filter((t) => t.transfer_group?.startsWith('pay_rl.run-429-test.'));
       expect(transfers).toHaveLength(80);
       expect(new Set(transfers.map((t) => t.transfer_group)).size).toBe(80);
       expect(await countsOf(run.id)).toMatchObject({ paid: 80, failed: 0, pending: 0 });
@@ -86,7 +86,7 @@ describe('payout runs', () => {
     expect(messageText(message)).toContain('€50.00');
     await clickApprove(h, message, requestId, PEOPLE.approver1);
     await eventually(async () => (await h.bot.deps.runs.get(requestId))?.status === 'done', { timeoutMs: 15_000, what: 'run done' });
-    expect(h.stripe.control.transfers().filter((t) => t.transfer_group === `${requestId}-${PEOPLE.seller1}`)).toHaveLength(1);
+    expect(h.stripe.control.transfers().filter((t) => t.transfer_group === `pay_rl.${requestId}.${PEOPLE.seller1}`)).toHaveLength(1);
     await h.slack.waitFor(() => messageText(h.slack.message(CHANNELS.approvals, message.ts)).includes('Finished'));
   });
 
@@ -97,12 +97,12 @@ describe('payout runs', () => {
     expect(run).toMatchObject({ status: 'held', shortfall: [{ currency: 'eur', amount: 15_00 }] });
     const notice = await h.slack.waitFor(() => h.slack.messages(CHANNELS.ops).find((m) => messageText(m).includes('run-held-test') && messageText(m).includes('short by')));
     expect(messageText(notice)).toContain('€15.00');
-    expect(h.stripe.control.transfers().filter((t) => t.transfer_group?.startsWith('run-held-test'))).toHaveLength(0);
+    expect(h.stripe.control.transfers().filter((t) => t.transfer_group?.startsWith('pay_rl.run-held-test.'))).toHaveLength(0);
 
     h.stripe.control.setBalance('eur', 1_000_00);
     await h.sender.blockAction({ userId: PEOPLE.approver1, actionId: 'run_start', value: run.id, channelId: CHANNELS.ops, messageTs: notice.ts });
     await eventually(async () => (await h.bot.deps.runs.get(run.id))?.status === 'done', { timeoutMs: 15_000, what: 'run done' });
-    expect(h.stripe.control.transfers().filter((t) => t.transfer_group?.startsWith('run-held-test'))).toHaveLength(1);
+    expect(h.stripe.control.transfers().filter((t) => t.transfer_group?.startsWith('pay_rl.run-held-test.'))).toHaveLength(1);
   });
 
   it('when a line fails, then the summary lists it with its reason and offers to retry only the failed lines', async () => {
@@ -167,7 +167,7 @@ describe('a CSV batch', () => {
     const requestId = /Request `(req_\w+)`/.exec(messageText(message))![1]!;
     await clickApprove(h, message, requestId, PEOPLE.approver1);
     await eventually(async () => (await h.bot.deps.runs.get(requestId))?.status === 'done', { timeoutMs: 15_000, what: 'batch done' });
-    const paid = h.stripe.control.transfers().filter((t) => t.transfer_group?.startsWith(`${requestId}-`));
+    const paid = h.stripe.control.transfers().filter((t) => t.transfer_group?.startsWith(`pay_rl.${requestId}.`));
     expect(paid.map((t) => t.amount).sort()).toEqual([1000, 1250]);
   });
 });

@@ -49,10 +49,11 @@ describe('schedules', () => {
       ['a', 'b', 'c'].map((n) => h.bot.deps.queues.schedules.add('topup', { scheduleId }, { jobId: `dup-${scheduleId}-${n}`, prevMillis: intended } as never)),
     );
     await eventually(async () => (await h.bot.deps.queues.schedules.getJobCounts('completed')).completed! >= 3 || undefined, { timeoutMs: 15_000, what: 'three firings done' });
+    await eventually(async () => h.stripe.control.topups().length > before || undefined, { what: 'the top-up the firings queued' });
     const topups = h.stripe.control.topups().slice(before);
     expect(topups).toHaveLength(1);
     expect(topups[0]).toMatchObject({ amount: 15_000, currency: 'usd' });
-    expect(topups[0]!.metadata.payout_request_id).toBe(`${scheduleId}-2026-11-24`);
+    expect(topups[0]!.metadata.payout_ref).toBe(`pay_st.${scheduleId}-2026-11-24`);
     const topupId = topups[0]!.id;
     await h.slack.waitFor(() => opsTexts().filter((t) => t.includes(topupId)).length === 1 || undefined);
     expect(opsTexts().filter((t) => t.includes(topupId))).toHaveLength(1);

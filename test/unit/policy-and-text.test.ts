@@ -28,9 +28,11 @@ describe('text people typed', () => {
   it('escapes mrkdwn control characters so nothing pings or breaks', () => {
     expect(escapeMrkdwn('<!channel> <@U1> & <https://x|y>')).toBe('&lt;!channel&gt; &lt;@U1&gt; &amp; &lt;https://x|y&gt;');
   });
-  it('quotes CSV cells and defuses spreadsheet formulas', () => {
-    const csv = auditCsv([{ at: 't', actor: 'U1', action: 'a', requestId: 'req_1', kind: 'transfer', amount: 1, currency: 'eur', state: 'pending', detail: '=HYPERLINK("x"), "quoted"' }]);
-    expect(csv.split('\n')[1]).toBe(`t,U1,a,req_1,transfer,1,eur,pending,,"'=HYPERLINK(""x""), ""quoted"""`);
+  it('quotes CSV cells and defuses spreadsheet formulas', async () => {
+    const entry = { at: 't', actor: 'U1', action: 'a', subject: 'req_1', kind: 'transfer', amounts: [{ amount: 1, currency: 'eur' }], state: 'pending', detail: '=HYPERLINK("x"), "quoted"' };
+    let csv = '';
+    for await (const chunk of auditCsv([entry])) csv += chunk;
+    expect(csv.split('\n')[1]).toBe(`t,U1,a,,req_1,transfer,,,0.01,EUR,1,pending,,"'=HYPERLINK(""x""), ""quoted"""`);
   });
   it('reads a transfer command with a multi-word description', () => {
     expect(parseMoneyArgs('transfer', ['<@U1|a>', '120.00', 'EUR', 'weekly', 'earnings'])).toEqual({ money: { amount: 12_000, currency: 'eur' }, sellerUserId: 'U1', description: 'weekly earnings' });

@@ -1,26 +1,16 @@
 import type { Queue } from 'bullmq';
 import type { Schedule } from '../../domain/payouts.types.js';
 import type { RunQueue, Scheduler } from '../../domain/ports.js';
-import { KEEP_FINISHED } from './queues.js';
+import { paymentJobId, paymentRef } from '../../domain/payments.js';
+import { KEEP_FINISHED, type PaymentJob, type ScheduleJob } from './queues.js';
 
-export interface RunLineJob {
-  runId: string;
-  key: string;
-}
-
-export interface ScheduleJob {
-  scheduleId: string;
-}
-
-/** Job ids must not contain ':'; ours are built from ids that have none. */
-export const runLineJobId = (runId: string, key: string) => `${runId}-${key}`;
-
-export function createRunQueue(lines: Queue<RunLineJob>, maintenance: Queue): RunQueue {
+export function createRunQueue(lines: Queue<PaymentJob>, maintenance: Queue): RunQueue {
   return {
     async enqueueLines(runId, keys) {
       // In slices, so a run of thousands does not become one huge Redis command.
       for (let i = 0; i < keys.length; i += 500) {
-        await lines.addBulk(keys.slice(i, i + 500).map((key) => ({ name: 'pay', data: { runId, key }, opts: { jobId: runLineJobId(runId, key) } })));
+        const refs = keys.slice(i, i + 500).map((lineKey) => ({ kind: 'run-line', runId, lineKey }) as const);
+        await lines.addBulk(refs.map((ref) => ({ name: 'pay', data: { payoutRef: paymentRef(ref) }, opts: { jobId: paymentJobId(ref) } })));
       }
     },
     async enqueueFinish(runId) {

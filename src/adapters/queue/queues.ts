@@ -1,6 +1,7 @@
 import { Queue, type ConnectionOptions, type Job } from 'bullmq';
-import type { ExecutionQueue } from '../../domain/ports.js';
-import type { RunLineJob, ScheduleJob } from './payout-queues.js';
+import { paymentJobId, paymentRef } from '../../domain/payments.js';
+import type { PaymentRef } from '../../domain/payments.types.js';
+import type { PaymentQueue } from '../../domain/ports.js';
 
 /** One set of queue names. */
 export const QUEUE_NAMES = {
@@ -11,25 +12,30 @@ export const QUEUE_NAMES = {
   maintenance: 'payout-maintenance',
 } as const;
 
+/** A verified Stripe event, as ids only: the processor reads the object back from Stripe. */
 export interface StripeEventJob {
   eventId: string;
   type: string;
   accountId: string | null;
-  /** Our payout request id from the object's metadata, for top-up and transfer events. */
-  payoutRequestId: string | null;
+  /** Our payment reference from the object's metadata, for top-up and transfer events. */
+  payoutRef: string | null;
   objectId: string | null;
-  failureMessage: string | null;
-  requestId: string;
+  traceId: string;
 }
 
-export interface ExecutionJob {
-  requestId: string;
+/** One payment (an approved request, a run line, a scheduled top-up): its reference says which, and is its job id. */
+export interface PaymentJob {
+  payoutRef: string;
+}
+
+export interface ScheduleJob {
+  scheduleId: string;
 }
 
 export interface Queues {
   stripeEvents: Queue<StripeEventJob>;
-  executions: Queue<ExecutionJob>;
-  runLines: Queue<RunLineJob>;
+  executions: Queue<PaymentJob>;
+  runLines: Queue<PaymentJob>;
   schedules: Queue<ScheduleJob>;
   maintenance: Queue;
   /** Resolves once every queue has its connection: closing one still connecting leaves a rejection behind. */
@@ -52,11 +58,11 @@ export function createQueues(connection: ConnectionOptions): Queues {
     connection,
     defaultJobOptions: { ...defaults, attempts: 8, backoff: { type: 'exponential', delay: 1_000 } },
   });
-  const executions = new Queue<ExecutionJob>(QUEUE_NAMES.executions, {
+  const executions = new Queue<PaymentJob>(QUEUE_NAMES.executions, {
     connection,
     defaultJobOptions: { ...defaults, attempts: EXECUTION_ATTEMPTS, backoff: { type: 'custom' } },
   });
-  const runLines = new Queue<RunLineJob>(QUEUE_NAMES.runLines, {
+  const runLines = new Queue<PaymentJob>(QUEUE_NAMES.runLines, {
     connection,
     defaultJobOptions: { ...defaults, attempts: EXECUTION_ATTEMPTS, backoff: { type: 'custom' } },
   });
@@ -81,19 +87,20 @@ export function createQueues(connection: ConnectionOptions): Queues {
   };
 }
 
-/** The job id is the request id: BullMQ keeps one job per id, so a request is queued once. */
-export function createExecutionQueue(queue: Queue<ExecutionJob>): ExecutionQueue {
+/** The job id derives from the payment reference: BullMQ keeps one job per id, so a payment is queued once. */
+export function createPaymentQueue(queue: Queue<PaymentJob>): PaymentQueue {
+  const add = (ref: PaymentRef) => queue.add('pay', { payoutRef: paymentRef(ref) }, { jobId: paymentJobId(ref) });
   return {
-    async enqueue(requestId) {
-      await queue.add('execute', { requestId }, { jobId: requestId });
+    async enqueue(ref) {
+      await add(ref);
     },
-    async requeue(requestId) {
-      const existing: Job<ExecutionJob> | undefined = await queue.getJob(requestId);
+    async requeue(ref) {
+      const existing: Job<PaymentJob> | undefined = await queue.getJob(paymentJobId(ref));
       const state = existing ? await existing.getState() : 'missing';
       if (state === 'failed') return void (await existing!.retry('failed'));
       // A finished job would make the add a no-op; the request itself says it is not done, so run it again.
       if (state === 'completed') await existing!.remove();
-      if (state === 'completed' || state === 'missing' || state === 'unknown') await queue.add('execute', { requestId }, { jobId: requestId });
+      if (state === 'completed' || state === 'missing' || state === 'unknown') await add(ref);
     },
   };
 }

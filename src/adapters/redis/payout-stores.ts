@@ -40,14 +40,16 @@ export function createRedisScheduleStore(redis: Redis): ScheduleStore {
   };
 }
 
-const FINISH_FIRING = `
+/** Sets one field of a firing, keeping its expiry; ARGV[3], when given, is the status the firing must have. */
+const SET_FIRING_FIELD = `
 local raw = redis.call('GET', KEYS[1])
 if not raw then return 0 end
 local firing = cjson.decode(raw)
-if firing['status'] ~= 'started' then return 0 end
-firing['status'] = 'done'
-firing['result'] = ARGV[1]
-redis.call('SET', KEYS[1], cjson.encode(firing))
+if ARGV[3] ~= '' and firing['status'] ~= ARGV[3] then return 0 end
+if firing[ARGV[1]] == ARGV[2] then return 0 end
+firing[ARGV[1]] = ARGV[2]
+if ARGV[3] ~= '' then firing['status'] = 'done' end
+redis.call('SET', KEYS[1], cjson.encode(firing), 'KEEPTTL')
 return 1
 `;
 
@@ -66,9 +68,12 @@ export function createRedisFiringStore(redis: Redis): FiringStore {
       return { first, firing: first ? firing : ((await get(firing.periodKey)) ?? firing) };
     },
     async finish(periodKey, result) {
-      return (await redis.eval(FINISH_FIRING, 1, key(periodKey), result)) === 1;
+      return (await redis.eval(SET_FIRING_FIELD, 1, key(periodKey), 'result', result, 'started')) === 1;
     },
     get,
+    async settle(periodKey, settlement) {
+      return (await redis.eval(SET_FIRING_FIELD, 1, key(periodKey), 'settlement', settlement, '')) === 1;
+    },
   };
 }
 
@@ -97,6 +102,21 @@ if ARGV[3] == 'paid' then redis.call('HINCRBY', KEYS[2], 'paid:' .. ARGV[4], ARG
 return 1
 `;
 
+/** A paid line's reversed amount as Stripe shows it now; the reversed totals move by the difference. */
+const RECORD_REVERSAL = `
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return false end
+local line = cjson.decode(raw)
+if line['status'] ~= 'paid' then return false end
+local delta = tonumber(ARGV[2]) - (tonumber(line['amountReversed']) or 0)
+if delta <= 0 then return false end
+line['amountReversed'] = tonumber(ARGV[2])
+local encoded = cjson.encode(line)
+redis.call('HSET', KEYS[1], ARGV[1], encoded)
+redis.call('HINCRBY', KEYS[2], 'reversed:' .. line['money']['currency'], delta)
+return { encoded, tostring(delta) }
+`;
+
 export function createRedisRunStore(redis: Redis): RunStore {
   const records = createVersionedJsonStore<Run>(redis);
   const get = async (id: string) => (await records.get(runKey(id)))?.value;
@@ -119,12 +139,17 @@ export function createRedisRunStore(redis: Redis): RunStore {
       const result = await redis.eval(SETTLE_LINE, 2, linesKey(runId), countsKey(runId), line.key, JSON.stringify(line), line.status, line.money.currency, String(line.money.amount));
       return result === 1;
     },
+    async recordReversal(runId, key, amountReversed) {
+      const result = (await redis.eval(RECORD_REVERSAL, 2, linesKey(runId), countsKey(runId), key, String(amountReversed))) as [string, string] | null;
+      return result ? { line: JSON.parse(result[0]) as RunLine, delta: Number(result[1]) } : undefined;
+    },
     async counts(runId): Promise<RunCounts> {
       const raw = await redis.hgetall(countsKey(runId));
-      const paidTotals = Object.entries(raw)
-        .filter(([field]) => field.startsWith('paid:'))
-        .map(([field, amount]) => ({ currency: field.slice(5), amount: Number(amount) }));
-      return { pending: Number(raw.pending ?? 0), paid: Number(raw.paid ?? 0), failed: Number(raw.failed ?? 0), paidTotals };
+      const totals = (prefix: string) =>
+        Object.entries(raw)
+          .filter(([field]) => field.startsWith(prefix))
+          .map(([field, amount]) => ({ currency: field.slice(prefix.length), amount: Number(amount) }));
+      return { pending: Number(raw.pending ?? 0), paid: Number(raw.paid ?? 0), failed: Number(raw.failed ?? 0), paidTotals: totals('paid:'), reversedTotals: totals('reversed:') };
     },
   };
 }

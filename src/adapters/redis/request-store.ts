@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { AuditEntry, AuditLog } from '../../domain/audit.js';
 import type { RequestStore } from '../../domain/ports.js';
-import { TERMINAL_STATES, type PayoutRequest } from '../../domain/requests.types.js';
+import { paymentRef } from '../../domain/payments.js';
+import { MONEY_MOVING_KINDS, TERMINAL_STATES, type PayoutRequest } from '../../domain/requests.types.js';
 import { createVersionedJsonStore } from './versioned-json.js';
 
 export const AUDIT_STREAM = 'payout:audit';
@@ -13,13 +14,31 @@ function auditEntry(request: PayoutRequest, audit: { actor: string; action: stri
     at,
     actor: audit.actor,
     action: audit.action,
-    requestId: request.id,
+    subject: request.id,
+    ...(MONEY_MOVING_KINDS.has(request.kind) ? { payoutRef: paymentRef({ kind: 'request', requestId: request.id }) } : {}),
     kind: request.kind,
-    amount: request.money.amount,
-    currency: request.money.currency,
+    amounts: request.totals,
+    ...(request.destination ? { payee: request.destination } : {}),
     state: request.state,
     ...(request.stripeId ? { stripeId: request.stripeId } : {}),
     ...(audit.detail ? { detail: audit.detail } : {}),
+  };
+}
+
+/** An entry as stored, including those written before entries named their subject and listed every currency. */
+function readAuditEntry(id: string, raw: string | undefined): AuditEntry & { id: string } {
+  const stored = JSON.parse(raw ?? '{}') as Partial<AuditEntry> & { requestId?: string; amount?: number; currency?: string };
+  const { requestId, amount, currency, ...entry } = stored;
+  return {
+    at: '',
+    actor: '',
+    action: '',
+    kind: '',
+    state: '',
+    ...entry,
+    id,
+    subject: entry.subject ?? requestId ?? '',
+    amounts: entry.amounts ?? (currency && amount ? [{ amount, currency }] : []),
   };
 }
 
@@ -53,9 +72,18 @@ export function createRedisAuditLog(redis: Redis): AuditLog {
   return {
     async latest(count) {
       const rows = await redis.xrevrange(AUDIT_STREAM, '+', '-', 'COUNT', count);
-      return rows
-        .map(([id, fields]) => ({ id, ...(JSON.parse(fields[1] ?? '{}') as AuditEntry) }))
-        .reverse();
+      return rows.map(([id, fields]) => readAuditEntry(id, fields[1])).reverse();
+    },
+    async *between(from, to, pageSize = 1_000) {
+      // Stream ids start with the millisecond Redis wrote the entry: the range is read by id, a page at a time.
+      const end = String(to.getTime() - 1);
+      let start = String(from.getTime());
+      for (;;) {
+        const rows = await redis.xrange(AUDIT_STREAM, start, end, 'COUNT', pageSize);
+        for (const [id, fields] of rows) yield readAuditEntry(id, fields[1]);
+        if (rows.length < pageSize) return;
+        start = `(${rows.at(-1)![0]}`;
+      }
     },
     async append(entry) {
       await redis.xadd(AUDIT_STREAM, '*', 'entry', JSON.stringify(entry));

@@ -1,3 +1,9 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../logger.js';
 import type { SlackMessage } from '../../slack/blocks/common.js';
@@ -8,8 +14,8 @@ export interface Messenger {
   update(channel: string, ts: string, message: SlackMessage): Promise<void>;
   dm(userId: string, message: SlackMessage): Promise<{ channel: string; ts: string }>;
   ephemeral(channel: string, userId: string, message: SlackMessage): Promise<void>;
-  /** Uploads a file into the person's DM with the bot. */
-  dmFile(userId: string, file: { filename: string; content: string; title: string; comment: string }): Promise<void>;
+  /** Uploads a file into the person's DM with the bot; `content` may be produced a chunk at a time, of any size. */
+  dmFile(userId: string, file: { filename: string; content: string | AsyncIterable<string>; title: string; comment: string }): Promise<void>;
 }
 
 /** `retrying` for calls that are safe to repeat; `once` (no retries) for posts, which Slack would show twice. */
@@ -36,7 +42,20 @@ export function createMessenger(clients: { retrying: WebClient; once: WebClient 
     },
     dm: async (userId, message) => post(await dmChannel(userId), message),
     async dmFile(userId, file) {
-      await clients.once.filesUploadV2({ channel_id: await dmChannel(userId), filename: file.filename, content: file.content, title: file.title, initial_comment: file.comment });
+      // Slack's upload flow by hand (filesUploadV2 reads the whole file into memory): spool to disk, then stream it up.
+      const dir = await mkdtemp(join(tmpdir(), 'payout-ops-'));
+      try {
+        const path = join(dir, 'upload');
+        await pipeline(Readable.from(typeof file.content === 'string' ? [file.content] : file.content), createWriteStream(path));
+        const { size } = await stat(path);
+        const target = await client.files.getUploadURLExternal({ filename: file.filename, length: size });
+        if (!target.upload_url || !target.file_id) throw new Error('Slack gave no upload URL');
+        const sent = await fetch(target.upload_url, { method: 'POST', body: Readable.toWeb(createReadStream(path)) as ReadableStream, duplex: 'half', headers: { 'content-length': String(size) } } as RequestInit);
+        if (!sent.ok) throw new Error(`the file upload failed with HTTP ${sent.status}`);
+        await clients.once.files.completeUploadExternal({ files: [{ id: target.file_id, title: file.title }], channel_id: await dmChannel(userId), initial_comment: file.comment });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     },
     async ephemeral(channel, userId, message) {
       await clients.once.chat.postEphemeral({ channel, user: userId, text: message.text, blocks: message.blocks });

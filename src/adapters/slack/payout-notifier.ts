@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../../logger.js';
 import type { Run, RunCounts } from '../../domain/payouts.types.js';
 import type { PayoutNotifier } from '../../domain/ports.js';
-import { firingMissedNotice, runHeldNotice, runProgressMessage, scheduledTopupSettledNotice, scheduleFiredNotice } from '../../slack/blocks/payouts.js';
+import { firingMissedNotice, runHeldNotice, runLineReversedNotice, runProgressMessage, scheduledTopupSettledNotice, scheduleFiredNotice } from '../../slack/blocks/payouts.js';
 import { plain } from '../../slack/blocks/common.js';
 import { bestEffort, type Messenger } from './messenger.js';
 
@@ -18,7 +18,7 @@ export interface UpdateBudget {
 
 export function createPayoutNotifier(messenger: Messenger, redis: Redis, opsChannel: string, logger: Logger, budget: UpdateBudget = { perMinute: 40, perRunIntervalMs: 3_000 }): PayoutNotifier {
   const tryTo = (what: string, send: () => Promise<unknown>, run?: Run) => bestEffort(logger, what, send, run ? { runId: run.id } : {});
-  const notStarted = (run: Run): RunCounts => ({ pending: run.lineCount, paid: 0, failed: 0, paidTotals: [] });
+  const notStarted = (run: Run): RunCounts => ({ pending: run.lineCount, paid: 0, failed: 0, paidTotals: [], reversedTotals: [] });
   async function mayUpdate(runId: string): Promise<boolean> {
     if ((await redis.set(`payout:run:${runId}:progress-throttle`, '1', 'PX', budget.perRunIntervalMs, 'NX')) !== 'OK') return false;
     const minuteKey = `payout:slack:update-budget:${Math.floor(Date.now() / 60_000)}`;
@@ -45,6 +45,10 @@ export function createPayoutNotifier(messenger: Messenger, redis: Redis, opsChan
     async runProgress(run, counts) {
       if (!run.message || !(await mayUpdate(run.id))) return;
       await tryTo('run-progress', () => messenger.update(run.message!.channel, run.message!.ts, runProgressMessage(run, counts)), run);
+    },
+    async runLineReversed(run, line, reversedNow, view) {
+      await tryTo('run-line-reversed', () => messenger.post(opsChannel, runLineReversedNotice(run, line, reversedNow)), run);
+      if (run.message) await tryTo('run-line-reversed-update', () => messenger.update(run.message!.channel, run.message!.ts, runProgressMessage(run, view.counts, view.failed)), run);
     },
     async runFinished(run, counts, failed) {
       const summary = runProgressMessage(run, counts, failed);

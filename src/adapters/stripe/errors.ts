@@ -16,7 +16,7 @@ export function toAppError(error: unknown, action: string): AppError {
     shouldRetry === 'true' || (shouldRetry !== 'false' && (status === 409 || status === 429 || status >= 500 || error instanceof Stripe.errors.StripeConnectionError));
   const code = error.code ?? error.type;
   const detail = error.message ? ` Stripe said: ${error.message}` : '';
-  const options = { retryable: transient, cause: error, ...(retryAfterMs ? { retryAfterMs } : {}) };
+  const options = { retryable: transient, cause: error, ...(retryAfterMs ? { retryAfterMs } : {}), ...(error.requestId ? { stripeRequestId: error.requestId } : {}) };
   if (transient) return new AppError(status === 429 ? 'stripe_rate_limited' : 'stripe_unavailable', `Stripe is busy or unavailable right now while trying to ${action}; it will be tried again.`, options);
   if (error instanceof Stripe.errors.StripeAuthenticationError) return new AppError('stripe_auth', 'The Stripe API key was refused. Check STRIPE_SECRET_KEY.', options);
   if (error instanceof Stripe.errors.StripeIdempotencyError) return new AppError('stripe_idempotency', `Stripe refused a repeated request while trying to ${action}.${detail}`, options);

@@ -17,6 +17,8 @@ export function toAccountSnapshot(account: Stripe.Account): AccountSnapshot {
   };
 }
 
+const TOPUP_STATUSES = ['pending', 'succeeded', 'failed', 'canceled', 'reversed'] as const;
+
 export function createStripeGateway(stripe: Stripe): PaymentsGateway & MoneyGateway {
   let platform: Promise<{ id: string; country: string; defaultCurrency: string }> | undefined;
   return {
@@ -66,7 +68,7 @@ export function createStripeGateway(stripe: Stripe): PaymentsGateway & MoneyGate
       return { available: balance.available.map(toMoney), pending: balance.pending.map(toMoney) };
     },
 
-    async createTransfer({ money, destinationAccountId, description, requestId }, idempotencyKey) {
+    async createTransfer({ money, destinationAccountId, description }, tags) {
       const transfer = await callStripe('create the transfer', () =>
         stripe.transfers.create(
           {
@@ -74,16 +76,16 @@ export function createStripeGateway(stripe: Stripe): PaymentsGateway & MoneyGate
             currency: money.currency,
             destination: destinationAccountId,
             ...(description ? { description } : {}),
-            transfer_group: requestId,
-            metadata: { payout_request_id: requestId },
+            transfer_group: tags.transferGroup,
+            metadata: tags.metadata,
           },
-          { idempotencyKey },
+          { idempotencyKey: tags.idempotencyKey },
         ),
       );
-      return { id: transfer.id };
+      return written(transfer);
     },
 
-    async createTopup({ money, description, statementDescriptor, requestId }, idempotencyKey) {
+    async createTopup({ money, description, statementDescriptor }, tags) {
       const topup = await callStripe('create the top-up', () =>
         stripe.topups.create(
           {
@@ -91,26 +93,43 @@ export function createStripeGateway(stripe: Stripe): PaymentsGateway & MoneyGate
             currency: money.currency,
             ...(description ? { description } : {}),
             ...(statementDescriptor ? { statement_descriptor: statementDescriptor } : {}),
-            transfer_group: requestId,
-            metadata: { payout_request_id: requestId },
+            transfer_group: tags.transferGroup,
+            metadata: tags.metadata,
           },
-          { idempotencyKey },
+          { idempotencyKey: tags.idempotencyKey },
         ),
       );
-      return { id: topup.id, expectedAvailability: topup.expected_availability_date ? new Date(topup.expected_availability_date * 1000) : null };
+      return written(topup);
     },
 
-    async findCreated(kind, requestId, createdSince) {
+    async findCreated(action, tags, createdSince) {
+      if (action === 'transfer') {
+        const page = await callStripe('look for an earlier transfer', () => stripe.transfers.list({ transfer_group: tags.transferGroup, limit: 1 }));
+        return page.data[0] ? { id: page.data[0].id, requestId: page.lastResponse.requestId } : undefined;
+      }
+      // Top-ups cannot be filtered by group or metadata: page through those created since the first attempt.
       const created = { gte: Math.floor(createdSince.getTime() / 1000) };
-      if (kind === 'transfer') {
-        const page = await callStripe('look for an earlier transfer', () => stripe.transfers.list({ transfer_group: requestId, limit: 1 }));
-        return page.data[0]?.id;
-      }
-      // Top-ups cannot be filtered by metadata: page through those created since the first attempt.
-      for await (const topup of stripe.topups.list({ created, limit: 100 })) {
-        if (topup.metadata?.payout_request_id === requestId) return topup.id;
-      }
-      return undefined;
+      return callStripe('look for an earlier top-up', async () => {
+        for await (const topup of stripe.topups.list({ created, limit: 100 })) {
+          if (topup.metadata?.payout_ref === tags.metadata.payout_ref) return { id: topup.id, requestId: null };
+        }
+        return undefined;
+      });
+    },
+
+    async readTopup(topupId) {
+      const topup = await callStripe('read the top-up', () => stripe.topups.retrieve(topupId));
+      // A status this code does not know yet is treated as still pending: nothing is recorded as settled on a guess.
+      const status = TOPUP_STATUSES.find((known) => known === topup.status) ?? 'pending';
+      return { object: 'topup', stripeId: topup.id, status, failureMessage: topup.failure_message ?? null };
+    },
+
+    async readTransfer(transferId) {
+      const transfer = await callStripe('read the transfer', () => stripe.transfers.retrieve(transferId));
+      return { object: 'transfer', stripeId: transfer.id, amount: { amount: transfer.amount, currency: transfer.currency }, amountReversed: transfer.amount_reversed };
     },
   };
 }
+
+/** What the logs need of a write: the object's id and Stripe's request id. */
+const written = (object: { id: string; lastResponse?: { requestId?: string } }) => ({ id: object.id, requestId: object.lastResponse?.requestId ?? null });

@@ -35,6 +35,7 @@ export function runProgressMessage(run: Run, counts: RunCounts, failed: RunLine[
     `*${run.lineCount} payments* · ${formatTotals(run.totals)}`,
     `:white_check_mark: ${counts.paid} paid · :x: ${counts.failed} failed · :hourglass_flowing_sand: ${counts.pending} pending`,
     progressBar(done, run.lineCount),
+    ...(counts.reversedTotals.length > 0 ? [`:leftwards_arrow_with_hook: reversed after payment: ${formatTotals(counts.reversedTotals)}`] : []),
   ];
   const blocks: KnownBlock[] = [header(title), section(lines.join('\n'))];
   if (run.status === 'held') blocks.push(section(`:raised_hand: *Held*: short by ${formatTotals(run.shortfall)}. Top up, then press Start.`), { type: 'actions', elements: [button(ACTION_IDS.runStart, 'Start run', run.id, 'primary')] });
@@ -48,6 +49,12 @@ export function runProgressMessage(run: Run, counts: RunCounts, failed: RunLine[
   }
   blocks.push(context(`Run \`${run.id}\``));
   return { text: `${title}: ${counts.paid} paid, ${counts.failed} failed, ${counts.pending} pending`, blocks };
+}
+
+/** Stripe shows a paid run line reversed: for the ops channel. */
+export function runLineReversedNotice(run: Run, line: RunLine, reversedNow: Money): SlackMessage {
+  const total = `${formatMoney({ amount: line.amountReversed ?? 0, currency: line.money.currency })} of ${formatMoney(line.money)}`;
+  return plain(`:leftwards_arrow_with_hook: A transfer of payout run \`${run.id}\` was reversed: ${formatMoney(reversedNow)} back from ${mention(line.userId)} (${total} reversed in all, \`${line.stripeId}\`).`);
 }
 
 export function runHeldNotice(run: Run, available: Money[]): SlackMessage {

@@ -76,7 +76,11 @@ function statusLine(request: PayoutRequest): string {
 function completedLine(request: PayoutRequest): string {
   const id = `\`${request.stripeId}\``;
   if (request.kind === 'transfer') {
-    return request.settlement === 'reversed' ? `:leftwards_arrow_with_hook: *Paid, then reversed* (${id}).` : `:white_check_mark: *Paid* (${id}) · approved by ${approvers(request)}`;
+    if (request.amountReversed > 0) {
+      const how = request.settlement === 'reversed' ? 'reversed' : 'partly reversed';
+      return `:leftwards_arrow_with_hook: *Paid, then ${how}*: ${formatMoney({ amount: request.amountReversed, currency: request.money.currency })} of ${formatMoney(request.money)} back (${id}) · approved by ${approvers(request)}`;
+    }
+    return `:white_check_mark: *Paid* (${id}) · approved by ${approvers(request)}`;
   }
   switch (request.settlement) {
     case 'succeeded':

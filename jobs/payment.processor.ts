@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import type { AppDeps } from '../src/deps.js';
+import { parsePaymentRef } from '../src/domain/payments.js';
+
+const jobData = z.object({ payoutRef: z.string() }).transform(({ payoutRef }, ctx) => {
+  const ref = parsePaymentRef(payoutRef);
+  if (!ref) ctx.addIssue({ code: 'custom', message: `not a payment reference: ${payoutRef}` });
+  return ref ? { payoutRef, ref } : z.NEVER;
+});
+
+/**
+ * One payment, whatever its kind: an approved request, a run line or a scheduled top-up. Transient Stripe failures
+ * throw a retryable AppError, which the worker retries with the same reference (so the same idempotency key).
+ */
+export async function processPayment(data: unknown, deps: Pick<AppDeps, 'execution' | 'runs' | 'schedules' | 'logger'>): Promise<string> {
+  const { payoutRef, ref } = jobData.parse(data);
+  const result =
+    ref.kind === 'request'
+      ? await deps.execution.execute(ref.requestId)
+      : ref.kind === 'run-line'
+        ? await deps.runs.payLine(ref.runId, ref.lineKey)
+        : await deps.schedules.payFiring(ref.periodKey);
+  deps.logger.info({ payoutRef, event: `payment.job_${result}` }, 'payment job finished');
+  return result;
+}

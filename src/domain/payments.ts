@@ -1,0 +1,116 @@
+import type { Clock } from './clock.js';
+import { AppError } from './errors.js';
+import type { MoneyGateway, PaymentAttempts } from './ports.js';
+import type { PaymentInstruction, PaymentKind, PaymentRef, StripeState, StripeTags } from './payments.types.js';
+
+const TAGS: Record<PaymentKind, string> = { request: 'rq', 'run-line': 'rl', 'scheduled-topup': 'st' };
+const KINDS = new Map(Object.entries(TAGS).map(([kind, tag]) => [tag, kind as PaymentKind]));
+const ID = /^[A-Za-z0-9_-]+$/;
+
+/** `pay_rq.req_…`, `pay_rl.<run id>.<line key>`, `pay_st.<period key>`: no `:` (BullMQ job ids), readable in Stripe's Dashboard. */
+export function paymentRef(ref: PaymentRef): string {
+  const parts = ref.kind === 'request' ? [ref.requestId] : ref.kind === 'run-line' ? [ref.runId, ref.lineKey] : [ref.periodKey];
+  if (!parts.every((part) => ID.test(part))) throw new AppError('bad_payment_ref', `Not a valid payment reference part: ${parts.join('.')}`);
+  return `pay_${TAGS[ref.kind]}.${parts.join('.')}`;
+}
+
+/** The reference back from its string form (a job's data, a Stripe object's metadata); undefined when it is not one of ours. */
+export function parsePaymentRef(text: string | null | undefined): PaymentRef | undefined {
+  const match = /^pay_([a-z]{2})\.(.+)$/.exec(text ?? '');
+  const kind = match ? KINDS.get(match[1]!) : undefined;
+  const parts = match?.[2]!.split('.') ?? [];
+  if (!kind || !parts.every((part) => ID.test(part))) return undefined;
+  if (kind === 'request' && parts.length === 1) return { kind, requestId: parts[0]! };
+  if (kind === 'run-line' && parts.length === 2) return { kind, runId: parts[0]!, lineKey: parts[1]! };
+  if (kind === 'scheduled-topup' && parts.length === 1) return { kind, periodKey: parts[0]! };
+  return undefined;
+}
+
+export function stripeTags(ref: PaymentRef): StripeTags {
+  const text = paymentRef(ref);
+  return { idempotencyKey: text, transferGroup: text, metadata: { payout_ref: text, payout_kind: ref.kind } };
+}
+
+/** The BullMQ job that carries out this payment: one job per payment, however often it is queued. */
+export const paymentJobId = (ref: PaymentRef): string => paymentRef(ref);
+
+/** paid: Stripe has the object · failed: Stripe refused for good, with its code. A transient failure throws (retry). */
+export type PaymentOutcome =
+  | { status: 'paid'; stripeId: string; stripeRequestId: string | null; found: boolean }
+  | { status: 'failed'; error: AppError };
+
+/** Stripe keeps idempotency keys for about 24 hours; past this, look for what an earlier attempt created before trying again. */
+export const IDEMPOTENCY_WINDOW_MS = 23 * 3_600_000;
+
+/** One structured log line per payment event; pino's signature. */
+export interface PaymentLog {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface PaymentService {
+  /** The one money path: calls Stripe once per reference (replays are Stripe's), sorts the outcome, logs it. */
+  pay(ref: PaymentRef, instruction: PaymentInstruction): Promise<PaymentOutcome>;
+}
+
+export function createPaymentService(deps: { gateway: MoneyGateway; attempts: PaymentAttempts; clock: Clock; log: PaymentLog }): PaymentService {
+  const { gateway, clock, log } = deps;
+
+  async function send(ref: PaymentRef, instruction: PaymentInstruction): Promise<{ id: string; requestId: string | null; found: boolean }> {
+    const tags = stripeTags(ref);
+    const now = clock.now();
+    const firstAttempt = await deps.attempts.firstAttempt(tags.transferGroup, now);
+    if (now.getTime() - firstAttempt.getTime() > IDEMPOTENCY_WINDOW_MS) {
+      // Stripe may have forgotten the key: an earlier attempt's object is found by its group, never made twice.
+      const existing = await gateway.findCreated(instruction.action, tags, new Date(firstAttempt.getTime() - 3_600_000));
+      if (existing) return { ...existing, found: true };
+    }
+    const created =
+      instruction.action === 'transfer'
+        ? await gateway.createTransfer({ money: instruction.money, destinationAccountId: instruction.destinationAccountId, description: instruction.description }, tags)
+        : await gateway.createTopup({ money: instruction.money, description: instruction.description, statementDescriptor: instruction.statementDescriptor }, tags);
+    return { ...created, found: false };
+  }
+
+  return {
+    async pay(ref, instruction) {
+      const payoutRef = paymentRef(ref);
+      const base = { payoutRef, action: instruction.action, amount: instruction.money.amount, currency: instruction.money.currency };
+      try {
+        const sent = await send(ref, instruction);
+        log.info({ ...base, event: 'payment.paid', stripeId: sent.id, stripeRequestId: sent.requestId, found: sent.found }, 'payment made');
+        return { status: 'paid', stripeId: sent.id, stripeRequestId: sent.requestId, found: sent.found };
+      } catch (error) {
+        const appError = error instanceof AppError ? error : undefined;
+        const fields = { ...base, code: appError?.code, stripeRequestId: appError?.options.stripeRequestId ?? null };
+        if (!appError || appError.retryable) {
+          log.warn({ ...fields, event: 'payment.retry', err: error }, 'payment will be tried again');
+          throw error;
+        }
+        log.warn({ ...fields, event: 'payment.failed' }, 'payment refused');
+        return { status: 'failed', error: appError };
+      }
+    },
+  };
+}
+
+type SettleHandlers = { [K in PaymentKind]: (ref: Extract<PaymentRef, { kind: K }>, state: StripeState) => Promise<boolean> };
+
+/** The Stripe object a webhook names. */
+export interface StripeObjectRef {
+  object: StripeState['object'];
+  id: string;
+}
+
+export type Settle = (ref: PaymentRef, changed: StripeObjectRef) => Promise<boolean>;
+
+/**
+ * One settle for every kind of payment: reads the object back from Stripe (its state now, whatever order the events
+ * came in), then dispatches on the reference's kind. True when our records changed.
+ */
+export function createSettlement(gateway: Pick<MoneyGateway, 'readTopup' | 'readTransfer'>, handlers: SettleHandlers): Settle {
+  return async (ref, changed) => {
+    const state = changed.object === 'topup' ? await gateway.readTopup(changed.id) : await gateway.readTransfer(changed.id);
+    return (handlers[ref.kind] as (ref: PaymentRef, state: StripeState) => Promise<boolean>)(ref, state);
+  };
+}
