@@ -1,8 +1,11 @@
 import type { AppDeps } from '../src/deps.js';
 import type { AuditEntry } from '../src/domain/audit.js';
 import { formatMoney } from '../src/domain/money.js';
-import { plain } from '../src/slack/blocks/common.js';
+import { section, type SlackMessage } from '../src/slack/blocks/common.js';
+import { LIMITS } from '../src/slack/blocks/limits.js';
+import { listBlocks } from '../src/slack/blocks/list.js';
 import { escapeMrkdwn, mention } from '../src/slack/mrkdwn.js';
+import { toCsv } from './csv-export.js';
 import { allowed } from './guards.js';
 import type { Subcommand } from './types.js';
 
@@ -11,15 +14,7 @@ const MAX_SHOWN = 100;
 const MAX_EXPORT = 10_000;
 const CSV_COLUMNS = ['at', 'actor', 'action', 'requestId', 'kind', 'amount', 'currency', 'state', 'stripeId', 'detail'] as const;
 
-/** RFC 4180 quoting, and a leading ' on cells a spreadsheet would run as a formula. */
-const csvCell = (value: unknown) => {
-  let text = value === undefined || value === null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
-export const auditCsv = (entries: AuditEntry[]): string =>
-  [CSV_COLUMNS.join(','), ...entries.map((e) => CSV_COLUMNS.map((c) => csvCell(e[c])).join(','))].join('\n') + '\n';
+export const auditCsv = (entries: AuditEntry[]): string => toCsv(CSV_COLUMNS, entries.map((e) => CSV_COLUMNS.map((c) => e[c])));
 
 const actorText = (actor: string) => (/^[UW][A-Z0-9]+$/.test(actor) ? mention(actor) : actor);
 
@@ -27,6 +22,11 @@ function auditLine(e: AuditEntry): string {
   const stripe = e.stripeId ? ` · \`${e.stripeId}\`` : '';
   const detail = e.detail ? ` · ${escapeMrkdwn(e.detail)}` : '';
   return `\`${e.at.slice(0, 19).replace('T', ' ')}\` ${actorText(e.actor)} *${e.action}* \`${e.requestId}\` ${formatMoney({ amount: e.amount, currency: e.currency })} → ${e.state}${stripe}${detail}`;
+}
+
+export function auditList(entries: AuditEntry[]): SlackMessage {
+  const rows = listBlocks(entries, auditLine, { maxBlocks: LIMITS.messageBlocks - 1, moreLabel: '`/payout audit export` sends you all of it as a CSV file.' });
+  return { text: `Audit log (latest ${entries.length})`, blocks: [section(`*Audit log* (latest ${entries.length})`), ...rows] };
 }
 
 export function auditCommand(deps: AppDeps): Subcommand {
@@ -47,9 +47,7 @@ export function auditCommand(deps: AppDeps): Subcommand {
       if (!Number.isInteger(count) || count < 1 || count > MAX_SHOWN) return ctx.reply(`Give a number of entries from 1 to ${MAX_SHOWN}: \`${usage}\`.`);
       const entries = await deps.audit.latest(count);
       if (entries.length === 0) return ctx.reply('The audit log is empty.');
-      const text = `*Audit log* (latest ${entries.length})\n${entries.map(auditLine).join('\n')}`;
-      // A section holds 3,000 characters: longer logs go out as plain text, which holds 40,000.
-      await ctx.reply(text.length <= 3_000 ? plain(text) : { text, blocks: [] });
+      await ctx.reply(auditList(entries));
     },
   };
 }
