@@ -11,7 +11,7 @@ export interface ListOptions {
 }
 
 /**
- * A list that fits a message whatever its length: text rows are packed into sections under the section limit,
+ * A list that fits a message whatever its length: text rows (each clipped to a line or two) are packed into sections under the section limit,
  * a row given as blocks (e.g. a line with its buttons) is kept whole, and what does not fit is cut with
  * "…and N more" and the way to get the rest. Rows are rendered only until the list is full.
  */
@@ -30,7 +30,7 @@ export function listBlocks<T>(items: readonly T[], render: (item: T) => string |
     const reserve = shown + 1 < items.length ? 1 : 0;
     const used = blocks.length + (open === undefined ? 0 : 1);
     if (typeof row === 'string') {
-      const text = clip(row, LIMITS.sectionText);
+      const text = clip(row, LIMITS.listRow);
       if (open !== undefined && open.length + 1 + text.length <= LIMITS.sectionText) {
         open = `${open}\n${text}`;
         continue;
