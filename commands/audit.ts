@@ -1,8 +1,11 @@
 import type { AppDeps } from '../src/deps.js';
 import type { AuditEntry } from '../src/domain/audit.js';
 import { formatMoney, majorUnitsText, type Money } from '../src/domain/money.js';
-import { plain } from '../src/slack/blocks/common.js';
+import { section, type SlackMessage } from '../src/slack/blocks/common.js';
+import { LIMITS } from '../src/slack/blocks/limits.js';
+import { listBlocks } from '../src/slack/blocks/list.js';
 import { escapeMrkdwn, mention } from '../src/slack/mrkdwn.js';
+import { csvCell } from './csv-export.js';
 import { allowed } from './guards.js';
 import type { Subcommand } from './types.js';
 
@@ -10,13 +13,6 @@ const DEFAULT_COUNT = 20;
 const MAX_SHOWN = 100;
 const DAY_MS = 86_400_000;
 const CSV_COLUMNS = ['time', 'actor', 'action', 'payout_ref', 'subject', 'kind', 'payee', 'account', 'amount', 'currency', 'amount_minor', 'state', 'stripe_id', 'detail'] as const;
-
-/** RFC 4180 quoting, and a leading ' on cells a spreadsheet would run as a formula. */
-const csvCell = (value: unknown) => {
-  let text = value === undefined || value === null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
 
 /** One row per currency an entry moves (a run paying EUR and USD is two rows), so a spreadsheet can sum by currency. */
 function csvRows(e: AuditEntry): string[] {
@@ -78,6 +74,11 @@ export function parseDateRange(text: string): { from: Date; to: Date } | undefin
   return { from, to: new Date(last.getTime() + DAY_MS) };
 }
 
+export function auditList(entries: (AuditEntry & { id: string })[]): SlackMessage {
+  const rows = listBlocks(entries, auditLine, { maxBlocks: LIMITS.messageBlocks - 1, moreLabel: '`/payout audit export` sends you all of it as a CSV file.' });
+  return { text: `Audit log (latest ${entries.length})`, blocks: [section(`*Audit log* (latest ${entries.length})`), ...rows] };
+}
+
 export function auditCommand(deps: AppDeps): Subcommand {
   const usage = '/payout audit [n] | /payout audit export [<from>..<to>]';
   return {
@@ -107,9 +108,7 @@ export function auditCommand(deps: AppDeps): Subcommand {
       if (!Number.isInteger(count) || count < 1 || count > MAX_SHOWN) return ctx.reply(`Give a number of entries from 1 to ${MAX_SHOWN}: \`${usage}\`.`);
       const entries = await deps.audit.latest(count);
       if (entries.length === 0) return ctx.reply('The audit log is empty.');
-      const text = `*Audit log* (latest ${entries.length})\n${entries.map(auditLine).join('\n')}`;
-      // A section holds 3,000 characters: longer logs go out as plain text, which holds 40,000.
-      await ctx.reply(text.length <= 3_000 ? plain(text) : { text, blocks: [] });
+      await ctx.reply(auditList(entries));
     },
   };
 }

@@ -5,6 +5,7 @@ import { isAppError } from '../src/domain/errors.js';
 import { exceedsMaximum } from '../src/domain/policy.js';
 import { formatMoney, MoneyError, parseMoney, type Money } from '../src/domain/money.js';
 import type { RequestKind } from '../src/domain/requests.types.js';
+import { LIMITS, clip } from '../src/slack/blocks/limits.js';
 import { moneyRequestModal } from '../src/slack/blocks/request-modals.js';
 import { requestSummary } from '../src/slack/blocks/requests.js';
 import { ACTION_IDS, MONEY_FIELDS, VIEW_IDS } from '../src/slack/ids.js';
@@ -122,7 +123,7 @@ export function registerMoneyRequestModals(app: App, deps: AppDeps): void {
       (s) => s.state === 'payable' && [s.displayName, s.userId, s.accountId, s.email].some((v) => v?.toLowerCase().includes(query)),
     );
     await ack({
-      options: sellers.slice(0, 100).map((s) => ({ text: { type: 'plain_text' as const, text: `${s.displayName ?? s.userId} (${s.accountId})`.slice(0, 75) }, value: s.userId })),
+      options: sellers.slice(0, 100).map((s) => ({ text: { type: 'plain_text' as const, text: clip(`${s.displayName ?? s.userId} (${s.accountId})`, LIMITS.optionText) }, value: s.userId })),
     });
   });
 }

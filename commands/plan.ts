@@ -1,25 +1,38 @@
 import type { AppDeps } from '../src/deps.js';
 import { isAppError } from '../src/domain/errors.js';
-import { MoneyError, parseMoney } from '../src/domain/money.js';
+import { majorUnitsText, MoneyError, parseMoney } from '../src/domain/money.js';
 import { planList } from '../src/slack/blocks/payouts.js';
 import { requestSummary } from '../src/slack/blocks/requests.js';
 import { mention } from '../src/slack/mrkdwn.js';
 import { parseUserMention } from '../src/domain/ids.js';
+import { sendCsv } from './csv-export.js';
 import { allowed } from './guards.js';
 import type { Subcommand } from './types.js';
 
-const USAGE = '/payout plan @seller <amount> <currency> [description] | /payout plan @seller none | /payout plan';
+const USAGE = '/payout plan @seller <amount> <currency> [description] | /payout plan @seller none | /payout plan [export]';
 
 /** The payout plan: what every payout run pays each seller. Each change is approved like a transfer of that amount. */
 export function planCommand(deps: AppDeps): Subcommand {
   return {
     name: 'plan',
     usage: USAGE,
-    summary: "set or remove a seller's standing amount (after approval), or list the plan with its totals",
+    summary: "set or remove a seller's standing amount (after approval), or list the plan with its totals (all of it as CSV with `export`)",
     async run(ctx) {
       if (ctx.args.length === 0) {
         if (!(await allowed(deps, ctx, 'staff'))) return;
         return ctx.reply(planList(await deps.plan.list(ctx.teamId)));
+      }
+      if (ctx.args.length === 1 && ctx.args[0]?.toLowerCase() === 'export') {
+        if (!(await allowed(deps, ctx, 'staff'))) return;
+        const entries = await deps.plan.list(ctx.teamId);
+        return sendCsv(deps, ctx.userId, ctx.reply, {
+          name: 'plan',
+          title: 'The payout plan',
+          rows: 'sellers',
+          // The columns of a CSV batch, so the file can be edited and paid with `/payout run csv`.
+          columns: ['seller', 'amount', 'currency', 'description'],
+          data: entries.map((e) => [e.userId, majorUnitsText(e.money), e.money.currency, e.description]),
+        });
       }
       const [who, amount, currency, ...words] = ctx.args;
       const sellerUserId = parseUserMention(who);

@@ -2,12 +2,14 @@ import { newTraceId } from '../src/logger.js';
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { AppDeps } from '../src/deps.js';
 import { AppError, isAppError } from '../src/domain/errors.js';
+import { majorUnitsText } from '../src/domain/money.js';
 import { validateBatch } from '../src/domain/payout-batch.js';
 import type { RunLineDraft } from '../src/domain/requests.types.js';
 import { modal } from '../src/slack/blocks/common.js';
 import { formatTotals } from '../src/slack/blocks/payouts.js';
 import { requestSummary } from '../src/slack/blocks/requests.js';
 import { ACTION_IDS, CSV_FIELDS, VIEW_IDS } from '../src/slack/ids.js';
+import { sendCsv } from './csv-export.js';
 import { allowed } from './guards.js';
 import { ephemeralReply, modalChannel } from './reply.js';
 import type { Subcommand, SubcommandContext } from './types.js';
@@ -148,5 +150,20 @@ export function registerRunListeners(app: App, deps: AppDeps): void {
     const failed = await deps.runs.failedLines(action.value ?? '');
     if (failed.length === 0) return reply('No failed lines to retry.');
     await askForRun(deps, { userId: body.user.id, teamId: body.team?.id ?? '' }, 'retry', failed.map(({ key, userId, accountId, money, description }) => ({ key, userId, accountId, money, description })), reply);
+  });
+
+  // The run's message shows the first failed lines; this sends all of them (it changes nothing).
+  app.action<BlockAction<ButtonAction>>(ACTION_IDS.runFailedCsv, async ({ ack, body, action, client }) => {
+    await ack();
+    const reply = ephemeralReply(client, body.channel?.id, body.user.id);
+    if (!(await deps.access.isStaff(body.user.id))) return reply(':lock: Only payout requesters and approvers can see a run’s lines.');
+    const failed = await deps.runs.failedLines(action.value ?? '');
+    await sendCsv(deps, body.user.id, reply, {
+      name: 'run-failed-lines',
+      title: 'The failed lines',
+      rows: 'failed lines',
+      columns: ['seller', 'amount', 'currency', 'description', 'account', 'reason'],
+      data: failed.map((l) => [l.userId, majorUnitsText(l.money), l.money.currency, l.description, l.accountId, l.reason]),
+    });
   });
 }

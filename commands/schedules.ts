@@ -108,12 +108,15 @@ async function viewerTimeZone(ctx: Pick<SubcommandContext, 'client' | 'userId'>)
 export function schedulesCommand(deps: AppDeps): Subcommand {
   return {
     name: 'schedules',
-    usage: '/payout schedules',
+    usage: '/payout schedules [page]',
     summary: 'list schedules with their next run, and pause, resume or delete them',
     async run(ctx) {
+      const [pageArg = '1'] = ctx.args;
+      const page = Number(pageArg);
+      if (ctx.args.length > 1 || !/^\d{1,6}$/.test(pageArg) || page < 1) return ctx.reply('Give a page number: `/payout schedules 2`.');
       if (!(await allowed(deps, ctx, 'staff'))) return;
       const [items, tz] = await Promise.all([deps.schedules.list(ctx.teamId), viewerTimeZone(ctx)]);
-      await ctx.reply(scheduleList(items, tz));
+      await ctx.reply(scheduleList(items, tz, page));
     },
   };
 }

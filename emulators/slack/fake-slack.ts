@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../loopback.js';
+import { messageProblems, viewProblems } from './block-kit.js';
 
 export interface FakeSlackUser {
   id: string;
@@ -150,12 +151,25 @@ export interface FakeSlack {
 }
 
 type Args = Record<string, unknown>;
-type Reply = { ok: true; [key: string]: unknown } | { ok: false; error: string };
+type Reply = { ok: true; [key: string]: unknown } | { ok: false; error: string; errors?: string[]; response_metadata?: { messages: string[] } };
 
 // WebClient JSON-encodes every non-scalar argument into form fields; these are the ones methods here read.
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'files']);
 
 const fail = (error: string): Reply => ({ ok: false, error });
+
+/** Slack's answer to content over Block Kit's limits: the error code, and each problem as Slack lists them. */
+function refusal(problems: string[], code: string): Reply | undefined {
+  if (problems.length === 0) return undefined;
+  return { ok: false, error: code, errors: problems, response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } };
+}
+
+const messageRefusal = (args: Args): Reply | undefined => {
+  const problems = messageProblems(args);
+  return refusal(problems, problems.some((p) => p.endsWith('[json-pointer:/text]')) ? 'msg_too_long' : 'invalid_blocks');
+};
+
+const viewRefusal = (view: Args): Reply | undefined => refusal(viewProblems(view), 'invalid_arguments');
 
 function asString(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
@@ -347,6 +361,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const triggerId = asString(args.trigger_id);
     const view = viewFromArgs(args);
     if (!triggerId || !view || typeof view.type !== 'string') return fail('invalid_arguments');
+    const refused = viewRefusal(view);
+    if (refused) return refused;
     const id = nextId('V');
     const stored: OpenView = {
       id,
@@ -392,6 +408,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       if (!channel) return fail('channel_not_found');
       const content = messageContent(args);
       if (isEmpty(content)) return fail('no_text');
+      const refused = messageRefusal(args);
+      if (refused) return refused;
       const message: StoredMessage = { channel, ts: nextTs(), user: botUserId, updatedCount: 0, ...content };
       if (args.metadata !== undefined) message.metadata = args.metadata;
       storeMessage(message);
@@ -404,6 +422,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const ts = asString(args.ts) ?? '';
       const message = messageIndex.get(`${channel}/${ts}`);
       if (!message) return fail('message_not_found');
+      const refused = messageRefusal(args);
+      if (refused) return refused;
       // Slack keeps whatever the update leaves out.
       const text = asString(args.text);
       if (text !== undefined) message.text = text;
@@ -423,6 +443,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       if (!user) return fail('user_not_found');
       const content = messageContent(args);
       if (isEmpty(content)) return fail('no_text');
+      const refused = messageRefusal(args);
+      if (refused) return refused;
       const entry: EphemeralMessage = { via: 'chat.postEphemeral', user, channel, ts: nextTs(), ...content };
       ephemeralLog.push(entry);
       return { ok: true, message_ts: entry.ts };
@@ -451,6 +473,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       if (hash && hash !== stored.hash) return fail('hash_conflict');
       const view = viewFromArgs(args);
       if (!view || typeof view.type !== 'string') return fail('invalid_arguments');
+      const refused = viewRefusal(view);
+      if (refused) return refused;
       stored.type = view.type;
       stored.callback_id = asString(view.callback_id) ?? '';
       stored.private_metadata = asString(view.private_metadata) ?? '';
@@ -573,6 +597,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const call = record({ method: 'response_url', args, at: Date.now(), url: `${base}/response/${id}`, ok: false });
     if (!context) return send(res, 404, 'no_service');
     if (injectFailure('response_url', res, call)) return;
+    // Slack answers a response_url post it cannot show with a 400 and the error in plain text.
+    const refused = messageRefusal(args);
+    if (refused && !refused.ok) return send(res, 400, refused.error);
     call.ok = true;
     const channel = context.channelId;
     const original = channel && context.messageTs ? messageIndex.get(`${channel}/${context.messageTs}`) : undefined;

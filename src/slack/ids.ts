@@ -9,6 +9,7 @@ export const ACTION_IDS = {
   scheduleDelete: 'schedule_delete',
   runStart: 'run_start',
   runRetry: 'run_retry',
+  runFailedCsv: 'run_failed_csv',
 } as const;
 
 export const VIEW_IDS = {

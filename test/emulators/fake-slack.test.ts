@@ -163,6 +163,34 @@ describe('fake Slack Web API', () => {
     expect((await fetch(`${fake.url}/response/unknown`, { method: 'POST', body: '{}' })).status).toBe(404);
   });
 
+  it('when a message or a view is over Block Kit limits, then it is refused the way Slack refuses it and nothing is stored', async () => {
+    const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
+    const postError = (args: Record<string, unknown>) => platformError(client.chat.postMessage({ channel: 'C0LIMITS', ...args } as never));
+    expect(await postError({ text: 'x', blocks: Array.from({ length: 51 }, () => section('row')) })).toBe('invalid_blocks');
+    expect(await postError({ text: 'x', blocks: [section('y'.repeat(3_001))] })).toBe('invalid_blocks');
+    expect(await postError({ text: 'x', blocks: [{ type: 'section', fields: Array.from({ length: 11 }, () => ({ type: 'mrkdwn', text: 'f' })) }] })).toBe('invalid_blocks');
+    expect(await postError({ text: 'x', blocks: [{ type: 'header', text: { type: 'plain_text', text: 'h'.repeat(151) } }] })).toBe('invalid_blocks');
+    expect(await postError({ text: 'x', blocks: [{ type: 'context', elements: Array.from({ length: 11 }, () => ({ type: 'mrkdwn', text: 'c' })) }] })).toBe('invalid_blocks');
+    const button = { type: 'button', action_id: 'a', text: { type: 'plain_text', text: 'b'.repeat(76) }, value: 'v' };
+    expect(await postError({ text: 'x', blocks: [{ type: 'actions', elements: [button] }] })).toBe('invalid_blocks');
+    expect(await postError({ text: 'x', blocks: [{ type: 'actions', elements: [{ ...button, text: { type: 'plain_text', text: 'ok' }, value: 'v'.repeat(2_001) }] }] })).toBe('invalid_blocks');
+    expect(await postError({ text: 't'.repeat(40_001) })).toBe('msg_too_long');
+    const refused = (await client.chat.postMessage({ channel: 'C0LIMITS', text: 'x', blocks: [section('')] }).catch((e: WebAPIPlatformError) => e.data)) as { errors?: string[] };
+    expect(refused.errors).toEqual(['must be more than 0 characters [json-pointer:/blocks/0/text/text]']);
+    expect(fake.messages('C0LIMITS')).toEqual([]);
+    expect(await platformError(client.chat.postEphemeral({ channel: 'C0LIMITS', user: 'U0ALICE', text: 'x', blocks: [section('y'.repeat(3_001))] }))).toBe('invalid_blocks');
+
+    const options = Array.from({ length: 101 }, (_, i) => ({ text: { type: 'plain_text', text: `o${i}` }, value: `${i}` }));
+    const view = { type: 'modal', title: { type: 'plain_text', text: 'Limits' }, blocks: [{ type: 'input', label: { type: 'plain_text', text: 'Pick' }, element: { type: 'static_select', action_id: 'pick', options } }] };
+    expect(await platformError(client.views.open({ trigger_id: '1.9.abc', view } as never))).toBe('invalid_arguments');
+    expect(await platformError(client.views.open({ trigger_id: '1.9.abc', view: { ...view, blocks: Array.from({ length: 101 }, () => ({ type: 'divider' })) } } as never))).toBe('invalid_arguments');
+    expect((await client.views.open({ trigger_id: '1.9.abc', view: { ...view, blocks: Array.from({ length: 100 }, () => ({ type: 'divider' })) } } as never)).ok).toBe(true);
+
+    const url = fake.responseUrl({ userId: 'U0ALICE', channelId: 'C0LIMITS' });
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'x', blocks: [section('y'.repeat(3_001))] }) });
+    expect([response.status, await response.text()]).toEqual([400, 'invalid_blocks']);
+  });
+
   it('injects failures: 429 with Retry-After surfaces as a rate-limited error', async () => {
     fake.failNext('chat.postMessage', { retryAfter: 7 });
     const strict = new WebClient('xoxb-test', { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });

@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { LIMITS, clip } from './limits.js';
 
 export type KnownBlock = types.KnownBlock;
 
@@ -8,13 +9,24 @@ export interface SlackMessage {
   blocks: KnownBlock[];
 }
 
-export const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
-export const context = (...texts: string[]): KnownBlock => ({ type: 'context', elements: texts.map((text) => ({ type: 'mrkdwn', text })) });
-export const header = (text: string): KnownBlock => ({ type: 'header', text: { type: 'plain_text', text, emoji: true } });
+// The builders clip what they are given, so no data (a long description, a long Stripe reason) can make invalid Block Kit.
+export const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, LIMITS.sectionText) } });
+export const fields = (texts: string[]): KnownBlock => ({ type: 'section', fields: texts.slice(0, LIMITS.sectionFields).map((text) => ({ type: 'mrkdwn', text: clip(text, LIMITS.fieldText) })) });
+export const context = (...texts: string[]): KnownBlock => ({ type: 'context', elements: texts.slice(0, LIMITS.contextElements).map((text) => ({ type: 'mrkdwn', text: clip(text, LIMITS.sectionText) })) });
+export const header = (text: string): KnownBlock => ({ type: 'header', text: { type: 'plain_text', text: clip(text, LIMITS.headerText), emoji: true } });
 export const divider: KnownBlock = { type: 'divider' };
 
-/** A plain message: one section. */
-export const plain = (text: string): SlackMessage => ({ text, blocks: [section(text)] });
+/** A button whose `value` is an opaque id (never free text). */
+export const button = (actionId: string, text: string, value: string, style?: 'primary' | 'danger'): types.Button => ({
+  type: 'button',
+  action_id: actionId,
+  text: { type: 'plain_text', text: clip(text, LIMITS.buttonText) },
+  value,
+  ...(style ? { style } : {}),
+});
+
+/** A plain message: one section; the notification text is clipped like the section. */
+export const plain = (text: string): SlackMessage => ({ text: clip(text, LIMITS.sectionText), blocks: [section(text)] });
 
 /** A modal with Cancel; `meta` travels in private_metadata to the submission handler. */
 export function modal(options: { callbackId: string; meta: object; title: string; submit: string; blocks: (KnownBlock | types.InputBlock)[] }): types.ModalView {

@@ -3,17 +3,11 @@ import type { Firing, PlanEntry, Run, RunCounts, RunLine, Schedule } from '../..
 import { formatInZone } from '../../domain/schedule-time.js';
 import { ACTION_IDS } from '../ids.js';
 import { escapeMrkdwn, mention } from '../mrkdwn.js';
-import { context, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
+import { button, context, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
+import { LIMITS } from './limits.js';
+import { listBlocks } from './list.js';
 
 export const formatTotals = (totals: Money[]): string => totals.map((t) => formatMoney(t)).join(' + ') || 'nothing';
-
-const button = (actionId: string, text: string, value: string, style?: 'primary' | 'danger') => ({
-  type: 'button' as const,
-  action_id: actionId,
-  text: { type: 'plain_text' as const, text },
-  value,
-  ...(style ? { style } : {}),
-});
 
 export function scheduleWhat(schedule: Pick<Schedule, 'action' | 'money' | 'time'>): string {
   return schedule.action === 'topup' && schedule.money ? `top-up of ${formatMoney(schedule.money)} ${schedule.time.label}` : `payout run ${schedule.time.label}`;
@@ -26,6 +20,7 @@ export function progressBar(done: number, total: number): string {
 }
 
 const MAX_FAILED_SHOWN = 20;
+const failedLine = (l: RunLine) => `• ${mention(l.userId)} ${formatMoney(l.money)}: ${escapeMrkdwn(l.reason ?? 'failed')}`;
 
 /** A run's live view: counts and a bar while it runs; totals, failed lines and a retry button at the end. */
 export function runProgressMessage(run: Run, counts: RunCounts, failed: RunLine[] = []): SlackMessage {
@@ -42,9 +37,12 @@ export function runProgressMessage(run: Run, counts: RunCounts, failed: RunLine[
   if (run.status === 'done') {
     blocks.push(section(`*Finished*: paid ${formatTotals(counts.paidTotals)} in ${counts.paid} transfers${counts.failed ? `; ${counts.failed} failed` : ''}.`));
     if (failed.length > 0) {
-      const shown = failed.slice(0, MAX_FAILED_SHOWN).map((l) => `• ${mention(l.userId)} ${formatMoney(l.money)}: ${escapeMrkdwn(l.reason ?? 'failed')}`);
-      if (failed.length > shown.length) shown.push(`…and ${failed.length - shown.length} more (see \`/payout audit export\`).`);
-      blocks.push(section(`*Failed lines*\n${shown.join('\n')}`), { type: 'actions', elements: [button(ACTION_IDS.runRetry, 'Retry failed lines', run.id)] });
+      const after = 2; // the buttons and the run id
+      blocks.push(
+        section('*Failed lines*'),
+        ...listBlocks(failed, failedLine, { maxBlocks: LIMITS.messageBlocks - blocks.length - 1 - after, maxItems: MAX_FAILED_SHOWN, moreLabel: 'Press *Failed lines as CSV* for all of them.' }),
+        { type: 'actions', elements: [button(ACTION_IDS.runRetry, 'Retry failed lines', run.id), button(ACTION_IDS.runFailedCsv, 'Failed lines as CSV', run.id)] },
+      );
     }
   }
   blocks.push(context(`Run \`${run.id}\``));
@@ -88,35 +86,52 @@ export function firingMissedNotice(schedule: Schedule, intendedAt: Date): SlackM
   );
 }
 
-export function scheduleList(items: { schedule: Schedule; next: Date | undefined }[], viewerTz: string | undefined): SlackMessage {
-  if (items.length === 0) return plain('No schedules. Create one with `/payout schedule topup weekly mon 09:00 America/New_York 2000 usd` or `/payout schedule run weekly fri 10:00 Europe/Paris`.');
-  const blocks: KnownBlock[] = [header('Schedules')];
-  for (const { schedule, next } of items) {
-    const nextText = next
-      ? `next ${formatInZone(next, schedule.time.tz)}${viewerTz && viewerTz !== schedule.time.tz ? ` (your time: ${formatInZone(next, viewerTz)})` : ''}`
-      : schedule.status === 'paused' ? 'paused' : 'no next run';
-    blocks.push(section(`*${scheduleWhat(schedule)}* · ${schedule.status} · ${nextText}\n\`${schedule.id}\`${schedule.description ? ` · ${escapeMrkdwn(schedule.description)}` : ''}`));
-    blocks.push({
+/** Each schedule comes with its buttons (two blocks), so the list is paged rather than cut. */
+export const SCHEDULES_PER_PAGE = 20;
+
+function scheduleRow(schedule: Schedule, next: Date | undefined, viewerTz: string | undefined): KnownBlock[] {
+  const nextText = next
+    ? `next ${formatInZone(next, schedule.time.tz)}${viewerTz && viewerTz !== schedule.time.tz ? ` (your time: ${formatInZone(next, viewerTz)})` : ''}`
+    : schedule.status === 'paused' ? 'paused' : 'no next run';
+  return [
+    section(`*${scheduleWhat(schedule)}* · ${schedule.status} · ${nextText}\n\`${schedule.id}\`${schedule.description ? ` · ${escapeMrkdwn(schedule.description)}` : ''}`),
+    {
       type: 'actions',
       block_id: `schedule_${schedule.id}`,
       elements: [
         schedule.status === 'active' ? button(ACTION_IDS.schedulePause, 'Pause', schedule.id) : button(ACTION_IDS.scheduleResume, 'Resume…', schedule.id, 'primary'),
         button(ACTION_IDS.scheduleDelete, 'Delete', schedule.id, 'danger'),
       ],
-    });
-  }
-  return { text: `${items.length} schedules`, blocks: blocks.slice(0, 50) };
+    },
+  ];
 }
+
+/** One page (from 1) of the schedules. */
+export function scheduleList(items: { schedule: Schedule; next: Date | undefined }[], viewerTz: string | undefined, page = 1): SlackMessage {
+  if (items.length === 0) return plain('No schedules. Create one with `/payout schedule topup weekly mon 09:00 America/New_York 2000 usd` or `/payout schedule run weekly fri 10:00 Europe/Paris`.');
+  const pages = Math.ceil(items.length / SCHEDULES_PER_PAGE);
+  if (page > pages) return plain(`There are ${pages === 1 ? 'only 1 page' : `only ${pages} pages`} of schedules: \`/payout schedules ${pages}\` is the last.`);
+  const start = (page - 1) * SCHEDULES_PER_PAGE;
+  const title = pages > 1 ? `Schedules (page ${page} of ${pages})` : 'Schedules';
+  const rows = listBlocks(items.slice(start), ({ schedule, next }) => scheduleRow(schedule, next, viewerTz), {
+    maxBlocks: LIMITS.messageBlocks - 1,
+    maxItems: SCHEDULES_PER_PAGE,
+    moreLabel: `\`/payout schedules ${page + 1}\` shows the next ${SCHEDULES_PER_PAGE}.`,
+  });
+  return { text: `${items.length} schedules`, blocks: [header(title), ...rows] };
+}
+
+const MAX_PLAN_SHOWN = 100;
+const planLine = (e: PlanEntry) => `• ${mention(e.userId)} ${formatMoney(e.money)}${e.description ? ` · ${escapeMrkdwn(e.description)}` : ''}`;
 
 export function planList(entries: PlanEntry[]): SlackMessage {
   if (entries.length === 0) return plain('The payout plan is empty. Add a seller with `/payout plan @seller 50.00 eur`.');
-  const lines = entries.slice(0, 80).map((e) => `• ${mention(e.userId)} ${formatMoney(e.money)}${e.description ? ` · ${escapeMrkdwn(e.description)}` : ''}`);
   const totals = new Map<string, { amount: number; count: number }>();
   for (const e of entries) {
     const t = totals.get(e.money.currency) ?? { amount: 0, count: 0 };
     totals.set(e.money.currency, { amount: t.amount + e.money.amount, count: t.count + 1 });
   }
   const totalLine = [...totals].map(([currency, t]) => `${formatMoney({ currency, amount: t.amount })} (${t.count} sellers)`).join(' · ');
-  const more = entries.length > lines.length ? `\n…and ${entries.length - lines.length} more.` : '';
-  return plain(`*Payout plan*\n${lines.join('\n')}${more}\n*Totals per run*: ${totalLine}`);
+  const rows = listBlocks(entries, planLine, { maxBlocks: LIMITS.messageBlocks - 2, maxItems: MAX_PLAN_SHOWN, moreLabel: '`/payout plan export` sends you the whole plan as a CSV file.' });
+  return { text: `Payout plan: ${entries.length} sellers`, blocks: [section(`*Payout plan* (${entries.length} sellers)`), ...rows, section(`*Totals per run*: ${totalLine}`)] };
 }

@@ -3,7 +3,7 @@ import type { PayoutRequest, RequestKind } from '../../domain/requests.types.js'
 import { formatTotals, scheduleWhat } from './payouts.js';
 import { ACTION_IDS } from '../ids.js';
 import { escapeMrkdwn, mention, slackDate } from '../mrkdwn.js';
-import { context, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
+import { button, context, fields, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
 
 const KIND_TITLES: Record<RequestKind, string> = {
   topup: 'Top-up request',
@@ -95,7 +95,7 @@ function completedLine(request: PayoutRequest): string {
 }
 
 export function approvalMessage(request: PayoutRequest): SlackMessage {
-  const fields = [
+  const facts = [
     request.totals.length > 1 || request.kind === 'run' ? `*Totals*\n${formatTotals(request.totals)}` : `*Amount*\n${formatMoney(request.money)}`,
     `*To*\n${destinationField(request)}`,
     `*Requested by*\n${mention(request.requestedBy)} ${slackDate(request.requestedAt)}`,
@@ -103,7 +103,7 @@ export function approvalMessage(request: PayoutRequest): SlackMessage {
   ];
   const blocks: KnownBlock[] = [
     header(KIND_TITLES[request.kind]),
-    { type: 'section', fields: fields.map((text) => ({ type: 'mrkdwn', text })) },
+    fields(facts),
   ];
   if (request.description) blocks.push(section(`*Description*\n${escapeMrkdwn(request.description)}`));
   if (request.schedule) blocks.push(section(`*When*\n${request.schedule.time.label}`));
@@ -113,10 +113,7 @@ export function approvalMessage(request: PayoutRequest): SlackMessage {
     blocks.push({
       type: 'actions',
       block_id: `decide_${request.id}`,
-      elements: [
-        { type: 'button', action_id: ACTION_IDS.approve, text: { type: 'plain_text', text: 'Approve' }, style: 'primary', value: request.id },
-        { type: 'button', action_id: ACTION_IDS.reject, text: { type: 'plain_text', text: 'Reject' }, style: 'danger', value: request.id },
-      ],
+      elements: [button(ACTION_IDS.approve, 'Approve', request.id, 'primary'), button(ACTION_IDS.reject, 'Reject', request.id, 'danger')],
     });
   }
   blocks.push(context(`Request \`${request.id}\``));

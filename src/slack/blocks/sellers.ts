@@ -2,6 +2,8 @@ import type { Seller, SellerState } from '../../domain/sellers.types.js';
 import { ACTION_IDS } from '../ids.js';
 import { mention, slackDate } from '../mrkdwn.js';
 import { context, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
+import { LIMITS } from './limits.js';
+import { listBlocks } from './list.js';
 
 const STATE_LABELS: Record<SellerState, string> = {
   invited: ':hourglass_flowing_sand: Invited — onboarding not finished',
@@ -95,14 +97,15 @@ export function sellerStatus(seller: Seller): SlackMessage {
   };
 }
 
-/** Slack allows 50 blocks a message; a list longer than that is summarised. */
-const MAX_LISTED = 40;
+const MAX_LISTED = 100;
 
 export function sellerList(sellers: Seller[]): SlackMessage {
   if (sellers.length === 0) return plain('No sellers yet. Invite one with `/payout invite @user`.');
   const payable = sellers.filter((s) => s.state === 'payable').length;
-  const shown = sellers.slice(0, MAX_LISTED);
-  const blocks: KnownBlock[] = [section(`*Sellers* — ${sellers.length} in all, ${payable} payable`), ...shown.map((s) => section(sellerLine(s)))];
-  if (sellers.length > shown.length) blocks.push(context(`…and ${sellers.length - shown.length} more. Use \`/payout status @user\` for one seller.`));
-  return { text: `${sellers.length} sellers, ${payable} payable`, blocks };
+  const rows = listBlocks(sellers, sellerLine, {
+    maxBlocks: LIMITS.messageBlocks - 1,
+    maxItems: MAX_LISTED,
+    moreLabel: '`/payout sellers export` sends you all of them as a CSV file; `/payout status @user` shows one seller.',
+  });
+  return { text: `${sellers.length} sellers, ${payable} payable`, blocks: [section(`*Sellers* — ${sellers.length} in all, ${payable} payable`), ...rows] };
 }

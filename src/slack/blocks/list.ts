@@ -1,0 +1,51 @@
+import { context, section, type KnownBlock } from './common.js';
+import { LIMITS, clip } from './limits.js';
+
+export interface ListOptions {
+  /** The blocks the list may use, its "…and N more" line included. */
+  maxBlocks: number;
+  /** Shown after "…and N more.": how to get the rest. */
+  moreLabel: string;
+  /** Show at most this many items, even when more would fit. */
+  maxItems?: number;
+}
+
+/**
+ * A list that fits a message whatever its length: text rows (each clipped to a line or two) are packed into sections under the section limit,
+ * a row given as blocks (e.g. a line with its buttons) is kept whole, and what does not fit is cut with
+ * "…and N more" and the way to get the rest. Rows are rendered only until the list is full.
+ */
+export function listBlocks<T>(items: readonly T[], render: (item: T) => string | KnownBlock[], options: ListOptions): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
+  let open: string | undefined; // the text of the last section, still taking rows
+  const flush = () => {
+    if (open !== undefined) blocks.push(section(open));
+    open = undefined;
+  };
+  const limit = Math.min(items.length, options.maxItems ?? items.length);
+  let shown = 0;
+  for (; shown < limit; shown++) {
+    const row = render(items[shown] as T);
+    // Room for the "…and N more" line is kept unless this is the last item.
+    const reserve = shown + 1 < items.length ? 1 : 0;
+    const used = blocks.length + (open === undefined ? 0 : 1);
+    if (typeof row === 'string') {
+      const text = clip(row, LIMITS.listRow);
+      if (open !== undefined && open.length + 1 + text.length <= LIMITS.sectionText) {
+        open = `${open}\n${text}`;
+        continue;
+      }
+      if (used + 1 + reserve > options.maxBlocks) break;
+      flush();
+      open = text;
+    } else {
+      if (used + row.length + reserve > options.maxBlocks) break;
+      flush();
+      blocks.push(...row);
+    }
+  }
+  flush();
+  const hidden = items.length - shown;
+  if (hidden > 0) blocks.push(context(`…and ${hidden} more. ${options.moreLabel}`));
+  return blocks;
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { auditList } from '../../commands/audit.js';
+import { messageProblems } from '../../emulators/slack/block-kit.js';
+import type { AuditEntry } from '../../src/domain/audit.js';
+import type { PlanEntry, Run, RunLine, Schedule } from '../../src/domain/payouts.types.js';
+import type { PayoutRequest, RequestKind } from '../../src/domain/requests.types.js';
+import type { Seller } from '../../src/domain/sellers.types.js';
+import { section, type SlackMessage } from '../../src/slack/blocks/common.js';
+import { clip } from '../../src/slack/blocks/limits.js';
+import { listBlocks } from '../../src/slack/blocks/list.js';
+import { planList, runProgressMessage, scheduleList } from '../../src/slack/blocks/payouts.js';
+import { approvalMessage } from '../../src/slack/blocks/requests.js';
+import { sellerList } from '../../src/slack/blocks/sellers.js';
+
+// Free text at its worst: long, and every character escaped by escapeMrkdwn (so it grows fourfold).
+const HOSTILE = '<!channel> & '.repeat(400);
+const AT = '2026-03-02T09:00:00.000Z';
+const userId = (i: number) => `U${String(i).padStart(9, '0')}`;
+const times = <T>(n: number, make: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => make(i));
+
+const planEntry = (i: number): PlanEntry => ({ teamId: 'T0TEAM', userId: userId(i), accountId: `acct_${i}`, money: { amount: 1_000 + i, currency: i % 2 ? 'eur' : 'usd' }, description: HOSTILE, approvedBy: ['U0APPROVER'], requestId: `req_${i}`, updatedAt: AT });
+const seller = (i: number): Seller => ({
+  teamId: 'T0TEAM', userId: userId(i), accountId: `acct_${i}`, displayName: HOSTILE, country: 'US', email: null, state: 'action_required', detailsSubmitted: true, transfersCapability: 'inactive',
+  payoutsEnabled: false, currentlyDue: times(40, (k) => `individual.verification.document_${k}`), disabledReason: 'requirements.past_due', everPayable: false, invitedBy: 'U0OPS', invitedAt: AT, updatedAt: AT,
+});
+const schedule = (i: number): { schedule: Schedule; next: Date | undefined } => ({
+  schedule: { id: `sch_${i}`, teamId: 'T0TEAM', action: 'topup', time: { kind: 'weekly', pattern: '0 9 * * 1', tz: 'Europe/Paris', granularity: 'day', label: 'every Monday at 09:00 (Europe/Paris)' }, money: { amount: 2_000_00, currency: 'usd' }, description: HOSTILE, status: i % 2 ? 'paused' : 'active', requestedBy: 'U0OPS', approvedBy: ['U0APPROVER'], activeSince: AT, updatedAt: AT },
+  next: new Date(AT),
+});
+const failedLine = (i: number): RunLine => ({ key: `line${i}`, userId: userId(i), accountId: `acct_${i}`, money: { amount: 500, currency: 'eur' }, description: HOSTILE, status: 'failed', stripeId: null, reason: HOSTILE });
+const auditEntry = (i: number): AuditEntry & { id: string } => ({ id: `${i}-0`, at: AT, actor: userId(i), action: 'request.failed', subject: `req_${i}`, payoutRef: `pay_rq.req_${i}`, kind: 'transfer', amounts: [{ amount: 500, currency: 'eur' }, { amount: 700, currency: 'usd' }], payee: { userId: userId(i), accountId: `acct_${i}` }, state: 'failed', stripeId: `tr_${i}`, detail: HOSTILE });
+const run: Run = { id: 'run_big', teamId: 'T0TEAM', source: 'csv', requestId: 'req_run', scheduleId: null, requestedBy: 'U0OPS', totals: [{ amount: 5_000_00, currency: 'eur' }], lineCount: 0, status: 'done', shortfall: [], message: null, createdAt: AT, updatedAt: AT };
+const request = (kind: RequestKind, lines: number): PayoutRequest => ({
+  id: 'req_big', kind, teamId: 'T0TEAM', requestedBy: 'U0OPS', requestedAt: AT, money: { amount: 500, currency: 'eur' }, totals: [{ amount: 500 * lines, currency: 'eur' }], description: HOSTILE, statementDescriptor: null,
+  destination: kind === 'run' ? null : { userId: userId(1), accountId: 'acct_1' }, availableAtRequest: { amount: 0, currency: 'eur' }, schedule: null,
+  run: kind === 'run' ? { source: 'csv', lines: times(lines, (i) => ({ key: `line${i}`, userId: userId(i), accountId: `acct_${i}`, money: { amount: 500, currency: 'eur' }, description: HOSTILE })) } : null,
+  state: 'pending', requiredApprovals: 2, approvals: [], rejection: { userId: 'U0APPROVER', reason: HOSTILE, at: AT }, expiresAt: AT, executingSince: null, attempts: 0, stripeId: null, resultRef: null,
+  failure: null, settlement: null, amountReversed: 0, message: null, updatedAt: AT,
+});
+
+/** Each list, at a size, and how a person gets what it leaves out. */
+const LISTS: { name: string; sizes: number[]; render: (n: number) => SlackMessage; rest: string }[] = [
+  { name: '/payout plan', sizes: [1, 100, 5_000, 50_000], render: (n) => planList(times(n, planEntry)), rest: '`/payout plan export`' },
+  { name: '/payout sellers', sizes: [1, 100, 5_000, 50_000], render: (n) => sellerList(times(n, seller)), rest: '`/payout sellers export`' },
+  { name: '/payout schedules', sizes: [1, 100, 5_000], render: (n) => scheduleList(times(n, schedule), 'America/New_York'), rest: '`/payout schedules 2`' },
+  { name: "a run's failed lines", sizes: [1, 100, 5_000, 50_000], render: (n) => runProgressMessage({ ...run, lineCount: n }, { pending: 0, paid: 0, failed: n, paidTotals: [], reversedTotals: [] }, times(n, failedLine)), rest: '*Failed lines as CSV*' },
+  { name: 'the audit list', sizes: [1, 100, 5_000], render: (n) => auditList(times(n, auditEntry)), rest: '`/payout audit export`' },
+];
+
+describe('every list fits Slack’s limits by construction', () => {
+  for (const list of LISTS) {
+    for (const size of list.sizes) {
+      it(`when ${list.name} has ${size} items, then its message is valid Block Kit, and what it leaves out is counted with the way to get it`, () => {
+        const message = list.render(size);
+        expect(messageProblems(message)).toEqual([]);
+        const text = JSON.stringify(message.blocks);
+        const more = /…and (\d+) more\. ([^"]*)/.exec(text);
+        if (size === 1) expect(more).toBeNull();
+        if (more) expect(more[2]).toContain(list.rest);
+        if (size >= 5_000) expect(Number(more?.[1])).toBeGreaterThan(0);
+      });
+    }
+  }
+
+  for (const size of [1, 100, 5_000]) {
+    it(`when a run or CSV batch of ${size} lines, or a request with a long description and reason, waits for approval, then its card is valid Block Kit`, () => {
+      for (const kind of ['run', 'transfer', 'plan', 'topup'] as const) {
+        expect(messageProblems(approvalMessage(request(kind, size)))).toEqual([]);
+        expect(messageProblems(approvalMessage({ ...request(kind, size), state: 'rejected' }))).toEqual([]);
+      }
+    });
+  }
+
+  it('when the second page of 5,000 schedules is asked for, then it shows schedules 21 to 40 with their buttons and points to page 3', () => {
+    const message = scheduleList(times(5_000, schedule), undefined, 2);
+    expect(messageProblems(message)).toEqual([]);
+    const ids = JSON.stringify(message.blocks).match(/schedule_sch_\d+/g);
+    expect(ids).toEqual(times(20, (i) => `schedule_sch_${20 + i}`));
+    expect(JSON.stringify(message.blocks)).toContain('…and 4960 more. `/payout schedules 3`');
+  });
+});
+
+describe('listBlocks and clip', () => {
+  it('when rows exactly fill the blocks allowed, then all are shown and none is cut', () => {
+    const blocks = listBlocks(times(50, (i) => i), (i) => [section(`row ${i}`)], { maxBlocks: 50, moreLabel: 'rest' });
+    expect(blocks).toHaveLength(50);
+    expect(JSON.stringify(blocks)).not.toContain('more.');
+  });
+
+  it('when text rows overflow, then they are packed into sections under 3,000 characters and the rest is counted', () => {
+    const blocks = listBlocks(times(1_000, (i) => i), (i) => `${'x'.repeat(290)} ${i}`, { maxBlocks: 5, moreLabel: 'Ask for the CSV.' });
+    expect(blocks).toHaveLength(5);
+    expect(messageProblems({ blocks })).toEqual([]);
+    expect(JSON.stringify(blocks.at(-1))).toContain('…and 960 more. Ask for the CSV.'); // 4 sections of 10 rows of about 294 characters
+  });
+
+  it('when one row is very long, then it is clipped to a line or two and the rows after it still show', () => {
+    const blocks = listBlocks(['a'.repeat(10_000), 'second'], (row) => row, { maxBlocks: 5, moreLabel: 'rest' });
+    expect(blocks).toHaveLength(1);
+    expect(JSON.stringify(blocks)).toContain(`${'a'.repeat(299)}…\\nsecond`);
+  });
+
+  it('when clipped text would end inside a mention, a date token or an escape, then the cut comes before it', () => {
+    expect(clip(`${'a'.repeat(10)}<@U123456>`, 15)).toBe(`${'a'.repeat(10)}…`);
+    expect(clip(`${'a'.repeat(10)}&amp;&amp;`, 14)).toBe(`${'a'.repeat(10)}…`);
+    expect(clip(`${'a'.repeat(10)}😀😀`, 12)).toBe(`${'a'.repeat(10)}…`);
+    expect(clip('short', 15)).toBe('short');
+  });
+});
