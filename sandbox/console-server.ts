@@ -212,6 +212,12 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       modal: top && shown ? { id: top.id, view: shown.json } : null,
       balance: { available: balance.available.map(({ amount, currency }) => ({ amount, currency })), pending: balance.pending.map(({ amount, currency }) => ({ amount, currency })) },
       pendingTopups: stripe.control.topups().filter((t) => t.status === 'pending').map((t) => ({ id: t.id, amount: t.amount, currency: t.currency, description: t.description })),
+      // The latest transfers a seller's bank or ops could still claw back: rehearse a reversal.
+      reversibleTransfers: stripe.control
+        .transfers()
+        .filter((t) => t.amount_reversed < t.amount)
+        .slice(-3)
+        .map((t) => ({ id: t.id, amount: t.amount - t.amount_reversed, currency: t.currency })),
       stripeRequests: stripe.control.requests.length,
     };
   };
@@ -462,6 +468,17 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     try {
       const topup = await stripe.control.settleTopup(req.params.id, outcome satisfies TopupOutcome);
       return { ok: true, status: topup.status };
+    } catch (error) {
+      return reply.code(400).send({ ok: false, error: error instanceof Error ? error.message : String(error) });
+    }
+  });
+
+  app.post<{ Params: { id: string }; Body: { amount?: number } }>('/api/stripe/transfers/:id/reverse', async (req, reply) => {
+    const amount = req.body?.amount;
+    if (amount !== undefined && (!Number.isSafeInteger(amount) || amount <= 0)) return reply.code(400).send({ ok: false, error: 'amount is a positive number of minor units' });
+    try {
+      const reversal = await stripe.control.reverseTransfer(req.params.id, amount === undefined ? {} : { amount });
+      return { ok: true, amount: reversal.amount };
     } catch (error) {
       return reply.code(400).send({ ok: false, error: error instanceof Error ? error.message : String(error) });
     }

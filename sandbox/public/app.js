@@ -109,7 +109,7 @@ function renderAll() {
 
 let lastBalances = {};
 function renderHeader() {
-  const { balance, pendingTopups, stripeRequests } = ui.data;
+  const { balance, pendingTopups, reversibleTransfers, stripeRequests } = ui.data;
   const pending = Object.fromEntries(balance.pending.map((b) => [b.currency, b.amount]));
   $('balance').innerHTML = balance.available
     .map((b) => {
@@ -123,6 +123,12 @@ function renderHeader() {
     .map(
       (t) => `<span class="topup" title="Real top-ups take days; here you decide when the bank answers. ${escapeHtml(t.id)}">Top-up ${escapeHtml(money(t.amount, t.currency))} pending
 <button type="button" data-settle="succeeded" data-topup="${escapeHtml(t.id)}">Settle</button><button type="button" data-settle="failed" data-topup="${escapeHtml(t.id)}">Fail</button></span>`,
+    )
+    .join('');
+  $('transfers').innerHTML = reversibleTransfers
+    .map(
+      (t) => `<span class="topup" title="A reversal pulls money back from the seller, as the platform (or Stripe) can. ${escapeHtml(t.id)}">Transfer ${escapeHtml(money(t.amount, t.currency))}
+<button type="button" data-reverse="${escapeHtml(t.id)}" data-amount="${Math.floor(t.amount / 2)}">Reverse half</button><button type="button" data-reverse="${escapeHtml(t.id)}">Reverse</button></span>`,
     )
     .join('');
   $('stripe-log').textContent = `Stripe request log (${stripeRequests})`;
@@ -556,6 +562,15 @@ function bind() {
     b.disabled = true;
     const result = await api(`/api/stripe/topups/${encodeURIComponent(b.dataset.topup)}`, { outcome: b.dataset.settle });
     if (!result.ok) toast(result.error ?? 'could not settle the top-up', 'error');
+    poll();
+  });
+
+  $('transfers').addEventListener('click', async (e) => {
+    const b = e.target.closest('[data-reverse]');
+    if (!b) return;
+    b.disabled = true;
+    const result = await api(`/api/stripe/transfers/${encodeURIComponent(b.dataset.reverse)}/reverse`, b.dataset.amount ? { amount: Number(b.dataset.amount) } : {});
+    if (!result.ok) toast(result.error ?? 'could not reverse the transfer', 'error');
     poll();
   });
 

@@ -149,6 +149,11 @@ describe('the sandbox console', () => {
       await page.screenshot({ path: 'docs/sandbox.png', animations: 'disabled' });
     }
 
+    // 8. a reversal at Stripe, rehearsed from the header: the approval message shows how much came back
+    await page.locator('#transfers', { hasText: '$1,500.00' }).getByRole('button', { name: 'Reverse half' }).click();
+    await transfer.filter({ hasText: 'partly reversed' }).waitFor();
+    expect(await transfer.innerText()).toContain('$750.00 of $1,500.00 back');
+
     // the header's link leads to the emulator's request log, which saw the transfer
     const logUrl = await page.getAttribute('#stripe-log', 'href');
     const requests = (await (await fetch(logUrl!)).json()) as { method: string; path: string }[];
