@@ -41,7 +41,7 @@ export function registerDecisionListeners(app: App, deps: AppDeps): void {
   app.action<BlockAction<ButtonAction>>(ACTION_IDS.approve, async ({ ack, body, action, client }) => {
     await ack();
     const reply = ephemeralReply(client, body.channel?.id, body.user.id);
-    const log = deps.logger.child({ payoutRequestId: action.value, userId: body.user.id, event: 'request.approve_click' });
+    const log = deps.logger.child({ subject: action.value, userId: body.user.id, event: 'request.approve_click' });
     const foreign = await foreignClick(body);
     if (foreign) {
       log.warn({ reason: foreign }, 'ignored an approval click');
@@ -71,7 +71,7 @@ export function registerDecisionListeners(app: App, deps: AppDeps): void {
     await ack();
     const { requestId, channelId } = JSON.parse(view.private_metadata) as { requestId: string; channelId: string };
     const result = await deps.requests.reject(requestId, body.user.id, reason);
-    deps.logger.info({ payoutRequestId: requestId, userId: body.user.id, outcome: result.outcome, event: 'request.reject_submit' }, 'rejection');
+    deps.logger.info({ subject: requestId, userId: body.user.id, outcome: result.outcome, event: 'request.reject_submit' }, 'rejection');
     await ephemeralReply(client, channelId, body.user.id)(replyFor(result));
   });
 }

@@ -1,3 +1,4 @@
+import { requestRef } from '../src/domain/payments.js';
 import { newTraceId } from '../src/logger.js';
 import type { App } from '@slack/bolt';
 import type { AppDeps } from '../src/deps.js';
@@ -49,7 +50,7 @@ export function parseMoneyArgs(kind: 'transfer' | 'topup', args: string[]): Mone
 async function submit(deps: AppDeps, ctx: Pick<SubcommandContext, 'userId' | 'teamId' | 'reply' | 'log'>, kind: RequestKind, args: MoneyArgs & { statementDescriptor?: string | null }) {
   try {
     const request = await deps.requests.create({ kind, teamId: ctx.teamId, requestedBy: ctx.userId, ...args });
-    ctx.log.info({ event: 'request.created', payoutRequestId: request.id, kind, amount: request.money.amount, currency: request.money.currency }, 'request created');
+    ctx.log.info({ event: 'request.created', payoutRef: requestRef(request.id), kind, amount: request.money.amount, currency: request.money.currency }, 'request created');
     await ctx.reply(`:inbox_tray: Asked for approval: ${requestSummary(request)} (\`${request.id}\`). You'll get a DM with the outcome.`);
   } catch (error) {
     if (!isAppError(error)) throw error;

@@ -54,7 +54,7 @@ export function createWorkers(deps: AppDeps, connection: ConnectionOptions): Wor
   ];
   for (const worker of workers) {
     worker.on('failed', (job, error) => {
-      deps.logger.error({ err: error, queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade, event: 'job.failed' }, 'job failed');
+      deps.logger.error({ err: error, queue: worker.name, jobId: job?.id, payoutRef: (job?.data as { payoutRef?: string } | undefined)?.payoutRef, attempts: job?.attemptsMade, event: 'job.failed' }, 'job failed');
     });
     worker.on('error', (error) => deps.logger.error({ err: error, queue: worker.name, event: 'worker.error' }, 'worker error'));
   }

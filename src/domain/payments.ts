@@ -14,6 +14,9 @@ export function paymentRef(ref: PaymentRef): string {
   return `pay_${TAGS[ref.kind]}.${parts.join('.')}`;
 }
 
+/** The reference of a request's execution (and, for a top-up or transfer, of its payment). */
+export const requestRef = (requestId: string): string => paymentRef({ kind: 'request', requestId });
+
 /** The reference back from its string form (a job's data, a Stripe object's metadata); undefined when it is not one of ours. */
 export function parsePaymentRef(text: string | null | undefined): PaymentRef | undefined {
   const match = /^pay_([a-z]{2})\.(.+)$/.exec(text ?? '');

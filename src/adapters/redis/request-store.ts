@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { AuditEntry, AuditLog } from '../../domain/audit.js';
 import type { RequestStore } from '../../domain/ports.js';
-import { paymentRef } from '../../domain/payments.js';
+import { requestRef } from '../../domain/payments.js';
 import { MONEY_MOVING_KINDS, TERMINAL_STATES, type PayoutRequest } from '../../domain/requests.types.js';
 import { createVersionedJsonStore } from './versioned-json.js';
 
@@ -15,7 +15,7 @@ function auditEntry(request: PayoutRequest, audit: { actor: string; action: stri
     actor: audit.actor,
     action: audit.action,
     subject: request.id,
-    ...(MONEY_MOVING_KINDS.has(request.kind) ? { payoutRef: paymentRef({ kind: 'request', requestId: request.id }) } : {}),
+    ...(MONEY_MOVING_KINDS.has(request.kind) ? { payoutRef: requestRef(request.id) } : {}),
     kind: request.kind,
     amounts: request.totals,
     ...(request.destination ? { payee: request.destination } : {}),

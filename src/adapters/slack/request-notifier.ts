@@ -1,7 +1,7 @@
 import type { Logger } from '../../logger.js';
-import { paymentRef } from '../../domain/payments.js';
+import { requestRef } from '../../domain/payments.js';
 import type { RequestNotifier } from '../../domain/ports.js';
-import { MONEY_MOVING_KINDS, type PayoutRequest } from '../../domain/requests.types.js';
+import type { PayoutRequest } from '../../domain/requests.types.js';
 import { approvalMessage, outcomeDm, settlementNotice } from '../../slack/blocks/requests.js';
 import { bestEffort, type Messenger } from './messenger.js';
 
@@ -11,7 +11,7 @@ import { bestEffort, type Messenger } from './messenger.js';
  * update is logged rather than allowed to stop a payment.
  */
 export function createRequestNotifier(messenger: Messenger, channels: { approvals: string; ops: string }, logger: Logger): RequestNotifier {
-  const tryTo = (what: string, request: PayoutRequest, send: () => Promise<unknown>) => bestEffort(logger, what, send, { subject: request.id, ...(MONEY_MOVING_KINDS.has(request.kind) ? { payoutRef: paymentRef({ kind: 'request', requestId: request.id }) } : {}) });
+  const tryTo = (what: string, request: PayoutRequest, send: () => Promise<unknown>) => bestEffort(logger, what, send, { payoutRef: requestRef(request.id) });
   const update = (request: PayoutRequest) =>
     tryTo('update', request, async () => {
       if (request.message) await messenger.update(request.message.channel, request.message.ts, approvalMessage(request));
