@@ -69,7 +69,7 @@ describe('a transfer behind the Approve button', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(stripePosts(h, '/v1/transfers').filter((r) => r.idempotencyKey === `pay_rq.${requestId}`)).toHaveLength(1);
     expect(h.stripe.control.transfers().filter((t) => t.transfer_group === `pay_rq.${requestId}`)).toHaveLength(1);
-    const approvals = h.logs.lines.filter((l) => l.event === 'request.approve_click' && l.payoutRequestId === requestId);
+    const approvals = h.logs.lines.filter((l) => l.event === 'request.approve_click' && l.subject === requestId);
     expect(approvals.filter((l) => l.outcome === 'approved')).toHaveLength(1);
   });
 

@@ -42,6 +42,21 @@ function staleEvent(type: string, object: unknown): StripeEvent {
   return { id, object: 'event', api_version: '2026-10-28.endive', created: Math.floor(Date.now() / 1000) - 600, data: { object }, livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, type };
 }
 
+const settlementIs = (requestId: string, settlement: string) =>
+  eventually(async () => (await h.bot.deps.requests.get(requestId))?.settlement === settlement || undefined, { what: `${settlement} recorded` });
+const handled = (record: { event: { id: string } }) =>
+  eventually(async () => (await h.bot.deps.queues.stripeEvents.getJob(record.event.id))?.finishedOn || undefined, { what: `event ${record.event.id} handled` });
+
+/** A top-up requested, approved, made, and settled at Stripe, with its success recorded. */
+async function settledTopup(amount: string) {
+  const { message, requestId } = await requestViaSlack(h, `topup ${amount} usd`);
+  await clickApprove(h, message, requestId, PEOPLE.approver1);
+  const { stripeId } = await waitForState(h, requestId, ['completed']);
+  const topup = await h.stripe.control.settleTopup(stripeId!, 'succeeded');
+  await settlementIs(requestId, 'succeeded');
+  return { requestId, topup };
+}
+
 describe('one payment reference', () => {
   it('when a one-off transfer, two run lines and a scheduled top-up are paid, then each has its own transfer_group equal to its payout_ref, idempotency key and job id', async () => {
     const transfer = await requestViaSlack(h, `transfer <@${PEOPLE.seller1}|ana> 12.00 eur one-off`);
@@ -106,34 +121,24 @@ describe('settlements are Stripe’s truth', () => {
     await clickApprove(h, message, requestId, PEOPLE.approver1);
     const paid = await waitForState(h, requestId, ['completed']);
     await h.stripe.control.reverseTransfer(paid.stripeId!, { amount: 10_00 });
-    await eventually(async () => (await h.bot.deps.requests.get(requestId))?.settlement === 'partially_reversed' || undefined, { what: 'the reversal recorded' });
+    await settlementIs(requestId, 'partially_reversed');
     await h.slack.waitFor(() => messageText(h.slack.message(CHANNELS.approvals, message.ts)).includes('€10.00 of €40.00 back') || undefined);
   });
 
   it('when topup.reversed arrives and then an older topup.succeeded, then the top-up stays reversed', async () => {
-    const { message, requestId } = await requestViaSlack(h, 'topup 90.00 usd');
-    await clickApprove(h, message, requestId, PEOPLE.approver1);
-    const { stripeId } = await waitForState(h, requestId, ['completed']);
-    const succeeded = await h.stripe.control.settleTopup(stripeId!, 'succeeded');
-    await eventually(async () => (await h.bot.deps.requests.get(requestId))?.settlement === 'succeeded' || undefined, { what: 'succeeded recorded' });
-    await h.stripe.control.settleTopup(stripeId!, 'reversed');
-    await eventually(async () => (await h.bot.deps.requests.get(requestId))?.settlement === 'reversed' || undefined, { what: 'reversed recorded' });
+    const { requestId, topup: succeeded } = await settledTopup('90.00');
+    await h.stripe.control.settleTopup(succeeded.id, 'reversed');
+    await settlementIs(requestId, 'reversed');
 
-    const late = await h.stripe.control.deliver(staleEvent('topup.succeeded', succeeded));
-    await eventually(async () => (await h.bot.deps.queues.stripeEvents.getJob(late.event.id))?.finishedOn || undefined, { what: 'the late event handled' });
+    await handled(await h.stripe.control.deliver(staleEvent('topup.succeeded', succeeded)));
 
     expect(await h.bot.deps.requests.get(requestId)).toMatchObject({ settlement: 'reversed' });
   });
 
   it('when topup.succeeded is followed by a topup.failed while Stripe shows it succeeded, then it stays succeeded', async () => {
-    const { message, requestId } = await requestViaSlack(h, 'topup 95.00 usd');
-    await clickApprove(h, message, requestId, PEOPLE.approver1);
-    const { stripeId } = await waitForState(h, requestId, ['completed']);
-    const settled = await h.stripe.control.settleTopup(stripeId!, 'succeeded');
-    await eventually(async () => (await h.bot.deps.requests.get(requestId))?.settlement === 'succeeded' || undefined, { what: 'succeeded recorded' });
+    const { requestId, topup: settled } = await settledTopup('95.00');
 
-    const forged = await h.stripe.control.deliver(staleEvent('topup.failed', { ...settled, status: 'failed', failure_message: 'stale' }));
-    await eventually(async () => (await h.bot.deps.queues.stripeEvents.getJob(forged.event.id))?.finishedOn || undefined, { what: 'the failed event handled' });
+    await handled(await h.stripe.control.deliver(staleEvent('topup.failed', { ...settled, status: 'failed', failure_message: 'stale' })));
 
     expect(await h.bot.deps.requests.get(requestId)).toMatchObject({ settlement: 'succeeded', failure: null });
   });

@@ -3,6 +3,7 @@ import { createExecutionService } from '../../src/domain/execution.js';
 import { createPaymentService } from '../../src/domain/payments.js';
 import { AppError } from '../../src/domain/errors.js';
 import type { MoneyGateway, RequestNotifier, RequestStore } from '../../src/domain/ports.js';
+import { fakeMoneyGateway } from '../support/money-gateway.js';
 import type { PayoutRequest } from '../../src/domain/requests.types.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
@@ -33,18 +34,7 @@ function memoryStore(initial: PayoutRequest): RequestStore & { current(): Payout
   };
 }
 
-function gateway(overrides: Partial<MoneyGateway> = {}): MoneyGateway {
-  return {
-    platformAccount: async () => ({ id: 'acct_p', country: 'US', defaultCurrency: 'usd' }),
-    balance: async () => ({ available: [{ amount: 500, currency: 'eur' }], pending: [] }),
-    createTransfer: vi.fn(async () => ({ id: 'tr_new', requestId: 'req_stripe' })),
-    createTopup: vi.fn(async () => ({ id: 'tu_new', requestId: 'req_stripe' })),
-    findCreated: vi.fn(async () => undefined),
-    readTopup: vi.fn(),
-    readTransfer: vi.fn(),
-    ...overrides,
-  };
-}
+const gateway = fakeMoneyGateway;
 
 const notifier: RequestNotifier = { posted: vi.fn(), changed: vi.fn(async () => undefined), finished: vi.fn(async () => undefined), settled: vi.fn(async () => undefined) };
 const queue = { enqueue: vi.fn(async () => undefined), requeue: vi.fn(async () => undefined) };

@@ -2,25 +2,14 @@ import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../src/domain/errors.js';
 import { createPaymentService, createSettlement, IDEMPOTENCY_WINDOW_MS, parsePaymentRef, paymentJobId, paymentRef, stripeTags } from '../../src/domain/payments.js';
 import type { PaymentRef } from '../../src/domain/payments.types.js';
-import type { MoneyGateway } from '../../src/domain/ports.js';
+import { fakeMoneyGateway } from '../support/money-gateway.js';
 
 const NOW = new Date('2026-12-06T12:00:00Z');
 const clock = { now: () => NOW };
 const log = { info: vi.fn(), warn: vi.fn() };
 const transfer = { action: 'transfer', money: { amount: 1000, currency: 'eur' }, destinationAccountId: 'acct_2', description: null } as const;
 
-function gateway(overrides: Partial<MoneyGateway> = {}): MoneyGateway {
-  return {
-    platformAccount: vi.fn(),
-    balance: vi.fn(),
-    createTransfer: vi.fn(async () => ({ id: 'tr_new', requestId: 'req_s1' })),
-    createTopup: vi.fn(async () => ({ id: 'tu_new', requestId: 'req_s2' })),
-    findCreated: vi.fn(async () => undefined),
-    readTopup: vi.fn(),
-    readTransfer: vi.fn(),
-    ...overrides,
-  };
-}
+const gateway = fakeMoneyGateway;
 
 const firstTriedAt = (at: Date) => ({ firstAttempt: async () => at });
 

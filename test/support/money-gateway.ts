@@ -1,0 +1,16 @@
+import { vi } from 'vitest';
+import type { MoneyGateway } from '../../src/domain/ports.js';
+
+/** Stripe as the domain sees it, every call a spy: writes succeed, nothing earlier is found. */
+export function fakeMoneyGateway(overrides: Partial<MoneyGateway> = {}): MoneyGateway {
+  return {
+    platformAccount: vi.fn(async () => ({ id: 'acct_p', country: 'US', defaultCurrency: 'usd' })),
+    balance: vi.fn(async () => ({ available: [{ amount: 500, currency: 'eur' }], pending: [] })),
+    createTransfer: vi.fn(async () => ({ id: 'tr_new', requestId: 'req_s1' })),
+    createTopup: vi.fn(async () => ({ id: 'tu_new', requestId: 'req_s2' })),
+    findCreated: vi.fn(async () => undefined),
+    readTopup: vi.fn(),
+    readTransfer: vi.fn(),
+    ...overrides,
+  };
+}
