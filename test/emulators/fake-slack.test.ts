@@ -220,12 +220,10 @@ describe('fake Slack Web API', () => {
     );
   });
 
-  it('stays fast under load', async () => {
-    const started = performance.now();
+  // Its speed is the benchmarks' concern (npm run bench); a timed assertion here only measures the machine's load.
+  it('when 2,000 messages are posted at once, then each is stored with its own ts', async () => {
     await Promise.all(Array.from({ length: 2000 }, (_, i) => client.chat.postMessage({ channel: 'C0LOAD', text: `m${i}` })));
-    const elapsed = performance.now() - started;
     const stamps = fake.messages('C0LOAD').map((m) => m.ts);
     expect(new Set(stamps).size).toBe(2000);
-    expect(elapsed).toBeLessThan(5000);
   });
 });
