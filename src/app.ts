@@ -5,6 +5,7 @@ import { registerListeners } from '../commands/index.js';
 import { connectRoutes } from './http/connect-routes.js';
 import { healthRoute } from './http/health-route.js';
 import { stripeWebhookRoute } from './http/stripe-webhook-route.js';
+import { createSlackReceiver } from './http/slack-receiver.js';
 import { createBoltLogger } from './slack/bolt-logger.js';
 
 export function httpRoutes(deps: AppDeps): CustomRoute[] {
@@ -18,15 +19,12 @@ export function httpRoutes(deps: AppDeps): CustomRoute[] {
 export function createApp(deps: AppDeps): App {
   const { config } = deps;
   const clientOptions = slackClientOptions(config, deps.logger);
-  const common = {
-    token: config.SLACK_BOT_TOKEN,
-    logger: createBoltLogger(deps.logger.child({ component: 'bolt' })),
-    clientOptions,
-    customRoutes: httpRoutes(deps),
-  };
+  const logger = createBoltLogger(deps.logger.child({ component: 'bolt' }));
+  const common = { token: config.SLACK_BOT_TOKEN, logger, clientOptions };
+  const customRoutes = httpRoutes(deps);
   const app = config.SLACK_APP_TOKEN
-    ? new App({ ...common, socketMode: true, appToken: config.SLACK_APP_TOKEN, installerOptions: { port: config.PORT, clientOptions } })
-    : new App({ ...common, signingSecret: config.SLACK_SIGNING_SECRET, endpoints: '/slack/events', processBeforeResponse: false });
+    ? new App({ ...common, customRoutes, socketMode: true, appToken: config.SLACK_APP_TOKEN, installerOptions: { port: config.PORT, clientOptions } })
+    : new App({ ...common, receiver: createSlackReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, customRoutes, boltLogger: logger, logger: deps.logger }) });
   registerListeners(app, deps);
   app.error(async (error) => {
     deps.logger.error({ err: error, event: 'bolt.error' }, 'unhandled error in a Slack listener');
