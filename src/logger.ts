@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
 import { newId } from './domain/ids.js';
+import { currentTraceId } from './trace.js';
 
 export type { Logger };
 
@@ -28,5 +29,8 @@ export function createLogger(options: { level: string; destination?: pino.Destin
   );
 }
 
-/** The id of one incoming command, click or webhook, carried into the jobs it queues; never a payment reference (`pay_…`). */
-export const newTraceId = (): string => newId('trc');
+/**
+ * The id of one incoming command, click or webhook, carried into the jobs it queues; never a payment reference (`pay_…`).
+ * Over HTTP it is the id the request was given where it came in (trace.ts), so the process guards name the same one.
+ */
+export const newTraceId = (): string => currentTraceId() ?? newId('trc');

@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { RedisPolicyError } from './adapters/redis/connection.js';
 import { startBot } from './server.js';
+import { installProcessGuards } from './process-guards.js';
 
 async function main(): Promise<void> {
   let config;
@@ -27,25 +28,26 @@ async function main(): Promise<void> {
   }
 
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const drainAndExit = (reason: string, exitCode: number) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ event: 'bot.draining', signal }, 'draining: no new requests, finishing running jobs');
+    logger.info({ event: 'bot.draining', reason }, 'draining: no new requests, finishing running jobs');
     const timer = setTimeout(() => {
       logger.error({ event: 'bot.drain_timeout' }, 'drain took too long; exiting');
       process.exit(1);
     }, config.SHUTDOWN_TIMEOUT_SECONDS * 1000);
     timer.unref();
     bot.stop().then(
-      () => process.exit(0),
+      () => process.exit(exitCode),
       (error: unknown) => {
         logger.error({ err: error }, 'error while draining');
         process.exit(1);
       },
     );
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => drainAndExit('SIGTERM', 0));
+  process.on('SIGINT', () => drainAndExit('SIGINT', 0));
+  installProcessGuards(process, logger, drainAndExit);
 }
 
 main().catch((error: unknown) => {
