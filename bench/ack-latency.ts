@@ -66,7 +66,7 @@ async function wave(target: Target, concurrency: number, counted: boolean, authT
 async function startBareBolt(apiUrl: string, tokenVerificationEnabled: boolean, fakeSlack: FakeSlack): Promise<{ sender: SlackSender; stop(): Promise<void> }> {
   const app = new App({
     signingSecret: SIGNING_SECRET,
-    token: 'xoxb-x',
+    token: fakeSlack.botToken,
     tokenVerificationEnabled,
     clientOptions: { slackApiUrl: apiUrl },
     logLevel: LogLevel.ERROR,

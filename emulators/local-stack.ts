@@ -84,6 +84,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const redis = await startRedisServer({ appendonly: options.redis?.appendonly ?? false });
   const stripe = await startStripeEmulator({ balances: { usd: 5_000_00, eur: 2_000_00 }, webhookRetry: { attempts: 3, delayMs: 50 }, ...options.stripe });
   const slack = await startFakeSlack({
+    botToken: 'xoxb-test-token',
     users: Object.entries(PEOPLE).map(([role, id]) => ({ id, name: role, email: `${role}@example.com`, tz: 'Europe/Paris' })),
     usergroups: { SAPPROVERS: [PEOPLE.approver2] },
   });
@@ -91,7 +92,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const baseUrl = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
     ...seededBotEnv({ slackApiUrl: slack.apiUrl, stripeUrl: stripe.url, redisUrl: redis.url, port, signingSecret: SIGNING_SECRET, webhookSecrets: WEBHOOK_SECRETS }),
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_BOT_TOKEN: slack.botToken,
     STRIPE_SECRET_KEY: 'sk_test_payoutops',
     LOG_LEVEL: 'info',
     ...options.env,

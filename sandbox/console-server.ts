@@ -89,8 +89,6 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   const { slack, stripe, sender, people, channels } = options;
   const app = Fastify({ logger: false, bodyLimit: 12 * 1024 * 1024 });
 
-  let consoleUrl = '';
-  const consoleBase = () => consoleUrl;
   const triggerOwners = new Map<string, string>();
   const views = new Map<string, ConsoleView>();
   const closed = new Set<string>();
@@ -234,45 +232,15 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
 
   const sendPayload = (payload: Json) => sender.raw(formBody(payload), 'application/x-www-form-urlencoded');
 
-  /** Uploads a file the person chose in a file_input through the Web API, as Slack stores it before the submission. */
-  const uploadFile = async (upload: Upload): Promise<Json> => {
-    const content = Buffer.from(upload.content, 'base64');
-    const call = async (method: string, args: Record<string, string>) => {
-      const response = await fetch(`${slack.apiUrl}${method}`, {
-        method: 'POST',
-        headers: { authorization: 'Bearer xoxp-sandbox-person', 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams(args).toString(),
-      });
-      return (await response.json()) as Json;
-    };
-    const ticket = await call('files.getUploadURLExternal', { filename: upload.name, length: String(content.length || 1) });
-    if (ticket.ok !== true) throw new Error(`upload refused: ${String(ticket.error)}`);
-    await fetch(String(ticket.upload_url), { method: 'POST', body: content.length ? content : Buffer.from('\n') });
-    await call('files.completeUploadExternal', { files: JSON.stringify([{ id: ticket.file_id, title: upload.name }]) });
-    const id = String(ticket.file_id);
-    const extension = /\.([A-Za-z0-9]+)$/.exec(upload.name)?.[1]?.toLowerCase() ?? 'text';
-    return {
-      id,
-      name: upload.name,
-      title: upload.name,
-      mimetype: extension === 'csv' ? 'text/csv' : 'application/octet-stream',
-      filetype: extension,
-      size: content.length,
-      // The Slack stand-in keeps the bytes but serves no downloads; the console does, like files.slack.com, to any xox token.
-      url_private: `${consoleBase()}slack-files/${id}/${encodeURIComponent(upload.name)}`,
-      url_private_download: `${consoleBase()}slack-files/${id}/download/${encodeURIComponent(upload.name)}`,
-    };
-  };
-
   /** file_input values arrive from the page as `{ type: 'file_input', uploads: [{ name, content }] }`. */
-  const resolveUploads = async (values: Values): Promise<Values> => {
+  const resolveUploads = (values: Values): Values => {
     const resolved: Values = {};
     for (const [blockId, actions] of Object.entries(values)) {
       resolved[blockId] = {};
       for (const [actionId, state] of Object.entries(actions)) {
         if (isObject(state) && state.type === 'file_input' && Array.isArray(state.uploads)) {
-          const files = [];
-          for (const upload of state.uploads as Upload[]) files.push(await uploadFile(upload));
+          // Stored as Slack stores them before the submission; the bot downloads them with its token.
+          const files = (state.uploads as Upload[]).map((upload) => slack.storeFile({ filename: upload.name, content: Buffer.from(upload.content, 'base64') }));
           resolved[blockId]![actionId] = { type: 'file_input', files };
         } else {
           resolved[blockId]![actionId] = state;
@@ -373,7 +341,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       if (!shown) return reply.code(404).send({ ok: false, error: 'that modal is closed' });
       const found = pick(shown.json.blocks as unknown[] | undefined);
       if (!found) return reply.code(400).send({ ok: false, error: 'no such element' });
-      const view = { ...shown.json, state: { values: await resolveUploads(body.values ?? {}) } };
+      const view = { ...shown.json, state: { values: resolveUploads(body.values ?? {}) } };
       payload = viewBlockActions(ctx, view, actionJson(found.element, found.blockId, body.selection ?? {}));
     } else {
       const channel = body.channel ?? '';
@@ -410,7 +378,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       viewId,
       callbackId: String(shown.json.callback_id ?? ''),
       privateMetadata: String(shown.json.private_metadata ?? ''),
-      values: await resolveUploads(values),
+      values: resolveUploads(values),
       teamId: slack.teamId,
       triggerId: mintTrigger(user),
     });
@@ -484,18 +452,6 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     }
   });
 
-  // url_private(_download) of files people attach in a file_input: the bot fetches them with its bot token.
-  const serveSlackFile = (id: string, authorization: string | undefined, reply: FastifyReply) => {
-    if (!/^Bearer xox[a-z]-/.test(authorization ?? '')) return reply.code(403).send('not_authed');
-    const file = slack.files().find((f) => f.id === id);
-    if (!file) return reply.code(404).send('file_not_found');
-    return reply.header('content-type', 'application/octet-stream').send(file.content);
-  };
-  app.get<{ Params: { id: string; name: string } }>('/slack-files/:id/:name', (req, reply) => serveSlackFile(req.params.id, req.headers.authorization, reply));
-  app.get<{ Params: { id: string; name: string } }>('/slack-files/:id/download/:name', (req, reply) =>
-    serveSlackFile(req.params.id, req.headers.authorization, reply),
-  );
-
   app.get<{ Params: { id: string } }>('/api/files/:id', (req, reply) => {
     const file = slack.files().find((f) => f.id === req.params.id);
     if (!file) return reply.code(404).send('not found');
@@ -516,9 +472,8 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  consoleUrl = `http://127.0.0.1:${port}/`;
   return {
-    url: consoleUrl,
+    url: `http://127.0.0.1:${port}/`,
     app,
     close: async () => {
       await app.close();

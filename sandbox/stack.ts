@@ -94,6 +94,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stops.push(() => stripe.close());
 
     const slack = await startFakeSlack({
+      botToken: 'xoxb-sandbox-token',
       users: SANDBOX_PEOPLE.map((p) => ({ id: p.id, name: p.name, email: `${p.name}@example.com`, tz: 'Europe/Paris' })),
       usergroups: { SAPPROVERS: [PEOPLE.approver2] },
     });
@@ -108,7 +109,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     );
     const env: Record<string, string> = {
       ...seededBotEnv({ slackApiUrl: slack.apiUrl, stripeUrl: stripe.url, redisUrl, port: botPort, signingSecret, webhookSecrets }),
-      SLACK_BOT_TOKEN: 'xoxb-sandbox-token',
+      SLACK_BOT_TOKEN: slack.botToken,
       STRIPE_SECRET_KEY: 'sk_test_sandbox',
       LOG_LEVEL: options.logLevel ?? 'info',
       ...policy,

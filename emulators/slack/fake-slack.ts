@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../loopback.js';
 import { messageProblems, viewProblems } from './block-kit.js';
+import { FILE_DOWNLOAD_SCOPE, SCOPE_OF_METHOD, manifestBotScopes } from './scopes.js';
 
 export interface FakeSlackUser {
   id: string;
@@ -15,6 +16,10 @@ export interface FakeSlackOptions {
   teamId?: string;
   botUserId?: string;
   appId?: string;
+  /** The bot token the app is given (default `xoxb-fake-bot-token`); any other token is `invalid_auth`. */
+  botToken?: string;
+  /** The scopes the bot token was granted; default: manifest.yml's bot scopes, as installing the app grants. */
+  botScopes?: readonly string[];
   users?: FakeSlackUser[];
   /** usergroup id ('S123') → member user ids */
   usergroups?: Record<string, string[]>;
@@ -90,9 +95,25 @@ export interface UploadedFile {
   title: string;
   length: number;
   content: Buffer;
+  /** Where the bot downloads it with its token (and files:read), as Slack's file objects say. */
+  url_private: string;
+  url_private_download: string;
   channel?: string;
   initial_comment?: string;
   thread_ts?: string;
+}
+
+export interface SlackFile {
+  id: string;
+  created: number;
+  timestamp: number;
+  name: string;
+  title: string;
+  mimetype: string;
+  filetype: string;
+  size: number;
+  url_private: string;
+  url_private_download: string;
 }
 
 export interface ResponseUrlContext {
@@ -125,6 +146,7 @@ export interface FakeSlack {
   teamId: string;
   botUserId: string;
   appId: string;
+  botToken: string;
   close(): Promise<void>;
   calls: RecordedCall[];
   callsTo(method: string): RecordedCall[];
@@ -137,11 +159,13 @@ export interface FakeSlack {
   ephemerals(user?: string): EphemeralMessage[];
   views(): OpenView[];
   view(id: string): OpenView | undefined;
-  /** Completed uploads (files.completeUploadExternal), optionally only those shared to `channel`. */
+  /** Completed uploads (files.completeUploadExternal, storeFile), optionally only those shared to `channel`. */
   files(channel?: string): UploadedFile[];
+  /** A file a person uploaded from their Slack client, stored and not shared: what a modal's file_input state carries. */
+  storeFile(file: { filename: string; content: Buffer }): SlackFile;
   user(id: string): FakeSlackUser | undefined;
   responseUrl(context?: ResponseUrlContext): string;
-  /** Make the next call(s) to `method` fail; `method` may also be `response_url` or `file_upload`. */
+  /** Make the next call(s) to `method` fail; `method` may also be `response_url`, `file_upload` or `file_download`. */
   failNext(method: string, opts: FailureSpec): void;
   waitFor<T>(probe: () => T | undefined | false | null, opts?: WaitForOptions): Promise<T>;
   addUser(user: FakeSlackUser): void;
@@ -151,7 +175,10 @@ export interface FakeSlack {
 }
 
 type Args = Record<string, unknown>;
-type Reply = { ok: true; [key: string]: unknown } | { ok: false; error: string; errors?: string[]; response_metadata?: { messages: string[] } };
+type Reply =
+  | { ok: true; [key: string]: unknown }
+  | { ok: false; error: string; errors?: string[]; response_metadata?: { messages: string[] } }
+  | { ok: false; error: 'missing_scope'; needed: string; provided: string };
 
 // WebClient JSON-encodes every non-scalar argument into form fields; these are the ones methods here read.
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'files']);
@@ -268,6 +295,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const botUserId = options.botUserId ?? 'UBOT';
   const appId = options.appId ?? 'A0APP';
   const botId = 'B0BOT';
+  const botToken = options.botToken ?? 'xoxb-fake-bot-token';
+  const botScopes = [...(options.botScopes ?? manifestBotScopes())];
 
   const users = new Map<string, FakeSlackUser>();
   const usergroups = new Map<string, string[]>(Object.entries(options.usergroups ?? {}));
@@ -391,6 +420,49 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     return { ok: true, view: viewJson(stored) };
   };
 
+  const newFile = (filename: string, length: number) => {
+    const id = nextId('F');
+    const name = encodeURIComponent(filename);
+    const file = {
+      id,
+      filename,
+      title: filename,
+      length,
+      content: Buffer.alloc(0),
+      url_private: `${base}/files/${id}/${name}`,
+      url_private_download: `${base}/files/${id}/download/${name}`,
+      uploaded: false,
+      completed: false,
+    };
+    uploads.set(id, file);
+    return file;
+  };
+
+  /** A file object as Slack's payloads carry it (an upload's answer, a file_input's state). */
+  const fileJson = (file: UploadedFile, created = Math.floor(Date.now() / 1000)): SlackFile => {
+    const filetype = /\.([A-Za-z0-9]+)$/.exec(file.filename)?.[1]?.toLowerCase() ?? 'text';
+    return {
+      id: file.id,
+      created,
+      timestamp: created,
+      name: file.filename,
+      title: file.title,
+      mimetype: filetype === 'csv' ? 'text/csv' : 'application/octet-stream',
+      filetype,
+      size: file.content.length,
+      url_private: file.url_private,
+      url_private_download: file.url_private_download,
+    };
+  };
+
+  /** Slack's answer to a token it does not know or that lacks `needed`; undefined when the call may go on. */
+  const refuseToken = (token: string | undefined, needed: string | null): Reply | undefined => {
+    if (!token) return fail('not_authed');
+    if (token !== botToken) return fail('invalid_auth');
+    if (needed && !botScopes.includes(needed)) return { ok: false, error: 'missing_scope', needed, provided: botScopes.join(',') };
+    return undefined;
+  };
+
   const methods: Record<string, (args: Args) => Reply> = {
     'auth.test': () => ({
       ok: true,
@@ -508,8 +580,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const filename = asString(args.filename);
       const length = Number(asString(args.length));
       if (!filename || !Number.isInteger(length) || length <= 0) return fail('invalid_arguments');
-      const id = nextId('F');
-      uploads.set(id, { id, filename, title: filename, length, content: Buffer.alloc(0), uploaded: false, completed: false });
+      const id = newFile(filename, length).id;
       return { ok: true, upload_url: `${base}/upload/${id}`, file_id: id };
     },
 
@@ -531,16 +602,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         if (channel) file.channel = resolveChannel(channel)!;
         if (initialComment) file.initial_comment = initialComment;
         if (threadTs) file.thread_ts = threadTs;
-        return {
-          id: file.id,
-          created,
-          timestamp: created,
-          name: file.filename,
-          title: file.title,
-          size: file.content.length,
-          user: botUserId,
-          channels: file.channel ? [file.channel] : [],
-        };
+        return { ...fileJson(file, created), user: botUserId, channels: file.channel ? [file.channel] : [] };
       });
       return { ok: true, files };
     },
@@ -583,13 +645,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const call = record({ method, args, at: Date.now(), ok: false, ...(token ? { token } : {}) });
     if (injectFailure(method, res, call)) return;
     const handler = methods[method];
-    let reply: Reply;
-    if (!handler) reply = fail('unknown_method');
-    else if (!token) reply = fail('not_authed');
-    else if (!/^xox[a-z]-/.test(token)) reply = fail('invalid_auth');
-    else reply = handler(args);
+    const reply = handler ? (refuseToken(token, SCOPE_OF_METHOD[method] ?? null) ?? handler(args)) : fail('unknown_method');
     call.ok = reply.ok;
-    send(res, 200, reply);
+    send(res, 200, reply, token === botToken ? { 'x-oauth-scopes': botScopes.join(',') } : {});
   };
 
   const handleResponseUrl = (id: string, args: Args, res: ServerResponse): void => {
@@ -643,10 +701,29 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     send(res, 200, `OK - ${content.length}`);
   };
 
+  /**
+   * GET url_private(_download). Slack answers a token without files:read with a sign-in page; the fake answers 403
+   * with the Web API's missing_scope body, so a test says why.
+   */
+  const handleDownload = (id: string, req: IncomingMessage, res: ServerResponse): void => {
+    const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const call = record({ method: 'file_download', args: { file_id: id }, at: Date.now(), ok: false, ...(token ? { token } : {}) });
+    const refused = refuseToken(token, FILE_DOWNLOAD_SCOPE);
+    if (refused) return send(res, 403, refused);
+    const file = uploads.get(id);
+    if (!file?.completed) return send(res, 404, 'file_not_found');
+    if (injectFailure('file_download', res, call)) return;
+    call.ok = true;
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.content.length });
+    res.end(file.content);
+  };
+
   const server = createServer((req, res) => {
     readBody(req)
       .then(async (raw) => {
         const path = (req.url ?? '/').split('?')[0] ?? '/';
+        const download = /^\/files\/([^/]+)\/(?:download\/)?[^/]+$/.exec(path);
+        if (download && req.method === 'GET') return handleDownload(download[1]!, req, res);
         const route = /^\/(api|response|upload)\/([^/]+)$/.exec(path);
         if (!route || req.method !== 'POST') return send(res, 404, 'not_found');
         const [, kind, name = ''] = route;
@@ -675,6 +752,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     teamId,
     botUserId,
     appId,
+    botToken,
     calls,
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -691,6 +769,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       [...uploads.values()]
         .filter((f) => f.completed && (channel === undefined || f.channel === (resolveChannel(channel) ?? channel)))
         .map(({ uploaded: _uploaded, completed: _completed, ...file }) => file),
+    storeFile: ({ filename, content }) => fileJson(Object.assign(newFile(filename, content.length), { content, uploaded: true, completed: true })),
     user: (id) => users.get(id),
     responseUrl: (context = {}) => {
       const id = nextId('R');

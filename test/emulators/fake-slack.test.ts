@@ -1,12 +1,16 @@
 import { ErrorCode, WebClient, type WebAPIPlatformError, type WebAPIRateLimitedError } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from '../../emulators/slack/fake-slack.js';
+import { FILE_DOWNLOAD_SCOPE, SCOPE_OF_METHOD } from '../../emulators/slack/scopes.js';
 
 let fake: FakeSlack;
 let client: WebClient;
 
 beforeAll(async () => {
   fake = await startFakeSlack({
+    botToken: 'xoxb-test',
+    // Every scope the fake checks, so each method can be exercised; the narrow fake below shows the refusals.
+    botScopes: [...new Set([...Object.values(SCOPE_OF_METHOD).filter((scope) => scope !== null), FILE_DOWNLOAD_SCOPE])],
     users: [
       { id: 'U0ALICE', name: 'alice', email: 'alice@example.com', tz: 'Europe/Paris' },
       { id: 'U0BOB', name: 'bob', email: 'bob@example.com' },
@@ -39,6 +43,7 @@ describe('fake Slack Web API', () => {
 
     expect(await platformError(new WebClient(undefined, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } }).auth.test())).toBe('not_authed');
     expect(await platformError(client.auth.test({ token: 'not-a-token' }))).toBe('invalid_auth');
+    expect(await platformError(client.auth.test({ token: 'xoxb-someone-else' }))).toBe('invalid_auth');
     expect(await platformError(client.apiCall('payouts.magic'))).toBe('unknown_method');
   });
 
@@ -139,6 +144,37 @@ describe('fake Slack Web API', () => {
     const [file] = fake.files('C0PAYOUTS');
     expect(file).toMatchObject({ filename: 'payouts.csv', title: 'Payout report', channel: 'C0PAYOUTS', initial_comment: 'Weekly payouts' });
     expect(file?.content.toString()).toBe(csv);
+  });
+
+  it('when the token lacks the scope a method or a file download needs, then it answers Slack’s missing_scope and does nothing', async () => {
+    const narrow = await startFakeSlack({ botToken: 'xoxb-narrow', botScopes: ['chat:write'], users: [{ id: 'U0ALICE', name: 'alice' }] });
+    try {
+      const narrowClient = new WebClient('xoxb-narrow', { slackApiUrl: narrow.apiUrl, retryConfig: { retries: 0 } });
+      expect(await narrowClient.chat.postMessage({ channel: 'C0PAYOUTS', text: 'allowed' })).toMatchObject({ ok: true });
+      const refused = (await narrowClient.users.info({ user: 'U0ALICE' }).catch((e: WebAPIPlatformError) => e)) as WebAPIPlatformError;
+      expect(refused.data).toMatchObject({ ok: false, error: 'missing_scope', needed: 'users:read', provided: 'chat:write' });
+      expect(narrow.callsTo('users.info')[0]?.ok).toBe(false);
+
+      // The file a person attached: served to a token with files:read only, with the same answer otherwise.
+      const file = narrow.storeFile({ filename: 'lines.csv', content: Buffer.from('a,b\n') });
+      const download = await fetch(file.url_private_download, { headers: { authorization: 'Bearer xoxb-narrow' } });
+      expect(download.status).toBe(403);
+      expect(await download.json()).toEqual({ ok: false, error: 'missing_scope', needed: 'files:read', provided: 'chat:write' });
+      expect((await fetch(file.url_private_download)).status).toBe(403);
+    } finally {
+      await narrow.close();
+    }
+  });
+
+  it('when the token has files:read, then it downloads a stored file from url_private and url_private_download', async () => {
+    const file = fake.storeFile({ filename: 'lines.csv', content: Buffer.from('a,b\n') });
+    expect(file).toMatchObject({ name: 'lines.csv', filetype: 'csv', mimetype: 'text/csv', size: 4 });
+    for (const url of [file.url_private, file.url_private_download]) {
+      const response = await fetch(url, { headers: { authorization: 'Bearer xoxb-test' } });
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe('a,b\n');
+    }
+    expect(fake.callsTo('file_download')).toHaveLength(2);
   });
 
   it('mints response_urls and records what is posted to them', async () => {

@@ -11,7 +11,7 @@ let slack: SlackSender;
 const submissions: Array<{ callbackId: string; privateMetadata: string; amount: unknown }> = [];
 
 beforeAll(async () => {
-  fake = await startFakeSlack({ users: [{ id: 'U0ALICE', name: 'alice' }] });
+  fake = await startFakeSlack({ botToken: 'xoxb-test', users: [{ id: 'U0ALICE', name: 'alice' }] });
   app = new App({
     token: 'xoxb-test',
     signingSecret,

@@ -26,7 +26,7 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${port}`;
   const env = {
     ...seededBotEnv({ slackApiUrl: slack.apiUrl, stripeUrl: stripe.url, redisUrl: redis.url, port, signingSecret: SIGNING_SECRET, webhookSecrets: WEBHOOK_SECRETS }),
-    SLACK_BOT_TOKEN: "xoxb-test-token",
+    SLACK_BOT_TOKEN: slack.botToken,
     STRIPE_SECRET_KEY: 'sk_test_hostile',
     LOG_LEVEL: 'info',
   };

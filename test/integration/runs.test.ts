@@ -170,4 +170,15 @@ describe('a CSV batch', () => {
     const paid = h.stripe.control.transfers().filter((t) => t.transfer_group?.startsWith(`pay_rl.${requestId}.`));
     expect(paid.map((t) => t.amount).sort()).toEqual([1000, 1250]);
   });
+  it('when the CSV is attached as a file, then the bot downloads it with the token the manifest’s scopes grant and asks for the batch', async () => {
+    await h.sender.slashCommand({ text: 'run csv', userId: PEOPLE.requester, channelId: CHANNELS.general });
+    const view = await h.slack.waitFor(() => h.slack.views().filter((v) => v.callback_id === 'run_csv_modal').at(-1));
+    const posted = h.slack.messages(CHANNELS.approvals).length;
+    const file = h.slack.storeFile({ filename: 'march.csv', content: Buffer.from(`<@${PEOPLE.seller1}|ana>,3.00,eur,march\n${sellerAccount},4.00,eur,april\n`) });
+    const res = await h.sender.viewSubmission({ userId: PEOPLE.requester, callbackId: 'run_csv_modal', viewId: view.id, values: { csv_file: { file: { type: 'file_input', files: [file] } } } });
+    expect(res.json, JSON.stringify(res.json)).toBeUndefined();
+    const message = await h.slack.waitFor(() => h.slack.messages(CHANNELS.approvals)[posted]);
+    expect(messageText(message)).toContain('€7.00');
+    expect(h.slack.callsTo('file_download').at(-1)).toMatchObject({ ok: true, token: h.slack.botToken });
+  });
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildSubcommands } from '../../commands/index.js';
 import type { AppDeps } from '../../src/deps.js';
+import { FILE_DOWNLOAD_SCOPE, SCOPE_OF_METHOD } from '../../emulators/slack/scopes.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BOLT_ENDPOINT = '/slack/events';
@@ -28,32 +29,17 @@ const manifestText = readFileSync(join(ROOT, 'manifest.yml'), 'utf8');
 const manifest = parse(manifestText) as Manifest;
 const payout = manifest.features.slash_commands?.find((c) => c.command === '/payout');
 
+/** The Web API methods' scopes (Slack's facts, shared with the fake Slack), and the WebClient's upload helpers. */
+const SCOPE_OF_CALL: Record<string, string | null> = { ...SCOPE_OF_METHOD, 'files.uploadV2': 'files:write', filesUploadV2: 'files:write' };
+
 /**
- * The bot scope each Web API method needs (null: none, e.g. views.* only need a trigger id).
- * From the "Scopes / Bot token" fact of https://api.slack.com/methods/<method>. Methods are listed one by one
- * rather than by family because families differ inside: files.info needs files:read, users.lookupByEmail
- * needs users:read.email, chat.getPermalink needs nothing.
+ * Scopes that code needs without calling a Web API method: the files people attach in a file_input reach the bot
+ * only as url_private(_download) links, which it fetches with its token (files:read).
  */
-const SCOPE_OF_METHOD: Record<string, string | null> = {
-  'chat.postMessage': 'chat:write',
-  'chat.update': 'chat:write',
-  'chat.postEphemeral': 'chat:write',
-  'chat.delete': 'chat:write',
-  'chat.scheduleMessage': 'chat:write',
-  'conversations.open': 'im:write',
-  'usergroups.users.list': 'usergroups:read',
-  'users.info': 'users:read',
-  'users.lookupByEmail': 'users:read.email',
-  'views.open': null,
-  'views.push': null,
-  'views.update': null,
-  'views.publish': null,
-  'files.getUploadURLExternal': 'files:write',
-  'files.completeUploadExternal': 'files:write',
-  'files.uploadV2': 'files:write',
-  filesUploadV2: 'files:write',
-  'auth.test': null,
-};
+const SCOPE_OF_CODE: { pattern: RegExp; what: string; scope: string }[] = [
+  { pattern: /type: 'file_input'/, what: 'a file_input element', scope: FILE_DOWNLOAD_SCOPE },
+  { pattern: /\burl_private(?:_download)?\b/, what: 'a url_private download', scope: FILE_DOWNLOAD_SCOPE },
+];
 
 /** Scopes no Web API call needs but a manifest feature does. */
 const SCOPES_FOR_FEATURES: Record<string, string> = { commands: 'the /payout slash command' };
@@ -100,12 +86,28 @@ function eventListeners(): Set<string> {
   return events;
 }
 
-const calls = webApiCalls();
-const neededScopes = new Map<string, string[]>(); // scope → the methods that need it
-for (const method of calls.keys()) {
-  const scope = SCOPE_OF_METHOD[method];
-  if (scope) neededScopes.set(scope, [...(neededScopes.get(scope) ?? []), method]);
+/** What in the code needs a scope without a Web API call → where. */
+function scopedCode(): Map<string, { scope: string; at: string[] }> {
+  const found = new Map<string, { scope: string; at: string[] }>();
+  for (const file of SOURCE_DIRS.flatMap(sourceFiles)) {
+    for (const { line, at } of codeLines(file)) {
+      for (const { pattern, what, scope } of SCOPE_OF_CODE) {
+        if (pattern.test(line)) found.set(what, { scope, at: [...(found.get(what)?.at ?? []), at] });
+      }
+    }
+  }
+  return found;
 }
+
+const calls = webApiCalls();
+const codeNeeds = scopedCode();
+const neededScopes = new Map<string, string[]>(); // scope → the methods and code that need it
+const need = (scope: string, what: string) => neededScopes.set(scope, [...(neededScopes.get(scope) ?? []), what]);
+for (const method of calls.keys()) {
+  const scope = SCOPE_OF_CALL[method];
+  if (scope) need(scope, method);
+}
+for (const [what, { scope, at }] of codeNeeds) need(scope, `${what} (${at.join(', ')})`);
 const botScopes = manifest.oauth_config.scopes.bot ?? [];
 
 /** The factories only close over deps; building them reads nothing from it. */
@@ -173,11 +175,17 @@ describe('the bot scopes', () => {
   });
 
   it('every Web API method the code calls has a known scope', () => {
-    const unknown = [...calls].filter(([method]) => !(method in SCOPE_OF_METHOD));
+    const unknown = [...calls].filter(([method]) => !(method in SCOPE_OF_CALL));
     const message = unknown
-      .map(([method, at]) => `${method} (called at ${at.join(', ')}) has no entry in SCOPE_OF_METHOD: look up its bot scope at https://api.slack.com/methods/${method}, add it there and to manifest.yml`)
+      .map(([method, at]) => `${method} (called at ${at.join(', ')}) has no entry in SCOPE_OF_METHOD (emulators/slack/scopes.ts): look up its bot scope at https://api.slack.com/methods/${method}, add it there and to manifest.yml`)
       .join('\n');
     expect(unknown.map(([method]) => method), message).toEqual([]);
+  });
+
+  it('when the code has a file_input or downloads a url_private, then files:read is needed and asked for', () => {
+    expect([...codeNeeds.keys()].sort()).toEqual(['a file_input element', 'a url_private download']);
+    expect(neededScopes.get(FILE_DOWNLOAD_SCOPE)).toBeDefined();
+    expect(botScopes, 'the bot downloads the files people attach with its token: add files:read to manifest.yml').toContain(FILE_DOWNLOAD_SCOPE);
   });
 
   it('the manifest asks for every scope the code’s calls need', () => {
