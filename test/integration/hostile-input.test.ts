@@ -82,8 +82,11 @@ const WEBHOOK_BODIES: [string, string][] = [
 
 describe('hostile and malformed requests', () => {
   it.each(SLACK_BODIES)('when Slack’s endpoint gets %s, validly signed, then it answers 400 (413 when huge) and runs nothing', async (name, body, contentType) => {
+    const calls = slack.calls.length;
     const res = await sender.raw(body, contentType);
     expect(res.status).toBe(name === 'a huge body' ? 413 : 400);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(slack.calls.slice(calls).map((c) => c.method)).toEqual([]);
     expect(bot.exitCode).toBeNull();
   });
 
