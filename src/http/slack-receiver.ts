@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HTTPModuleFunctions as boltHttp, HTTPReceiver, type BufferedIncomingMessage, type CustomRoute, type Logger as SlackLogger } from '@slack/bolt';
-import type { Logger } from '../logger.js';
-import { newId } from '../domain/ids.js';
+import { newTraceId, type Logger } from '../logger.js';
 import { refuseSlackBody } from '../slack/incoming.js';
 import { withTrace } from '../trace.js';
 import { sendJson } from './respond.js';
@@ -32,11 +31,13 @@ export function createSlackReceiver(options: SlackReceiverOptions): HTTPReceiver
   });
   const log = options.logger.child({ component: 'slack.gate' });
   const bolt = receiver.requestListener;
-  receiver.requestListener = (req, res) =>
-    withTrace(newId('trace'), () => {
+  receiver.requestListener = (req, res) => {
+    const traceId = newTraceId();
+    withTrace(traceId, () => {
       if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://localhost').pathname !== SLACK_EVENTS_PATH) return bolt(req, res);
-      void admit(req, res, options.signingSecret, log).then((admitted) => admitted && bolt(admitted, res));
+      void admit(req, res, options.signingSecret, log.child({ traceId })).then((admitted) => admitted && bolt(admitted, res));
     });
+  };
   return receiver;
 }
 

@@ -1,13 +1,13 @@
 import Stripe from 'stripe';
 import { z } from 'zod';
 
-/** What the webhook route and the event job read of an event; anything else signed with our secret is not an event. */
+/** What every Stripe event has and the webhook route reads; anything else signed with our secret is not an event. */
 const eventShape = z.object({
   id: z.string().min(1),
   type: z.string().min(1),
   livemode: z.boolean(),
   account: z.string().optional(),
-  data: z.object({ object: z.record(z.string(), z.unknown()) }),
+  data: z.record(z.string(), z.unknown()),
 });
 
 /**
