@@ -76,7 +76,8 @@ const WEBHOOK_BODIES: [string, string][] = [
   ['a body that is not JSON', '{not json'],
   ['a JSON null', 'null'],
   ['a JSON array', '[]'],
-  ['an event without data', JSON.stringify({ id: 'evt_1', object: 'event', type: 'topup.succeeded', livemode: false })],
+  ['an object that is not an event', JSON.stringify({ object: 'balance', available: [{ amount: 100, currency: 'usd' }] })],
+  ['an event without livemode', JSON.stringify({ id: 'evt_1', object: 'event', type: 'topup.succeeded', data: { object: { id: 'tu_1' } } })],
   ['an empty body', ''],
 ];
 
