@@ -8,12 +8,12 @@ const LISTENERS = /^(commands|actions|views|events|shortcuts)\//;
 
 /** Where each file belongs; the first layer whose pattern matches wins. A new folder is one line. */
 const LAYERS: [name: string, pattern: RegExp][] = [
-  ['composition', /^src\/(app|deps|server|main)\.ts$/],
+  ['composition', /^src\/(app|deps|server|main|process-guards)\.ts$/],
   ['domain', /^src\/domain\//],
   ['adapters', /^src\/adapters\//],
   ['slack-blocks', /^src\/slack\//],
   ['http', /^src\/http\//],
-  ['core', /^src\/(config|logger)\.ts$/],
+  ['core', /^src\/(config|logger|trace)\.ts$/],
   ['listeners', LISTENERS],
   ['jobs', /^jobs\//],
 ];
