@@ -19,14 +19,18 @@ export function stripeWebhookRoute(deps: AppDeps): CustomRoute {
       try {
         raw = await readBody(req);
       } catch (error) {
+        // The rest of an oversized body is never read: close the connection rather than leave it to the next request.
+        if (error instanceof BodyTooLargeError) res.setHeader('connection', 'close');
         return sendJson(res, error instanceof BodyTooLargeError ? 413 : 400, { error: 'could not read the body' });
       }
       const header = req.headers['stripe-signature'];
-      const event = deps.verifyWebhook(raw, Array.isArray(header) ? header[0] : header);
-      if (!event) {
-        log.warn({ event: 'webhook.bad_signature' }, 'rejected a webhook with a bad or stale signature');
-        return sendJson(res, 400, { error: 'invalid or expired Stripe-Signature' });
+      const verified = deps.verifyWebhook(raw, Array.isArray(header) ? header[0] : header);
+      if ('refused' in verified) {
+        const signature = verified.refused === 'signature';
+        log.warn({ event: signature ? 'webhook.bad_signature' : 'webhook.not_an_event' }, signature ? 'rejected a webhook with a bad or stale signature' : 'rejected a signed body that is not a Stripe event');
+        return sendJson(res, 400, { error: signature ? 'invalid or expired Stripe-Signature' : 'the signed body is not a Stripe event' });
       }
+      const { event } = verified;
       const base = { eventId: event.id, type: event.type, account: event.account };
       // A Connect endpoint in production also receives test-mode events: acknowledge, do nothing.
       if (event.livemode !== deps.config.stripeLivemode) {

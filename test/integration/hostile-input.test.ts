@@ -91,9 +91,10 @@ describe('hostile and malformed requests', () => {
     expect(bot.exitCode).toBeNull();
   });
 
-  it.each(WEBHOOK_BODIES)('when the Stripe webhook gets %s, validly signed, then it answers 400', async (_name, body) => {
+  it.each(WEBHOOK_BODIES)('when the Stripe webhook gets %s, validly signed, then it answers 400 saying it is not an event', async (_name, body) => {
     const res = await fetch(`${baseUrl}/stripe/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': webhookSignature(body) }, body });
     expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'the signed body is not a Stripe event' });
     expect(bot.exitCode).toBeNull();
   });
 
