@@ -1,4 +1,4 @@
-import type { AnyMiddlewareArgs, BlockAction, Middleware, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { AnyMiddlewareArgs, BlockAction, BlockSuggestion, Middleware, SlackActionMiddlewareArgs, SlackOptionsMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { AppDeps } from '../src/deps.js';
 import { noticeModal } from '../src/slack/blocks/common.js';
 import { ACTION_IDS } from '../src/slack/ids.js';
@@ -40,9 +40,9 @@ const PLACES: Record<Exclude<Origin, 'anywhere'>, { counts(body: BlockAction, co
 };
 
 /**
- * One guard, in front of every listener: a click or a modal submission counts only from our own workspace (and
- * app, when SLACK_APP_ID is set), and a click only where its button is shown. Anything else is acknowledged,
- * answered politely and goes no further.
+ * One guard, in front of every listener: a click that changes something, a modal submission or a picker's query
+ * counts only from our own workspace (and app, when SLACK_APP_ID is set), and a click only where its button is
+ * shown. Anything else is acknowledged, answered politely and goes no further.
  */
 export function originGuard(deps: Pick<AppDeps, 'config' | 'slack' | 'logger'>): Middleware<AnyMiddlewareArgs> {
   // Our workspace: SLACK_TEAM_ID, else what auth.test says (asked again after a failure).
@@ -65,14 +65,14 @@ export function originGuard(deps: Pick<AppDeps, 'config' | 'slack' | 'logger'>):
   }
 
   async function misplaced(body: BlockAction): Promise<string | undefined> {
+    const ids = (body.actions ?? []).map((a) => a.action_id);
+    if (!ids.every(isActionId)) return "I don't know that button, so the click changed nothing";
+    const places = ids.map((id) => ORIGINS[id]).filter((o) => o !== 'anywhere');
+    if (places.length === 0) return undefined;
     const refusal = await foreign(body.team?.id, body.api_app_id);
     if (refusal) return refusal;
-    for (const { action_id: actionId } of body.actions ?? []) {
-      if (!isActionId(actionId)) return "I don't know that button, so the click changed nothing";
-      const origin = ORIGINS[actionId];
-      if (origin !== 'anywhere' && !PLACES[origin].counts(body, deps.config)) return `${PLACES[origin].refusal}, so this click changed nothing`;
-    }
-    return undefined;
+    const wrong = places.find((place) => !PLACES[place].counts(body, deps.config));
+    return wrong && `${PLACES[wrong].refusal}, so this click changed nothing`;
   }
 
   return async (args) => {
@@ -98,6 +98,12 @@ export function originGuard(deps: Pick<AppDeps, 'config' | 'slack' | 'logger'>):
       deps.logger.warn({ event: 'view.refused', reason: refusal, callbackId: submission.view.callback_id, teamId: submission.team?.id, appId: submission.api_app_id, userId: submission.user.id }, 'ignored a submission');
       await ack({ response_action: 'update', view: noticeModal('Not sent', `:lock: ${refusal}.`) });
       return;
+    }
+    if (body.type === 'block_suggestion') {
+      // The seller picker's choices are names and account ids: none for another workspace.
+      const { ack } = args as unknown as SlackOptionsMiddlewareArgs<'block_suggestion'>;
+      const query = body as BlockSuggestion;
+      if (await foreign(query.team?.id ?? query.user.team_id, query.api_app_id)) return ack({ options: [] });
     }
     await next();
   };

@@ -121,7 +121,7 @@ describe('one submission is one request', () => {
   });
 });
 
-describe('a modal submitted from another workspace', () => {
+describe('modals used from another workspace', () => {
   it('when the top-up modal is submitted from another workspace, then nothing is requested and the modal says why', async () => {
     const view = await openModal('topup', 'topup_modal');
     const before = approvalCount();
@@ -131,6 +131,12 @@ describe('a modal submitted from another workspace', () => {
     expect(JSON.stringify(res.json)).toContain('another workspace');
     await settle();
     expect(approvalCount()).toBe(before);
+  });
+
+  it("when the seller picker is queried from another workspace, then it lists nobody", async () => {
+    const query = { userId: PEOPLE.requester, actionId: 'seller_picker', blockId: 'money_seller', value: '', viewCallbackId: 'transfer_modal' };
+    expect(JSON.stringify((await h.sender.blockSuggestion(query)).json)).toContain(PEOPLE.seller1);
+    expect((await h.sender.blockSuggestion({ ...query, teamId: 'T0OTHER' })).json).toEqual({ options: [] });
   });
 });
 
