@@ -58,7 +58,7 @@ export function originGuard(deps: Pick<AppDeps, 'config' | 'slack' | 'logger'>):
   async function foreign(teamId: string | undefined, appId: string | undefined): Promise<string | undefined> {
     const team = await expectedTeam();
     // Fail closed: what we cannot place in our workspace counts for nothing.
-    if (!team) return 'I could not confirm this workspace just now, so the click changed nothing. Please try again';
+    if (!team) return 'I could not confirm this workspace just now, so it changed nothing. Please try again';
     if (teamId !== team) return 'This came from another workspace, so it changed nothing';
     if (deps.config.SLACK_APP_ID && appId !== deps.config.SLACK_APP_ID) return 'This came from another app, so it changed nothing';
     return undefined;
