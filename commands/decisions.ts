@@ -4,6 +4,7 @@ import type { ClickResult } from '../src/domain/requests.js';
 import { rejectModal } from '../src/slack/blocks/request-modals.js';
 import { ACTION_IDS, REJECT_FIELDS, VIEW_IDS } from '../src/slack/ids.js';
 import { ephemeralReply } from './reply.js';
+import { onSubmission } from './submissions.js';
 
 const CLICK_REPLIES: Partial<Record<ClickResult['outcome'], (r: ClickResult) => string>> = {
   approved: () => ':white_check_mark: Approved. The payment is queued; this message will show its progress.',
@@ -15,38 +16,13 @@ const replyFor = (result: ClickResult) => ('message' in result ? `:information_s
 
 /**
  * Approve and Reject: the button's value is only the request id; state and permissions are re-read from Redis
- * in the domain. Clicks count only in the approvals channel, from our own workspace (and app, when known).
+ * in the domain. Where a click counts (the approvals channel of our own workspace and app) is the origin guard's.
  */
 export function registerDecisionListeners(app: App, deps: AppDeps): void {
-  // Our workspace: SLACK_TEAM_ID, else what auth.test says (asked again after a failure).
-  let ownTeam: Promise<string | undefined> | undefined;
-  const expectedTeam = () =>
-    (ownTeam ??= deps.config.SLACK_TEAM_ID
-      ? Promise.resolve(deps.config.SLACK_TEAM_ID)
-      : deps.slack.auth.test().then(
-          (r) => r.team_id,
-          () => (ownTeam = undefined),
-        ));
-
-  async function foreignClick(body: BlockAction): Promise<string | undefined> {
-    if (body.channel?.id !== deps.config.SLACK_APPROVALS_CHANNEL) return 'Approvals count only in the approvals channel.';
-    const team = await expectedTeam();
-    // Fail closed: a click we cannot place in our workspace counts for nothing.
-    if (!team) return 'I could not confirm this workspace just now, so the click changed nothing. Please try again.';
-    if (body.team?.id !== team) return 'This click came from another workspace and was ignored.';
-    if (deps.config.SLACK_APP_ID && body.api_app_id !== deps.config.SLACK_APP_ID) return 'This click came from another app and was ignored.';
-    return undefined;
-  }
-
   app.action<BlockAction<ButtonAction>>(ACTION_IDS.approve, async ({ ack, body, action, client }) => {
     await ack();
     const reply = ephemeralReply(client, body.channel?.id, body.user.id);
     const log = deps.logger.child({ subject: action.value, userId: body.user.id, event: 'request.approve_click' });
-    const foreign = await foreignClick(body);
-    if (foreign) {
-      log.warn({ reason: foreign }, 'ignored an approval click');
-      return reply(`:lock: ${foreign}`);
-    }
     const result = await deps.requests.approve(action.value ?? '', body.user.id);
     log.info({ outcome: result.outcome }, 'approval click');
     await reply(replyFor(result));
@@ -55,8 +31,6 @@ export function registerDecisionListeners(app: App, deps: AppDeps): void {
   app.action<BlockAction<ButtonAction>>(ACTION_IDS.reject, async ({ ack, body, action, client }) => {
     await ack();
     const reply = ephemeralReply(client, body.channel?.id, body.user.id);
-    const foreign = await foreignClick(body);
-    if (foreign) return reply(`:lock: ${foreign}`);
     const refusal = await deps.requests.canDecide(action.value ?? '', body.user.id);
     if (refusal) return reply(replyFor(refusal));
     await client.views.open({
@@ -65,7 +39,7 @@ export function registerDecisionListeners(app: App, deps: AppDeps): void {
     });
   });
 
-  app.view(VIEW_IDS.reject, async ({ ack, body, view, client }) => {
+  onSubmission(app, deps, VIEW_IDS.reject, async ({ ack, body, view, client }) => {
     const reason = view.state.values[REJECT_FIELDS.reason.block]?.[REJECT_FIELDS.reason.action]?.value?.trim() ?? '';
     if (!reason) return ack({ response_action: 'errors', errors: { [REJECT_FIELDS.reason.block]: 'Say why, so the requester knows what to change.' } });
     await ack();

@@ -12,6 +12,7 @@ import { auditCommand } from './audit.js';
 import { balanceCommand } from './balance.js';
 import { registerDecisionListeners } from './decisions.js';
 import { moneyRequestCommand, registerMoneyRequestModals } from './money-requests.js';
+import { originGuard } from './origin-guard.js';
 import { planCommand } from './plan.js';
 import { registerRunListeners, runCommand } from './run.js';
 import { registerScheduleButtons, registerScheduleModal, scheduleCommand, schedulesCommand } from './schedules.js';
@@ -40,6 +41,8 @@ export function buildSubcommands(deps: AppDeps): Subcommand[] {
 
 export function registerListeners(app: App, deps: AppDeps): void {
   const subcommands = new Map(buildSubcommands(deps).map((c) => [c.name, c]));
+  // Before every listener, so no button or modal can skip it.
+  app.use(originGuard(deps));
 
   app.command(SLASH_COMMAND, async ({ ack, command, respond, client }) => {
     await ack();

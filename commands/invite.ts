@@ -10,6 +10,7 @@ import { parseUserMention } from '../src/domain/ids.js';
 import { isEmail, parseCountry, parseEmail } from './args.js';
 import { allowed } from './guards.js';
 import { ephemeralReply, modalChannel } from './reply.js';
+import { onSubmission } from './submissions.js';
 import type { Subcommand, SubcommandContext } from './types.js';
 
 const USAGE = '/payout invite @user [email] [country]';
@@ -88,7 +89,7 @@ interface ViewValue {
 
 /** The invite modal: fields are checked before the ack so mistakes show in place. */
 export function registerInviteModal(app: App, deps: AppDeps): void {
-  app.view(VIEW_IDS.invite, async ({ ack, body, view, client }) => {
+  onSubmission(app, deps, VIEW_IDS.invite, async ({ ack, body, view, client }) => {
     const values = view.state.values as Record<string, Record<string, ViewValue>>;
     const field = (f: { block: string; action: string }) => values[f.block]?.[f.action];
     const sellerId = field(INVITE_FIELDS.user)?.selected_user ?? '';

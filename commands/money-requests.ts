@@ -13,6 +13,7 @@ import { ACTION_IDS, MONEY_FIELDS, VIEW_IDS } from '../src/slack/ids.js';
 import { parseUserMention } from '../src/domain/ids.js';
 import { allowed } from './guards.js';
 import { ephemeralReply, modalChannel } from './reply.js';
+import { onSubmission } from './submissions.js';
 import type { Subcommand, SubcommandContext } from './types.js';
 
 const USAGES: Record<'transfer' | 'topup', string> = {
@@ -85,7 +86,7 @@ interface InputValue {
 /** The transfer and top-up modals: fields are checked against Redis before the ack, so mistakes show in place. */
 export function registerMoneyRequestModals(app: App, deps: AppDeps): void {
   for (const kind of ['transfer', 'topup'] as const) {
-    app.view(kind === 'transfer' ? VIEW_IDS.transfer : VIEW_IDS.topup, async ({ ack, body, view, client }) => {
+    onSubmission(app, deps, kind === 'transfer' ? VIEW_IDS.transfer : VIEW_IDS.topup, async ({ ack, body, view, client }) => {
       const values = view.state.values as Record<string, Record<string, InputValue>>;
       const text = (f: { block: string; action: string }) => values[f.block]?.[f.action]?.value?.trim() ?? '';
       const userId = body.user.id;

@@ -12,6 +12,7 @@ import { ACTION_IDS, CSV_FIELDS, VIEW_IDS } from '../src/slack/ids.js';
 import { sendCsv } from './csv-export.js';
 import { allowed } from './guards.js';
 import { ephemeralReply, modalChannel } from './reply.js';
+import { onSubmission } from './submissions.js';
 import type { Subcommand, SubcommandContext } from './types.js';
 
 type Reply = SubcommandContext['reply'];
@@ -98,7 +99,7 @@ const MAX_PROBLEMS_SHOWN = 20;
 
 export function registerRunListeners(app: App, deps: AppDeps): void {
   // Every line is checked against Redis before the ack; the batch starts only when it is clean.
-  app.view(VIEW_IDS.runCsv, async ({ ack, body, view, client }) => {
+  onSubmission(app, deps, VIEW_IDS.runCsv, async ({ ack, body, view, client }) => {
     const state = view.state.values as Record<string, Record<string, CsvState>>;
     const file = state[CSV_FIELDS.file.block]?.[CSV_FIELDS.file.action]?.files?.[0];
     const pasted = state[CSV_FIELDS.text.block]?.[CSV_FIELDS.text.action]?.value ?? '';

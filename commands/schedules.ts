@@ -10,6 +10,7 @@ import { ACTION_IDS, MONEY_FIELDS, SCHEDULE_FIELDS, VIEW_IDS } from '../src/slac
 import { tokenize } from './args.js';
 import { allowed } from './guards.js';
 import { ephemeralReply, modalChannel } from './reply.js';
+import { onSubmission } from './submissions.js';
 import type { Subcommand, SubcommandContext } from './types.js';
 
 const USAGE = '/payout schedule topup <when> <amount> <currency> [description] | /payout schedule run <when>';
@@ -127,7 +128,7 @@ interface ScheduleModalState {
 }
 
 export function registerScheduleModal(app: App, deps: AppDeps): void {
-  app.view(VIEW_IDS.schedule, async ({ ack, body, view, client }) => {
+  onSubmission(app, deps, VIEW_IDS.schedule, async ({ ack, body, view, client }) => {
     const values = view.state.values as Record<string, Record<string, ScheduleModalState>>;
     const field = (f: { block: string; action: string }) => values[f.block]?.[f.action];
     const action = field(SCHEDULE_FIELDS.action)?.selected_option?.value;

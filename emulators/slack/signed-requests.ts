@@ -39,6 +39,8 @@ export interface BlockActionParams {
   blockId?: string;
   channelId?: string;
   messageTs?: string;
+  /** The click came from an ephemeral message (one only the clicker sees). */
+  ephemeral?: boolean;
   /** Set for an action inside a modal instead of a message. */
   viewId?: string;
   teamId?: string;
@@ -232,7 +234,7 @@ export function createSlackSender(options: SlackSenderOptions): SlackSender {
         const channelId = p.channelId ?? 'C0GENERAL';
         const messageTs = p.messageTs ?? actionTs;
         const stored = fake?.message(channelId, messageTs);
-        payload.container = { type: 'message', message_ts: messageTs, channel_id: channelId, is_ephemeral: false };
+        payload.container = { type: 'message', message_ts: messageTs, channel_id: channelId, is_ephemeral: p.ephemeral ?? false };
         payload.channel = { id: channelId, name: channelId.startsWith('D') ? 'directmessage' : 'general' };
         payload.message = {
           type: 'message',

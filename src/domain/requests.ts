@@ -124,6 +124,9 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
     if (!isApprover) return { outcome: 'refused', request, message: "Sorry, you're not on the list of approvers (`PAYOUT_APPROVERS`), so this click changed nothing." };
     if (request.state !== 'pending') return { outcome: 'unchanged', request, message: `This request is ${describeDecision(request)}.` };
     if (request.requestedBy === userId) return { outcome: 'refused', request, message: 'You asked for this one, so someone else has to approve or reject it.' };
+    if (request.destination?.userId === userId || request.run?.lines.some((l) => l.userId === userId)) {
+      return { outcome: 'refused', request, message: 'This one pays you, so someone else has to approve or reject it.' };
+    }
     return undefined;
   }
 

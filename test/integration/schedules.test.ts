@@ -82,10 +82,10 @@ describe('schedules', () => {
 
   it('pauses at once, and resuming asks for an approval before money moves again', async () => {
     const { scheduleId } = await approvedSchedule('schedule topup weekly fri 10:00 Europe/Paris 130.00 usd');
-    await h.sender.blockAction({ userId: PEOPLE.requester, actionId: 'schedule_pause', value: scheduleId, channelId: CHANNELS.general });
+    await h.sender.blockAction({ userId: PEOPLE.requester, actionId: 'schedule_pause', value: scheduleId, channelId: CHANNELS.general, ephemeral: true });
     await eventually(async () => (await h.bot.deps.schedules.get(scheduleId))?.status === 'paused');
     expect(await h.bot.deps.queues.schedules.getJobScheduler(scheduleId)).toBeUndefined();
-    await h.sender.blockAction({ userId: PEOPLE.requester, actionId: 'schedule_resume', value: scheduleId, channelId: CHANNELS.general });
+    await h.sender.blockAction({ userId: PEOPLE.requester, actionId: 'schedule_resume', value: scheduleId, channelId: CHANNELS.general, ephemeral: true });
     const message = await h.slack.waitFor(() => h.slack.messages(CHANNELS.approvals).find((m) => messageText(m).includes('Resume schedule') && messageText(m).includes('$130.00')));
     const requestId = /Request `(req_\w+)`/.exec(messageText(message))![1]!;
     expect((await h.bot.deps.schedules.get(scheduleId))?.status).toBe('paused');

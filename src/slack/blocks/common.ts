@@ -41,6 +41,14 @@ export function modal(options: { callbackId: string; meta: object; title: string
   };
 }
 
+/** A modal that only tells something, with Close: the answer to a submission that makes nothing. */
+export const noticeModal = (title: string, text: string): types.ModalView => ({
+  type: 'modal',
+  title: { type: 'plain_text', text: title },
+  close: { type: 'plain_text', text: 'Close' },
+  blocks: [section(text)],
+});
+
 /** A plain-text input field of a modal. */
 export const textInput = (field: { block: string; action: string }, label: string, options: { optional?: boolean; hint?: string; placeholder?: string; maxLength?: number; multiline?: boolean } = {}): types.InputBlock => ({
   type: 'input',
