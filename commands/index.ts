@@ -14,6 +14,7 @@ import { registerDecisionListeners } from './decisions.js';
 import { moneyRequestCommand, registerMoneyRequestModals } from './money-requests.js';
 import { originGuard } from './origin-guard.js';
 import { planCommand } from './plan.js';
+import { reconcileCommand } from './reconcile.js';
 import { registerRunListeners, runCommand } from './run.js';
 import { registerScheduleButtons, registerScheduleModal, scheduleCommand, schedulesCommand } from './schedules.js';
 import type { Subcommand, SubcommandContext } from './types.js';
@@ -34,6 +35,7 @@ export function buildSubcommands(deps: AppDeps): Subcommand[] {
     scheduleCommand(deps),
     schedulesCommand(deps),
     runCommand(deps),
+    reconcileCommand(deps),
   ];
   subcommands.unshift(helpCommand(() => subcommands));
   return subcommands;

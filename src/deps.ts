@@ -33,6 +33,10 @@ import { createStripeClient } from './adapters/stripe/client.js';
 import { createStripeGateway } from './adapters/stripe/gateway.js';
 import { createWebhookVerifier, type WebhookVerifier } from './adapters/stripe/webhooks.js';
 import { createBoltLogger } from './slack/bolt-logger.js';
+import { createRedisPaymentLedger, createRedisReconcileStore } from './adapters/redis/payment-ledger.js';
+import { createReconcileNotifier } from './adapters/slack/reconcile-notifier.js';
+import { createStripeLists } from './adapters/stripe/lists.js';
+import { createReconcileService, type ReconcileService } from './domain/reconcile.js';
 
 /** Everything the listeners, routes and job processors need, built once. */
 export interface AppDeps {
@@ -55,6 +59,7 @@ export interface AppDeps {
   plan: PlanStore;
   runs: RunService;
   schedules: ScheduleService;
+  reconcile: ReconcileService;
   audit: AuditLog;
   once: OnceRegistry;
   queues: Queues;
@@ -97,7 +102,8 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
   const access = createAccessPolicy({ requester: config.PAYOUT_REQUESTERS, approver: config.PAYOUT_APPROVERS }, createSlackDirectory(slack));
   const requestStore = createRedisRequestStore(redis);
   const paymentQueue = createPaymentQueue(queues.executions);
-  const payments = createPaymentService({ gateway, attempts: createRedisPaymentAttempts(redis), clock, log: logger });
+  const ledger = createRedisPaymentLedger(redis);
+  const payments = createPaymentService({ gateway, attempts: createRedisPaymentAttempts(redis), ledger, clock, log: logger });
   const requestNotifier = createRequestNotifier(messenger, { approvals: config.SLACK_APPROVALS_CHANNEL, ops: config.SLACK_OPS_CHANNEL }, logger);
   const once = createOnceRegistry(redis);
   const audit = createRedisAuditLog(redis);
@@ -164,10 +170,11 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
       request: (ref, state) => execution.settle(ref.requestId, state),
       'run-line': (ref, state) => runs.settle(ref.runId, ref.lineKey, state),
       'scheduled-topup': (ref, state) => schedules.topupSettled(ref.periodKey, state),
-    }),
+    }, ledger),
     plan,
     runs,
     schedules,
+    reconcile: createReconcileService({ ledger, stripe: createStripeLists(stripe), store: createRedisReconcileStore(redis), audit, notifier: createReconcileNotifier(messenger, config.SLACK_OPS_CHANNEL), clock }),
     audit,
     once,
     queues,

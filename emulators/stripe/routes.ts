@@ -186,7 +186,11 @@ function createAccount(ctx: ApiContext): Account {
 
 function pathAccount(ctx: ApiContext): Account {
   const id = ctx.pathParams.id ?? '';
-  return ctx.ledger.connectedAccount(id, () => notFound('account', id, 'account'));
+  const account = ctx.ledger.connectedAccount(id, () => notFound('account', id, 'account'));
+  if (ctx.ledger.deauthorized.has(id)) {
+    throw invalidRequest(`The provided key does not have access to account '${id}' (or that account does not exist). Application access may have been revoked.`, { code: 'account_invalid', status: 403 });
+  }
+  return account;
 }
 
 function updateAccount(ctx: ApiContext): Account {
@@ -515,6 +519,106 @@ const ROUTES: Route[] = [
       const reversal = ctx.ledger.reversalsOf(transfer.id).find((candidate) => candidate.id === id);
       if (!reversal) throw notFound('transfer reversal', id);
       return reversal;
+    },
+  },
+  {
+    method: 'GET',
+    template: '/v1/balance_transactions',
+    connected: true,
+    handle: (ctx) => {
+      const p = new Params(ctx.form, [...LIST_PARAMS, 'type', 'source', 'currency', 'payout']);
+      const type = p.string('type');
+      const source = p.string('source');
+      const txCurrency = p.string('currency')?.toLowerCase();
+      if (p.has('payout')) throw paramError('The emulator keeps no payout reconciliation: filtering by `payout` is not supported.', 'payout');
+      return list(p, ctx.ledger.balanceTransactions(ctx.onBehalfOf?.id ?? ctx.ledger.platform.id), {
+        url: '/v1/balance_transactions',
+        kind: 'balance_transaction',
+        keep: (movement) =>
+          (type === undefined || movement.type === type) &&
+          (source === undefined || movement.source === source) &&
+          (txCurrency === undefined || movement.currency === txCurrency),
+      });
+    },
+  },
+  {
+    method: 'GET',
+    template: '/v1/balance_transactions/:id',
+    connected: true,
+    handle: (ctx) => {
+      rejectUnknownParams(ctx.form);
+      return ctx.ledger.balanceTransaction(ctx.onBehalfOf?.id ?? ctx.ledger.platform.id, ctx.pathParams.id ?? '');
+    },
+  },
+  {
+    method: 'GET',
+    template: '/v1/payouts',
+    connected: true,
+    handle: (ctx) => {
+      const p = new Params(ctx.form, [...LIST_PARAMS, 'status', 'arrival_date', 'destination']);
+      const status = p.oneOf('status', ['pending', 'paid', 'failed', 'canceled']);
+      const arrival = p.range('arrival_date');
+      const destination = p.string('destination');
+      return list(p, ctx.ledger.payoutsOf(ctx.onBehalfOf?.id ?? ctx.ledger.platform.id), {
+        url: '/v1/payouts',
+        kind: 'payout',
+        keep: (payout) =>
+          (status === undefined || payout.status === status) &&
+          inRange(payout.arrival_date, arrival) &&
+          (destination === undefined || payout.destination === destination),
+      });
+    },
+  },
+  {
+    method: 'GET',
+    template: '/v1/payouts/:id',
+    connected: true,
+    handle: (ctx) => {
+      rejectUnknownParams(ctx.form);
+      const id = ctx.pathParams.id ?? '';
+      const payout = ctx.ledger.payoutsOf(ctx.onBehalfOf?.id ?? ctx.ledger.platform.id).find((candidate) => candidate.id === id);
+      if (!payout) throw notFound('payout', id);
+      return payout;
+    },
+  },
+  {
+    method: 'GET',
+    template: '/v1/accounts/:id/external_accounts',
+    connected: false,
+    handle: (ctx) => {
+      const account = pathAccount(ctx);
+      const p = new Params(ctx.form, ['limit', 'starting_after', 'ending_before', 'object']);
+      p.oneOf('object', ['bank_account', 'card']);
+      return list(p, [...account.external_accounts.data].reverse().map((bank, index) => ({ ...bank, created: index })), {
+        url: `/v1/accounts/${account.id}/external_accounts`,
+        kind: 'external_account',
+      });
+    },
+  },
+  {
+    method: 'POST',
+    template: '/v1/accounts/:id/external_accounts',
+    connected: false,
+    handle: (ctx) => {
+      const account = pathAccount(ctx);
+      const p = new Params(ctx.form, ['external_account', 'default_for_currency', 'metadata']);
+      const bank = p.object('external_account', ['object', 'country', 'currency', 'account_number', 'routing_number', 'account_holder_name', 'account_holder_type']);
+      if (!bank) throw paramError('The emulator takes `external_account` as a hash (object=bank_account, account_number, …), not a token.', 'external_account');
+      bank.requiredOneOf('object', ['bank_account']);
+      const number = bank.requiredString('account_number');
+      if (!/^\d{4,17}$/.test(number)) throw paramError('The account number is not valid.', 'external_account[account_number]', 'account_number_invalid');
+      return ctx.ledger.addBankAccount(account.id, number, { replace: false });
+    },
+  },
+  {
+    method: 'DELETE',
+    template: '/v1/accounts/:id/external_accounts/:bank',
+    connected: false,
+    handle: (ctx) => {
+      const account = pathAccount(ctx);
+      rejectUnknownParams(ctx.form);
+      const bank = ctx.ledger.deleteBankAccount(account.id, ctx.pathParams.bank ?? '');
+      return { id: bank.id, object: 'bank_account', deleted: true };
     },
   },
   {

@@ -19,6 +19,9 @@ import {
   newId,
   type Account,
   type Balance,
+  type BalanceTransaction,
+  type BankAccount,
+  type Payout,
   type Topup,
   type TopupOutcome,
   type Transfer,
@@ -92,6 +95,26 @@ export interface StripeEmulatorControl {
   restrictAccount(accountId: string, options?: { reason?: string }): Promise<Account>;
   settleTopup(topupId: string, outcome: TopupOutcome): Promise<Topup>;
   reverseTransfer(transferId: string, options?: { amount?: number }): Promise<TransferReversal>;
+  /** An account's balance transactions (the platform's by default), oldest first. */
+  balanceTransactions(accountId?: string): BalanceTransaction[];
+  payouts(): Payout[];
+  /** The seller replaces their bank account (Stripe's test numbers decide how payouts go); resolves once the events are delivered. */
+  changeBankAccount(accountId: string, accountNumber: string): Promise<BankAccount>;
+  /** Runs the connected account's automatic payout now; undefined when it has nothing to pay out. */
+  payOut(accountId: string): Promise<Payout | undefined>;
+  /** The seller disconnects from the platform. */
+  deauthorize(accountId: string): Promise<void>;
+  /** Runs `change` with webhooks recorded but not sent, as if they were lost. */
+  withoutWebhooks<T>(change: () => T | Promise<T>): Promise<T>;
+  /**
+   * Plants a disagreement for reconciliation tests: alters what Stripe holds without an event, or forgets an object.
+   * Not anything Stripe does; it stands for whatever made the records part.
+   */
+  plant: {
+    transfer(transferId: string, patch: Partial<Pick<Transfer, 'amount' | 'currency' | 'destination'>>): void;
+    forget(objectId: string): void;
+    net(balanceTransactionId: string, net: number): void;
+  };
   events(): EventRecord[];
   deliver(event: StripeEvent): Promise<EventRecord>;
   redeliver(eventId: string): Promise<EventRecord>;
@@ -295,7 +318,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
 
     let onBehalfOf: Account | null = null;
     if (stripeAccount !== undefined && stripeAccount !== ledger.platform.id) {
-      const account = ledger.accounts.get(stripeAccount);
+      const account = ledger.deauthorized.has(stripeAccount) ? undefined : ledger.accounts.get(stripeAccount);
       if (!account) {
         return fail(
           invalidRequest(
@@ -443,6 +466,28 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     settleTopup: async (topupId, outcome) => afterDelivery(ledger.settleTopup(ledger.topup(topupId), outcome)),
     reverseTransfer: async (transferId, { amount } = {}) =>
       afterDelivery(ledger.reverseTransfer(ledger.transfer(transferId), { amount, metadata: {} })),
+    balanceTransactions: (accountId = ledger.platform.id) => structuredClone(ledger.balanceTransactions(accountId)),
+    payouts: () => structuredClone([...ledger.payouts.values()]),
+    changeBankAccount: async (accountId, accountNumber) => afterDelivery(ledger.addBankAccount(accountId, accountNumber, { replace: true })),
+    payOut: async (accountId) => afterDelivery(ledger.payOut(accountId)),
+    deauthorize: async (accountId) => afterDelivery(ledger.deauthorize(accountId)),
+    async withoutWebhooks(change) {
+      webhooks.muted = true;
+      try {
+        return await change();
+      } finally {
+        webhooks.muted = false;
+      }
+    },
+    plant: {
+      transfer: (transferId, patch) => void Object.assign(ledger.transfer(transferId), patch),
+      forget: (objectId) => void (ledger.transfers.delete(objectId) || ledger.topups.delete(objectId)),
+      net: (balanceTransactionId, net) => {
+        const movement = ledger.balanceTransaction(ledger.platform.id, balanceTransactionId);
+        movement.fee = movement.amount - net;
+        movement.net = net;
+      },
+    },
     events: () => structuredClone(webhooks.records),
     deliver: (event) => webhooks.deliver(event),
     redeliver: (eventId) => webhooks.redeliver(eventId),

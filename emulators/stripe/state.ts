@@ -78,7 +78,7 @@ export interface Account {
   default_currency: string;
   details_submitted: boolean;
   email: string | null;
-  external_accounts: ListObject<never>;
+  external_accounts: ListObject<BankAccount>;
   future_requirements: Requirements;
   metadata: Record<string, string>;
   payouts_enabled: boolean;
@@ -139,6 +139,78 @@ export interface Topup {
   status: 'pending' | TopupOutcome;
   transfer_group: string | null;
 }
+
+export interface BankAccount {
+  id: string;
+  object: 'bank_account';
+  account: string;
+  account_holder_name: string | null;
+  account_holder_type: 'individual' | 'company';
+  bank_name: string;
+  country: string;
+  currency: string;
+  default_for_currency: boolean;
+  fingerprint: string;
+  last4: string;
+  metadata: Record<string, string>;
+  routing_number: string;
+  status: 'new' | 'validated' | 'verified' | 'verification_failed' | 'errored';
+}
+
+/** One movement of an account's balance, as Stripe's balance transactions record it. */
+export interface BalanceTransaction {
+  id: string;
+  object: 'balance_transaction';
+  amount: number;
+  available_on: number;
+  created: number;
+  currency: string;
+  description: string | null;
+  exchange_rate: null;
+  fee: number;
+  fee_details: never[];
+  net: number;
+  reporting_category: string;
+  source: string;
+  status: 'available' | 'pending';
+  type: string;
+}
+
+export interface Payout {
+  id: string;
+  object: 'payout';
+  amount: number;
+  arrival_date: number;
+  automatic: boolean;
+  balance_transaction: string;
+  created: number;
+  currency: string;
+  description: string | null;
+  destination: string;
+  failure_balance_transaction: string | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  livemode: boolean;
+  metadata: Record<string, string>;
+  method: 'standard';
+  source_type: 'card';
+  statement_descriptor: string | null;
+  status: 'pending' | 'in_transit' | 'paid' | 'failed' | 'canceled';
+  type: 'bank_account';
+}
+
+/**
+ * Stripe's US test account numbers (docs.stripe.com/connect/testing): 000123456789 pays out; these make the payout fail,
+ * with Stripe's code and message.
+ */
+export const FAILING_ACCOUNT_NUMBERS: Record<string, { code: string; message: string }> = {
+  '000111111116': { code: 'account_closed', message: 'The bank account has been closed.' },
+  '000111111113': { code: 'no_account', message: 'The bank account details on file are probably incorrect. No bank account could be located with those details.' },
+  '000222222227': { code: 'insufficient_funds', message: 'The bank account has insufficient funds.' },
+  '000333333335': { code: 'debit_not_authorized', message: 'Debit transactions are not approved on the bank account.' },
+  '000444444440': { code: 'invalid_currency', message: 'The bank was unable to process this payout because of its currency.' },
+};
+export const SUCCEEDING_ACCOUNT_NUMBER = '000123456789';
 
 export interface BalanceAmount {
   amount: number;
@@ -236,7 +308,7 @@ function emptyRequirements(): Requirements {
   };
 }
 
-function noExternalAccounts(accountId: string): ListObject<never> {
+function noExternalAccounts(accountId: string): ListObject<BankAccount> {
   return { object: 'list', data: [], has_more: false, total_count: 0, url: `/v1/accounts/${accountId}/external_accounts` };
 }
 
@@ -281,8 +353,15 @@ export class Ledger {
   readonly transfers = new Map<string, Transfer>();
   readonly topups = new Map<string, Topup>();
   readonly links = new Map<string, AccountLinkRecord>();
+  readonly payouts = new Map<string, Payout>();
+  private readonly payoutAccounts = new Map<string, string>();
+  /** Accounts that disconnected from the platform: the platform's key no longer reaches them. */
+  readonly deauthorized = new Set<string>();
   private readonly reversals = new Map<string, TransferReversal[]>();
   private readonly funds = new Map<string, Funds>();
+  /** Per account, oldest first. */
+  private readonly movements = new Map<string, BalanceTransaction[]>();
+  private readonly accountNumbers = new Map<string, string>();
 
   constructor(
     readonly settings: PlatformSettings,
@@ -402,6 +481,7 @@ export class Ledger {
       next.requirements = complete ? emptyRequirements() : dueRequirements([VERIFICATION_DOCUMENT]);
       next.payouts_enabled = complete;
       next.charges_enabled = complete && next.capabilities.card_payments === 'active';
+      if (complete && next.external_accounts.data.length === 0) next.external_accounts = this.withBankAccount(next, SUCCEEDING_ACCOUNT_NUMBER, []);
     });
   }
 
@@ -478,6 +558,9 @@ export class Ledger {
     const destination = this.connectedAccount(input.destination, () =>
       missingReference('destination', input.destination, 'destination'),
     );
+    if (this.deauthorized.has(destination.id)) {
+      throw invalidRequest(`The destination account ${destination.id} is no longer connected to your platform.`, { code: 'account_invalid', param: 'destination' });
+    }
     if (destination.capabilities.transfers !== 'active') {
       throw invalidRequest(
         'Your destination account needs to have at least one of the following capabilities enabled: transfers, crypto_transfers, legacy_payments',
@@ -494,17 +577,19 @@ export class Ledger {
     adjust(platform.available, input.currency, -input.amount);
     adjust(this.fundsOf(destination.id).available, input.currency, input.amount);
     const id = newId('tr');
+    const destinationPayment = newId('py');
+    this.recordMovement(destination.id, { type: 'payment', reportingCategory: 'charge', amount: input.amount, currency: input.currency, source: destinationPayment });
     const transfer: Transfer = {
       id,
       object: 'transfer',
       amount: input.amount,
       amount_reversed: 0,
-      balance_transaction: newId('txn'),
+      balance_transaction: this.recordMovement(this.platform.id, { type: 'transfer', reportingCategory: 'transfer', amount: -input.amount, currency: input.currency, source: id }),
       created: this.clock.now(),
       currency: input.currency,
       description: input.description,
       destination: destination.id,
-      destination_payment: newId('py'),
+      destination_payment: destinationPayment,
       livemode: this.livemode,
       metadata: input.metadata,
       reversals: { object: 'list', data: [], has_more: false, total_count: 0, url: `/v1/transfers/${id}/reversals` },
@@ -552,11 +637,13 @@ export class Ledger {
     }
     adjust(this.fundsOf(transfer.destination).available, transfer.currency, -amount);
     adjust(this.fundsOf(this.platform.id).available, transfer.currency, amount);
+    const reversalId = newId('trr');
+    this.recordMovement(transfer.destination, { type: 'payment_refund', reportingCategory: 'refund', amount: -amount, currency: transfer.currency, source: transfer.destination_payment });
     const reversal: TransferReversal = {
-      id: newId('trr'),
+      id: reversalId,
       object: 'transfer_reversal',
       amount,
-      balance_transaction: newId('txn'),
+      balance_transaction: this.recordMovement(this.platform.id, { type: 'transfer_refund', reportingCategory: 'transfer_reversal', amount, currency: transfer.currency, source: reversalId }),
       created: this.clock.now(),
       currency: transfer.currency,
       destination_payment_refund: newId('pyr'),
@@ -592,11 +679,12 @@ export class Ledger {
       throw invalidRequest('Top-ups are not enabled for your account. Please contact Stripe support to enable them.');
     }
     const created = this.clock.now();
+    const id = newId('tu');
     const topup: Topup = {
-      id: newId('tu'),
+      id,
       object: 'topup',
       amount: input.amount,
-      balance_transaction: newId('txn'),
+      balance_transaction: this.recordMovement(this.platform.id, { type: 'topup', reportingCategory: 'topup', amount: input.amount, currency: input.currency, source: id, availableOn: created + TOPUP_AVAILABILITY_SECONDS }),
       created,
       currency: input.currency,
       description: input.description,
@@ -640,6 +728,9 @@ export class Ledger {
       adjust(funds.pending, topup.currency, -topup.amount);
       if (outcome === 'succeeded') adjust(funds.available, topup.currency, topup.amount);
     }
+    if (outcome !== 'succeeded') {
+      this.recordMovement(this.platform.id, { type: 'topup_reversal', reportingCategory: 'topup_reversal', amount: -topup.amount, currency: topup.currency, source: topup.id });
+    }
     if (outcome === 'failed') {
       topup.failure_code = 'insufficient_funds';
       topup.failure_message = 'The bank account did not have sufficient funds for this top-up.';
@@ -648,5 +739,160 @@ export class Ledger {
     this.publish(`topup.${outcome}`, topup);
     if (outcome === 'succeeded') this.publish('balance.available', this.balance(this.platform.id));
     return topup;
+  }
+
+  // Balance transactions
+
+  /** Records a movement of an account's balance; returns the balance transaction's id. */
+  recordMovement(accountId: string, input: { type: string; reportingCategory: string; amount: number; currency: string; source: string; availableOn?: number }): string {
+    const created = this.clock.now();
+    const movement: BalanceTransaction = {
+      id: newId('txn'),
+      object: 'balance_transaction',
+      amount: input.amount,
+      available_on: input.availableOn ?? created,
+      created,
+      currency: input.currency,
+      description: null,
+      exchange_rate: null,
+      fee: 0,
+      fee_details: [],
+      net: input.amount,
+      reporting_category: input.reportingCategory,
+      source: input.source,
+      status: 'pending',
+      type: input.type,
+    };
+    const all = this.movements.get(accountId) ?? [];
+    all.push(movement);
+    this.movements.set(accountId, all);
+    return movement.id;
+  }
+
+  /** An account's balance transactions, oldest first, each `available` once its `available_on` has come. */
+  balanceTransactions(accountId: string): BalanceTransaction[] {
+    const now = this.clock.now();
+    return (this.movements.get(accountId) ?? []).map((movement) => {
+      movement.status = movement.available_on <= now ? 'available' : 'pending';
+      return movement;
+    });
+  }
+
+  balanceTransaction(accountId: string, id: string): BalanceTransaction {
+    const found = this.balanceTransactions(accountId).find((movement) => movement.id === id);
+    if (!found) throw notFound('balance_transaction', id);
+    return found;
+  }
+
+  // External accounts and payouts
+
+  private withBankAccount(account: Account, accountNumber: string, keep: BankAccount[]): ListObject<BankAccount> {
+    const bank: BankAccount = {
+      id: newId('ba'),
+      object: 'bank_account',
+      account: account.id,
+      account_holder_name: null,
+      account_holder_type: 'individual',
+      bank_name: 'STRIPE TEST BANK',
+      country: account.country,
+      currency: account.default_currency,
+      default_for_currency: true,
+      fingerprint: newId('fp', 14).slice(4),
+      last4: accountNumber.slice(-4),
+      metadata: {},
+      routing_number: '110000000',
+      status: 'new',
+    };
+    this.accountNumbers.set(bank.id, accountNumber);
+    const data = [bank, ...keep.map((other) => ({ ...other, default_for_currency: false }))];
+    return { object: 'list', data, has_more: false, total_count: data.length, url: `/v1/accounts/${account.id}/external_accounts` };
+  }
+
+  /** The seller adds a bank account and makes it the default; with `replace`, the old ones are removed (as the Express Dashboard does). */
+  addBankAccount(accountId: string, accountNumber: string, options: { replace: boolean }): BankAccount {
+    const account = this.connectedAccount(accountId, () => notFound('account', accountId, 'account'));
+    const old = account.external_accounts.data;
+    account.external_accounts = this.withBankAccount(account, accountNumber, options.replace ? [] : old);
+    const added = account.external_accounts.data[0]!;
+    this.publish('account.external_account.created', added, { account: account.id });
+    if (options.replace) for (const removed of old) this.publish('account.external_account.deleted', removed, { account: account.id });
+    return added;
+  }
+
+  deleteBankAccount(accountId: string, bankAccountId: string): BankAccount {
+    const account = this.connectedAccount(accountId, () => notFound('account', accountId, 'account'));
+    const bank = account.external_accounts.data.find((candidate) => candidate.id === bankAccountId);
+    if (!bank) throw notFound('bank_account', bankAccountId);
+    if (bank.default_for_currency && account.external_accounts.data.length > 1) {
+      throw invalidRequest('You cannot delete the default external account for your default currency. Please make another external account the default and try again.');
+    }
+    const data = account.external_accounts.data.filter((candidate) => candidate !== bank);
+    account.external_accounts = { ...account.external_accounts, data, total_count: data.length };
+    this.publish('account.external_account.deleted', bank, { account: account.id });
+    return bank;
+  }
+
+  /**
+   * An automatic daily payout: the account's available balance in its default currency goes to its default bank account.
+   * The bank's answer comes at once: paid, or failed with the test number's code (the money comes back to the balance).
+   */
+  payOut(accountId: string): Payout | undefined {
+    const account = this.connectedAccount(accountId, () => notFound('account', accountId, 'account'));
+    const bank = account.external_accounts.data.find((candidate) => candidate.default_for_currency);
+    const currency = [...this.fundsOf(account.id).available].find(([, amount]) => amount > 0)?.[0];
+    if (!bank || !currency) return undefined;
+    const amount = this.fundsOf(account.id).available.get(currency) ?? 0;
+    const created = this.clock.now();
+    const id = newId('po');
+    adjust(this.fundsOf(account.id).available, currency, -amount);
+    const payout: Payout = {
+      id,
+      object: 'payout',
+      amount,
+      arrival_date: created + 2 * 86_400,
+      automatic: true,
+      balance_transaction: this.recordMovement(account.id, { type: 'payout', reportingCategory: 'payout', amount: -amount, currency, source: id }),
+      created,
+      currency,
+      description: 'STRIPE PAYOUT',
+      destination: bank.id,
+      failure_balance_transaction: null,
+      failure_code: null,
+      failure_message: null,
+      livemode: this.livemode,
+      metadata: {},
+      method: 'standard',
+      source_type: 'card',
+      statement_descriptor: null,
+      status: 'pending',
+      type: 'bank_account',
+    };
+    this.payouts.set(id, payout);
+    this.payoutAccounts.set(id, account.id);
+    this.publish('payout.created', payout, { account: account.id });
+    const failure = FAILING_ACCOUNT_NUMBERS[this.accountNumbers.get(bank.id) ?? ''];
+    if (failure) {
+      adjust(this.fundsOf(account.id).available, currency, amount);
+      payout.status = 'failed';
+      payout.failure_code = failure.code;
+      payout.failure_message = failure.message;
+      payout.failure_balance_transaction = this.recordMovement(account.id, { type: 'payout_failure', reportingCategory: 'payout_reversal', amount, currency, source: id });
+      this.publish('payout.failed', payout, { account: account.id });
+    } else {
+      payout.status = 'paid';
+      this.publish('payout.paid', payout, { account: account.id });
+    }
+    return payout;
+  }
+
+  payoutsOf(accountId: string): Payout[] {
+    return [...this.payouts.values()].filter((payout) => this.payoutAccounts.get(payout.id) === accountId);
+  }
+
+  /** The seller disconnects from the platform in their Dashboard. */
+  deauthorize(accountId: string): void {
+    const account = this.connectedAccount(accountId, () => notFound('account', accountId, 'account'));
+    this.deauthorized.add(account.id);
+    this.publish('account.application.deauthorized', { id: 'ca_payoutops', object: 'application', name: 'Payout Ops Platform' }, { account: account.id });
   }
 }

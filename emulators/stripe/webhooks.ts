@@ -123,6 +123,8 @@ export class WebhookDispatcher {
   readonly records: EventRecord[] = [];
   /** Set by the server while an API request runs, so its events carry `request.id` and `idempotency_key`. */
   origin: EventOrigin | null = null;
+  /** While set, events are recorded but not sent: a lost webhook, for tests and scenarios. */
+  muted = false;
   private readonly byId = new Map<string, EventRecord>();
   private readonly queues = new Map<string, Promise<void>>();
   private readonly inFlight = new Set<Promise<void>>();
@@ -166,7 +168,7 @@ export class WebhookDispatcher {
     const record: EventRecord = { event, deliveries: [] };
     this.records.push(record);
     this.byId.set(event.id, record);
-    void this.send(record, targets);
+    if (!this.muted) void this.send(record, targets);
     return record;
   }
 

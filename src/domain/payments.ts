@@ -1,6 +1,6 @@
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
-import type { MoneyGateway, PaymentAttempts } from './ports.js';
+import type { MoneyGateway, PaymentAttempts, PaymentLedger } from './ports.js';
 import type { PaymentInstruction, PaymentKind, PaymentRef, StripeState, StripeTags } from './payments.types.js';
 
 const TAGS: Record<PaymentKind, string> = { request: 'rq', 'run-line': 'rl', 'scheduled-topup': 'st' };
@@ -56,7 +56,7 @@ export interface PaymentService {
   pay(ref: PaymentRef, instruction: PaymentInstruction): Promise<PaymentOutcome>;
 }
 
-export function createPaymentService(deps: { gateway: MoneyGateway; attempts: PaymentAttempts; clock: Clock; log: PaymentLog }): PaymentService {
+export function createPaymentService(deps: { gateway: MoneyGateway; attempts: PaymentAttempts; ledger: Pick<PaymentLedger, 'recordPaid'>; clock: Clock; log: PaymentLog }): PaymentService {
   const { gateway, clock, log } = deps;
 
   async function send(ref: PaymentRef, instruction: PaymentInstruction): Promise<{ id: string; requestId: string | null; found: boolean }> {
@@ -81,6 +81,18 @@ export function createPaymentService(deps: { gateway: MoneyGateway; attempts: Pa
       const base = { payoutRef, action: instruction.action, amount: instruction.money.amount, currency: instruction.money.currency };
       try {
         const sent = await send(ref, instruction);
+        // Recorded before anyone is told: a crash here retries the job, Stripe replays, and the record is made then.
+        await deps.ledger.recordPaid({
+          payoutRef,
+          kind: ref.kind,
+          action: instruction.action,
+          money: instruction.money,
+          destinationAccountId: instruction.action === 'transfer' ? instruction.destinationAccountId : null,
+          stripeId: sent.id,
+          paidAt: clock.now().toISOString(),
+          amountReversed: 0,
+          topupStatus: instruction.action === 'topup' ? 'pending' : null,
+        });
         log.info({ ...base, event: 'payment.paid', stripeId: sent.id, stripeRequestId: sent.requestId, found: sent.found }, 'payment made');
         return { status: 'paid', stripeId: sent.id, stripeRequestId: sent.requestId, found: sent.found };
       } catch (error) {
@@ -111,9 +123,10 @@ export type Settle = (ref: PaymentRef, changed: StripeObjectRef) => Promise<bool
  * One settle for every kind of payment: reads the object back from Stripe (its state now, whatever order the events
  * came in), then dispatches on the reference's kind. True when our records changed.
  */
-export function createSettlement(gateway: Pick<MoneyGateway, 'readTopup' | 'readTransfer'>, handlers: SettleHandlers): Settle {
+export function createSettlement(gateway: Pick<MoneyGateway, 'readTopup' | 'readTransfer'>, handlers: SettleHandlers, ledger: Pick<PaymentLedger, 'recordState'>): Settle {
   return async (ref, changed) => {
     const state = changed.object === 'topup' ? await gateway.readTopup(changed.id) : await gateway.readTransfer(changed.id);
+    await ledger.recordState(paymentRef(ref), state);
     return (handlers[ref.kind] as (ref: PaymentRef, state: StripeState) => Promise<boolean>)(ref, state);
   };
 }

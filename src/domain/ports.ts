@@ -3,6 +3,7 @@ import type { Firing, PlanEntry, Run, RunCounts, RunLine, Schedule } from './pay
 import type { PaymentInstruction, PaymentRef, StripeState, StripeTags } from './payments.types.js';
 import type { PayoutRequest } from './requests.types.js';
 import type { AccountSnapshot, Seller } from './sellers.types.js';
+import type { BalanceTransaction, RecordedPayment, ReconcileResult, ReconcileWindow, StripeMovement } from './reconcile.types.js';
 
 /** Stripe, as the domain needs it. Implemented by src/adapters/stripe; errors arrive as AppError. */
 export interface PaymentsGateway {
@@ -160,4 +161,34 @@ export interface PayoutNotifier {
   runHeld(run: Run, available: Money[]): Promise<void>;
   runProgress(run: Run, counts: RunCounts): Promise<void>;
   runFinished(run: Run, counts: RunCounts, failed: RunLine[]): Promise<void>;
+}
+
+/** Every payment Stripe accepted, by reference and by time: written by pay(), kept current by settle(). */
+export interface PaymentLedger {
+  /** Records the payment unless its reference is recorded already; true when this call recorded it. */
+  recordPaid(payment: RecordedPayment): Promise<boolean>;
+  get(payoutRef: string): Promise<RecordedPayment | undefined>;
+  /** Payments made in the window, oldest first, a page at a time. */
+  between(window: ReconcileWindow, pageSize?: number): AsyncIterable<RecordedPayment>;
+  /** What Stripe shows now for the payment's object; nothing changes when it is not the object recorded. */
+  recordState(payoutRef: string, state: StripeState): Promise<void>;
+}
+
+/** Stripe's lists as reconciliation reads them: a page at a time, every page counted. */
+export interface StripeLists {
+  transfers(window: ReconcileWindow): AsyncIterable<StripeMovement>;
+  transfersInGroup(transferGroup: string): Promise<StripeMovement[]>;
+  topups(window: ReconcileWindow): AsyncIterable<StripeMovement>;
+  /** Undefined when Stripe has no such top-up. */
+  topup(topupId: string): Promise<StripeMovement | undefined>;
+  /** The platform's balance transactions of one type created since `since`. */
+  balanceTransactions(since: Date, type: string): AsyncIterable<BalanceTransaction>;
+  /** List requests made so far. */
+  calls(): number;
+}
+
+/** The latest reconciliation, for the App Home and the sandbox. */
+export interface ReconcileStore {
+  saveLatest(result: ReconcileResult): Promise<void>;
+  latest(): Promise<ReconcileResult | undefined>;
 }

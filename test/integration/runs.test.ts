@@ -4,6 +4,7 @@ import { createRedisRunStore } from '../../src/adapters/redis/payout-stores.js';
 import { CHANNELS, PEOPLE, messageText, startHarness, type Harness } from '../../emulators/local-stack.js';
 import { eventually } from '../support/eventually.js';
 import { onboardPayableSeller } from '../support/onboarding.js';
+import { reconcileViaSlack } from '../support/reconcile.js';
 import { clickApprove, requestViaSlack, waitForState } from '../support/requests.js';
 
 let h: Harness;
@@ -53,7 +54,8 @@ describe('payout runs', () => {
     expect(counts.paidTotals).toEqual([{ currency: 'eur', amount: expectedCents }]);
     const summary = await h.slack.waitFor(() => h.slack.messages(CHANNELS.ops).find((m) => messageText(m).includes('run-crash-test') && messageText(m).includes('Finished')));
     expect(messageText(summary)).toContain('1000 paid');
-  });
+    expect(await reconcileViaSlack(h)).toMatchObject({ compared: 1_000, differences: 0 });
+  }, 120_000);
 
   it('when Stripe answers 429 to a run going faster than its limit, then every line is paid once, none lost or repeated', async () => {
     startWorkerProcess(); // at 200 transfers/s against a Stripe that allows 20
@@ -71,7 +73,8 @@ describe('payout runs', () => {
     } finally {
       h.stripe.control.setRateLimit(undefined);
     }
-  });
+    expect(await reconcileViaSlack(h)).toMatchObject({ compared: 1_080, differences: 0 });
+  }, 60_000);
 
   it('when the payout plan is approved and run, then every seller in it is paid their amount, with a live progress view', async () => {
     startWorkerProcess();

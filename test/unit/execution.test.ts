@@ -43,7 +43,7 @@ const applyRecord = vi.fn(async () => 'ref');
 const log = { info: vi.fn(), warn: vi.fn() };
 /** The execution service over the real payment service, with Stripe and the first-attempt store faked. */
 function execution(store: RequestStore, gw: MoneyGateway) {
-  const payments = createPaymentService({ gateway: gw, attempts: { firstAttempt: async (_ref, now) => now }, clock, log });
+  const payments = createPaymentService({ gateway: gw, attempts: { firstAttempt: async (_ref, now) => now }, ledger: { recordPaid: async () => true }, clock, log });
   return createExecutionService({ payments, gateway: gw, store, queue, notifier, clock, applyRecord });
 }
 

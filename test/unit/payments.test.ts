@@ -11,6 +11,7 @@ const transfer = { action: 'transfer', money: { amount: 1000, currency: 'eur' },
 
 const gateway = fakeMoneyGateway;
 
+const ledger = { recordPaid: vi.fn(async () => true), recordState: vi.fn(async () => undefined) };
 const firstTriedAt = (at: Date) => ({ firstAttempt: async () => at });
 
 describe('the payment reference', () => {
@@ -50,7 +51,7 @@ describe('pay', () => {
 
   it('when the first attempt was more than 23 hours ago and Stripe has the transfer, then it is found by its group and not sent again', async () => {
     const gw = gateway({ findCreated: vi.fn(async () => ({ id: 'tr_earlier', requestId: 'req_s0' })) });
-    const service = createPaymentService({ gateway: gw, attempts: firstTriedAt(new Date(NOW.getTime() - IDEMPOTENCY_WINDOW_MS - 60_000)), clock, log });
+    const service = createPaymentService({ gateway: gw, ledger, attempts: firstTriedAt(new Date(NOW.getTime() - IDEMPOTENCY_WINDOW_MS - 60_000)), clock, log });
     await expect(service.pay(ref, transfer)).resolves.toMatchObject({ status: 'paid', stripeId: 'tr_earlier', found: true });
     expect(gw.findCreated).toHaveBeenCalledWith('transfer', stripeTags(ref), expect.any(Date));
     expect(gw.createTransfer).not.toHaveBeenCalled();
@@ -58,7 +59,7 @@ describe('pay', () => {
 
   it('when the first attempt was recent, then Stripe is not searched: the idempotency key is still valid', async () => {
     const gw = gateway();
-    const service = createPaymentService({ gateway: gw, attempts: firstTriedAt(new Date(NOW.getTime() - 3_600_000)), clock, log });
+    const service = createPaymentService({ gateway: gw, ledger, attempts: firstTriedAt(new Date(NOW.getTime() - 3_600_000)), clock, log });
     await expect(service.pay(ref, transfer)).resolves.toMatchObject({ status: 'paid', stripeId: 'tr_new', stripeRequestId: 'req_s1', found: false });
     expect(gw.findCreated).not.toHaveBeenCalled();
     expect(log.info).toHaveBeenCalledWith(expect.objectContaining({ payoutRef: 'pay_rl.req_1.U2', stripeId: 'tr_new', stripeRequestId: 'req_s1', event: 'payment.paid' }), expect.any(String));
@@ -66,9 +67,9 @@ describe('pay', () => {
 
   it('when Stripe refuses for good, then the outcome is failed with its code; when it fails transiently, then it throws for a retry', async () => {
     const refused = gateway({ createTransfer: vi.fn(async () => Promise.reject(new AppError('stripe_balance_insufficient', 'low'))) });
-    await expect(createPaymentService({ gateway: refused, attempts: firstTriedAt(NOW), clock, log }).pay(ref, transfer)).resolves.toMatchObject({ status: 'failed', error: { code: 'stripe_balance_insufficient' } });
+    await expect(createPaymentService({ gateway: refused, ledger, attempts: firstTriedAt(NOW), clock, log }).pay(ref, transfer)).resolves.toMatchObject({ status: 'failed', error: { code: 'stripe_balance_insufficient' } });
     const busy = gateway({ createTransfer: vi.fn(async () => Promise.reject(new AppError('stripe_unavailable', 'busy', { retryable: true }))) });
-    await expect(createPaymentService({ gateway: busy, attempts: firstTriedAt(NOW), clock, log }).pay(ref, transfer)).rejects.toMatchObject({ retryable: true });
+    await expect(createPaymentService({ gateway: busy, ledger, attempts: firstTriedAt(NOW), clock, log }).pay(ref, transfer)).rejects.toMatchObject({ retryable: true });
   });
 });
 
@@ -77,7 +78,7 @@ describe('settle', () => {
     const topupState = { object: 'topup', stripeId: 'tu_1', status: 'reversed', failureMessage: null } as const;
     const gw = gateway({ readTopup: vi.fn(async () => topupState) });
     const handlers = { request: vi.fn(async () => true), 'run-line': vi.fn(async () => true), 'scheduled-topup': vi.fn(async () => false) };
-    const settle = createSettlement(gw, handlers);
+    const settle = createSettlement(gw, handlers, ledger);
     await expect(settle({ kind: 'scheduled-topup', periodKey: 'sch_1-2026-12-07' }, { object: 'topup', id: 'tu_1' })).resolves.toBe(false);
     expect(handlers['scheduled-topup']).toHaveBeenCalledWith({ kind: 'scheduled-topup', periodKey: 'sch_1-2026-12-07' }, topupState);
     expect(handlers.request).not.toHaveBeenCalled();
