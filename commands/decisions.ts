@@ -8,7 +8,7 @@ import { onSubmission } from './submissions.js';
 
 const CLICK_REPLIES: Partial<Record<ClickResult['outcome'], (r: ClickResult) => string>> = {
   approved: () => ':white_check_mark: Approved. The payment is queued; this message will show its progress.',
-  awaiting_second: (r) => `:white_check_mark: Your approval is recorded (${r.request?.approvals.length ?? 1} of ${r.request?.requiredApprovals ?? 2}). A second, different approver is needed.`,
+  awaiting_second: (r) => `:white_check_mark: Your approval is recorded (${r.request?.approvals.length ?? 1} of ${r.request?.requiredApprovals ?? 2}). Another, different approver is needed.`,
   rejected: () => ':no_entry_sign: Rejected. The requester has been told why.',
 };
 

@@ -4,6 +4,7 @@ import type { AppDeps } from '../src/deps.js';
 import { AppError, isAppError } from '../src/domain/errors.js';
 import { majorUnitsText } from '../src/domain/money.js';
 import { validateBatch } from '../src/domain/payout-batch.js';
+import { unpausedLines } from '../src/domain/payouts.types.js';
 import type { RunLineDraft } from '../src/domain/requests.types.js';
 import { modal } from '../src/slack/blocks/common.js';
 import { formatTotals } from '../src/slack/blocks/payouts.js';
@@ -42,7 +43,7 @@ export function runCommand(deps: AppDeps): Subcommand {
         return;
       }
       if (what !== undefined) return ctx.reply('Use `/payout run` to pay the payout plan, or `/payout run csv` for a batch.');
-      const entries = await deps.plan.list(ctx.teamId);
+      const entries = unpausedLines(await deps.plan.list(ctx.teamId));
       const lines = entries.map((e) => ({ key: e.userId, userId: e.userId, accountId: e.accountId, money: e.money, description: e.description }));
       await askForRun(deps, ctx, 'plan', lines, ctx.reply);
     },

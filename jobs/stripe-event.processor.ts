@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AppDeps } from '../src/deps.js';
 import { parsePaymentRef } from '../src/domain/payments.js';
+import { SELLER_EVENTS } from '../src/adapters/stripe/events.js';
 
 const jobData = z.object({
   eventId: z.string().startsWith('evt_'),
@@ -24,6 +25,16 @@ export async function processStripeEvent(data: unknown, deps: Pick<AppDeps, 'sel
     const result = await deps.sellers.syncAccount(job.accountId);
     log.info({ event: 'seller.synced', accountId: job.accountId, state: result?.seller.state, outcome: result?.outcome }, 'seller account updated');
     return result ? result.outcome : 'ignored: unknown account';
+  }
+  if (SELLER_EVENTS.has(job.type)) {
+    const accountId = job.accountId!;
+    const outcome = job.type.startsWith('payout.')
+      ? await deps.sellers.payoutChanged(accountId, job.objectId)
+      : job.type === 'account.application.deauthorized'
+        ? await deps.sellers.disconnected(accountId)
+        : await deps.sellers.bankAccountChanged(accountId, job.type.slice('account.external_account.'.length));
+    log.info({ event: 'seller.event', accountId, objectId: job.objectId, outcome }, 'seller event handled');
+    return outcome;
   }
   const ref = parsePaymentRef(job.payoutRef);
   if (!ref) return 'ignored: not one of ours';

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { parseCurrencyAmounts, type CurrencyAmounts } from './domain/money.js';
+import { parseScheduleTime } from './domain/schedule-time.js';
 
 /** Slack user ids (U…/W…) and user-group ids (S…), comma-separated. */
 const slackPrincipals = z
@@ -18,6 +19,7 @@ const currencyAmounts = z.string().transform((raw, ctx): CurrencyAmounts => {
 });
 
 const optionalUrl = z.string().url().optional();
+
 
 const schema = z
   .object({
@@ -51,6 +53,19 @@ const schema = z
     SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
     EXECUTING_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(86_400).default(600),
     WORKER_LOCK_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+    BANK_CHANGE_HOLD_HOURS: z.coerce.number().min(0).max(30 * 24).default(72),
+    RECONCILE_AT: z
+      .string()
+      .default('06:00 UTC')
+      .transform((raw, ctx) => {
+        // The same reading as a daily schedule's time: `HH:MM <IANA zone>`.
+        const parsed = parseScheduleTime(['daily', ...raw.trim().split(/\s+/)]);
+        if ('error' in parsed || parsed.rest.length > 0) {
+          ctx.addIssue({ code: 'custom', message: `expected HH:MM and an IANA time zone, e.g. "06:00 UTC"${'error' in parsed ? ` (${parsed.error})` : ''}` });
+          return z.NEVER;
+        }
+        return parsed.time;
+      }),
   })
   .superRefine((env, ctx) => {
     if (env.STRIPE_SECRET_KEY.includes('_live_') && !env.PUBLIC_URL.startsWith('https://')) {

@@ -72,7 +72,7 @@ const LATE_FIRING_MS = 5 * 60_000;
 
 export function connectUrls(publicUrl: string): ConnectUrls {
   const at = (path: string) => (token: string) => `${publicUrl}/connect/${path}?token=${encodeURIComponent(token)}`;
-  return { start: at('start'), refresh: at('refresh'), return: at('return') };
+  return { start: at('start'), refresh: at('refresh'), return: at('return'), login: at('login') };
 }
 
 /**
@@ -130,6 +130,10 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     tokens,
     urls: connectUrls(config.PUBLIC_URL),
     notifier: createOnboardingNotifier(messenger, config.SLACK_OPS_CHANNEL),
+    plan,
+    audit,
+    claimOnce: (scope, id, ttlSeconds) => once.claim(scope, id, ttlSeconds),
+    bankChangeHoldHours: config.BANK_CHANGE_HOLD_HOURS,
     clock,
   });
   const execution = createExecutionService({
@@ -162,7 +166,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
       notifier: requestNotifier,
       plan,
       clock,
-      policy: { thresholds: config.DUAL_APPROVAL_THRESHOLDS, maxima: config.MAX_REQUEST_AMOUNTS, approvalTtlSeconds: config.APPROVAL_TTL_SECONDS },
+      policy: { thresholds: config.DUAL_APPROVAL_THRESHOLDS, maxima: config.MAX_REQUEST_AMOUNTS, approvalTtlSeconds: config.APPROVAL_TTL_SECONDS, bankChangeHoldHours: config.BANK_CHANGE_HOLD_HOURS },
     }),
     execution,
     payments,

@@ -2,12 +2,14 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Clock } from './clock.js';
 
 /** What a Connect URL token lets its holder do, and for how long. */
-export type ConnectTokenPurpose = 'start' | 'refresh' | 'return';
+/** login: opens the seller's Express Dashboard (a fresh login link at each visit), from a failed-payout DM. */
+export type ConnectTokenPurpose = 'start' | 'refresh' | 'return' | 'login';
 
 export const CONNECT_TOKEN_LIFETIME_SECONDS: Record<ConnectTokenPurpose, number> = {
   start: 7 * 86_400,
   refresh: 86_400,
   return: 86_400,
+  login: 7 * 86_400,
 };
 
 export interface ConnectTokenClaims {

@@ -12,7 +12,12 @@ export interface PlanEntry {
   approvedBy: string[];
   requestId: string;
   updatedAt: string;
+  /** Why runs skip this line for now (the seller disconnected); absent while it is paid. */
+  pausedReason?: string;
 }
+
+/** The plan lines a run pays: paused ones wait. */
+export const unpausedLines = (entries: PlanEntry[]): PlanEntry[] => entries.filter((e) => !e.pausedReason);
 
 export interface Schedule {
   id: string;

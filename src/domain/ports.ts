@@ -2,7 +2,7 @@ import type { Money } from './money.js';
 import type { Firing, PlanEntry, Run, RunCounts, RunLine, Schedule } from './payouts.types.js';
 import type { PaymentInstruction, PaymentRef, StripeState, StripeTags } from './payments.types.js';
 import type { PayoutRequest } from './requests.types.js';
-import type { AccountSnapshot, Seller } from './sellers.types.js';
+import type { AccountSnapshot, Seller, SellerPayout } from './sellers.types.js';
 import type { BalanceTransaction, RecordedPayment, ReconcileResult, ReconcileWindow, StripeMovement } from './reconcile.types.js';
 
 /** Stripe, as the domain needs it. Implemented by src/adapters/stripe; errors arrive as AppError. */
@@ -14,6 +14,10 @@ export interface PaymentsGateway {
   ): Promise<AccountSnapshot>;
   retrieveAccount(accountId: string): Promise<AccountSnapshot>;
   createOnboardingLink(input: { accountId: string; refreshUrl: string; returnUrl: string }): Promise<{ url: string; expiresAt: Date }>;
+  /** A single-use link into the seller's Express Dashboard (it expires within minutes). */
+  createLoginLink(accountId: string): Promise<string>;
+  /** A payout from the connected account's balance to its bank, as Stripe shows it now. */
+  readPayout(accountId: string, payoutId: string): Promise<SellerPayout>;
 }
 
 /** Our seller records; every write that depends on a read is atomic. */
@@ -22,8 +26,8 @@ export interface SellerStore {
   getByAccount(accountId: string): Promise<Seller | undefined>;
   /** Stores a new seller unless one exists for the same Slack user; returns the one that is stored. */
   createIfAbsent(seller: Seller): Promise<{ seller: Seller; created: boolean }>;
-  /** Applies `change` to the current record atomically (retrying on a concurrent write); undefined when there is none. */
-  update(teamId: string, userId: string, change: (current: Seller) => Seller): Promise<{ before: Seller; after: Seller } | undefined>;
+  /** Applies `change` to the current record atomically (retrying on a concurrent write); `change` returns undefined to leave it; undefined when there is none. */
+  update(teamId: string, userId: string, change: (current: Seller) => Seller | undefined): Promise<{ before: Seller; after: Seller; changed: boolean } | undefined>;
   list(teamId: string): Promise<Seller[]>;
 }
 
@@ -39,6 +43,10 @@ export interface OnboardingNotifier {
   /** `continueUrl` lets the seller pick up where Stripe's form needs more. */
   sellerBecameRestricted(seller: Seller, continueUrl: string): Promise<void>;
   sellerStillDue(seller: Seller, continueUrl: string): Promise<void>;
+  /** Ops hears the reason; the seller gets a DM with a button that opens their Express Dashboard. */
+  sellerPayoutFailed(seller: Seller, payout: SellerPayout, dashboardUrl: string): Promise<void>;
+  sellerBankChanged(seller: Seller, change: string, holdUntil: Date): Promise<void>;
+  sellerDisconnected(seller: Seller, planPaused: boolean): Promise<void>;
 }
 
 /** Money movement at Stripe. Every write carries the tags of its payment reference (src/domain/payments.ts). */

@@ -5,7 +5,9 @@ import { newId } from './ids.js';
 import { formatMoney, type CurrencyAmounts, type Money } from './money.js';
 import { exceedsMaximum, requiredApprovals } from './policy.js';
 import type { PaymentQueue, MoneyGateway, PlanStore, RequestNotifier, RequestStore, SellerStore } from './ports.js';
+import { unpausedLines } from './payouts.types.js';
 import type { PayoutRequest, RequestKind, ScheduleDraft } from './requests.types.js';
+import type { Seller } from './sellers.types.js';
 import { totalsOf } from './runs.js';
 
 export interface RequestServiceDeps {
@@ -17,7 +19,7 @@ export interface RequestServiceDeps {
   notifier: RequestNotifier;
   plan: PlanStore;
   clock: Clock;
-  policy: { thresholds: CurrencyAmounts; maxima: CurrencyAmounts; approvalTtlSeconds: number };
+  policy: { thresholds: CurrencyAmounts; maxima: CurrencyAmounts; approvalTtlSeconds: number; bankChangeHoldHours: number };
 }
 
 export interface NewRequest {
@@ -74,19 +76,30 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
 
   const currencyList = (codes: string[]) => codes.map((c) => c.toUpperCase()).join(', ') || 'no balance yet';
 
-  async function payableSeller(teamId: string, userId: string | undefined) {
+  async function payableSeller(teamId: string, userId: string | undefined): Promise<Seller> {
     const seller = userId ? await deps.sellers.get(teamId, userId) : undefined;
     if (!seller) throw new AppError('seller_unknown', `<@${userId}> is not a seller yet. Invite them first with \`/payout invite\`.`);
+    if (seller.state === 'disconnected') {
+      throw new AppError('seller_disconnected', `<@${seller.userId}> disconnected their Stripe account from us, so they cannot be paid. They can connect again through a new \`/payout invite\`.`);
+    }
     if (seller.state !== 'payable') {
       throw new AppError('seller_not_payable', `<@${seller.userId}> cannot be paid yet: their Stripe onboarding is not complete (transfers are ${seller.transfersCapability}).`);
     }
-    return { userId: seller.userId, accountId: seller.accountId };
+    return seller;
+  }
+
+  /** A bank account changed just before a payment is the classic account-takeover pattern: one more pair of eyes while it is fresh. */
+  function bankChangeHold(seller: Seller | null): string | undefined {
+    if (!seller?.bankChangedAt) return undefined;
+    const until = Date.parse(seller.bankChangedAt) + deps.policy.bankChangeHoldHours * 3_600_000;
+    if (clock.now().getTime() >= until) return undefined;
+    return `<@${seller.userId}>'s bank account changed at ${seller.bankChangedAt.slice(0, 16).replace('T', ' ')} UTC (held until ${new Date(until).toISOString().slice(0, 16).replace('T', ' ')} UTC)`;
   }
 
   /** What the approval policy applies to: a single amount, a run's totals, or (run schedules) the plan's totals. */
   async function amountsOf(input: NewRequest): Promise<Money[]> {
     if (input.run) return totalsOf(input.run.lines);
-    if (input.schedule?.action === 'run') return totalsOf(await deps.plan.list(input.teamId));
+    if (input.schedule?.action === 'run') return totalsOf(unpausedLines(await deps.plan.list(input.teamId)));
     const money = input.money ?? input.schedule?.money;
     return money ? [money] : [];
   }
@@ -102,7 +115,8 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
       const max = exceedsMaximum(money, deps.policy.maxima);
       if (max !== undefined) throw new AppError('over_maximum', `The most a single ${input.run ? 'payment' : 'request'} may be is ${formatMoney({ amount: max, currency: money.currency })}.`);
     }
-    const destination = input.kind === 'transfer' || input.kind === 'plan' ? await payableSeller(input.teamId, input.sellerUserId) : null;
+    const seller = input.kind === 'transfer' || input.kind === 'plan' ? await payableSeller(input.teamId, input.sellerUserId) : null;
+    const destination = seller ? { userId: seller.userId, accountId: seller.accountId } : null;
     const [platform, balance] = await Promise.all([deps.gateway.platformAccount(), deps.gateway.balance()]);
     const held = balance.available.map((b) => b.currency);
     const topsUp = input.kind === 'topup' || input.schedule?.action === 'topup';
@@ -115,7 +129,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
       }
     }
     const available = balance.available.find((b) => b.currency === headline.currency) ?? null;
-    return { money: headline, totals, destination, available };
+    return { money: headline, totals, destination, available, extraApprovalReason: bankChangeHold(seller) };
   }
 
   /** The decision shared by approve and reject: is this person allowed to act on this request right now? */
@@ -169,7 +183,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
 
   return {
     async create(input) {
-      const { money, totals, destination, available } = await validate(input);
+      const { money, totals, destination, available, extraApprovalReason } = await validate(input);
       const at = clock.now();
       const request: PayoutRequest = {
         id: newId('req', at.getTime()),
@@ -186,7 +200,8 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
         schedule: input.schedule ?? null,
         run: input.run ?? null,
         state: 'pending',
-        requiredApprovals: totals.some((t) => requiredApprovals(t, deps.policy.thresholds) === 2) ? 2 : 1,
+        requiredApprovals: (totals.some((t) => requiredApprovals(t, deps.policy.thresholds) === 2) ? 2 : 1) + (extraApprovalReason ? 1 : 0),
+        ...(extraApprovalReason ? { extraApprovalReason } : {}),
         approvals: [],
         rejection: null,
         expiresAt: new Date(at.getTime() + deps.policy.approvalTtlSeconds * 1000).toISOString(),

@@ -59,7 +59,10 @@ export interface PayoutRequest {
   schedule: ScheduleDraft | null;
   run: { source: 'plan' | 'csv' | 'retry'; lines: RunLineDraft[] } | null;
   state: RequestState;
-  requiredApprovals: 1 | 2;
+  /** 1 or 2 by the amount; one more while the seller's bank account has just changed. */
+  requiredApprovals: number;
+  /** Why one more approver than the amount needs (the seller's bank account changed at …); absent otherwise. */
+  extraApprovalReason?: string;
   approvals: Approval[];
   rejection: { userId: string; reason: string; at: string } | null;
   expiresAt: string;

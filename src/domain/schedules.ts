@@ -2,7 +2,7 @@ import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
 import { newId } from './ids.js';
-import type { Schedule } from './payouts.types.js';
+import { unpausedLines, type Schedule } from './payouts.types.js';
 import { paymentRef, type PaymentService } from './payments.js';
 import type { PaymentRef, StripeState } from './payments.types.js';
 import type { FiringStore, PaymentQueue, PayoutNotifier, PlanStore, ScheduleStore, Scheduler } from './ports.js';
@@ -153,7 +153,7 @@ export function createScheduleService(deps: ScheduleServiceDeps): ScheduleServic
         return 'fired';
       }
 
-      const entries = await deps.plan.list(schedule.teamId);
+      const entries = unpausedLines(await deps.plan.list(schedule.teamId));
       const run = await deps.runs.launch({
         id: `run-${key}`,
         teamId: schedule.teamId,

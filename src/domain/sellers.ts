@@ -1,13 +1,15 @@
 import type { Clock } from './clock.js';
 import type { ConnectTokens } from './connect-tokens.js';
 import { AppError } from './errors.js';
-import type { OnboardingNotifier, PaymentsGateway, SellerStore } from './ports.js';
-import { applyAccountSnapshot, deriveSellerState, type AccountSnapshot, type Seller } from './sellers.types.js';
+import type { AuditLog } from './audit.js';
+import type { OnboardingNotifier, PaymentsGateway, PlanStore, SellerStore } from './ports.js';
+import { applyAccountSnapshot, deriveSellerState, type AccountSnapshot, type Seller, type SellerPayout } from './sellers.types.js';
 
 export interface ConnectUrls {
   start(token: string): string;
   refresh(token: string): string;
   return(token: string): string;
+  login(token: string): string;
 }
 
 export interface SellerServiceDeps {
@@ -16,8 +18,17 @@ export interface SellerServiceDeps {
   tokens: ConnectTokens;
   urls: ConnectUrls;
   notifier: OnboardingNotifier;
+  plan: PlanStore;
+  audit: AuditLog;
+  /** Remembers notices already sent (SET NX with an expiry). */
+  claimOnce(scope: string, id: string, ttlSeconds: number): Promise<boolean>;
+  /** After a bank account change, transfers to the seller need one more approver for this long. */
+  bankChangeHoldHours: number;
   clock: Clock;
 }
+
+/** Several bank events in a row (a new account added, the old one removed) make one notice. */
+const BANK_NOTICE_WINDOW_SECONDS = 600;
 
 export type OnboardingOutcome = 'became_payable' | 'became_restricted' | 'still_due' | 'unchanged';
 
@@ -29,10 +40,32 @@ export interface SellerService {
   syncAccount(accountId: string, options?: { returned?: boolean }): Promise<{ seller: Seller; outcome: OnboardingOutcome } | undefined>;
   get(teamId: string, userId: string): Promise<Seller | undefined>;
   list(teamId: string): Promise<Seller[]>;
+  /** A fresh Express Dashboard login link for the account a verified token names. */
+  dashboardLinkFor(accountId: string): Promise<string>;
+  /** Reads the seller's bank payout back from Stripe and records it; a new failure is told to ops and the seller, once. */
+  payoutChanged(accountId: string, payoutId: string): Promise<SellerPayout['status'] | 'unchanged' | 'unknown seller'>;
+  /** Their bank account changed (`created`, `updated`, `deleted`): the hold starts again, ops is told. */
+  bankAccountChanged(accountId: string, change: string): Promise<'held' | 'unknown seller'>;
+  /** The seller removed our access: marked disconnected, plan line paused, ops told; once. */
+  disconnected(accountId: string): Promise<'disconnected' | 'unchanged' | 'unknown seller'>;
 }
 
 export function createSellerService(deps: SellerServiceDeps): SellerService {
   const { gateway, store, tokens, urls, notifier, clock } = deps;
+  const nowIso = () => clock.now().toISOString();
+  const audit = (seller: Seller, action: string, extra: { amounts?: { amount: number; currency: string }[]; stripeId?: string; detail?: string; state?: string } = {}) =>
+    deps.audit.append({
+      at: nowIso(),
+      actor: 'stripe',
+      action,
+      subject: seller.userId,
+      kind: 'seller',
+      amounts: extra.amounts ?? [],
+      payee: { userId: seller.userId, accountId: seller.accountId },
+      state: extra.state ?? seller.state,
+      ...(extra.stripeId ? { stripeId: extra.stripeId } : {}),
+      ...(extra.detail ? { detail: extra.detail } : {}),
+    });
 
   async function createAccount(input: Parameters<SellerService['invite']>[0]): Promise<Seller> {
     const platform = await gateway.platformAccount();
@@ -100,6 +133,8 @@ export function createSellerService(deps: SellerServiceDeps): SellerService {
     async syncAccount(accountId, options = {}) {
       const seller = await store.getByAccount(accountId);
       if (!seller) return undefined;
+      // Our key no longer reaches a disconnected account.
+      if (seller.disconnectedAt) return { seller, outcome: 'unchanged' };
       // Always read the account itself: webhook payloads can arrive late or out of order.
       const account = await gateway.retrieveAccount(accountId);
       const change = await record(seller, account);
@@ -119,5 +154,54 @@ export function createSellerService(deps: SellerServiceDeps): SellerService {
 
     get: (teamId, userId) => store.get(teamId, userId),
     list: (teamId) => store.list(teamId),
+
+    async dashboardLinkFor(accountId) {
+      const seller = await store.getByAccount(accountId);
+      if (!seller || seller.disconnectedAt) throw new AppError('seller_unknown', 'This link is not for a seller we can reach. Ask the ops team.');
+      return gateway.createLoginLink(accountId);
+    },
+
+    async payoutChanged(accountId, payoutId) {
+      const seller = await store.getByAccount(accountId);
+      if (!seller) return 'unknown seller';
+      const payout = await gateway.readPayout(accountId, payoutId);
+      const change = await store.update(seller.teamId, seller.userId, (current) => {
+        const last = current.lastPayout;
+        if (last && last.id !== payout.id && last.created > payout.created) return undefined; // an older payout's late news
+        if (last?.id === payout.id && last.status === payout.status) return undefined; // the same news again
+        return { ...current, lastPayout: payout, updatedAt: nowIso() };
+      });
+      if (!change?.changed) return 'unchanged';
+      const money = [{ amount: payout.amount, currency: payout.currency }];
+      await audit(change.after, `seller.payout_${payout.status}`, { amounts: money, stripeId: payout.id, ...(payout.failureCode ? { detail: payout.failureCode } : {}) });
+      if (payout.status === 'failed') await notifier.sellerPayoutFailed(change.after, payout, urls.login(tokens.issue('login', accountId)));
+      return payout.status;
+    },
+
+    async bankAccountChanged(accountId, change) {
+      const seller = await store.getByAccount(accountId);
+      if (!seller) return 'unknown seller';
+      const at = clock.now();
+      const updated = await store.update(seller.teamId, seller.userId, (current) => ({ ...current, bankChangedAt: at.toISOString(), updatedAt: at.toISOString() }));
+      const after = updated?.after ?? seller;
+      const holdUntil = new Date(at.getTime() + deps.bankChangeHoldHours * 3_600_000);
+      await audit(after, 'seller.bank_account_changed', { detail: `${change}; one more approver until ${holdUntil.toISOString()}` });
+      if (await deps.claimOnce('bank-change', accountId, BANK_NOTICE_WINDOW_SECONDS)) await notifier.sellerBankChanged(after, change, holdUntil);
+      return 'held';
+    },
+
+    async disconnected(accountId) {
+      const seller = await store.getByAccount(accountId);
+      if (!seller) return 'unknown seller';
+      const change = await store.update(seller.teamId, seller.userId, (current) =>
+        current.disconnectedAt ? undefined : { ...current, state: 'disconnected', disconnectedAt: nowIso(), updatedAt: nowIso() },
+      );
+      if (!change?.changed) return 'unchanged';
+      const entry = (await deps.plan.list(seller.teamId)).find((e) => e.userId === seller.userId);
+      if (entry && !entry.pausedReason) await deps.plan.set({ ...entry, pausedReason: 'the seller disconnected their Stripe account', updatedAt: nowIso() });
+      await audit(change.after, 'seller.disconnected', { detail: entry ? 'plan line paused' : 'no plan line' });
+      await notifier.sellerDisconnected(change.after, entry !== undefined);
+      return 'disconnected';
+    },
   };
 }

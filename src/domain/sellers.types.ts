@@ -14,9 +14,22 @@ export interface AccountSnapshot {
 
 /**
  * invited: has not finished Stripe's form · pending: submitted, Stripe is verifying · action_required: submitted, something is due
- * payable: transfers active · restricted: was payable, no longer is.
+ * payable: transfers active · restricted: was payable, no longer is · disconnected: the seller removed our access to their account.
  */
-export type SellerState = 'invited' | 'pending' | 'action_required' | 'payable' | 'restricted';
+export type SellerState = 'invited' | 'pending' | 'action_required' | 'payable' | 'restricted' | 'disconnected';
+
+/** A payout from the seller's Stripe balance to their bank, as Stripe shows it now. */
+export interface SellerPayout {
+  id: string;
+  amount: number;
+  currency: string;
+  status: 'pending' | 'in_transit' | 'paid' | 'failed' | 'canceled';
+  failureCode: string | null;
+  failureMessage: string | null;
+  /** ISO-8601 UTC. */
+  arrivalDate: string;
+  created: string;
+}
 
 export interface Seller {
   teamId: string;
@@ -36,6 +49,11 @@ export interface Seller {
   invitedBy: string;
   invitedAt: string; // ISO-8601 UTC
   updatedAt: string;
+  /** The latest payout to their bank that Stripe told us of. */
+  lastPayout?: SellerPayout;
+  /** When Stripe last told us their bank account changed: transfers to them need one more approver for a while. */
+  bankChangedAt?: string;
+  disconnectedAt?: string;
 }
 
 export function deriveSellerState(account: AccountSnapshot, everPayable: boolean): SellerState {
@@ -46,7 +64,8 @@ export function deriveSellerState(account: AccountSnapshot, everPayable: boolean
 }
 
 export function applyAccountSnapshot(seller: Seller, account: AccountSnapshot, at: Date): Seller {
-  const state = deriveSellerState(account, seller.everPayable);
+  // A disconnected seller stays so: only a new invitation could connect them again.
+  const state = seller.disconnectedAt ? 'disconnected' : deriveSellerState(account, seller.everPayable);
   return {
     ...seller,
     country: account.country,

@@ -60,5 +60,27 @@ export function connectRoutes(deps: AppDeps): CustomRoute[] {
     },
   };
 
-  return [toFreshLink('start'), toFreshLink('refresh'), returned];
+  /** From a failed-payout DM: login links expire within minutes, so each visit mints one. */
+  const dashboard: CustomRoute = {
+    path: '/connect/login',
+    method: 'GET',
+    handler: async (req, res) => {
+      const log = deps.logger.child({ traceId: newTraceId(), route: 'connect.login' });
+      const claims = verify(req, 'login');
+      if (!claims) {
+        log.warn({ event: 'connect.bad_token' }, 'rejected connect token');
+        return sendPage(res, 400, 'Link not valid', 'This link is not valid or has expired. Ask the ops team for a new one in Slack.');
+      }
+      try {
+        const url = await deps.sellers.dashboardLinkFor(claims.accountId);
+        log.info({ event: 'connect.login_link_created', accountId: claims.accountId }, 'redirecting to the Express Dashboard');
+        redirect(res, url);
+      } catch (error) {
+        log.error({ err: error, event: 'connect.login_failed', accountId: claims.accountId }, 'could not create a login link');
+        sendPage(res, 502, 'Please try again', STRIPE_DOWN);
+      }
+    },
+  };
+
+  return [toFreshLink('start'), toFreshLink('refresh'), returned, dashboard];
 }

@@ -1,7 +1,11 @@
 import type { OnboardingNotifier } from '../../domain/ports.js';
 import {
   onboardingInviteDm,
+  sellerBankChangedNotice,
+  sellerDisconnectedNotice,
   sellerInvitedNotice,
+  sellerPayoutFailedDm,
+  sellerPayoutFailedNotice,
   sellerNeedsMoreDm,
   sellerPayableDm,
   sellerPayableNotice,
@@ -24,6 +28,16 @@ export function createOnboardingNotifier(messenger: Messenger, opsChannel: strin
     async sellerBecameRestricted(seller, continueUrl) {
       await messenger.dm(seller.userId, sellerNeedsMoreDm(seller, continueUrl, true));
       await messenger.post(opsChannel, sellerRestrictedNotice(seller));
+    },
+    async sellerPayoutFailed(seller, payout, dashboardUrl) {
+      await messenger.post(opsChannel, sellerPayoutFailedNotice(seller, payout));
+      await messenger.dm(seller.userId, sellerPayoutFailedDm(seller, payout, dashboardUrl));
+    },
+    async sellerBankChanged(seller, change, holdUntil) {
+      await messenger.post(opsChannel, sellerBankChangedNotice(seller, change, holdUntil));
+    },
+    async sellerDisconnected(seller, planPaused) {
+      await messenger.post(opsChannel, sellerDisconnectedNotice(seller, planPaused));
     },
     async sellerStillDue(seller, continueUrl) {
       await messenger.dm(seller.userId, sellerNeedsMoreDm(seller, continueUrl, false));

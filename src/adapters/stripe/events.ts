@@ -4,7 +4,16 @@ import type { StripeEventJob } from '../queue/queues.js';
 
 /** The events the bot acts on; anything else is acknowledged and left alone. */
 export const PAYMENT_EVENTS = new Set(['topup.succeeded', 'topup.failed', 'topup.canceled', 'topup.reversed', 'transfer.reversed']);
-export const HANDLED_STRIPE_EVENTS = new Set(['account.updated', ...PAYMENT_EVENTS]);
+/** Connect events about a seller's own account: their bank payouts, their bank account, their connection to us. */
+export const SELLER_EVENTS = new Set([
+  'payout.paid',
+  'payout.failed',
+  'account.external_account.created',
+  'account.external_account.updated',
+  'account.external_account.deleted',
+  'account.application.deauthorized',
+]);
+export const HANDLED_STRIPE_EVENTS = new Set(['account.updated', ...PAYMENT_EVENTS, ...SELLER_EVENTS]);
 
 /**
  * Only ids go into the job: the processor reads current state from Stripe itself. Undefined, with the reason, for a
@@ -16,6 +25,8 @@ export function toStripeEventJob(event: Stripe.Event, traceId: string): { job: S
   if (!object || typeof object.id !== 'string') return { ignored: 'no object' };
   const ref = PAYMENT_EVENTS.has(event.type) ? parsePaymentRef(object.metadata?.payout_ref) : undefined;
   if (PAYMENT_EVENTS.has(event.type) && !ref) return { ignored: 'not ours' };
+  // A payout or bank account of the platform itself is not a seller's.
+  if (SELLER_EVENTS.has(event.type) && !event.account) return { ignored: 'platform account' };
   return {
     job: {
       eventId: event.id,

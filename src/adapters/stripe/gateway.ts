@@ -18,6 +18,7 @@ export function toAccountSnapshot(account: Stripe.Account): AccountSnapshot {
 }
 
 const TOPUP_STATUSES = ['pending', 'succeeded', 'failed', 'canceled', 'reversed'] as const;
+const PAYOUT_STATUSES = ['pending', 'in_transit', 'paid', 'failed', 'canceled'] as const;
 
 export function createStripeGateway(stripe: Stripe): PaymentsGateway & MoneyGateway {
   let platform: Promise<{ id: string; country: string; defaultCurrency: string }> | undefined;
@@ -60,6 +61,25 @@ export function createStripeGateway(stripe: Stripe): PaymentsGateway & MoneyGate
         stripe.accountLinks.create({ account: accountId, refresh_url: refreshUrl, return_url: returnUrl, type: 'account_onboarding' }),
       );
       return { url: link.url, expiresAt: new Date(link.expires_at * 1000) };
+    },
+
+    async createLoginLink(accountId) {
+      return (await callStripe('open the Express Dashboard', () => stripe.accounts.createLoginLink(accountId))).url;
+    },
+
+    async readPayout(accountId, payoutId) {
+      const payout = await callStripe("read the seller's payout", () => stripe.payouts.retrieve(payoutId, {}, { stripeAccount: accountId }));
+      const status = PAYOUT_STATUSES.find((known) => known === payout.status) ?? 'pending';
+      return {
+        id: payout.id,
+        amount: payout.amount,
+        currency: payout.currency,
+        status,
+        failureCode: payout.failure_code ?? null,
+        failureMessage: payout.failure_message ?? null,
+        arrivalDate: new Date(payout.arrival_date * 1000).toISOString(),
+        created: new Date(payout.created * 1000).toISOString(),
+      };
     },
 
     async balance() {

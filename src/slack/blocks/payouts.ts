@@ -122,7 +122,7 @@ export function scheduleList(items: { schedule: Schedule; next: Date | undefined
 }
 
 const MAX_PLAN_SHOWN = 100;
-const planLine = (e: PlanEntry) => `• ${mention(e.userId)} ${formatMoney(e.money)}${e.description ? ` · ${escapeMrkdwn(e.description)}` : ''}`;
+const planLine = (e: PlanEntry) => `• ${mention(e.userId)} ${formatMoney(e.money)}${e.description ? ` · ${escapeMrkdwn(e.description)}` : ''}${e.pausedReason ? ` · :double_vertical_bar: paused: ${escapeMrkdwn(e.pausedReason)}` : ''}`;
 
 export function planList(entries: PlanEntry[]): SlackMessage {
   if (entries.length === 0) return plain('The payout plan is empty. Add a seller with `/payout plan @seller 50.00 eur`.');

@@ -48,14 +48,16 @@ function destinationField(request: PayoutRequest): string {
   }
 }
 
+const extraReason = (request: PayoutRequest) => (request.extraApprovalReason ? `\n:bank: One more approver than usual: ${escapeMrkdwn(request.extraApprovalReason)}.` : '');
+
 const approvers = (request: PayoutRequest) => request.approvals.map((a) => mention(a.userId)).join(' and ');
 
 function statusLine(request: PayoutRequest): string {
   switch (request.state) {
     case 'pending':
       return request.approvals.length > 0
-        ? `:large_yellow_circle: *${request.approvals.length} of ${request.requiredApprovals} approvals* (${approvers(request)}): waiting for a second, different approver.`
-        : `:large_yellow_circle: *Waiting for approval* (${request.requiredApprovals === 2 ? 'needs 2 different approvers' : 'needs 1 approver'}) · expires ${slackDate(request.expiresAt)}`;
+        ? `:large_yellow_circle: *${request.approvals.length} of ${request.requiredApprovals} approvals* (${approvers(request)}): waiting for another, different approver.${extraReason(request)}`
+        : `:large_yellow_circle: *Waiting for approval* (${request.requiredApprovals > 1 ? `needs ${request.requiredApprovals} different approvers` : 'needs 1 approver'}) · expires ${slackDate(request.expiresAt)}${extraReason(request)}`;
     case 'approved':
       return `:large_green_circle: *Approved* by ${approvers(request)}; queued for payment.`;
     case 'executing':

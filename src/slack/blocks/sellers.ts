@@ -1,4 +1,5 @@
-import type { Seller, SellerState } from '../../domain/sellers.types.js';
+import { formatMoney } from '../../domain/money.js';
+import type { Seller, SellerPayout, SellerState } from '../../domain/sellers.types.js';
 import { ACTION_IDS } from '../ids.js';
 import { mention, slackDate } from '../mrkdwn.js';
 import { context, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
@@ -11,6 +12,7 @@ const STATE_LABELS: Record<SellerState, string> = {
   action_required: ':warning: Action required',
   payable: ':white_check_mark: Payable',
   restricted: ':no_entry: Restricted — cannot be paid',
+  disconnected: ':electric_plug: Disconnected — removed our access to their Stripe account',
 };
 
 export const sellerStateLabel = (state: SellerState): string => STATE_LABELS[state];
@@ -79,6 +81,67 @@ export function sellerStillDueNotice(seller: Seller): SlackMessage {
   return plain(`:hourglass_flowing_sand: ${mention(seller.userId)} came back from onboarding but is not payable yet (${sellerStateLabel(seller.state)}). ${dueLine(seller) ?? ''}`.trim());
 }
 
+/** Stripe's payout failure codes in plain words (docs.stripe.com/api/payouts/failures). */
+const PAYOUT_FAILURES: Record<string, string> = {
+  account_closed: 'the bank account has been closed',
+  account_frozen: 'the bank account is frozen',
+  bank_account_restricted: 'the bank account does not accept this kind of payment',
+  bank_ownership_changed: 'the bank account has a new owner',
+  could_not_process: 'the bank could not process the payout',
+  debit_not_authorized: 'the bank account does not allow this transaction',
+  declined: 'the bank declined the payout',
+  incorrect_account_holder_name: 'the account holder name does not match the bank account',
+  insufficient_funds: 'the bank account did not have enough funds',
+  invalid_account_number: 'the account number is not valid',
+  invalid_currency: 'the bank account cannot receive this currency',
+  no_account: 'the bank could not find an account with those details',
+  unsupported_card: 'the debit card can no longer receive payouts',
+};
+
+export const payoutFailureText = (payout: SellerPayout): string =>
+  (payout.failureCode && PAYOUT_FAILURES[payout.failureCode]) || payout.failureMessage || 'the bank returned it without a reason';
+
+const payoutText = (payout: SellerPayout) => `${formatMoney({ amount: payout.amount, currency: payout.currency })} (\`${payout.id}\`)`;
+
+export function sellerPayoutFailedNotice(seller: Seller, payout: SellerPayout): SlackMessage {
+  return plain(
+    `:bank: ${mention(seller.userId)}'s bank rejected a payout of ${payoutText(payout)}: ${payoutFailureText(payout)} (Stripe: \`${payout.failureCode ?? 'unknown'}\`). ` +
+      `The money is back in their Stripe balance; they have a DM with a link to fix their bank details.`,
+  );
+}
+
+export function sellerPayoutFailedDm(seller: Seller, payout: SellerPayout, dashboardUrl: string): SlackMessage {
+  const lead = `Your bank could not take a payout of ${formatMoney({ amount: payout.amount, currency: payout.currency })}: ${payoutFailureText(payout)}.`;
+  return {
+    text: lead,
+    blocks: [
+      section(`:bank: ${lead}\nThe money is safe in your Stripe balance. Update your bank details in your Stripe dashboard and it will be paid out again.`),
+      { type: 'actions', elements: [{ type: 'button', action_id: ACTION_IDS.onboardingStart, text: { type: 'plain_text', text: 'Open my Stripe dashboard' }, url: dashboardUrl, style: 'primary' }] },
+      context(`This button works for 7 days; each click opens a fresh sign-in link. Account \`${seller.accountId}\`.`),
+    ],
+  };
+}
+
+export function sellerBankChangedNotice(seller: Seller, change: string, holdUntil: Date): SlackMessage {
+  return plain(
+    `:warning: ${mention(seller.userId)}'s bank account changed at Stripe (${change}; \`${seller.accountId}\`). ` +
+      `Until ${slackDate(holdUntil.toISOString())}, every transfer or plan change to them needs one more approver. If they did not expect this, freeze them and call them.`,
+  );
+}
+
+export function sellerDisconnectedNotice(seller: Seller, planPaused: boolean): SlackMessage {
+  return plain(
+    `:electric_plug: ${mention(seller.userId)} disconnected their Stripe account (\`${seller.accountId}\`) from us: they can no longer be paid` +
+      `${planPaused ? ', and their payout plan line is paused' : ''}. Requests to pay them will be refused.`,
+  );
+}
+
+function lastPayoutLine(payout: SellerPayout | undefined): string | undefined {
+  if (!payout) return undefined;
+  const outcome = payout.status === 'failed' ? `:x: failed: ${payoutFailureText(payout)}` : payout.status === 'paid' ? `:white_check_mark: paid, arriving ${slackDate(payout.arrivalDate, '{date_short_pretty}')}` : payout.status.replace('_', ' ');
+  return `Last bank payout: ${payoutText(payout)} · ${outcome}`;
+}
+
 function sellerLine(seller: Seller): string {
   const due = dueLine(seller);
   return `${mention(seller.userId)} · \`${seller.accountId}\` · ${sellerStateLabel(seller.state)}${due ? ` · ${due}` : ''}`;
@@ -90,6 +153,8 @@ export function sellerStatus(seller: Seller): SlackMessage {
     `Stripe account \`${seller.accountId}\` · ${seller.country}`,
     `Details submitted: ${seller.detailsSubmitted ? 'yes' : 'no'} · Transfers: ${seller.transfersCapability} · Bank payouts: ${seller.payoutsEnabled ? 'enabled' : 'not enabled'}`,
     dueLine(seller),
+    lastPayoutLine(seller.lastPayout),
+    seller.bankChangedAt ? `Bank account last changed ${slackDate(seller.bankChangedAt)}` : undefined,
   ].filter(Boolean);
   return {
     text: `${seller.userId}: ${seller.state}`,
