@@ -2,7 +2,8 @@ import { UnrecoverableError, Worker, type ConnectionOptions, type Job, type Proc
 import { ZodError } from 'zod';
 import type { AppDeps } from '../src/deps.js';
 import { isAppError } from '../src/domain/errors.js';
-import { QUEUE_NAMES } from '../src/adapters/queue/queues.js';
+import { QUEUE_NAMES, RECONCILE_JOB } from '../src/adapters/queue/queues.js';
+import { processReconcile } from './reconcile.processor.js';
 import { retryDelayMs } from './backoff.js';
 import { processPayment } from './payment.processor.js';
 import { processRunFinish, processScheduleFiring } from './payout.processors.js';
@@ -50,7 +51,7 @@ export function createWorkers(deps: AppDeps, connection: ConnectionOptions): Wor
       settings: retrySettings,
     }),
     createRunLineWorker(deps, common),
-    new Worker(QUEUE_NAMES.maintenance, (job) => (job.name === 'run-finish' ? processRunFinish(job.data, deps) : processSweep(deps)), { ...common, concurrency: 2 }),
+    new Worker(QUEUE_NAMES.maintenance, unrecoverable<unknown>((data, job) => (job.name === 'run-finish' ? processRunFinish(data, deps) : job.name === RECONCILE_JOB ? processReconcile(data, deps) : processSweep(deps))), { ...common, concurrency: 2 }),
   ];
   for (const worker of workers) {
     worker.on('failed', (job, error) => {

@@ -154,6 +154,8 @@ export interface RunStore {
 export interface RunQueue {
   enqueueLines(runId: string, lineKeys: string[]): Promise<void>;
   enqueueFinish(runId: string): Promise<void>;
+  /** Reconciles the run's days with Stripe once it has ended; once per run. */
+  enqueueReconcile(runId: string): Promise<void>;
 }
 
 /** What ops is told about schedules and runs; the Slack adapter renders it. */

@@ -181,6 +181,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
       if (!done?.changed) return;
       const [counts, failed] = await Promise.all([runs.counts(runId), failedLines(runId)]);
       await notifier.runFinished(done.after, counts, failed);
+      await deps.queue.enqueueReconcile(runId);
     },
 
     failedLines,

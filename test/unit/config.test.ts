@@ -26,6 +26,14 @@ describe('configuration', () => {
     expect(config.connectTokenSecret).toMatch(/^[0-9a-f]{64}$/);
     expect(config.connectTokenSecret).not.toContain(validEnv.SLACK_SIGNING_SECRET);
     expect(config.stripeApi).toBeUndefined();
+    expect(config.BANK_CHANGE_HOLD_HOURS).toBe(72);
+    expect(config.RECONCILE_AT).toMatchObject({ pattern: '0 6 * * *', tz: 'UTC' });
+  });
+
+  it('when RECONCILE_AT is a time in a zone, then it becomes a daily pattern there; when it is not, then the problem names it', () => {
+    expect(loadConfig({ ...validEnv, RECONCILE_AT: '05:30 europe/paris' }).RECONCILE_AT).toMatchObject({ pattern: '30 5 * * *', tz: 'Europe/Paris' });
+    for (const bad of ['6am UTC', '06:00', '06:00 Mars/Olympus', '25:00 UTC', '06:00 UTC daily']) expect(problemsOf({ ...validEnv, RECONCILE_AT: bad })).toContain('RECONCILE_AT: expected HH:MM and an IANA time zone');
+    expect(problemsOf({ ...validEnv, BANK_CHANGE_HOLD_HOURS: '-1' })).toContain('BANK_CHANGE_HOLD_HOURS');
   });
 
   it('when STRIPE_API_BASE is set, then it becomes the SDK host, port and protocol', () => {

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Schedule } from '../../domain/payouts.types.js';
 import type { RunQueue, Scheduler } from '../../domain/ports.js';
 import { paymentJobId, paymentRef } from '../../domain/payments.js';
-import { KEEP_FINISHED, type PaymentJob, type ScheduleJob } from './queues.js';
+import { KEEP_FINISHED, RECONCILE_JOB, type PaymentJob, type ReconcileJob, type ScheduleJob } from './queues.js';
 
 export function createRunQueue(lines: Queue<PaymentJob>, maintenance: Queue): RunQueue {
   return {
@@ -15,6 +15,9 @@ export function createRunQueue(lines: Queue<PaymentJob>, maintenance: Queue): Ru
     },
     async enqueueFinish(runId) {
       await maintenance.add('run-finish', { runId }, { jobId: `${runId}-finish`, removeOnComplete: KEEP_FINISHED });
+    },
+    async enqueueReconcile(runId) {
+      await maintenance.add(RECONCILE_JOB, { trigger: 'run', runId } satisfies ReconcileJob, { jobId: `${runId}-reconcile`, removeOnComplete: KEEP_FINISHED });
     },
   };
 }

@@ -32,6 +32,11 @@ export interface ScheduleJob {
   scheduleId: string;
 }
 
+/** A reconciliation with Stripe: nightly (the job scheduler's), or after a payout run ended. */
+export const RECONCILE_JOB = 'reconcile';
+export const RECONCILE_SCHEDULER_ID = 'reconcile-nightly';
+export type ReconcileJob = { trigger: 'nightly' } | { trigger: 'run'; runId: string };
+
 export interface Queues {
   stripeEvents: Queue<StripeEventJob>;
   executions: Queue<PaymentJob>;
