@@ -632,6 +632,84 @@ describe('Stripe emulator, driven through the official SDK', () => {
     });
   });
 
+  describe('balance transactions', () => {
+    it('when money moves (a top-up, a transfer, a reversal), then each has a balance transaction with its net, reporting category and available_on, listed newest first with filters and cursors', async () => {
+      const seller = await onboardedSeller();
+      const topup = await stripe.topups.create({ amount: 100_00, currency: 'usd', metadata: { payout_ref: 'pay_rq.req_1' } });
+      const transfer = await stripe.transfers.create({ amount: 30_00, currency: 'usd', destination: seller.id });
+      const reversal = await stripe.transfers.createReversal(transfer.id, { amount: 10_00 });
+
+      const all = await stripe.balanceTransactions.list({ limit: 10 });
+      expect(all).toMatchObject({ object: 'list', url: '/v1/balance_transactions', has_more: false });
+      expect(all.data.map((t) => [t.type, t.net, t.reporting_category, t.source])).toEqual([
+        ['transfer_refund', 10_00, 'transfer_reversal', reversal.id],
+        ['transfer', -30_00, 'transfer', transfer.id],
+        ['topup', 100_00, 'topup', topup.id],
+      ]);
+      expect(all.data[1]!.id).toBe(transfer.balance_transaction);
+      const topupTx = await stripe.balanceTransactions.retrieve(topup.balance_transaction as string);
+      expect(topupTx).toMatchObject({ object: 'balance_transaction', status: 'pending', fee: 0, amount: 100_00 });
+      expect(topupTx.available_on).toBeGreaterThan(topupTx.created);
+      emulator.control.advanceClock(5 * 86_400);
+      expect((await stripe.balanceTransactions.retrieve(topupTx.id)).status).toBe('available');
+
+      expect((await stripe.balanceTransactions.list({ type: 'transfer' })).data.map((t) => t.source)).toEqual([transfer.id]);
+      const page = await stripe.balanceTransactions.list({ limit: 2 });
+      expect(page.has_more).toBe(true);
+      const rest = await stripe.balanceTransactions.list({ limit: 2, starting_after: page.data[1]!.id });
+      expect(rest.data.map((t) => t.type)).toEqual(['topup']);
+      expect((await stripe.balanceTransactions.list({ created: { gt: topupTx.created + 86_400 } })).data).toHaveLength(0);
+      const sellerSide = await stripe.balanceTransactions.list({}, { stripeAccount: seller.id });
+      expect(sellerSide.data.map((t) => [t.type, t.net])).toEqual([['payment_refund', -10_00], ['payment', 30_00]]);
+    });
+  });
+
+  describe("a seller's bank and payouts", () => {
+    it("when a seller's bank account is Stripe's failing test number, then the automatic payout fails with account_closed, the money comes back, and payout.created and payout.failed reach the Connect endpoint signed", async () => {
+      const seller = await onboardedSeller();
+      expect((await stripe.accounts.listExternalAccounts(seller.id)).data).toMatchObject([{ object: 'bank_account', last4: '6789', default_for_currency: true }]);
+      await stripe.transfers.create({ amount: 25_00, currency: 'usd', destination: seller.id });
+      const old = (await stripe.accounts.listExternalAccounts(seller.id)).data[0]!;
+      const bank = await emulator.control.changeBankAccount(seller.id, '000111111116');
+      expect((await stripe.accounts.listExternalAccounts(seller.id)).data.map((b) => b.id)).toEqual([bank.id]);
+
+      const payout = await emulator.control.payOut(seller.id);
+      expect(payout).toMatchObject({ status: 'failed', failure_code: 'account_closed', amount: 25_00, destination: bank.id, automatic: true });
+      expect(available(await stripe.balance.retrieve({}, { stripeAccount: seller.id }))).toBe(25_00);
+      expect((await stripe.payouts.list({}, { stripeAccount: seller.id })).data.map((p) => p.id)).toEqual([payout!.id]);
+      expect(await stripe.payouts.retrieve(payout!.id, {}, { stripeAccount: seller.id })).toMatchObject({ status: 'failed', failure_message: expect.stringContaining('closed') });
+      expect(connectHook.events.slice(-4).map((e) => [e.type, e.account])).toEqual([
+        ['account.external_account.created', seller.id],
+        ['account.external_account.deleted', seller.id],
+        ['payout.created', seller.id],
+        ['payout.failed', seller.id],
+      ]);
+      expect(connectHook.events.at(-3)?.data.object).toMatchObject({ id: old.id });
+
+      await emulator.control.changeBankAccount(seller.id, '000123456789');
+      expect(await emulator.control.payOut(seller.id)).toMatchObject({ status: 'paid', failure_code: null });
+      expect(connectHook.events.at(-1)?.type).toBe('payout.paid');
+    });
+
+    it('when a seller adds a bank account through the API, then it is listed; a bad number is refused', async () => {
+      const seller = await onboardedSeller();
+      const added = await stripe.accounts.createExternalAccount(seller.id, { external_account: { object: 'bank_account', country: 'US', currency: 'usd', account_number: '000123456789', routing_number: '110000000' } as unknown as string });
+      expect(added).toMatchObject({ object: 'bank_account', last4: '6789' });
+      expect((await stripe.accounts.listExternalAccounts(seller.id)).data).toHaveLength(2);
+      const refused = await caught(stripe.accounts.createExternalAccount(seller.id, { external_account: { object: 'bank_account', account_number: '12ab' } as unknown as string }));
+      expect(refused.code).toBe('account_number_invalid');
+    });
+
+    it('when a seller disconnects, then account.application.deauthorized is sent and the platform can no longer reach or pay the account', async () => {
+      const seller = await onboardedSeller();
+      await emulator.control.deauthorize(seller.id);
+      expect(connectHook.events.at(-1)).toMatchObject({ type: 'account.application.deauthorized', account: seller.id, data: { object: { object: 'application' } } });
+      expect((await caught(stripe.balance.retrieve({}, { stripeAccount: seller.id }))).statusCode).toBe(403);
+      expect((await caught(stripe.accounts.createLoginLink(seller.id))).statusCode).toBe(403);
+      expect((await caught(stripe.transfers.create({ amount: 1_00, currency: 'usd', destination: seller.id }))).code).toBe('account_invalid');
+    });
+  });
+
   describe('webhook delivery', () => {
     it('when an endpoint fails at first, then the delivery is retried and every answer is recorded', async () => {
       const flaky = await startReceiver(PLATFORM_SECRET, [500, 503]);
