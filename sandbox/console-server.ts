@@ -452,6 +452,41 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     }
   });
 
+  /** What happens at Stripe outside the bot, to rehearse: each names the first onboarded seller. */
+  const scenarios: Record<string, (accountId: string) => Promise<string>> = {
+    'payout-fails': async (accountId) => {
+      await stripe.control.changeBankAccount(accountId, '000111111116');
+      const payout = await stripe.control.payOut(accountId);
+      if (!payout) throw new Error('the seller has nothing to pay out yet: transfer them something first');
+      return `The seller's bank answered ${payout.failure_code} to a payout of ${payout.amount / 100} ${payout.currency.toUpperCase()}.`;
+    },
+    'bank-change': async (accountId) => {
+      await stripe.control.changeBankAccount(accountId, '000123456789');
+      return 'The seller replaced their bank account.';
+    },
+    'outside-transfer': async (accountId) => {
+      const made = await fetch(`${stripe.url}/v1/transfers`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer sk_test_dashboard', 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ amount: '500', currency: 'eur', destination: accountId, description: 'made in the Dashboard' }),
+      });
+      const body = (await made.json()) as { id?: string; error?: { message?: string } };
+      if (!body.id) throw new Error(body.error?.message ?? 'Stripe refused the transfer');
+      return `A €5.00 transfer ${body.id} was made outside the bot: try /payout reconcile.`;
+    },
+  };
+  app.post<{ Params: { name: string } }>('/api/stripe/scenarios/:name', async (req, reply) => {
+    const scenario = scenarios[req.params.name];
+    if (!scenario) return reply.code(404).send({ ok: false, error: 'no such scenario' });
+    const seller = stripe.control.accounts().find((a) => a.details_submitted);
+    if (!seller) return reply.code(400).send({ ok: false, error: 'invite a seller and finish their onboarding first' });
+    try {
+      return { ok: true, said: await scenario(seller.id) };
+    } catch (error) {
+      return reply.code(400).send({ ok: false, error: error instanceof Error ? error.message : String(error) });
+    }
+  });
+
   app.get<{ Params: { id: string } }>('/api/files/:id', (req, reply) => {
     const file = slack.files().find((f) => f.id === req.params.id);
     if (!file) return reply.code(404).send('not found');

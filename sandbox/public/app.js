@@ -565,6 +565,16 @@ function bind() {
     poll();
   });
 
+  $('scenarios').addEventListener('click', async (e) => {
+    const b = e.target.closest('[data-scenario]');
+    if (!b) return;
+    b.disabled = true;
+    const result = await api(`/api/stripe/scenarios/${encodeURIComponent(b.dataset.scenario)}`, {});
+    toast(result.ok ? result.said : (result.error ?? 'the scenario did not run'), result.ok ? 'info' : 'error');
+    b.disabled = false;
+    poll();
+  });
+
   $('transfers').addEventListener('click', async (e) => {
     const b = e.target.closest('[data-reverse]');
     if (!b) return;

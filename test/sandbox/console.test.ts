@@ -159,6 +159,19 @@ describe('the sandbox console', () => {
     const requests = (await (await fetch(logUrl!)).json()) as { method: string; path: string }[];
     expect(requests.filter((r) => r.method === 'POST' && r.path === '/v1/transfers')).toHaveLength(1);
     expect(sandbox!.stripe.control.transfers()).toMatchObject([{ amount: 150_000, currency: 'usd' }]);
+
+    // 9. the scenario buttons: what happens at Stripe without the bot, and what ops hears of it
+    await open('COPS');
+    const scenario = (name: string) => page.locator('#scenarios').getByRole('button', { name }).click();
+    await scenario('Seller changes bank');
+    await message("bank account changed").waitFor();
+    await scenario('Bank rejects a payout');
+    await message('bank rejected a payout').filter({ hasText: 'the bank account has been closed' }).waitFor();
+    await scenario('Transfer outside the bot');
+    await actAs('approver1');
+    await type('/payout reconcile');
+    await ephemeral('payments compared').filter({ hasText: 'Made outside the bot' }).waitFor();
+    await shot('reconcile');
     expect(pageErrors).toEqual([]);
     expect(logs.lines.filter((l) => typeof l.level === 'number' && l.level >= 50)).toEqual([]);
     await page.close();
