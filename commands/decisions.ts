@@ -1,6 +1,8 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { AppDeps } from '../src/deps.js';
+import { isAppError } from '../src/domain/errors.js';
 import type { ClickResult } from '../src/domain/requests.js';
+import { readDescription } from '../src/domain/text.js';
 import { rejectModal } from '../src/slack/blocks/request-modals.js';
 import { ACTION_IDS, REJECT_FIELDS, VIEW_IDS } from '../src/slack/ids.js';
 import { ephemeralReply } from './reply.js';
@@ -40,7 +42,13 @@ export function registerDecisionListeners(app: App, deps: AppDeps): void {
   });
 
   onSubmission(app, deps, VIEW_IDS.reject, async ({ ack, body, view, client }) => {
-    const reason = view.state.values[REJECT_FIELDS.reason.block]?.[REJECT_FIELDS.reason.action]?.value?.trim() ?? '';
+    let reason: string | null;
+    try {
+      reason = readDescription(view.state.values[REJECT_FIELDS.reason.block]?.[REJECT_FIELDS.reason.action]?.value, 'reason');
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      return ack({ response_action: 'errors', errors: { [REJECT_FIELDS.reason.block]: error.userMessage } });
+    }
     if (!reason) return ack({ response_action: 'errors', errors: { [REJECT_FIELDS.reason.block]: 'Say why, so the requester knows what to change.' } });
     await ack();
     const { requestId, channelId } = JSON.parse(view.private_metadata) as { requestId: string; channelId: string };

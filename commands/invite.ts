@@ -3,6 +3,7 @@ import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../src/deps.js';
 import { isAppError } from '../src/domain/errors.js';
+import { inertText } from '../src/domain/text.js';
 import { INVITE_FIELDS, VIEW_IDS } from '../src/slack/ids.js';
 import { inviteModal } from '../src/slack/blocks/invite-modal.js';
 import { mention } from '../src/slack/mrkdwn.js';
@@ -37,11 +38,15 @@ export function parseInviteArgs(args: string[]): InviteArgs | string {
   return { sellerId, email, country };
 }
 
-/** The seller's Slack name for the transfer modal's picker; an invite goes ahead without it. */
+/**
+ * The seller's Slack name for the transfer modal's picker; an invite goes ahead without it. People type their own
+ * profile names, and this text comes from the Web API, not a payload: cleaned here like all typed text.
+ */
 async function displayNameOf(client: WebClient, userId: string): Promise<string | null> {
   try {
     const { user } = await client.users.info({ user: userId });
-    return user?.profile?.display_name || user?.real_name || user?.name || null;
+    const name = user?.profile?.display_name || user?.real_name || user?.name;
+    return name ? inertText(name) : null;
   } catch {
     return null;
   }

@@ -5,6 +5,7 @@ import type { AppDeps } from '../src/deps.js';
 import { isAppError } from '../src/domain/errors.js';
 import { exceedsMaximum } from '../src/domain/policy.js';
 import { formatMoney, MoneyError, parseMoney, type Money } from '../src/domain/money.js';
+import { readDescription } from '../src/domain/text.js';
 import type { RequestKind } from '../src/domain/requests.types.js';
 import { LIMITS, clip } from '../src/slack/blocks/limits.js';
 import { moneyRequestModal } from '../src/slack/blocks/request-modals.js';
@@ -39,11 +40,10 @@ export function parseMoneyArgs(kind: 'transfer' | 'topup', args: string[]): Mone
   if (!amount || !currency) return `Give an amount and a currency: \`${USAGES[kind]}\`, e.g. \`${kind === 'transfer' ? '/payout transfer @ana 120.00 eur weekly earnings' : '/payout topup 2000.00 usd'}\`.`;
   try {
     const money = parseMoney(amount, currency);
-    const description = words.join(' ').trim();
-    if (description.length > 350) return 'The description is too long: keep it under 350 characters.';
-    return { money, ...(sellerUserId ? { sellerUserId } : {}), description: description || null };
+    return { money, ...(sellerUserId ? { sellerUserId } : {}), description: readDescription(words.join(' ')) };
   } catch (error) {
-    if (error instanceof MoneyError) return `${error.message} Usage: \`${USAGES[kind]}\`.`;
+    if (error instanceof MoneyError) return `${error.userMessage} Usage: \`${USAGES[kind]}\`.`;
+    if (isAppError(error)) return error.userMessage;
     throw error;
   }
 }
@@ -99,7 +99,14 @@ export function registerMoneyRequestModals(app: App, deps: AppDeps): void {
         if (max !== undefined) errors[MONEY_FIELDS.amount.block] = `At most ${formatMoney({ amount: max, currency: money.currency })} per request.`;
       } catch (error) {
         if (!(error instanceof MoneyError)) throw error;
-        errors[/currency/i.test(error.message) ? MONEY_FIELDS.currency.block : MONEY_FIELDS.amount.block] = error.message;
+        errors[error.code === 'currency_unknown' ? MONEY_FIELDS.currency.block : MONEY_FIELDS.amount.block] = error.userMessage;
+      }
+      let description: string | null = null;
+      try {
+        description = readDescription(text(MONEY_FIELDS.description));
+      } catch (error) {
+        if (!isAppError(error)) throw error;
+        errors[MONEY_FIELDS.description.block] = error.userMessage;
       }
       const sellerUserId = values[MONEY_FIELDS.seller.block]?.[MONEY_FIELDS.seller.action]?.selected_option?.value;
       if (kind === 'transfer') {
@@ -110,7 +117,6 @@ export function registerMoneyRequestModals(app: App, deps: AppDeps): void {
       if (Object.keys(errors).length > 0 || !money) return ack({ response_action: 'errors', errors });
       await ack();
       const log = deps.logger.child({ traceId: newTraceId(), userId, command: kind });
-      const description = text(MONEY_FIELDS.description) || null;
       const statementDescriptor = kind === 'topup' ? text(MONEY_FIELDS.statementDescriptor) || null : null;
       const reply = ephemeralReply(client, modalChannel(view.private_metadata), userId);
       await submit(deps, { userId, teamId, reply, log }, kind, { money, description, statementDescriptor, ...(sellerUserId ? { sellerUserId } : {}) });

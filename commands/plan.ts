@@ -1,6 +1,7 @@
 import type { AppDeps } from '../src/deps.js';
 import { isAppError } from '../src/domain/errors.js';
 import { majorUnitsText, MoneyError, parseMoney } from '../src/domain/money.js';
+import { readDescription } from '../src/domain/text.js';
 import { planList } from '../src/slack/blocks/payouts.js';
 import { requestSummary } from '../src/slack/blocks/requests.js';
 import { mention } from '../src/slack/mrkdwn.js';
@@ -48,10 +49,10 @@ export function planCommand(deps: AppDeps): Subcommand {
       }
       try {
         const money = parseMoney(amount, currency ?? '');
-        const request = await deps.requests.create({ kind: 'plan', teamId: ctx.teamId, requestedBy: ctx.userId, money, sellerUserId, description: words.join(' ') || null });
+        const request = await deps.requests.create({ kind: 'plan', teamId: ctx.teamId, requestedBy: ctx.userId, money, sellerUserId, description: readDescription(words.join(' ')) });
         await ctx.reply(`:inbox_tray: Asked for approval: ${requestSummary(request)} (\`${request.id}\`).`);
       } catch (error) {
-        if (error instanceof MoneyError) return ctx.reply(`${error.message} Usage: \`${USAGE}\`.`);
+        if (error instanceof MoneyError) return ctx.reply(`${error.userMessage} Usage: \`${USAGE}\`.`);
         if (!isAppError(error)) throw error;
         await ctx.reply(`:x: ${error.userMessage}`);
       }

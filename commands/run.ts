@@ -3,6 +3,7 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { AppDeps } from '../src/deps.js';
 import { AppError, isAppError } from '../src/domain/errors.js';
 import { majorUnitsText } from '../src/domain/money.js';
+import { inertText } from '../src/domain/text.js';
 import { validateBatch } from '../src/domain/payout-batch.js';
 import { unpausedLines } from '../src/domain/payouts.types.js';
 import type { RunLineDraft } from '../src/domain/requests.types.js';
@@ -93,7 +94,8 @@ async function downloadCsv(deps: AppDeps, file: NonNullable<CsvState['files']>[n
   if (!url) throw new AppError('csv_file', 'That file could not be read.');
   const res = await fetch(url, { headers: { authorization: `Bearer ${deps.config.SLACK_BOT_TOKEN}` }, signal: AbortSignal.timeout(2_000) });
   if (!res.ok) throw new AppError('csv_file', `Slack would not give me that file (HTTP ${res.status}).`);
-  return res.text();
+  // A file's text does not pass through the payload middleware: the same cleaning here.
+  return inertText(await res.text());
 }
 
 const MAX_PROBLEMS_SHOWN = 20;

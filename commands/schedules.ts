@@ -3,6 +3,7 @@ import type { AppDeps } from '../src/deps.js';
 import { AppError, isAppError } from '../src/domain/errors.js';
 import { MoneyError, parseMoney, type Money } from '../src/domain/money.js';
 import { parseScheduleTime, type ScheduleTime } from '../src/domain/schedule-time.js';
+import { MAX_DESCRIPTION_LENGTH, readDescription } from '../src/domain/text.js';
 import { modal, textInput } from '../src/slack/blocks/common.js';
 import { scheduleList, scheduleWhat } from '../src/slack/blocks/payouts.js';
 import { requestSummary } from '../src/slack/blocks/requests.js';
@@ -54,9 +55,10 @@ export function parseScheduleArgs(action: string | undefined, tokens: string[]):
   const [amount, currency, ...words] = parsed.rest;
   if (!amount || !currency) return `Give the amount of each top-up: \`${USAGE}\`.`;
   try {
-    return { action, time: parsed.time, money: parseMoney(amount, currency), description: words.join(' ') || null };
+    return { action, time: parsed.time, money: parseMoney(amount, currency), description: readDescription(words.join(' ')) };
   } catch (error) {
-    if (error instanceof MoneyError) return `${error.message} Usage: \`${USAGE}\`.`;
+    if (error instanceof MoneyError) return `${error.userMessage} Usage: \`${USAGE}\`.`;
+    if (isAppError(error)) return error.userMessage;
     throw error;
   }
 }
@@ -93,7 +95,7 @@ function scheduleModal(channelId: string) {
       },
       textInput(SCHEDULE_FIELDS.when, 'When', { hint: 'weekly mon 09:00 America/New_York · daily 18:00 Europe/Paris · cron "0 9 * * 1" UTC', placeholder: 'weekly fri 10:00 Europe/Paris' }),
       textInput(MONEY_FIELDS.amount, 'Top-up amount and currency', { optional: true, hint: 'Top-ups only, e.g. 2000.00 usd' }),
-      textInput(MONEY_FIELDS.description, 'Description', { optional: true, maxLength: 350 }),
+      textInput(MONEY_FIELDS.description, 'Description', { optional: true, maxLength: MAX_DESCRIPTION_LENGTH }),
     ],
   });
 }
@@ -134,15 +136,21 @@ export function registerScheduleModal(app: App, deps: AppDeps): void {
     const action = field(SCHEDULE_FIELDS.action)?.selected_option?.value;
     const when = tokenize(field(SCHEDULE_FIELDS.when)?.value ?? '');
     const amount = tokenize(field(MONEY_FIELDS.amount)?.value ?? '');
-    const description = field(MONEY_FIELDS.description)?.value?.trim();
-    const draft = parseScheduleArgs(action, [...when, ...amount, ...(description ? [description] : [])]);
+    let description: string | null;
+    try {
+      description = readDescription(field(MONEY_FIELDS.description)?.value);
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      return ack({ response_action: 'errors', errors: { [MONEY_FIELDS.description.block]: error.userMessage } });
+    }
+    const draft = parseScheduleArgs(action, [...when, ...amount]);
     if (typeof draft === 'string') {
       const block = /amount|decimal|currency|ISO|positive|zero/i.test(draft) ? MONEY_FIELDS.amount.block : SCHEDULE_FIELDS.when.block;
       return ack({ response_action: 'errors', errors: { [block]: draft.slice(0, 300) } });
     }
     await ack();
     const reply = ephemeralReply(client, modalChannel(view.private_metadata), body.user.id);
-    await askForSchedule(deps, { userId: body.user.id, teamId: body.team?.id ?? body.user.team_id ?? '', reply }, draft);
+    await askForSchedule(deps, { userId: body.user.id, teamId: body.team?.id ?? body.user.team_id ?? '', reply }, { ...draft, description });
   });
 }
 

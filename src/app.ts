@@ -7,6 +7,7 @@ import { healthRoute } from './http/health-route.js';
 import { stripeWebhookRoute } from './http/stripe-webhook-route.js';
 import { createSlackReceiver } from './http/slack-receiver.js';
 import { createBoltLogger } from './slack/bolt-logger.js';
+import { inertInput } from './slack/inert-input.js';
 
 export function httpRoutes(deps: AppDeps): CustomRoute[] {
   return [healthRoute(deps.redis), stripeWebhookRoute(deps), ...connectRoutes(deps)];
@@ -25,6 +26,7 @@ export function createApp(deps: AppDeps): App {
   const app = config.SLACK_APP_TOKEN
     ? new App({ ...common, customRoutes, socketMode: true, appToken: config.SLACK_APP_TOKEN, installerOptions: { port: config.PORT, clientOptions } })
     : new App({ ...common, receiver: createSlackReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, customRoutes, boltLogger: logger, logger: deps.logger }) });
+  app.use(inertInput);
   registerListeners(app, deps);
   app.error(async (error) => {
     deps.logger.error({ err: error, event: 'bolt.error' }, 'unhandled error in a Slack listener');

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
+import { isAppError } from './domain/errors.js';
 import { parseCurrencyAmounts, type CurrencyAmounts } from './domain/money.js';
 import { parseScheduleTime } from './domain/schedule-time.js';
 
@@ -13,7 +14,7 @@ const currencyAmounts = z.string().transform((raw, ctx): CurrencyAmounts => {
   try {
     return parseCurrencyAmounts(raw);
   } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    ctx.addIssue({ code: 'custom', message: isAppError(error) ? error.userMessage : (error as Error).message });
     return z.NEVER;
   }
 });

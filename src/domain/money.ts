@@ -1,3 +1,5 @@
+import { AppError } from './errors.js';
+
 /**
  * Money in integer minor units as Stripe counts them, with lowercase ISO 4217 codes.
  * Stripe's table: https://docs.stripe.com/currencies#zero-decimal (and its special cases).
@@ -16,9 +18,10 @@ const ISO_CURRENCIES = new Set(Intl.supportedValuesOf('currency').map((c) => c.t
 /** The most a single amount may be, in major units: far beyond any real payout, well inside integer precision. */
 const ABSURD_MAJOR_AMOUNT = 1e11;
 
-export class MoneyError extends Error {
-  constructor(message: string) {
-    super(message);
+/** A refused amount or currency: a stable code, its parameters, and plain words (no mrkdwn) for the person. */
+export class MoneyError extends AppError {
+  constructor(code: 'currency_unknown' | 'amount_invalid' | 'amount_too_precise' | 'amounts_invalid', message: string, params: Record<string, unknown> = {}) {
+    super(code, message, { params });
     this.name = 'MoneyError';
   }
 }
@@ -26,7 +29,7 @@ export class MoneyError extends Error {
 export function normalizeCurrency(raw: string): string {
   const code = raw.trim().toLowerCase();
   if (!/^[a-z]{3}$/.test(code) || !ISO_CURRENCIES.has(code)) {
-    throw new MoneyError(`"${raw.trim()}" is not an ISO currency code (try usd, eur, gbp, jpy…)`);
+    throw new MoneyError('currency_unknown', `"${raw.trim()}" is not an ISO currency code (try usd, eur, gbp, jpy…)`, { currency: raw.trim() });
   }
   return code;
 }
@@ -38,37 +41,56 @@ export function minorUnitDigits(currency: string): 0 | 2 | 3 {
   return 2;
 }
 
-/** How many fraction digits a person may type: fewer than the API's for the special cases. */
-function typedFractionDigits(currency: string): number {
-  if (WHOLE_UNITS_ONLY.has(currency)) return 0;
-  if (THREE_DECIMAL.has(currency)) return 2; // Stripe requires the last of three digits to be 0
-  return minorUnitDigits(currency);
+/** How many decimals a person may type: the API's, except none for the whole-units special cases. */
+function typedDecimals(currency: string): number {
+  return WHOLE_UNITS_ONLY.has(currency) ? 0 : minorUnitDigits(currency);
+}
+
+/** Major units as digit strings → minor units; the fraction must fit the currency. */
+function toMoney(whole: string, fraction: string, currency: string): Money {
+  const digits = minorUnitDigits(currency);
+  return { amount: Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0'), currency };
+}
+
+/**
+ * More decimals than the currency has are refused, zeros included: "1.500 eur" may be €1,500.00 (a dot between
+ * thousands, as much of Europe writes it) or €1.50, and guessing either one moves the wrong money.
+ */
+function tooPrecise(typed: string, whole: string, fraction: string, currency: string): MoneyError {
+  const allowed = typedDecimals(currency);
+  const readings: Money[] = [];
+  if (/^\d{1,3}\.\d{3}$/.test(typed)) readings.push(toMoney(`${whole}${fraction}`, '', currency));
+  const significant = fraction.replace(/0+$/, '');
+  if (significant.length <= allowed) readings.push(toMoney(whole, significant, currency));
+  const shown = readings.filter((m) => m.amount > 0).map((m) => formatMoney(m));
+  const code = currency.toUpperCase();
+  const has = allowed === 0 ? `${code} takes whole amounts only` : `${code} has ${allowed}`;
+  const question = shown.length > 0 ? `: did you mean ${shown.join(' or ')}?` : '.';
+  const decimals = `${fraction.length} decimal${fraction.length === 1 ? '' : 's'}`;
+  return new MoneyError('amount_too_precise', `${typed} has ${decimals} but ${has}${question}`, { typed, decimals: fraction.length, allowed, currency, readings });
 }
 
 /** Parses a decimal amount in major units ("10.50", "1500", "1,500.00") into Money. */
 export function parseMoney(rawAmount: string, rawCurrency: string): Money {
   const currency = normalizeCurrency(rawCurrency);
-  const text = rawAmount.trim().replace(/,(?=\d{3}(\D|$))/g, '');
+  const typed = rawAmount.trim();
+  const text = typed.replace(/,(?=\d{3}(\D|$))/g, '');
   const match = /^(\d+)(?:\.(\d+))?$/.exec(text);
   if (!match) {
-    if (/^-/.test(text)) throw new MoneyError('The amount must be positive.');
-    throw new MoneyError(`"${rawAmount.trim()}" is not an amount: write it like 10.50 or 1500`);
+    if (/^-/.test(text)) throw new MoneyError('amount_invalid', 'The amount must be positive.', { typed });
+    throw new MoneyError('amount_invalid', `"${typed}" is not an amount: write it like 10.50 or 1500`, { typed });
   }
   const whole = match[1] ?? '0';
-  const fraction = (match[2] ?? '').replace(/0+$/, '');
-  const allowed = typedFractionDigits(currency);
-  if (fraction.length > allowed) {
-    throw new MoneyError(
-      allowed === 0
-        ? `${currency.toUpperCase()} amounts are whole numbers: no decimals.`
-        : `${currency.toUpperCase()} amounts have at most ${allowed} decimals.`,
-    );
+  const fraction = match[2] ?? '';
+  if (fraction.length > typedDecimals(currency)) throw tooPrecise(typed, whole, fraction, currency);
+  if (THREE_DECIMAL.has(currency) && fraction.length === 3 && !fraction.endsWith('0')) {
+    // Stripe requires the last of the three digits to be 0.
+    throw new MoneyError('amount_too_precise', `${currency.toUpperCase()} amounts have at most 2 decimals at Stripe: make the third one 0.`, { typed, currency });
   }
-  if (Number(whole) >= ABSURD_MAJOR_AMOUNT) throw new MoneyError('That amount is too large to be real.');
-  const digits = minorUnitDigits(currency);
-  const amount = Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0');
-  if (!Number.isSafeInteger(amount) || amount <= 0) throw new MoneyError('The amount must be greater than zero.');
-  return { amount, currency };
+  if (Number(whole) >= ABSURD_MAJOR_AMOUNT) throw new MoneyError('amount_invalid', 'That amount is too large to be real.', { typed });
+  const money = toMoney(whole, fraction, currency);
+  if (!Number.isSafeInteger(money.amount) || money.amount <= 0) throw new MoneyError('amount_invalid', 'The amount must be greater than zero.', { typed });
+  return money;
 }
 
 export function toMajorUnits(money: Money): number {
@@ -95,10 +117,10 @@ export function parseCurrencyAmounts(raw: string): CurrencyAmounts {
   for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
     const [code, amount, extra] = part.split(':');
     if (code === undefined || amount === undefined || extra !== undefined) {
-      throw new MoneyError(`"${part}" should look like usd:1000`);
+      throw new MoneyError('amounts_invalid', `"${part}" should look like usd:1000`);
     }
     const money = parseMoney(amount, code);
-    if (result.has(money.currency)) throw new MoneyError(`${money.currency.toUpperCase()} is listed twice`);
+    if (result.has(money.currency)) throw new MoneyError('amounts_invalid', `${money.currency.toUpperCase()} is listed twice`);
     result.set(money.currency, money.amount);
   }
   return result;

@@ -1,6 +1,8 @@
 import { type CsvError, type Info, parse } from 'csv-parse/sync';
+import { isAppError } from './errors.js';
 import { parseUserMention } from './ids.js';
 import { MoneyError, type Money, normalizeCurrency, parseMoney } from './money.js';
+import { readDescription } from './text.js';
 
 export interface BatchLine {
   /** 1-based line number in the input, where the row starts. */
@@ -87,8 +89,14 @@ export function validateBatch(
       continue;
     }
     const [sellerRef = '', rawAmount = '', rawCurrency = '', rawDescription = ''] = record;
-    const description = rawDescription || null;
     const lineProblems: string[] = [];
+    let description: string | null = null;
+    try {
+      description = readDescription(rawDescription);
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      lineProblems.push(error.userMessage);
+    }
 
     const money = checkMoney(rawAmount, rawCurrency, options.heldCurrencies);
     if (typeof money === 'string') lineProblems.push(money);
@@ -163,7 +171,7 @@ function checkMoney(rawAmount: string, rawCurrency: string, held: ReadonlySet<st
     }
     return money;
   } catch (error) {
-    if (error instanceof MoneyError) return error.message.endsWith('.') ? error.message : `${error.message}.`;
+    if (error instanceof MoneyError) return /[.?]$/.test(error.userMessage) ? error.userMessage : `${error.userMessage}.`;
     throw error;
   }
 }

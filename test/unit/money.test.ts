@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney, minorUnitDigits, parseCurrencyAmounts, parseMoney } from '../../src/domain/money.js';
+import { formatMoney, MoneyError, minorUnitDigits, parseCurrencyAmounts, parseMoney } from '../../src/domain/money.js';
 
 describe('money', () => {
   it('when an amount is typed in major units, then it is stored in Stripe minor units', () => {
@@ -10,14 +10,40 @@ describe('money', () => {
   });
 
   it('when a currency has no minor units or is a Stripe special case, then decimals are refused', () => {
-    expect(() => parseMoney('10.5', 'jpy')).toThrow(/whole numbers/);
-    expect(() => parseMoney('100.50', 'isk')).toThrow(/whole numbers/);
-    expect(() => parseMoney('100.50', 'huf')).toThrow(/whole numbers/);
+    expect(() => parseMoney('10.5', 'jpy')).toThrow('10.5 has 1 decimal but JPY takes whole amounts only.');
+    expect(() => parseMoney('100.50', 'isk')).toThrow(/ISK takes whole amounts only/);
+    expect(() => parseMoney('100.50', 'huf')).toThrow(/HUF takes whole amounts only/);
     expect(parseMoney('100', 'isk')).toEqual({ amount: 10_000, currency: 'isk' });
     expect(parseMoney('5000', 'ugx')).toEqual({ amount: 500_000, currency: 'ugx' });
-    expect(() => parseMoney('1.001', 'usd')).toThrow(/at most 2 decimals/);
-    expect(() => parseMoney('1.255', 'kwd')).toThrow(/at most 2 decimals/);
+    expect(() => parseMoney('1.0011', 'usd')).toThrow('1.0011 has 4 decimals but USD has 2.');
+    expect(() => parseMoney('1.255', 'kwd')).toThrow(/at most 2 decimals at Stripe/);
+    expect(parseMoney('1.500', 'kwd')).toEqual({ amount: 1500, currency: 'kwd' });
     expect(minorUnitDigits('bhd')).toBe(3);
+  });
+
+  it('when more decimals are typed than the currency has, zeros included, then it is refused with both readings', () => {
+    const refusal = (amount: string, currency: string) => {
+      try {
+        parseMoney(amount, currency);
+      } catch (error) {
+        return error as MoneyError;
+      }
+      throw new Error(`${amount} ${currency} was accepted`);
+    };
+    const eur = refusal('1.500', 'eur');
+    expect(eur).toBeInstanceOf(MoneyError);
+    expect(eur.userMessage).toBe('1.500 has 3 decimals but EUR has 2: did you mean €1,500.00 or €1.50?');
+    expect(eur).toMatchObject({
+      code: 'amount_too_precise',
+      options: { params: { typed: '1.500', decimals: 3, allowed: 2, currency: 'eur', readings: [{ amount: 150_000, currency: 'eur' }, { amount: 150, currency: 'eur' }] } },
+    });
+    expect(refusal('1.505', 'eur').userMessage).toBe('1.505 has 3 decimals but EUR has 2: did you mean €1,505.00?');
+    expect(refusal('1,500.000', 'usd').userMessage).toBe('1,500.000 has 3 decimals but USD has 2: did you mean $1,500.00?');
+    expect(refusal('1.500', 'jpy').userMessage).toBe('1.500 has 3 decimals but JPY takes whole amounts only: did you mean ¥1,500?');
+    expect(refusal('1.500', 'huf').userMessage).toBe('1.500 has 3 decimals but HUF takes whole amounts only: did you mean HUF\u00a01,500?');
+    expect(refusal('10.00', 'jpy').userMessage).toBe('10.00 has 2 decimals but JPY takes whole amounts only: did you mean ¥10?');
+    expect(refusal('0.000', 'eur').userMessage).toBe('0.000 has 3 decimals but EUR has 2.');
+    expect(parseMoney('1.50', 'eur')).toEqual({ amount: 150, currency: 'eur' });
   });
 
   it('when the amount is negative, zero, absurd or not a number, then it is refused with a reason', () => {

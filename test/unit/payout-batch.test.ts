@@ -64,7 +64,7 @@ describe('validateBatch', () => {
     const at = (line: number) => problems.find((p) => p.line === line)?.message;
     expect(at(2)).toBe('The amount must be positive.');
     expect(at(3)).toMatch(/U0NOBODY is not a seller of this workspace/);
-    expect(at(4)).toBe('USD amounts have at most 2 decimals.');
+    expect(at(4)).toBe('10.999 has 3 decimals but USD has 2: did you mean $10,999.00?');
     expect(at(5)).toMatch(/^This repeats line 1: same seller, amount, currency and description/);
     expect(at(6)).toBe('The platform holds no GBP balance to pay from: use EUR, USD.');
     expect(at(7)).toMatch(/"xyz" is not an ISO currency code/);
@@ -76,6 +76,12 @@ describe('validateBatch', () => {
     expect(at(13)).toMatch(/"bob" is not a seller: use a Slack user id/);
     expect(at(14)).toMatch(/^This repeats line 1/);
     expect(lines.map((l) => l.line)).toEqual([1, 15]);
+  });
+
+  it('when a line describes itself at more than the one description limit, then that line is reported and not paid', () => {
+    const { lines, problems } = validateBatch(csv('U0ALICE,10,usd,ok', `U0BOB,10,usd,"${'x'.repeat(5_000)}"`), sellers, held);
+    expect(problems).toEqual([{ line: 2, message: 'The description is 5,000 characters long: keep it to 500.' }]);
+    expect(lines.map((l) => l.line)).toEqual([1]);
   });
 
   it('when one line has both a bad seller and a bad amount, then both are reported on that line', () => {

@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { RequestKind } from '../../domain/requests.types.js';
+import { MAX_DESCRIPTION_LENGTH } from '../../domain/text.js';
 import { MONEY_FIELDS, REJECT_FIELDS, VIEW_IDS } from '../ids.js';
 import { modal, textInput } from './common.js';
 
@@ -31,7 +32,7 @@ export function moneyRequestModal(kind: RequestKind, meta: { channelId: string }
       ...first,
       textInput(MONEY_FIELDS.amount, 'Amount', { placeholder: '120.00', hint: 'In major units, e.g. 120.00 or 1500' }),
       textInput(MONEY_FIELDS.currency, 'Currency', { placeholder: 'usd', maxLength: 3, hint: 'ISO code, e.g. usd, eur, gbp' }),
-      textInput(MONEY_FIELDS.description, 'Description', { optional: true, maxLength: 350, placeholder: 'Weekly earnings' }),
+      textInput(MONEY_FIELDS.description, 'Description', { optional: true, maxLength: MAX_DESCRIPTION_LENGTH, placeholder: 'Weekly earnings' }),
       ...last,
     ],
   });
@@ -43,6 +44,6 @@ export function rejectModal(meta: { requestId: string; channelId: string; messag
     meta,
     title: 'Reject request',
     submit: 'Reject',
-    blocks: [textInput(REJECT_FIELDS.reason, 'Why?', { multiline: true, maxLength: 500, placeholder: 'The requester sees this.' })],
+    blocks: [textInput(REJECT_FIELDS.reason, 'Why?', { multiline: true, maxLength: MAX_DESCRIPTION_LENGTH, placeholder: 'The requester sees this.' })],
   });
 }
