@@ -19,7 +19,8 @@ beforeEach(() => {
   testClock.offsetMs = 0;
 });
 
-const lastEphemeral = (userId: string) => h.slack.ephemerals(userId).at(-1);
+/** Whether one of the person's latest replies says `text`: under load, the reply to an earlier action may land just after. */
+const repliedWith = (userId: string, text: string) => h.slack.ephemerals(userId).slice(-3).some((e) => e.text?.includes(text)) || undefined;
 
 describe('a transfer behind the Approve button', () => {
   it('when an approver approves a small transfer, then the seller is paid once and everyone sees the outcome', async () => {
@@ -53,7 +54,7 @@ describe('a transfer behind the Approve button', () => {
     await clickApprove(h, message, requestId, PEOPLE.approver1);
     await h.slack.waitFor(() => messageText(approvalMessageNow(h, message.ts)).includes('1 of 2 approvals'));
     await clickApprove(h, message, requestId, PEOPLE.approver1);
-    await h.slack.waitFor(() => lastEphemeral(PEOPLE.approver1)?.text?.includes('already approved this request'));
+    await h.slack.waitFor(() => repliedWith(PEOPLE.approver1, 'already approved this request'));
     expect((await h.bot.deps.requests.get(requestId))?.state).toBe('pending');
     // approver2 is an approver through the SAPPROVERS user group.
     await clickApprove(h, message, requestId, PEOPLE.approver2);
@@ -76,13 +77,13 @@ describe('a transfer behind the Approve button', () => {
   it('when the requester approves their own request, a non-approver clicks, or a click comes from elsewhere, then nothing changes', async () => {
     const { message, requestId } = await requestViaSlack(h, `transfer ${seller} 7.00 eur`, PEOPLE.approver1);
     await clickApprove(h, message, requestId, PEOPLE.approver1);
-    await h.slack.waitFor(() => lastEphemeral(PEOPLE.approver1)?.text?.includes('You asked for this one'));
+    await h.slack.waitFor(() => repliedWith(PEOPLE.approver1, 'You asked for this one'));
     await clickApprove(h, message, requestId, PEOPLE.outsider);
-    await h.slack.waitFor(() => lastEphemeral(PEOPLE.outsider)?.text?.includes('not on the list of approvers'));
+    await h.slack.waitFor(() => repliedWith(PEOPLE.outsider, 'not on the list of approvers'));
     await clickApprove(h, message, requestId, PEOPLE.approver2, { channelId: CHANNELS.general });
-    await h.slack.waitFor(() => lastEphemeral(PEOPLE.approver2)?.text?.includes('only in the approvals channel'));
+    await h.slack.waitFor(() => repliedWith(PEOPLE.approver2, 'only in the approvals channel'));
     await clickApprove(h, message, requestId, PEOPLE.approver2, { teamId: 'T0OTHER' });
-    await h.slack.waitFor(() => lastEphemeral(PEOPLE.approver2)?.text?.includes('another workspace'));
+    await h.slack.waitFor(() => repliedWith(PEOPLE.approver2, 'another workspace'));
     const forged = await h.sender.blockAction({ userId: PEOPLE.approver2, actionId: 'request_approve', value: requestId, channelId: CHANNELS.approvals, messageTs: message.ts }, { signature: 'v0=forged' });
     expect(forged.status).toBe(401);
     const stale = await h.sender.blockAction({ userId: PEOPLE.approver2, actionId: 'request_approve', value: requestId, channelId: CHANNELS.approvals, messageTs: message.ts }, { timestamp: Math.floor(Date.now() / 1000) - 400 });
@@ -96,7 +97,7 @@ describe('a transfer behind the Approve button', () => {
     const { message, requestId } = await requestViaSlack(h, `transfer ${seller} 8.00 eur`);
     testClock.offsetMs = 86_400_000 + 1_000;
     await clickApprove(h, message, requestId, PEOPLE.approver1);
-    await h.slack.waitFor(() => lastEphemeral(PEOPLE.approver1)?.text?.includes('expired'));
+    await h.slack.waitFor(() => repliedWith(PEOPLE.approver1, 'expired'));
     expect((await h.bot.deps.requests.get(requestId))?.state).toBe('expired');
     await h.slack.waitFor(() => messageText(approvalMessageNow(h, message.ts)).includes('Expired'));
     expect(h.stripe.control.transfers().filter((t) => t.transfer_group === `pay_rq.${requestId}`)).toHaveLength(0);
@@ -107,7 +108,7 @@ describe('a transfer behind the Approve button', () => {
     await clickApprove(h, message, requestId, PEOPLE.approver1);
     await waitForState(h, requestId, ['completed']);
     await clickApprove(h, message, requestId, PEOPLE.approver2);
-    await h.slack.waitFor(() => lastEphemeral(PEOPLE.approver2)?.text?.includes(`approved by <@${PEOPLE.approver1}>`));
+    await h.slack.waitFor(() => repliedWith(PEOPLE.approver2, `approved by <@${PEOPLE.approver1}>`));
     expect(h.stripe.control.transfers().filter((t) => t.transfer_group === `pay_rq.${requestId}`)).toHaveLength(1);
   });
 
@@ -158,7 +159,7 @@ describe('requests that are refused before anything is stored', () => {
   it('when someone outside PAYOUT_REQUESTERS asks for a transfer, then nothing is stored', async () => {
     const open = (await h.bot.deps.redis.zcard('payout:requests:open'));
     await h.sender.slashCommand({ text: `transfer ${seller} 10 eur`, userId: PEOPLE.outsider });
-    await h.slack.waitFor(() => lastEphemeral(PEOPLE.outsider)?.text?.includes('not on the list'));
+    await h.slack.waitFor(() => repliedWith(PEOPLE.outsider, 'not on the list'));
     expect(await h.bot.deps.redis.zcard('payout:requests:open')).toBe(open);
   });
 });
@@ -241,6 +242,6 @@ describe('top-ups, balance and audit', () => {
     expect(String(file.content)).toMatch(/^time,actor,action,payout_ref,subject,kind,payee,account,amount,currency,amount_minor,state,stripe_id,detail\n/);
     expect(String(file.content)).toContain('transfer.requested');
     await h.sender.slashCommand({ text: 'audit', userId: PEOPLE.outsider });
-    await h.slack.waitFor(() => lastEphemeral(PEOPLE.outsider)?.text?.includes('only payout requesters and approvers'));
+    await h.slack.waitFor(() => repliedWith(PEOPLE.outsider, 'only payout requesters and approvers'));
   });
 });
