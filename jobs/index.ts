@@ -9,7 +9,7 @@ export interface Workers {
 }
 
 export async function startWorkers(deps: AppDeps): Promise<Workers> {
-  const connection = createRedis(deps.config.REDIS_URL, 'worker', deps.logger);
+  const connection = createRedis(deps.config.redis, 'worker', deps.logger);
   const workers = createWorkers(deps, connection);
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   // One scheduler however many workers run: upsert is idempotent by id.

@@ -21,6 +21,18 @@ const currencyAmounts = z.string().transform((raw, ctx): CurrencyAmounts => {
 
 const optionalUrl = z.string().url().optional();
 
+/** `host:port,host:port`, for Sentinels and Cluster seed nodes. */
+const hostPorts = z
+  .string()
+  .transform((raw) => raw.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port,host:port')).min(1))
+  .transform((list) => list.map((hp) => ({ host: hp.slice(0, hp.lastIndexOf(':')), port: Number(hp.slice(hp.lastIndexOf(':') + 1)) })));
+
+/** REDIS_URL's host and password; one without a host (`redis://:secret@`) only carries the password, for Sentinel or Cluster. */
+function redisUrlParts(url: string | undefined): { host: string; password: string } {
+  const [, userinfo = '', host = ''] = /^rediss?:\/\/(?:([^@/]*)@)?([^/:?]*)/.exec(url ?? '') ?? [];
+  return { host, password: userinfo.includes(':') ? decodeURIComponent(userinfo.slice(userinfo.indexOf(':') + 1)) : '' };
+}
 
 const schema = z
   .object({
@@ -42,7 +54,11 @@ const schema = z
       .pipe(z.array(z.string().startsWith('whsec_', 'each secret starts with whsec_')).min(1)),
     STRIPE_API_BASE: optionalUrl,
     STRIPE_TRANSFERS_PER_SECOND: z.coerce.number().positive().max(1000).default(20),
-    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected redis://host:port or rediss://…'),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected redis://host:port or rediss://…').optional(),
+    REDIS_SENTINELS: hostPorts.optional(),
+    REDIS_SENTINEL_NAME: z.string().min(1).default('mymaster'),
+    REDIS_CLUSTER_NODES: hostPorts.optional(),
+    REDIS_PASSWORD: z.string().min(1).optional(),
     PUBLIC_URL: z.string().url().transform((u) => u.replace(/\/+$/, '')),
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -69,6 +85,13 @@ const schema = z
       }),
   })
   .superRefine((env, ctx) => {
+    const where = [
+      ...(redisUrlParts(env.REDIS_URL).host ? ['REDIS_URL'] : []),
+      ...(env.REDIS_SENTINELS ? ['REDIS_SENTINELS'] : []),
+      ...(env.REDIS_CLUSTER_NODES ? ['REDIS_CLUSTER_NODES'] : []),
+    ];
+    if (where.length === 0) ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'is required but not set (or set REDIS_SENTINELS or REDIS_CLUSTER_NODES instead)' });
+    if (where.length > 1) ctx.addIssue({ code: 'custom', path: [where[0]!], message: `${where.join(' and ')} both say where Redis is; set only one` });
     if (env.STRIPE_SECRET_KEY.includes('_live_') && !env.PUBLIC_URL.startsWith('https://')) {
       ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'must be https:// when STRIPE_SECRET_KEY is a live key (Stripe requires HTTPS return and refresh URLs)' });
     }
@@ -81,7 +104,19 @@ export interface Config extends Env {
   connectTokenSecret: string;
   stripeLivemode: boolean;
   stripeApi: { host: string; port: number; protocol: 'http' | 'https' } | undefined;
+  redis: RedisTarget;
 }
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+/** Where Redis is: one server, a master behind Sentinels, or a Cluster. */
+export type RedisTarget =
+  | { kind: 'single'; url: string; password?: string }
+  | { kind: 'sentinel'; sentinels: HostPort[]; name: string; password?: string }
+  | { kind: 'cluster'; nodes: HostPort[]; password?: string };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -107,7 +142,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     connectTokenSecret: e.CONNECT_TOKEN_SECRET ?? createHmac('sha256', e.SLACK_SIGNING_SECRET).update('payout-ops connect tokens v1').digest('hex'),
     stripeLivemode: e.STRIPE_SECRET_KEY.includes('_live_'),
     stripeApi: e.STRIPE_API_BASE ? toStripeApi(e.STRIPE_API_BASE) : undefined,
+    redis: toRedisTarget(e),
   };
+}
+
+function toRedisTarget(e: Env): RedisTarget {
+  const password = redisUrlParts(e.REDIS_URL).password || e.REDIS_PASSWORD;
+  const auth = password ? { password } : {};
+  if (e.REDIS_SENTINELS) return { kind: 'sentinel', sentinels: e.REDIS_SENTINELS, name: e.REDIS_SENTINEL_NAME, ...auth };
+  if (e.REDIS_CLUSTER_NODES) return { kind: 'cluster', nodes: e.REDIS_CLUSTER_NODES, ...auth };
+  return { kind: 'single', url: e.REDIS_URL!, ...auth };
 }
 
 function toStripeApi(base: string): Config['stripeApi'] {

@@ -1,6 +1,6 @@
 import { LogLevel } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './adapters/redis/connection.js';
 import type Stripe from 'stripe';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
@@ -43,7 +43,7 @@ export interface AppDeps {
   config: Config;
   logger: Logger;
   clock: Clock;
-  redis: Redis;
+  redis: RedisClient;
   stripe: Stripe;
   gateway: PaymentsGateway & MoneyGateway;
   slack: WebClient;
@@ -91,7 +91,7 @@ export function slackClientOptions(config: Config, logger: Logger, retries = 2) 
 
 export function buildDeps(config: Config, logger: Logger, overrides: { clock?: Clock } = {}): AppDeps {
   const clock = overrides.clock ?? systemClock;
-  const redis = createRedis(config.REDIS_URL, 'commands', logger);
+  const redis = createRedis(config.redis, 'commands', logger);
   const stripe = createStripeClient(config);
   const gateway = createStripeGateway(stripe);
   const slack = new WebClient(config.SLACK_BOT_TOKEN, slackClientOptions(config, logger));

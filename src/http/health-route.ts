@@ -1,9 +1,9 @@
 import type { CustomRoute } from '@slack/bolt';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../adapters/redis/connection.js';
 import { sendJson } from './respond.js';
 
 /** 200 when Redis answers within a second, 503 otherwise; served by every role. */
-export function healthRoute(redis: Redis): CustomRoute {
+export function healthRoute(redis: RedisClient): CustomRoute {
   return {
     path: '/healthz',
     method: 'GET',

@@ -58,4 +58,27 @@ describe('configuration', () => {
     const message = problemsOf({ ...validEnv, STRIPE_SECRET_KEY: 'sk_nope_supersecret' });
     expect(message).not.toContain('supersecret');
   });
+
+  it('when REDIS_SENTINELS is set instead of REDIS_URL, then Redis is the named master behind those Sentinels', () => {
+    const { REDIS_URL: _, ...env } = validEnv;
+    expect(loadConfig({ ...env, REDIS_SENTINELS: '10.0.0.1:26379, sentinel-2:26380', REDIS_PASSWORD: 'pw' }).redis).toEqual({
+      kind: 'sentinel',
+      sentinels: [{ host: '10.0.0.1', port: 26379 }, { host: 'sentinel-2', port: 26380 }],
+      name: 'mymaster',
+      password: 'pw',
+    });
+  });
+
+  it('when REDIS_CLUSTER_NODES is set and REDIS_URL carries only the password, then Redis is that Cluster with that password', () => {
+    const config = loadConfig({ ...validEnv, REDIS_URL: 'redis://:s%40cret@', REDIS_CLUSTER_NODES: 'node-1:7000,node-2:7001', REDIS_PASSWORD: 'ignored' });
+    expect(config.redis).toEqual({ kind: 'cluster', nodes: [{ host: 'node-1', port: 7000 }, { host: 'node-2', port: 7001 }], password: 's@cret' });
+  });
+
+  it('when two variables say where Redis is, or none does, then start-up names them', () => {
+    expect(problemsOf({ ...validEnv, REDIS_CLUSTER_NODES: 'node-1:7000' })).toMatch(/REDIS_URL and REDIS_CLUSTER_NODES both say where Redis is; set only one/);
+    const { REDIS_URL: _, ...env } = validEnv;
+    expect(problemsOf({ ...env, REDIS_SENTINELS: 's:26379', REDIS_CLUSTER_NODES: 'node-1:7000' })).toMatch(/REDIS_SENTINELS and REDIS_CLUSTER_NODES both/);
+    expect(problemsOf(env)).toMatch(/REDIS_URL: is required but not set \(or set REDIS_SENTINELS or REDIS_CLUSTER_NODES instead\)/);
+    expect(problemsOf({ ...env, REDIS_SENTINELS: 'no-port' })).toMatch(/REDIS_SENTINELS[.0]*: expected host:port/);
+  });
 });

@@ -1,5 +1,9 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import type { RedisTarget } from '../../config.js';
 import type { Logger } from '../../logger.js';
+
+/** A connection to one Redis, a master behind Sentinels, or a Cluster: our stores and BullMQ take either. */
+export type RedisClient = Redis | Cluster;
 
 /**
  * Connections by role, as BullMQ recommends: commands fail fast so a Slack request never hangs on a dead Redis,
@@ -7,29 +11,55 @@ import type { Logger } from '../../logger.js';
  */
 export type RedisRole = 'commands' | 'worker';
 
-export function createRedis(url: string, role: RedisRole, logger: Logger): Redis {
-  const options: RedisOptions =
-    role === 'worker'
-      ? { maxRetriesPerRequest: null, enableReadyCheck: true }
-      : { maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 5_000 };
-  const redis = new Redis(url, { ...options, lazyConnect: false, retryStrategy: (times) => Math.min(times * 200, 2_000) });
+const retryStrategy = (times: number) => Math.min(times * 200, 2_000);
+
+/** The one place a Redis connection is made. */
+export function createRedis(target: RedisTarget, role: RedisRole, logger: Logger): RedisClient {
+  const options: RedisOptions = {
+    ...(role === 'worker' ? { maxRetriesPerRequest: null, enableReadyCheck: true } : { maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 5_000 }),
+    ...(target.password ? { password: target.password } : {}),
+    retryStrategy,
+  };
+  const redis = connect(target, options);
   let lastError = '';
   redis.on('error', (error: Error) => {
     // One line per distinct failure, not one per reconnect attempt.
-    if (error.message !== lastError) logger.error({ err: error, role }, 'redis connection error');
+    if (error.message !== lastError) logger.error({ err: error, role, redis: target.kind }, 'redis connection error');
     lastError = error.message;
   });
   redis.on('ready', () => {
-    if (lastError) logger.info({ role }, 'redis connection restored');
+    if (lastError) logger.info({ role, redis: target.kind }, 'redis connection restored');
     lastError = '';
   });
   return redis;
 }
 
+function connect(target: RedisTarget, options: RedisOptions): RedisClient {
+  switch (target.kind) {
+    case 'single':
+      return new Redis(target.url, options);
+    case 'sentinel':
+      // failoverDetector follows +switch-master at once instead of waiting for the old master's socket to fail.
+      return new Redis({ ...options, sentinels: target.sentinels, name: target.name, failoverDetector: true, sentinelRetryStrategy: retryStrategy });
+    case 'cluster': {
+      const clusterOptions: ClusterOptions = {
+        redisOptions: options,
+        clusterRetryStrategy: retryStrategy,
+        // During a failover the slots answer CLUSTERDOWN or move: wait and follow rather than fail the command.
+        retryDelayOnClusterDown: 300,
+        retryDelayOnFailover: 300,
+        retryDelayOnTryAgain: 300,
+        ...(options.maxRetriesPerRequest === null ? {} : { enableOfflineQueue: true }),
+      };
+      return new Cluster(target.nodes, clusterOptions);
+    }
+  }
+}
+
 export class RedisPolicyError extends Error {}
 
 /** BullMQ and our records must never be evicted: refuse to run on a Redis that may evict keys. */
-export async function assertNoEviction(redis: Redis, logger: Logger): Promise<void> {
+export async function assertNoEviction(redis: RedisClient, logger: Logger): Promise<void> {
   let policy: string | undefined;
   try {
     const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];

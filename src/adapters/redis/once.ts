@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.js';
 
 /**
  * Remembers that something was done (a Slack delivery seen, an alert sent) so it is done once.
@@ -8,7 +8,7 @@ export interface OnceRegistry {
   claim(scope: string, id: string, ttlSeconds: number): Promise<boolean>;
 }
 
-export function createOnceRegistry(redis: Redis): OnceRegistry {
+export function createOnceRegistry(redis: RedisClient): OnceRegistry {
   const key = (scope: string, id: string) => `payout:once:${scope}:${id}`;
   return {
     async claim(scope, id, ttlSeconds) {

@@ -1,11 +1,11 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.js';
 import type { Firing, PlanEntry, Run, RunCounts, RunLine, Schedule } from '../../domain/payouts.types.js';
 import type { FiringStore, PlanStore, RunStore, ScheduleStore } from '../../domain/ports.js';
 import { createVersionedJsonStore, encodeNewRecord } from './versioned-json.js';
 
 const planKey = (teamId: string) => `payout:plan:${teamId}`;
 
-export function createRedisPlanStore(redis: Redis): PlanStore {
+export function createRedisPlanStore(redis: RedisClient): PlanStore {
   return {
     async set(entry) {
       await redis.hset(planKey(entry.teamId), entry.userId, JSON.stringify(entry));
@@ -24,7 +24,7 @@ export function createRedisPlanStore(redis: Redis): PlanStore {
   };
 }
 
-export function createRedisScheduleStore(redis: Redis): ScheduleStore {
+export function createRedisScheduleStore(redis: RedisClient): ScheduleStore {
   const indexKey = 'payout:schedules';
   const records = createVersionedJsonStore<Schedule>(redis, { indexKey });
   const key = (id: string) => `payout:schedule:${id}`;
@@ -56,7 +56,7 @@ return 1
 /** Firings are kept for a year: far longer than any schedule could fire twice for one period. */
 const FIRING_TTL_SECONDS = 366 * 86_400;
 
-export function createRedisFiringStore(redis: Redis): FiringStore {
+export function createRedisFiringStore(redis: RedisClient): FiringStore {
   const key = (periodKey: string) => `payout:firing:${periodKey}`;
   const get = async (periodKey: string) => {
     const raw = await redis.get(key(periodKey));
@@ -117,7 +117,7 @@ redis.call('HINCRBY', KEYS[2], 'reversed:' .. line['money']['currency'], delta)
 return { encoded, tostring(delta) }
 `;
 
-export function createRedisRunStore(redis: Redis): RunStore {
+export function createRedisRunStore(redis: RedisClient): RunStore {
   const records = createVersionedJsonStore<Run>(redis);
   const get = async (id: string) => (await records.get(runKey(id)))?.value;
   return {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.js';
 import type { AuditEntry, AuditLog } from '../../domain/audit.js';
 import type { RequestStore } from '../../domain/ports.js';
 import { requestRef } from '../../domain/payments.js';
@@ -42,7 +42,7 @@ function readAuditEntry(id: string, raw: string | undefined): AuditEntry & { id:
   };
 }
 
-export function createRedisRequestStore(redis: Redis): RequestStore {
+export function createRedisRequestStore(redis: RedisClient): RequestStore {
   const records = createVersionedJsonStore<PayoutRequest>(redis, { auditStream: AUDIT_STREAM, indexKey: OPEN_INDEX });
   const get = async (id: string) => (await records.get(requestKey(id)))?.value;
   return {
@@ -68,7 +68,7 @@ export function createRedisRequestStore(redis: Redis): RequestStore {
   };
 }
 
-export function createRedisAuditLog(redis: Redis): AuditLog {
+export function createRedisAuditLog(redis: RedisClient): AuditLog {
   return {
     async latest(count) {
       const rows = await redis.xrevrange(AUDIT_STREAM, '+', '-', 'COUNT', count);

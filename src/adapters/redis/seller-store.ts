@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.js';
 import type { SellerStore } from '../../domain/ports.js';
 import type { Seller } from '../../domain/sellers.types.js';
 import { createVersionedJsonStore, encodeNewRecord } from './versioned-json.js';
@@ -15,7 +15,7 @@ const sellerKey = (teamId: string, userId: string) => `payout:seller:${teamId}:$
 const accountIndexKey = (accountId: string) => `payout:seller-account:${accountId}`;
 const teamIndexKey = (teamId: string) => `payout:sellers:${teamId}`;
 
-export function createRedisSellerStore(redis: Redis): SellerStore {
+export function createRedisSellerStore(redis: RedisClient): SellerStore {
   const records = createVersionedJsonStore<Seller>(redis);
   const get = async (teamId: string, userId: string) => (await records.get(sellerKey(teamId, userId)))?.value;
   return {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.js';
 
 /**
  * JSON records with a version number, written with compare-and-set in one Lua script:
@@ -55,7 +55,7 @@ export interface VersionedJsonStore<T> {
   update(key: string, change: (current: T) => T | undefined, effects?: (before: T, after: T) => WriteEffects): Promise<{ before: T; after: T; changed: boolean } | undefined>;
 }
 
-export function createVersionedJsonStore<T>(redis: Redis, options: VersionedJsonOptions = {}, maxAttempts = 100): VersionedJsonStore<T> {
+export function createVersionedJsonStore<T>(redis: RedisClient, options: VersionedJsonOptions = {}, maxAttempts = 100): VersionedJsonStore<T> {
   const get = async (key: string): Promise<Versioned<T> | undefined> => {
     const raw = await redis.get(key);
     if (raw === null) return undefined;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.js';
 import type { Logger } from '../../logger.js';
 import type { Run, RunCounts } from '../../domain/payouts.types.js';
 import type { PayoutNotifier } from '../../domain/ports.js';
@@ -16,7 +16,7 @@ export interface UpdateBudget {
   perRunIntervalMs: number;
 }
 
-export function createPayoutNotifier(messenger: Messenger, redis: Redis, opsChannel: string, logger: Logger, budget: UpdateBudget = { perMinute: 40, perRunIntervalMs: 3_000 }): PayoutNotifier {
+export function createPayoutNotifier(messenger: Messenger, redis: RedisClient, opsChannel: string, logger: Logger, budget: UpdateBudget = { perMinute: 40, perRunIntervalMs: 3_000 }): PayoutNotifier {
   const tryTo = (what: string, send: () => Promise<unknown>, run?: Run) => bestEffort(logger, what, send, run ? { runId: run.id } : {});
   const notStarted = (run: Run): RunCounts => ({ pending: run.lineCount, paid: 0, failed: 0, paidTotals: [], reversedTotals: [] });
   async function mayUpdate(runId: string): Promise<boolean> {
