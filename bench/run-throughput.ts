@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Harness } from '../emulators/local-stack.js';
 import { EXECUTION_ATTEMPTS, KEEP_FINISHED } from '../src/adapters/queue/queues.js';
+import { QUEUE_PREFIX } from '../src/adapters/redis/keys.js';
 import { ratio } from './stats.js';
 import type { Benchmark } from './types.js';
 import { launchAndWait, reportChildLogs, runLines, runOutcomeFigures, startRunBench, until, type WorkerChild } from './worker-child.js';
@@ -19,8 +20,8 @@ const BARE_QUEUE = 'bench-bare-lines';
  * addBulk slices of 500, job ids, retention), timed from the first addBulk until the last job completed.
  */
 async function bareBullmq(connection: ConnectionOptions, count: number, concurrency: number): Promise<{ elapsedMs: number; addMs: number; completed: number; failed: number }> {
-  const queue = new Queue(BARE_QUEUE, { connection, defaultJobOptions: { removeOnComplete: KEEP_FINISHED, removeOnFail: { age: 30 * 86_400 }, attempts: EXECUTION_ATTEMPTS } });
-  const worker = new Worker(BARE_QUEUE, async () => undefined, { connection, concurrency });
+  const queue = new Queue(BARE_QUEUE, { connection, prefix: QUEUE_PREFIX, defaultJobOptions: { removeOnComplete: KEEP_FINISHED, removeOnFail: { age: 30 * 86_400 }, attempts: EXECUTION_ATTEMPTS } });
+  const worker = new Worker(BARE_QUEUE, async () => undefined, { connection, prefix: QUEUE_PREFIX, concurrency });
   let completed = 0;
   let failed = 0;
   worker.on('completed', () => {
@@ -76,7 +77,7 @@ export function runThroughput(options: RunThroughputOptions = {}): Benchmark {
         reportChildLogs('run-throughput', worker);
         const outcome = await runOutcomeFigures(h, runId, lines, worker, rss);
 
-        const bare = await bareBullmq({ host: '127.0.0.1', port: h.redis.port, maxRetriesPerRequest: null }, lineCount, concurrency);
+        const bare = await bareBullmq({ host: '127.0.0.1', port: h.redis!.port, maxRetriesPerRequest: null }, lineCount, concurrency);
 
         const opsPerSecond = lineCount / (ops.elapsedMs / 1000);
         const barePerSecond = bare.completed / (bare.elapsedMs / 1000);

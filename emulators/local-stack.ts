@@ -62,12 +62,14 @@ export const testClock = { offsetMs: 0, now: () => new Date(Date.now() + testClo
 export interface HarnessOptions {
   env?: Record<string, string>;
   stripe?: StripeEmulatorOptions;
-  redis?: { appendonly?: boolean };
+  /** A private redis-server (default), or `env` naming a Redis already running (e.g. a Cluster or a Sentinel set). */
+  redis?: { appendonly?: boolean } | { env: Record<string, string> };
 }
 
 /** Redis, the Stripe emulator, the fake Slack and the bot itself, wired together on loopback. */
 export interface Harness {
-  redis: RedisServerHandle;
+  /** The private redis-server; undefined when the harness was given a Redis to use. */
+  redis: RedisServerHandle | undefined;
   stripe: StripeEmulator;
   slack: FakeSlack;
   env: Record<string, string>;
@@ -81,7 +83,9 @@ export interface Harness {
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const redis = await startRedisServer({ appendonly: options.redis?.appendonly ?? false });
+  const redisOption = options.redis ?? {};
+  const given = 'env' in redisOption ? redisOption.env : undefined;
+  const redis = 'env' in redisOption ? undefined : await startRedisServer({ appendonly: redisOption.appendonly ?? false });
   const stripe = await startStripeEmulator({ balances: { usd: 5_000_00, eur: 2_000_00 }, webhookRetry: { attempts: 3, delayMs: 50 }, ...options.stripe });
   const slack = await startFakeSlack({
     botToken: 'xoxb-test-token',
@@ -91,7 +95,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const port = await sparePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
-    ...seededBotEnv({ slackApiUrl: slack.apiUrl, stripeUrl: stripe.url, redisUrl: redis.url, port, signingSecret: SIGNING_SECRET, webhookSecrets: WEBHOOK_SECRETS }),
+    ...seededBotEnv({ slackApiUrl: slack.apiUrl, stripeUrl: stripe.url, redisUrl: redis?.url ?? '', port, signingSecret: SIGNING_SECRET, webhookSecrets: WEBHOOK_SECRETS }),
+    ...given,
     SLACK_BOT_TOKEN: slack.botToken,
     STRIPE_SECRET_KEY: 'sk_test_payoutops',
     LOG_LEVEL: 'info',
@@ -122,7 +127,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       for (const b of bots.reverse()) await b.stop().catch(() => undefined);
       await stripe.close();
       await slack.close();
-      await redis.stop();
+      await redis?.stop();
     },
   };
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,10 @@ export interface RedisServerOptions {
   appendonly?: boolean;
   /** Default: a spare port. 6379 is refused so the machine's shared Redis is never touched. */
   port?: number;
+  /** More redis-server arguments, e.g. `--cluster-enabled yes` or `--replicaof 127.0.0.1 7000`. */
+  extraArgs?: string[];
+  /** Runs `redis-sentinel` with this configuration (written to the data directory) instead of a redis-server. */
+  sentinelConfig?: string;
 }
 
 export interface RedisServerHandle {
@@ -27,8 +31,15 @@ export interface RedisServerHandle {
 const SHARED_REDIS_PORT = 6379;
 const READY_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;
-const NOT_FOUND_MESSAGE =
-  'redis-server not found: install it with `apt-get install redis-server` (Debian/Ubuntu) or `brew install redis` (macOS)';
+const notFoundMessage = (binary: string) =>
+  `${binary} not found: install it with \`apt-get install ${binary}\` (Debian/Ubuntu) or \`brew install redis\` (macOS)`;
+
+/** What to run: a redis-server with extra arguments, or a redis-sentinel with its configuration file. */
+interface Launchable {
+  appendonly: boolean;
+  extraArgs: string[];
+  sentinelConfig: string | undefined;
+}
 
 interface Running {
   child: ChildProcess;
@@ -78,25 +89,26 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
-async function launch(port: number, dir: string, appendonly: boolean): Promise<Running> {
+async function launch(port: number, dir: string, what: Launchable): Promise<Running> {
   mkdirSync(dir, { recursive: true });
-  const child = spawn(
-    'redis-server',
-    [
-      '--port', String(port),
-      '--bind', '127.0.0.1',
-      '--save', '',
-      '--appendonly', appendonly ? 'yes' : 'no',
-      '--dir', dir,
-      '--maxmemory-policy', 'noeviction',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const binary = what.sentinelConfig === undefined ? 'redis-server' : 'redis-sentinel';
+  const common = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir];
+  let args: string[];
+  if (what.sentinelConfig === undefined) {
+    args = [...common, '--save', '', '--appendonly', what.appendonly ? 'yes' : 'no', '--maxmemory-policy', 'noeviction', ...what.extraArgs];
+  } else {
+    // Sentinel rewrites its file as it learns the set: keep it in the data directory, and write it only once.
+    const file = join(dir, 'sentinel.conf');
+    if (!existsSync(file)) writeFileSync(file, what.sentinelConfig);
+    args = [file, ...common];
+  }
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const readyLine = what.sentinelConfig === undefined ? 'Ready to accept connections' : 'Sentinel ID is';
   let output = '';
   let announcedReady = false;
   const keepTail = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
-    announcedReady ||= output.includes('Ready to accept connections');
+    announcedReady ||= output.includes(readyLine);
   };
   child.stdout?.on('data', keepTail);
   child.stderr?.on('data', keepTail);
@@ -104,12 +116,12 @@ async function launch(port: number, dir: string, appendonly: boolean): Promise<R
   let exitedEarly: Error | undefined;
   const exited = new Promise<void>((resolve) => {
     child.once('error', (error: NodeJS.ErrnoException) => {
-      exitedEarly = error.code === 'ENOENT' ? new Error(NOT_FOUND_MESSAGE) : error;
+      exitedEarly = error.code === 'ENOENT' ? new Error(notFoundMessage(binary)) : error;
       children.delete(child);
       resolve();
     });
     child.once('exit', (code, signal) => {
-      exitedEarly ??= new Error(`redis-server exited (code ${code}, signal ${signal}) before it was ready:\n${output}`);
+      exitedEarly ??= new Error(`${binary} exited (code ${code}, signal ${signal}) before it was ready:\n${output}`);
       children.delete(child);
       resolve();
     });
@@ -125,7 +137,7 @@ async function launch(port: number, dir: string, appendonly: boolean): Promise<R
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       await exited;
-      throw new Error(`redis-server on port ${port} did not answer PING within ${READY_TIMEOUT_MS}ms:\n${output}`);
+      throw new Error(`${binary} on port ${port} did not answer PING within ${READY_TIMEOUT_MS}ms:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -144,7 +156,7 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
   if (opts.port === SHARED_REDIS_PORT) {
     throw new Error('startRedisServer refuses port 6379: that is the machine\'s shared Redis');
   }
-  const appendonly = opts.appendonly ?? false;
+  const what: Launchable = { appendonly: opts.appendonly ?? false, extraArgs: opts.extraArgs ?? [], sentinelConfig: opts.sentinelConfig };
   const dir = mkdtempSync(join(tmpdir(), 'payout-ops-redis-'));
 
   let port = opts.port ?? (await sparePort());
@@ -152,7 +164,7 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
   // A spare port can be taken between probing and binding; pick another unless the caller chose it.
   for (let attempt = 1; !running; attempt += 1) {
     try {
-      running = await launch(port, dir, appendonly);
+      running = await launch(port, dir, what);
     } catch (error) {
       const portTaken = error instanceof Error && /address already in use/i.test(error.message);
       if (!portTaken || opts.port !== undefined || attempt >= 5) {
@@ -178,7 +190,7 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
     async restart() {
       if (current) await terminate(current, 'SIGTERM');
       current = undefined;
-      current = await launch(port, dir, appendonly);
+      current = await launch(port, dir, what);
     },
     async kill() {
       if (current) await terminate(current, 'SIGKILL');

@@ -4,6 +4,7 @@ import type { AppDeps } from '../src/deps.js';
 import { isAppError } from '../src/domain/errors.js';
 import { QUEUE_NAMES, RECONCILE_JOB } from '../src/adapters/queue/queues.js';
 import { processReconcile } from './reconcile.processor.js';
+import { QUEUE_PREFIX } from '../src/adapters/redis/keys.js';
 import { retryDelayMs } from './backoff.js';
 import { processPayment } from './payment.processor.js';
 import { processRunFinish, processScheduleFiring } from './payout.processors.js';
@@ -37,7 +38,7 @@ export const SWEEP_SCHEDULER_ID = 'sweep-requests';
 const retrySettings = { backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) => retryDelayMs(attemptsMade, error) };
 
 export function createWorkers(deps: AppDeps, connection: ConnectionOptions): Worker[] {
-  const common = { connection, lockDuration: deps.config.WORKER_LOCK_SECONDS * 1000, stalledInterval: deps.config.WORKER_LOCK_SECONDS * 1000 };
+  const common = { connection, prefix: QUEUE_PREFIX, lockDuration: deps.config.WORKER_LOCK_SECONDS * 1000, stalledInterval: deps.config.WORKER_LOCK_SECONDS * 1000 };
   const workers = [
     new Worker(QUEUE_NAMES.stripeEvents, unrecoverable((data) => processStripeEvent(data, deps)), { ...common, concurrency: 5 }),
     new Worker(QUEUE_NAMES.executions, unrecoverable((data) => processPayment(data, deps)), {
@@ -66,7 +67,7 @@ export function createWorkers(deps: AppDeps, connection: ConnectionOptions): Wor
  * Run lines go at Stripe's pace: a BullMQ rate limiter shared by every worker on the queue. A 429 from Stripe
  * pauses the whole queue for Stripe's Retry-After and puts the job back without using up an attempt.
  */
-function createRunLineWorker(deps: AppDeps, common: { connection: ConnectionOptions; lockDuration: number; stalledInterval: number }): Worker {
+function createRunLineWorker(deps: AppDeps, common: { connection: ConnectionOptions; prefix: string; lockDuration: number; stalledInterval: number }): Worker {
   const worker: Worker = new Worker(
     QUEUE_NAMES.runLines,
     async (job) => {

@@ -157,10 +157,10 @@ describe('requests that are refused before anything is stored', () => {
   }
 
   it('when someone outside PAYOUT_REQUESTERS asks for a transfer, then nothing is stored', async () => {
-    const open = (await h.bot.deps.redis.zcard('payout:requests:open'));
+    const open = (await h.bot.deps.redis.zcard('{payout}:requests:open'));
     await h.sender.slashCommand({ text: `transfer ${seller} 10 eur`, userId: PEOPLE.outsider });
     await h.slack.waitFor(() => repliedWith(PEOPLE.outsider, 'not on the list'));
-    expect(await h.bot.deps.redis.zcard('payout:requests:open')).toBe(open);
+    expect(await h.bot.deps.redis.zcard('{payout}:requests:open')).toBe(open);
   });
 });
 

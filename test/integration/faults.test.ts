@@ -59,7 +59,7 @@ describe('faults', () => {
   it('when Redis restarts between the request and its approval, then the request is still there and completes', async () => {
     startWorkerProcess();
     const { message, requestId } = await requestViaSlack(h, `transfer ${seller} 16.00 eur`);
-    await h.redis.restart();
+    await h.redis!.restart();
     await eventually(async () => (await h.bot.deps.redis.ping()) === 'PONG');
     expect((await h.bot.deps.requests.get(requestId))?.state).toBe('pending');
     await clickApprove(h, message, requestId, PEOPLE.approver1);
@@ -68,11 +68,11 @@ describe('faults', () => {
   });
 
   it('when Redis is down, then health answers 503, and 200 once it is back', async () => {
-    await h.redis.stop();
+    await h.redis!.stop();
     try {
       expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(503);
     } finally {
-      await h.redis.restart();
+      await h.redis!.restart();
     }
     await eventually(async () => (await fetch(`${h.baseUrl}/healthz`)).status === 200);
   });

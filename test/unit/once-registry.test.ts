@@ -11,6 +11,6 @@ describe('once registry', () => {
     expect(await once.claim('slack-trigger', 't1', 60)).toBe(true);
     expect(await once.claim('slack-trigger', 't1', 60)).toBe(false);
     expect(await once.claim('missed-firing', 't1', 60)).toBe(true);
-    expect(await redis.ttl('payout:once:slack-trigger:t1')).toBeGreaterThan(55);
+    expect(await redis.ttl('{payout}:once:slack-trigger:t1')).toBeGreaterThan(55);
   });
 });

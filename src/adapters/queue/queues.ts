@@ -2,6 +2,7 @@ import { Queue, type ConnectionOptions, type Job } from 'bullmq';
 import { paymentJobId, paymentRef } from '../../domain/payments.js';
 import type { PaymentRef } from '../../domain/payments.types.js';
 import type { PaymentQueue } from '../../domain/ports.js';
+import { QUEUE_PREFIX } from '../redis/keys.js';
 
 /** One set of queue names. */
 export const QUEUE_NAMES = {
@@ -61,21 +62,25 @@ export function createQueues(connection: ConnectionOptions): Queues {
   const defaults = { removeOnComplete: KEEP_FINISHED, removeOnFail: { age: 30 * 86_400 } };
   const stripeEvents = new Queue<StripeEventJob>(QUEUE_NAMES.stripeEvents, {
     connection,
+    prefix: QUEUE_PREFIX,
     defaultJobOptions: { ...defaults, attempts: 8, backoff: { type: 'exponential', delay: 1_000 } },
   });
   const executions = new Queue<PaymentJob>(QUEUE_NAMES.executions, {
     connection,
+    prefix: QUEUE_PREFIX,
     defaultJobOptions: { ...defaults, attempts: EXECUTION_ATTEMPTS, backoff: { type: 'custom' } },
   });
   const runLines = new Queue<PaymentJob>(QUEUE_NAMES.runLines, {
     connection,
+    prefix: QUEUE_PREFIX,
     defaultJobOptions: { ...defaults, attempts: EXECUTION_ATTEMPTS, backoff: { type: 'custom' } },
   });
   const schedules = new Queue<ScheduleJob>(QUEUE_NAMES.schedules, {
     connection,
+    prefix: QUEUE_PREFIX,
     defaultJobOptions: { ...defaults, attempts: EXECUTION_ATTEMPTS, backoff: { type: 'custom' } },
   });
-  const maintenance = new Queue(QUEUE_NAMES.maintenance, { connection, defaultJobOptions: { removeOnComplete: 100, removeOnFail: 100, attempts: 5, backoff: { type: 'exponential', delay: 1_000 } } });
+  const maintenance = new Queue(QUEUE_NAMES.maintenance, { connection, prefix: QUEUE_PREFIX, defaultJobOptions: { removeOnComplete: 100, removeOnFail: 100, attempts: 5, backoff: { type: 'exponential', delay: 1_000 } } });
   const all = [stripeEvents, executions, runLines, schedules, maintenance];
   return {
     stripeEvents,

@@ -1,4 +1,5 @@
 import type { RedisClient } from './connection.js';
+import { storeKey } from './keys.js';
 
 /**
  * Remembers that something was done (a Slack delivery seen, an alert sent) so it is done once.
@@ -9,7 +10,7 @@ export interface OnceRegistry {
 }
 
 export function createOnceRegistry(redis: RedisClient): OnceRegistry {
-  const key = (scope: string, id: string) => `payout:once:${scope}:${id}`;
+  const key = (scope: string, id: string) => storeKey(`once:${scope}:${id}`);
   return {
     async claim(scope, id, ttlSeconds) {
       return (await redis.set(key(scope, id), '1', 'EX', ttlSeconds, 'NX')) === 'OK';

@@ -1,9 +1,10 @@
 import type { RedisClient } from './connection.js';
+import { storeKey } from './keys.js';
 import type { Firing, PlanEntry, Run, RunCounts, RunLine, Schedule } from '../../domain/payouts.types.js';
 import type { FiringStore, PlanStore, RunStore, ScheduleStore } from '../../domain/ports.js';
 import { createVersionedJsonStore, encodeNewRecord } from './versioned-json.js';
 
-const planKey = (teamId: string) => `payout:plan:${teamId}`;
+const planKey = (teamId: string) => storeKey(`plan:${teamId}`);
 
 export function createRedisPlanStore(redis: RedisClient): PlanStore {
   return {
@@ -25,9 +26,9 @@ export function createRedisPlanStore(redis: RedisClient): PlanStore {
 }
 
 export function createRedisScheduleStore(redis: RedisClient): ScheduleStore {
-  const indexKey = 'payout:schedules';
+  const indexKey = storeKey('schedules');
   const records = createVersionedJsonStore<Schedule>(redis, { indexKey });
-  const key = (id: string) => `payout:schedule:${id}`;
+  const key = (id: string) => storeKey(`schedule:${id}`);
   const get = async (id: string) => (await records.get(key(id)))?.value;
   return {
     create: (schedule) => records.create(key(schedule.id), schedule, { index: { member: schedule.id, score: Date.parse(schedule.activeSince) } }),
@@ -57,7 +58,7 @@ return 1
 const FIRING_TTL_SECONDS = 366 * 86_400;
 
 export function createRedisFiringStore(redis: RedisClient): FiringStore {
-  const key = (periodKey: string) => `payout:firing:${periodKey}`;
+  const key = (periodKey: string) => storeKey(`firing:${periodKey}`);
   const get = async (periodKey: string) => {
     const raw = await redis.get(key(periodKey));
     return raw ? (JSON.parse(raw) as Firing) : undefined;
@@ -77,9 +78,9 @@ export function createRedisFiringStore(redis: RedisClient): FiringStore {
   };
 }
 
-const runKey = (id: string) => `payout:run:${id}`;
-const linesKey = (id: string) => `payout:run:${id}:lines`;
-const countsKey = (id: string) => `payout:run:${id}:counts`;
+const runKey = (id: string) => storeKey(`run:${id}`);
+const linesKey = (id: string) => storeKey(`run:${id}:lines`);
+const countsKey = (id: string) => storeKey(`run:${id}:counts`);
 
 /** The run, its lines and its counters appear together or not at all. */
 const CREATE_RUN = `

@@ -1,13 +1,14 @@
 import type { RedisClient } from './connection.js';
+import { storeKey } from './keys.js';
 import type { AuditEntry, AuditLog } from '../../domain/audit.js';
 import type { RequestStore } from '../../domain/ports.js';
 import { requestRef } from '../../domain/payments.js';
 import { MONEY_MOVING_KINDS, TERMINAL_STATES, type PayoutRequest } from '../../domain/requests.types.js';
 import { createVersionedJsonStore } from './versioned-json.js';
 
-export const AUDIT_STREAM = 'payout:audit';
-const OPEN_INDEX = 'payout:requests:open';
-const requestKey = (id: string) => `payout:request:${id}`;
+export const AUDIT_STREAM = storeKey('audit');
+const OPEN_INDEX = storeKey('requests:open');
+const requestKey = (id: string) => storeKey(`request:${id}`);
 
 function auditEntry(request: PayoutRequest, audit: { actor: string; action: string; detail?: string }, at: string): AuditEntry {
   return {

@@ -1,4 +1,5 @@
 import type { RedisClient } from './connection.js';
+import { storeKey } from './keys.js';
 import type { SellerStore } from '../../domain/ports.js';
 import type { Seller } from '../../domain/sellers.types.js';
 import { createVersionedJsonStore, encodeNewRecord } from './versioned-json.js';
@@ -11,9 +12,9 @@ redis.call('SADD', KEYS[3], ARGV[3])
 return 1
 `;
 
-const sellerKey = (teamId: string, userId: string) => `payout:seller:${teamId}:${userId}`;
-const accountIndexKey = (accountId: string) => `payout:seller-account:${accountId}`;
-const teamIndexKey = (teamId: string) => `payout:sellers:${teamId}`;
+const sellerKey = (teamId: string, userId: string) => storeKey(`seller:${teamId}:${userId}`);
+const accountIndexKey = (accountId: string) => storeKey(`seller-account:${accountId}`);
+const teamIndexKey = (teamId: string) => storeKey(`sellers:${teamId}`);
 
 export function createRedisSellerStore(redis: RedisClient): SellerStore {
   const records = createVersionedJsonStore<Seller>(redis);

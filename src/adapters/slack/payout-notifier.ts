@@ -1,4 +1,5 @@
 import type { RedisClient } from '../redis/connection.js';
+import { storeKey } from '../redis/keys.js';
 import type { Logger } from '../../logger.js';
 import type { Run, RunCounts } from '../../domain/payouts.types.js';
 import type { PayoutNotifier } from '../../domain/ports.js';
@@ -20,8 +21,8 @@ export function createPayoutNotifier(messenger: Messenger, redis: RedisClient, o
   const tryTo = (what: string, send: () => Promise<unknown>, run?: Run) => bestEffort(logger, what, send, run ? { runId: run.id } : {});
   const notStarted = (run: Run): RunCounts => ({ pending: run.lineCount, paid: 0, failed: 0, paidTotals: [], reversedTotals: [] });
   async function mayUpdate(runId: string): Promise<boolean> {
-    if ((await redis.set(`payout:run:${runId}:progress-throttle`, '1', 'PX', budget.perRunIntervalMs, 'NX')) !== 'OK') return false;
-    const minuteKey = `payout:slack:update-budget:${Math.floor(Date.now() / 60_000)}`;
+    if ((await redis.set(storeKey(`run:${runId}:progress-throttle`), '1', 'PX', budget.perRunIntervalMs, 'NX')) !== 'OK') return false;
+    const minuteKey = storeKey(`slack:update-budget:${Math.floor(Date.now() / 60_000)}`);
     const [[, used] = []] = (await redis.multi().incr(minuteKey).expire(minuteKey, 120).exec()) ?? [];
     return Number(used) <= budget.perMinute;
   }
