@@ -37,30 +37,36 @@ export const SWEEP_SCHEDULER_ID = 'sweep-requests';
 /** Backoff for money jobs: Stripe's Retry-After when given, else exponential with jitter. */
 const retrySettings = { backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) => retryDelayMs(attemptsMade, error) };
 
-export function createWorkers(deps: AppDeps, connection: ConnectionOptions): Worker[] {
+/** One worker per queue, made by a factory so the supervisor can replace a stalled one with a fresh one. */
+export type WorkerFactory = () => Worker;
+
+export function workerFactories(deps: AppDeps, connection: ConnectionOptions): WorkerFactory[] {
   const common = { connection, prefix: QUEUE_PREFIX, lockDuration: deps.config.WORKER_LOCK_SECONDS * 1000, stalledInterval: deps.config.WORKER_LOCK_SECONDS * 1000 };
-  const workers = [
-    new Worker(QUEUE_NAMES.stripeEvents, unrecoverable((data) => processStripeEvent(data, deps)), { ...common, concurrency: 5 }),
-    new Worker(QUEUE_NAMES.executions, unrecoverable((data) => processPayment(data, deps)), {
-      ...common,
-      concurrency: 10,
-      settings: retrySettings,
-    }),
-    new Worker(QUEUE_NAMES.schedules, unrecoverable((data, job) => processScheduleFiring(data, intendedAt(job), deps)), {
-      ...common,
-      concurrency: 2,
-      settings: retrySettings,
-    }),
-    createRunLineWorker(deps, common),
-    new Worker(QUEUE_NAMES.maintenance, unrecoverable<unknown>((data, job) => (job.name === 'run-finish' ? processRunFinish(data, deps) : job.name === RECONCILE_JOB ? processReconcile(data, deps) : processSweep(deps))), { ...common, concurrency: 2 }),
+  const factories: WorkerFactory[] = [
+    () => new Worker(QUEUE_NAMES.stripeEvents, unrecoverable((data) => processStripeEvent(data, deps)), { ...common, concurrency: 5 }),
+    () =>
+      new Worker(QUEUE_NAMES.executions, unrecoverable((data) => processPayment(data, deps)), {
+        ...common,
+        concurrency: 10,
+        settings: retrySettings,
+      }),
+    () =>
+      new Worker(QUEUE_NAMES.schedules, unrecoverable((data, job) => processScheduleFiring(data, intendedAt(job), deps)), {
+        ...common,
+        concurrency: 2,
+        settings: retrySettings,
+      }),
+    () => createRunLineWorker(deps, common),
+    () => new Worker(QUEUE_NAMES.maintenance, unrecoverable<unknown>((data, job) => (job.name === 'run-finish' ? processRunFinish(data, deps) : job.name === RECONCILE_JOB ? processReconcile(data, deps) : processSweep(deps))), { ...common, concurrency: 2 }),
   ];
-  for (const worker of workers) {
+  return factories.map((make) => () => {
+    const worker = make();
     worker.on('failed', (job, error) => {
       deps.logger.error({ err: error, queue: worker.name, jobId: job?.id, payoutRef: (job?.data as { payoutRef?: string } | undefined)?.payoutRef, attempts: job?.attemptsMade, event: 'job.failed' }, 'job failed');
     });
     worker.on('error', (error) => deps.logger.error({ err: error, queue: worker.name, event: 'worker.error' }, 'worker error'));
-  }
-  return workers;
+    return worker;
+  });
 }
 
 /**

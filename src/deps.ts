@@ -23,7 +23,8 @@ import { createRequestNotifier } from './adapters/slack/request-notifier.js';
 import type { AuditLog } from './domain/audit.js';
 import { createExecutionService, type ExecutionService } from './domain/execution.js';
 import { createRequestService, type RequestService } from './domain/requests.js';
-import { createRedis } from './adapters/redis/connection.js';
+import { closeRedis, createRedis } from './adapters/redis/connection.js';
+import { createReplicaAck } from './adapters/redis/replica-ack.js';
 import { createOnceRegistry, type OnceRegistry } from './adapters/redis/once.js';
 import { createRedisSellerStore } from './adapters/redis/seller-store.js';
 import { createSlackDirectory } from './adapters/slack/directory.js';
@@ -100,7 +101,8 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
   const queues = createQueues(redis);
   const sellerStore = createRedisSellerStore(redis);
   const access = createAccessPolicy({ requester: config.PAYOUT_REQUESTERS, approver: config.PAYOUT_APPROVERS }, createSlackDirectory(slack));
-  const requestStore = createRedisRequestStore(redis);
+  const replicaAck = createReplicaAck(redis, config.redis, logger);
+  const requestStore = createRedisRequestStore(redis, replicaAck);
   const paymentQueue = createPaymentQueue(queues.executions);
   const ledger = createRedisPaymentLedger(redis);
   const payments = createPaymentService({ gateway, attempts: createRedisPaymentAttempts(redis), ledger, clock, log: logger });
@@ -109,7 +111,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
   const audit = createRedisAuditLog(redis);
   const plan = createRedisPlanStore(redis);
   const payoutNotifier = createPayoutNotifier(messenger, redis, config.SLACK_OPS_CHANNEL, logger);
-  const runs = createRunService({ audit, payments, gateway, runs: createRedisRunStore(redis), queue: createRunQueue(queues.runLines, queues.maintenance), notifier: payoutNotifier, clock });
+  const runs = createRunService({ audit, payments, gateway, runs: createRedisRunStore(redis, replicaAck), queue: createRunQueue(queues.runLines, queues.maintenance), notifier: payoutNotifier, clock });
   const schedules = createScheduleService({
     schedules: createRedisScheduleStore(redis),
     firings: createRedisFiringStore(redis),
@@ -185,7 +187,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     verifyWebhook: createWebhookVerifier(stripe, config.STRIPE_WEBHOOK_SECRET),
     async close() {
       await queues.close();
-      await redis.quit().catch(() => redis.disconnect());
+      await closeRedis(redis);
     },
   };
 }

@@ -44,6 +44,7 @@ export interface Queues {
   runLines: Queue<PaymentJob>;
   schedules: Queue<ScheduleJob>;
   maintenance: Queue;
+  all: Queue[];
   /** Resolves once every queue has its connection: closing one still connecting leaves a rejection behind. */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -88,6 +89,7 @@ export function createQueues(connection: ConnectionOptions): Queues {
     runLines,
     schedules,
     maintenance,
+    all,
     ready: async () => {
       await Promise.all(all.map((q) => q.waitUntilReady()));
     },

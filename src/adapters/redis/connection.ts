@@ -31,7 +31,21 @@ export function createRedis(target: RedisTarget, role: RedisRole, logger: Logger
     if (lastError) logger.info({ role, redis: target.kind }, 'redis connection restored');
     lastError = '';
   });
+  // ioredis ends a connection for good when its Sentinel connector fails mid-failover; only closeRedis() may end one.
+  redis.on('end', () => {
+    if (closed.has(redis)) return;
+    logger.warn({ role, redis: target.kind }, 'redis connection ended; reconnecting');
+    setTimeout(() => redis.connect().catch(() => undefined), retryStrategy(1)).unref();
+  });
   return redis;
+}
+
+const closed = new WeakSet<RedisClient>();
+
+/** Closes a connection made by createRedis() for good (QUIT, or a plain disconnect when Redis does not answer). */
+export async function closeRedis(redis: RedisClient): Promise<void> {
+  closed.add(redis);
+  await redis.quit().catch(() => redis.disconnect());
 }
 
 function connect(target: RedisTarget, options: RedisOptions): RedisClient {

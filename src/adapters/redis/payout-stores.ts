@@ -1,5 +1,6 @@
 import type { RedisClient } from './connection.js';
 import { storeKey } from './keys.js';
+import { noReplicaAck, type ReplicaAck } from './replica-ack.js';
 import type { Firing, PlanEntry, Run, RunCounts, RunLine, Schedule } from '../../domain/payouts.types.js';
 import type { FiringStore, PlanStore, RunStore, ScheduleStore } from '../../domain/ports.js';
 import { createVersionedJsonStore, encodeNewRecord } from './versioned-json.js';
@@ -118,13 +119,14 @@ redis.call('HINCRBY', KEYS[2], 'reversed:' .. line['money']['currency'], delta)
 return { encoded, tostring(delta) }
 `;
 
-export function createRedisRunStore(redis: RedisClient): RunStore {
-  const records = createVersionedJsonStore<Run>(redis);
+export function createRedisRunStore(redis: RedisClient, replicaAck: ReplicaAck = noReplicaAck): RunStore {
+  const records = createVersionedJsonStore<Run>(redis, { afterWrite: replicaAck });
   const get = async (id: string) => (await records.get(runKey(id)))?.value;
   return {
     async create(run, lines) {
       const args = [encodeNewRecord(run), ...lines.flatMap((line) => [line.key, JSON.stringify(line)])];
       const created = (await redis.eval(CREATE_RUN, 3, runKey(run.id), linesKey(run.id), countsKey(run.id), ...args)) === 1;
+      if (created) await replicaAck();
       return { run: created ? run : ((await get(run.id)) ?? run), created };
     },
     get,
@@ -137,8 +139,9 @@ export function createRedisRunStore(redis: RedisClient): RunStore {
       return Object.values(await redis.hgetall(linesKey(runId))).map((raw) => JSON.parse(raw) as RunLine);
     },
     async settleLine(runId, line) {
-      const result = await redis.eval(SETTLE_LINE, 2, linesKey(runId), countsKey(runId), line.key, JSON.stringify(line), line.status, line.money.currency, String(line.money.amount));
-      return result === 1;
+      const settled = (await redis.eval(SETTLE_LINE, 2, linesKey(runId), countsKey(runId), line.key, JSON.stringify(line), line.status, line.money.currency, String(line.money.amount))) === 1;
+      if (settled) await replicaAck();
+      return settled;
     },
     async recordReversal(runId, key, amountReversed) {
       const result = (await redis.eval(RECORD_REVERSAL, 2, linesKey(runId), countsKey(runId), key, String(amountReversed))) as [string, string] | null;

@@ -1,5 +1,6 @@
 import type { RedisClient } from './connection.js';
 import { storeKey } from './keys.js';
+import { noReplicaAck, type ReplicaAck } from './replica-ack.js';
 import type { AuditEntry, AuditLog } from '../../domain/audit.js';
 import type { RequestStore } from '../../domain/ports.js';
 import { requestRef } from '../../domain/payments.js';
@@ -43,8 +44,8 @@ function readAuditEntry(id: string, raw: string | undefined): AuditEntry & { id:
   };
 }
 
-export function createRedisRequestStore(redis: RedisClient): RequestStore {
-  const records = createVersionedJsonStore<PayoutRequest>(redis, { auditStream: AUDIT_STREAM, indexKey: OPEN_INDEX });
+export function createRedisRequestStore(redis: RedisClient, replicaAck: ReplicaAck = noReplicaAck): RequestStore {
+  const records = createVersionedJsonStore<PayoutRequest>(redis, { auditStream: AUDIT_STREAM, indexKey: OPEN_INDEX, afterWrite: replicaAck });
   const get = async (id: string) => (await records.get(requestKey(id)))?.value;
   return {
     async create(request, actor) {

@@ -39,6 +39,8 @@ export interface WriteEffects {
 export interface VersionedJsonOptions {
   auditStream?: string;
   indexKey?: string;
+  /** Called after each committed write, e.g. to wait for a replica. */
+  afterWrite?: () => Promise<void>;
 }
 
 /** The stored form of a new record, for scripts that create it together with other keys. */
@@ -73,7 +75,9 @@ export function createVersionedJsonStore<T>(redis: RedisClient, options: Version
       index?.member ?? '',
     ];
     const keys = [key, options.auditStream ?? key, options.indexKey ?? key];
-    return (await redis.eval(WRITE_SCRIPT, keys.length, ...keys, ...args)) as number;
+    const result = (await redis.eval(WRITE_SCRIPT, keys.length, ...keys, ...args)) as number;
+    if (result === 1) await options.afterWrite?.();
+    return result;
   };
   return {
     get,
