@@ -105,7 +105,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
   const requestStore = createRedisRequestStore(redis, replicaAck);
   const paymentQueue = createPaymentQueue(queues.executions);
   const ledger = createRedisPaymentLedger(redis);
-  const payments = createPaymentService({ gateway, attempts: createRedisPaymentAttempts(redis), ledger, clock, log: logger });
+  const payments = createPaymentService({ gateway, attempts: createRedisPaymentAttempts(redis, replicaAck), ledger, clock, log: logger });
   const requestNotifier = createRequestNotifier(messenger, { approvals: config.SLACK_APPROVALS_CHANNEL, ops: config.SLACK_OPS_CHANNEL }, logger);
   const once = createOnceRegistry(redis);
   const audit = createRedisAuditLog(redis);
