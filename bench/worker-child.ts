@@ -134,15 +134,12 @@ export async function launchAndWait(h: Harness, runId: string, lines: RunLineDra
 }
 
 /** What Stripe holds for a run: transfers whose transfer_group is the line's payment reference, and how many share a group. */
-export function transfersOf(h: Harness, runId: string, lines: RunLineDraft[]): { created: number; duplicates: number; amountMatches: boolean } {
+export function transfersOf(h: Harness, runId: string, lines: RunLineDraft[]): { created: number; duplicates: number; totalCents: number; amountMatches: boolean } {
   const transfers = h.stripe.control.transfers().filter((t) => t.transfer_group?.startsWith(`pay_rl.${runId}.`));
   const groups = new Set(transfers.map((t) => t.transfer_group));
   const expectedCents = lines.reduce((sum, l) => sum + l.money.amount, 0);
-  return {
-    created: transfers.length,
-    duplicates: transfers.length - groups.size,
-    amountMatches: transfers.reduce((sum, t) => sum + t.amount, 0) === expectedCents,
-  };
+  const totalCents = transfers.reduce((sum, t) => sum + t.amount, 0);
+  return { created: transfers.length, duplicates: transfers.length - groups.size, totalCents, amountMatches: totalCents === expectedCents };
 }
 
 /** Logs the first few warnings the worker child wrote, so a slow or failing run explains itself. */
