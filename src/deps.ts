@@ -104,7 +104,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
   const replicaAck = createReplicaAck(redis, config.redis, logger);
   const requestStore = createRedisRequestStore(redis, replicaAck);
   const paymentQueue = createPaymentQueue(queues.executions);
-  const ledger = createRedisPaymentLedger(redis);
+  const ledger = createRedisPaymentLedger(redis, replicaAck);
   const payments = createPaymentService({ gateway, attempts: createRedisPaymentAttempts(redis, replicaAck), ledger, clock, log: logger });
   const requestNotifier = createRequestNotifier(messenger, { approvals: config.SLACK_APPROVALS_CHANNEL, ops: config.SLACK_OPS_CHANNEL }, logger);
   const once = createOnceRegistry(redis);

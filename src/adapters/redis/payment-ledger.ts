@@ -1,9 +1,11 @@
-import type { Redis } from 'ioredis';
 import type { PaymentLedger, ReconcileStore } from '../../domain/ports.js';
 import type { RecordedPayment, ReconcileResult } from '../../domain/reconcile.types.js';
+import type { RedisClient } from './connection.js';
+import { storeKey } from './keys.js';
+import { noReplicaAck, type ReplicaAck } from './replica-ack.js';
 
-const BY_TIME = 'payout:payments';
-const paymentKey = (payoutRef: string) => `payout:payment:${payoutRef}`;
+const BY_TIME = storeKey('payments');
+const paymentKey = (payoutRef: string) => storeKey(`payment:${payoutRef}`);
 
 /** The record and its place in the time index appear together, once per reference. */
 const RECORD_PAID = `
@@ -24,15 +26,16 @@ redis.call('SET', KEYS[1], cjson.encode(payment))
 return 1
 `;
 
-export function createRedisPaymentLedger(redis: Redis): PaymentLedger {
+export function createRedisPaymentLedger(redis: RedisClient, replicaAck: ReplicaAck = noReplicaAck): PaymentLedger {
   const get = async (payoutRef: string) => {
     const raw = await redis.get(paymentKey(payoutRef));
     return raw ? (JSON.parse(raw) as RecordedPayment) : undefined;
   };
   return {
     async recordPaid(payment) {
-      const result = await redis.eval(RECORD_PAID, 2, paymentKey(payment.payoutRef), BY_TIME, JSON.stringify(payment), String(Date.parse(payment.paidAt)), payment.payoutRef);
-      return result === 1;
+      const recorded = (await redis.eval(RECORD_PAID, 2, paymentKey(payment.payoutRef), BY_TIME, JSON.stringify(payment), String(Date.parse(payment.paidAt)), payment.payoutRef)) === 1;
+      if (recorded) await replicaAck();
+      return recorded;
     },
     get,
     async *between(window, pageSize = 1_000) {
@@ -55,9 +58,9 @@ export function createRedisPaymentLedger(redis: Redis): PaymentLedger {
   };
 }
 
-const LATEST = 'payout:reconcile:latest';
+const LATEST = storeKey('reconcile:latest');
 
-export function createRedisReconcileStore(redis: Redis): ReconcileStore {
+export function createRedisReconcileStore(redis: RedisClient): ReconcileStore {
   return {
     async saveLatest(result) {
       await redis.set(LATEST, JSON.stringify(result));
