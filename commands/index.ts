@@ -5,6 +5,7 @@ import { plain } from '../src/slack/blocks/common.js';
 import { ACTION_IDS } from '../src/slack/ids.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { tokenize } from './args.js';
+import { freezeCommands } from './freeze.js';
 import { helpCommand } from './help.js';
 import { inviteCommand, registerInviteModal } from './invite.js';
 import { sellersCommand, statusCommand } from './sellers.js';
@@ -36,6 +37,7 @@ export function buildSubcommands(deps: AppDeps): Subcommand[] {
     schedulesCommand(deps),
     runCommand(deps),
     reconcileCommand(deps),
+    ...freezeCommands(deps),
   ];
   subcommands.unshift(helpCommand(() => subcommands));
   return subcommands;

@@ -1,5 +1,6 @@
 import { formatMoney } from '../../domain/money.js';
 import type { PayoutRequest, RequestKind } from '../../domain/requests.types.js';
+import { scopeLabel } from './controls.js';
 import { formatTotals, scheduleWhat } from './payouts.js';
 import { ACTION_IDS } from '../ids.js';
 import { escapeMrkdwn, mention, slackDate } from '../mrkdwn.js';
@@ -12,6 +13,7 @@ const KIND_TITLES: Record<RequestKind, string> = {
   schedule: 'New schedule',
   resume: 'Resume schedule',
   run: 'Payout run request',
+  unfreeze: 'Unfreeze payouts',
 };
 
 /** "€10.00 to @ana" / "$2,000.00 top-up": the one-line summary used in notifications and DMs. */
@@ -30,6 +32,8 @@ export function requestSummary(request: PayoutRequest): string {
       return `pay ${request.run?.lines.length ?? 0} sellers ${formatTotals(request.totals)}`;
     case 'topup':
       return `${amount} top-up of the platform balance`;
+    case 'unfreeze':
+      return `unfreeze ${request.unfreeze ? scopeLabel(request.unfreeze) : 'payouts'}`;
   }
 }
 
@@ -45,6 +49,8 @@ function destinationField(request: PayoutRequest): string {
       return request.schedule?.action === 'run' ? 'Everyone in the payout plan' : 'The platform balance';
     case 'topup':
       return 'The platform balance';
+    case 'unfreeze':
+      return request.unfreeze ? scopeLabel(request.unfreeze) : 'nothing';
   }
 }
 
@@ -97,7 +103,8 @@ function completedLine(request: PayoutRequest): string {
 }
 
 export function approvalMessage(request: PayoutRequest): SlackMessage {
-  const facts = [
+  // An unfreeze moves no money: it shows what it lets go again, and who asked.
+  const facts = request.kind === 'unfreeze' ? [`*Lets go again*\n${destinationField(request)}`, `*Requested by*\n${mention(request.requestedBy)} ${slackDate(request.requestedAt)}`] : [
     request.totals.length > 1 || request.kind === 'run' ? `*Totals*\n${formatTotals(request.totals)}` : `*Amount*\n${formatMoney(request.money)}`,
     `*To*\n${destinationField(request)}`,
     `*Requested by*\n${mention(request.requestedBy)} ${slackDate(request.requestedAt)}`,
