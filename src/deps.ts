@@ -13,6 +13,8 @@ import { createFreezeService, createPaymentGuard, type FreezeService } from './d
 import { createRedisFreezeStore, createRedisVelocityCounter } from './adapters/redis/controls-store.js';
 import { createHeldPayments } from './adapters/queue/held-payments.js';
 import { createControlNotifier } from './adapters/slack/control-notifier.js';
+import { createHomePublisher, refreshingHomes, type HomePublisher } from './adapters/slack/home-publisher.js';
+import type { HomeData } from './slack/blocks/home.js';
 import { createRunService, type RunService } from './domain/runs.js';
 import { createScheduleService, type ScheduleService } from './domain/schedules.js';
 import { createBullScheduler, createRunQueue } from './adapters/queue/payout-queues.js';
@@ -66,6 +68,8 @@ export interface AppDeps {
   schedules: ScheduleService;
   /** The kill switch: freezes in force, lifted by an approved unfreeze request. */
   freezes: FreezeService;
+  /** Each person's App Home tab. */
+  home: HomePublisher;
   reconcile: ReconcileService;
   audit: AuditLog;
   once: OnceRegistry;
@@ -132,7 +136,26 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
   });
   const freezes = createFreezeService({ freezes: freezeStore, held: createHeldPayments([queues.executions, queues.runLines]), audit, notifier: controlNotifier, clock });
   const payments = createPaymentService({ gateway, attempts: createRedisPaymentAttempts(redis, replicaAck), ledger, guard, clock, log: logger });
-  const requestNotifier = createRequestNotifier(messenger, { approvals: config.SLACK_APPROVALS_CHANNEL, ops: config.SLACK_OPS_CHANNEL }, logger);
+  // The Home tab shows requests, freezes, balances, schedules and the latest reconcile: read when it is published.
+  const home = createHomePublisher({
+    slack,
+    redis,
+    logger,
+    load: async (teamId, userId): Promise<HomeData> => {
+      const [isApprover, isRequester] = await Promise.all([access.has(userId, 'approver'), access.has(userId, 'requester')]);
+      const approver = isApprover
+        ? {
+            waiting: await requests.waitingFor(userId),
+            freezes: await freezes.list(),
+            balances: await gateway.balance().then((b) => b.available, () => undefined),
+            schedules: await schedules.list(teamId),
+            reconcile: await reconcile.latest(),
+          }
+        : undefined;
+      return { userId, ...(approver ? { approver } : {}), ...(isRequester ? { mine: await requests.openBy(userId) } : {}) };
+    },
+  });
+  const requestNotifier = refreshingHomes(createRequestNotifier(messenger, { approvals: config.SLACK_APPROVALS_CHANNEL, ops: config.SLACK_OPS_CHANNEL }, logger), home, logger);
   const plan = createRedisPlanStore(redis);
   const payoutNotifier = createPayoutNotifier(messenger, redis, config.SLACK_OPS_CHANNEL, logger);
   const runs = createRunService({ audit, payments, gateway, runs: runStore, queue: createRunQueue(queues.runLines, queues.maintenance), notifier: payoutNotifier, clock });
@@ -171,6 +194,18 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     clock,
     applyRecord: createRecordEffects({ plan, schedules, runs, freezes, clock }),
   });
+  const requests = createRequestService({
+    gateway,
+    store: requestStore,
+    sellers: sellerStore,
+    access,
+    queue: paymentQueue,
+    notifier: requestNotifier,
+    plan,
+    clock,
+    policy: { thresholds: config.DUAL_APPROVAL_THRESHOLDS, maxima: config.MAX_REQUEST_AMOUNTS, approvalTtlSeconds: config.APPROVAL_TTL_SECONDS, bankChangeHoldHours: config.BANK_CHANGE_HOLD_HOURS },
+  });
+  const reconcile = createReconcileService({ ledger, stripe: createStripeLists(stripe), store: createRedisReconcileStore(redis), audit, notifier: createReconcileNotifier(messenger, config.SLACK_OPS_CHANNEL), clock });
   return {
     config,
     logger,
@@ -183,17 +218,8 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     access,
     tokens,
     sellers,
-    requests: createRequestService({
-      gateway,
-      store: requestStore,
-      sellers: sellerStore,
-      access,
-      queue: paymentQueue,
-      notifier: requestNotifier,
-      plan,
-      clock,
-      policy: { thresholds: config.DUAL_APPROVAL_THRESHOLDS, maxima: config.MAX_REQUEST_AMOUNTS, approvalTtlSeconds: config.APPROVAL_TTL_SECONDS, bankChangeHoldHours: config.BANK_CHANGE_HOLD_HOURS },
-    }),
+    requests,
+    home,
     execution,
     payments,
     settle: createSettlement(gateway, {
@@ -205,7 +231,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     runs,
     schedules,
     freezes,
-    reconcile: createReconcileService({ ledger, stripe: createStripeLists(stripe), store: createRedisReconcileStore(redis), audit, notifier: createReconcileNotifier(messenger, config.SLACK_OPS_CHANNEL), clock }),
+    reconcile,
     audit,
     once,
     queues,

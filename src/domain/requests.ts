@@ -71,6 +71,10 @@ export interface RequestService {
   /** Whether this person could act on the request now (before a reject modal opens). */
   canDecide(id: string, userId: string): Promise<ClickResult | undefined>;
   get(id: string): Promise<PayoutRequest | undefined>;
+  /** Pending requests this person may decide now (their App Home, `/payout pending`), oldest first. */
+  waitingFor(userId: string): Promise<PayoutRequest[]>;
+  /** This person's requests not yet in a final state, newest first. */
+  openBy(userId: string): Promise<PayoutRequest[]>;
 }
 
 export function createRequestService(deps: RequestServiceDeps): RequestService {
@@ -273,5 +277,14 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
     },
 
     get: (id) => store.get(id),
+
+    async waitingFor(userId) {
+      if (!(await access.has(userId, 'approver'))) return [];
+      return (await store.open()).filter((r) => r.state === 'pending' && !isExpired(r) && !refusal(r, userId, true) && !r.approvals.some((a) => a.userId === userId));
+    },
+
+    async openBy(userId) {
+      return (await store.open()).filter((r) => r.requestedBy === userId).reverse();
+    },
   };
 }

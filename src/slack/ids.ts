@@ -10,6 +10,8 @@ export const ACTION_IDS = {
   runStart: 'run_start',
   runRetry: 'run_retry',
   runFailedCsv: 'run_failed_csv',
+  waitingApprove: 'waiting_approve',
+  waitingReject: 'waiting_reject',
 } as const;
 
 export const VIEW_IDS = {
