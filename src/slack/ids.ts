@@ -14,6 +14,9 @@ export const ACTION_IDS = {
   waitingReject: 'waiting_reject',
 } as const;
 
+/** Global shortcuts' callback ids, as manifest.yml declares them. */
+export const SHORTCUT_IDS = { transfer: 'payout_request_transfer', topup: 'payout_request_topup' } as const;
+
 export const VIEW_IDS = {
   invite: 'invite_modal',
   transfer: 'transfer_modal',

@@ -67,4 +67,13 @@ describe('the App Home tab', () => {
     const reply = await h.slack.waitFor(() => h.slack.ephemerals(PEOPLE.approver2).find((e) => messageText(e).includes('Waiting for you')));
     expect(buttonsOf(reply.blocks).map((b) => b.action_id)).toContain('waiting_approve');
   });
+
+  it('when a requester picks the "Request a transfer" shortcut, then the transfer modal opens; someone who may not request is told so instead', async () => {
+    const before = h.slack.views().length;
+    expect((await h.sender.shortcut({ userId: PEOPLE.requester, callbackId: 'payout_request_transfer' })).status).toBe(200);
+    await h.slack.waitFor(() => h.slack.views().slice(before).find((v) => v.callback_id === 'transfer_modal'));
+    await h.sender.shortcut({ userId: PEOPLE.outsider, callbackId: 'payout_request_topup' });
+    await h.slack.waitFor(() => h.slack.ephemerals(PEOPLE.outsider).find((e) => messageText(e).includes('PAYOUT_REQUESTERS')));
+    expect(h.slack.views().slice(before).filter((v) => v.callback_id === 'topup_modal')).toHaveLength(0);
+  });
 });

@@ -11,7 +11,7 @@ import { freezeLine } from './controls.js';
 import { LIMITS } from './limits.js';
 import { listBlocks } from './list.js';
 import { scheduleWhat } from './payouts.js';
-import { requestSummary } from './requests.js';
+import { approveButton, requestSummary } from './requests.js';
 import { summaryLine } from './reconcile.js';
 
 /** What one person's Home tab shows; the parts they have no role for are absent. */
@@ -34,21 +34,6 @@ export interface HomeData {
  * by listBlocks within its share, with "…and N more". With 3 headers, 2 dividers, balances and the reconcile line: 89.
  */
 const HOME_BUDGET = { waiting: 40, freezes: 6, schedules: 12, mine: 24 } as const;
-
-/** Approve carries a confirm dialog when it is one of two approvals (the amount is at or above the dual threshold). */
-export function approveButton(actionId: string, request: PayoutRequest): types.Button {
-  const approve = button(actionId, 'Approve', request.id, 'primary');
-  if (request.requiredApprovals < 2) return approve;
-  return {
-    ...approve,
-    confirm: {
-      title: { type: 'plain_text', text: 'Approve this payment?' },
-      text: { type: 'plain_text', text: `${requestSummary(request).replace(/<@(\w+)>/g, '@$1').slice(0, 250)}: your approval is one of ${request.requiredApprovals}.` },
-      confirm: { type: 'plain_text', text: 'Approve' },
-      deny: { type: 'plain_text', text: 'Cancel' },
-    },
-  };
-}
 
 function waitingRow(request: PayoutRequest): KnownBlock[] {
   const approvals = request.approvals.length > 0 ? ` · ${request.approvals.length} of ${request.requiredApprovals} approvals` : '';

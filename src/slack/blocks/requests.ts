@@ -4,7 +4,8 @@ import { scopeLabel } from './controls.js';
 import { formatTotals, scheduleWhat } from './payouts.js';
 import { ACTION_IDS } from '../ids.js';
 import { escapeMrkdwn, mention, slackDate } from '../mrkdwn.js';
-import { button, context, fields, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
+import type { types } from '@slack/bolt';
+import { button, confirmed, context, fields, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
 
 const KIND_TITLES: Record<RequestKind, string> = {
   topup: 'Top-up request',
@@ -102,6 +103,13 @@ function completedLine(request: PayoutRequest): string {
   }
 }
 
+/** Approve asks first when this approval is one of two or more (at or above the dual threshold). */
+export function approveButton(actionId: string, request: PayoutRequest): types.Button {
+  const approve = button(actionId, 'Approve', request.id, 'primary');
+  if (request.requiredApprovals < 2) return approve;
+  return confirmed(approve, 'Approve this?', `${requestSummary(request).replace(/<@(\w+)>/g, '@$1')}: your approval is one of ${request.requiredApprovals}.`, 'Approve');
+}
+
 export function approvalMessage(request: PayoutRequest): SlackMessage {
   // An unfreeze moves no money: it shows what it lets go again, and who asked.
   const facts = request.kind === 'unfreeze' ? [`*Lets go again*\n${destinationField(request)}`, `*Requested by*\n${mention(request.requestedBy)} ${slackDate(request.requestedAt)}`] : [
@@ -122,7 +130,7 @@ export function approvalMessage(request: PayoutRequest): SlackMessage {
     blocks.push({
       type: 'actions',
       block_id: `decide_${request.id}`,
-      elements: [button(ACTION_IDS.approve, 'Approve', request.id, 'primary'), button(ACTION_IDS.reject, 'Reject', request.id, 'danger')],
+      elements: [approveButton(ACTION_IDS.approve, request), button(ACTION_IDS.reject, 'Reject', request.id, 'danger')],
     });
   }
   blocks.push(context(`Request \`${request.id}\``));
