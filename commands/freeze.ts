@@ -4,6 +4,7 @@ import { scopeKey } from '../src/domain/controls.js';
 import { isAppError } from '../src/domain/errors.js';
 import { parseUserMention } from '../src/domain/ids.js';
 import { MoneyError, normalizeCurrency } from '../src/domain/money.js';
+import { readDescription } from '../src/domain/text.js';
 import { freezeLine, scopeArgument, scopeLabel } from '../src/slack/blocks/controls.js';
 import { requestSummary } from '../src/slack/blocks/requests.js';
 import { mention } from '../src/slack/mrkdwn.js';
@@ -45,7 +46,13 @@ export function freezeCommands(deps: AppDeps): Subcommand[] {
           return ctx.reply(freezes.length ? freezes.map(freezeLine).join('\n') : `:large_green_circle: Nothing is frozen. To stop payouts: \`${freezeUsage}\`.`);
         }
         const [token, ...words] = ctx.args;
-        const reason = words.join(' ').trim();
+        let reason: string | null;
+        try {
+          reason = readDescription(words.join(' '), 'reason');
+        } catch (error) {
+          if (!isAppError(error)) throw error;
+          return ctx.reply(`:x: ${error.userMessage}`);
+        }
         if (!reason) return ctx.reply(`Say why, so everyone knows what to check before unfreezing: \`${freezeUsage}\`.`);
         if (!(await allowed(deps, ctx, 'approver'))) return;
         const scope = await parseScope(deps, ctx, token);
@@ -71,7 +78,7 @@ export function freezeCommands(deps: AppDeps): Subcommand[] {
         const frozen = (await deps.freezes.list()).some((f) => scopeKey(f.scope) === scopeKey(scope));
         if (!frozen) return ctx.reply(`${scopeLabel(scope)} are not frozen. \`/payout freeze\` lists what is.`);
         try {
-          const request = await deps.requests.create({ kind: 'unfreeze', teamId: ctx.teamId, requestedBy: ctx.userId, description: words.join(' ') || null, unfreeze: scope });
+          const request = await deps.requests.create({ kind: 'unfreeze', teamId: ctx.teamId, requestedBy: ctx.userId, description: readDescription(words.join(' ')), unfreeze: scope });
           await ctx.reply(`:inbox_tray: Asked two approvers to ${requestSummary(request)} (\`${request.id}\`). Until then \`${scopeArgument(scope)}\` stays frozen.`);
         } catch (error) {
           if (!isAppError(error)) throw error;

@@ -65,7 +65,7 @@ describe('the kill switch', () => {
 
   it('when the freezer asks to unfreeze, then they cannot approve it themselves', async () => {
     await h.sender.slashCommand({ text: 'freeze usd checking a payout', userId: PEOPLE.approver1, channelId: CHANNELS.general });
-    await eventually(async () => (await h.bot.deps.freezes.list()).length === 1 || undefined, { what: 'usd frozen' });
+    await h.slack.waitFor(() => h.slack.messages(CHANNELS.approvals).find((m) => messageText(m).includes('Frozen: USD payouts')));
     const before = h.slack.ephemerals(PEOPLE.approver1).length;
     const unfreeze = await requestViaSlack(h, 'unfreeze usd', PEOPLE.approver1);
     await clickApprove(h, unfreeze.message, unfreeze.requestId, PEOPLE.approver1);
