@@ -5,7 +5,9 @@ import { plain } from '../src/slack/blocks/common.js';
 import { ACTION_IDS } from '../src/slack/ids.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { tokenize } from './args.js';
+import { freezeCommands } from './freeze.js';
 import { helpCommand } from './help.js';
+import { pendingCommand, registerHome } from './home.js';
 import { inviteCommand, registerInviteModal } from './invite.js';
 import { sellersCommand, statusCommand } from './sellers.js';
 import { auditCommand } from './audit.js';
@@ -36,6 +38,8 @@ export function buildSubcommands(deps: AppDeps): Subcommand[] {
     schedulesCommand(deps),
     runCommand(deps),
     reconcileCommand(deps),
+    ...freezeCommands(deps),
+    pendingCommand(deps),
   ];
   subcommands.unshift(helpCommand(() => subcommands));
   return subcommands;
@@ -82,6 +86,7 @@ export function registerListeners(app: App, deps: AppDeps): void {
   registerInviteModal(app, deps);
   registerMoneyRequestModals(app, deps);
   registerDecisionListeners(app, deps);
+  registerHome(app, deps);
   registerScheduleButtons(app, deps);
   registerScheduleModal(app, deps);
   registerRunListeners(app, deps);

@@ -10,7 +10,7 @@ import type { RequestKind } from '../src/domain/requests.types.js';
 import { LIMITS, clip } from '../src/slack/blocks/limits.js';
 import { moneyRequestModal } from '../src/slack/blocks/request-modals.js';
 import { requestSummary } from '../src/slack/blocks/requests.js';
-import { ACTION_IDS, MONEY_FIELDS, VIEW_IDS } from '../src/slack/ids.js';
+import { ACTION_IDS, MONEY_FIELDS, SHORTCUT_IDS, VIEW_IDS } from '../src/slack/ids.js';
 import { parseUserMention } from '../src/domain/ids.js';
 import { allowed } from './guards.js';
 import { ephemeralReply, modalChannel } from './reply.js';
@@ -86,6 +86,14 @@ interface InputValue {
 /** The transfer and top-up modals: fields are checked against Redis before the ack, so mistakes show in place. */
 export function registerMoneyRequestModals(app: App, deps: AppDeps): void {
   for (const kind of ['transfer', 'topup'] as const) {
+    // The global shortcuts ("Request a transfer", "Request a top-up") open the same modals as the command.
+    app.shortcut(SHORTCUT_IDS[kind], async ({ ack, shortcut, client }) => {
+      await ack();
+      // Opened from no channel: the modal's answers go to the person's DM with the bot.
+      const reply = ephemeralReply(client, undefined, shortcut.user.id);
+      if (!(await allowed(deps, { userId: shortcut.user.id, reply }, 'requester'))) return;
+      await client.views.open({ trigger_id: shortcut.trigger_id, view: moneyRequestModal(kind, { channelId: '' }) });
+    });
     onSubmission(app, deps, kind === 'transfer' ? VIEW_IDS.transfer : VIEW_IDS.topup, async ({ ack, body, view, client }) => {
       const values = view.state.values as Record<string, Record<string, InputValue>>;
       const text = (f: { block: string; action: string }) => values[f.block]?.[f.action]?.value?.trim() ?? '';

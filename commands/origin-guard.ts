@@ -7,7 +7,7 @@ import { ephemeralReply } from './reply.js';
 type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];
 
 /** Where a click counts. `anywhere` only for controls that change nothing. */
-type Origin = 'anywhere' | 'approvals' | 'runs' | 'own-reply';
+type Origin = 'anywhere' | 'approvals' | 'runs' | 'own-reply' | 'waiting-list';
 
 /**
  * Every action id the bot renders, with where its clicks count: a new button does not compile without its entry,
@@ -29,6 +29,9 @@ const ORIGINS: Record<ActionId, Origin> = {
   [ACTION_IDS.schedulePause]: 'own-reply',
   [ACTION_IDS.scheduleResume]: 'own-reply',
   [ACTION_IDS.scheduleDelete]: 'own-reply',
+  // "Waiting for you": the clicker's own Home tab, or the reply `/payout pending` gave them.
+  [ACTION_IDS.waitingApprove]: 'waiting-list',
+  [ACTION_IDS.waitingReject]: 'waiting-list',
 };
 
 const isActionId = (id: string): id is ActionId => Object.hasOwn(ORIGINS, id);
@@ -37,6 +40,10 @@ const PLACES: Record<Exclude<Origin, 'anywhere'>, { counts(body: BlockAction, co
   approvals: { counts: (body, config) => body.channel?.id === config.SLACK_APPROVALS_CHANNEL, refusal: 'Approvals count only in the approvals channel' },
   runs: { counts: (body, config) => [config.SLACK_OPS_CHANNEL, config.SLACK_APPROVALS_CHANNEL].includes(body.channel?.id ?? ''), refusal: 'Run buttons count only in the ops and approvals channels' },
   'own-reply': { counts: (body) => body.container?.is_ephemeral === true, refusal: 'Schedule buttons count only on the list `/payout schedules` shows you' },
+  'waiting-list': {
+    counts: (body) => body.view?.type === 'home' || body.container?.is_ephemeral === true,
+    refusal: 'These buttons count only on your Home tab or the list `/payout pending` shows you',
+  },
 };
 
 /**

@@ -11,4 +11,4 @@ export function ephemeralReply(client: WebClient, channelId: string | undefined,
 
 /** What a modal carried in private_metadata. */
 export const modalChannel = (privateMetadata: string | undefined): string | undefined =>
-  (JSON.parse(privateMetadata || '{}') as { channelId?: string }).channelId;
+  (JSON.parse(privateMetadata || '{}') as { channelId?: string }).channelId || undefined;

@@ -1,7 +1,8 @@
-import { UnrecoverableError, Worker, type ConnectionOptions, type Job, type Processor } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job, type Processor } from 'bullmq';
 import { ZodError } from 'zod';
 import type { AppDeps } from '../src/deps.js';
 import { isAppError } from '../src/domain/errors.js';
+import { FROZEN_RECHECK_MS, WAITING_CODES } from '../src/domain/controls.js';
 import { QUEUE_NAMES, RECONCILE_JOB } from '../src/adapters/queue/queues.js';
 import { processReconcile } from './reconcile.processor.js';
 import { QUEUE_PREFIX } from '../src/adapters/redis/keys.js';
@@ -19,13 +20,25 @@ function finalOrRetry(error: unknown): unknown {
   return error;
 }
 
+/**
+ * A payment that must wait (frozen, over a daily limit) goes back to BullMQ's delayed set until it should look
+ * again, without spending an attempt; anything else is retried or ended as finalOrRetry says.
+ */
+async function waitOrFail(error: unknown, job: Job, token: string | undefined): Promise<unknown> {
+  if (isAppError(error) && WAITING_CODES.has(error.code) && token) {
+    await job.moveToDelayed(Date.now() + (error.options.retryAfterMs ?? FROZEN_RECHECK_MS), token);
+    return new DelayedError();
+  }
+  return finalOrRetry(error);
+}
+
 const unrecoverable =
   <T>(run: (data: unknown, job: Job) => Promise<T>): Processor =>
-  async (job) => {
+  async (job, token) => {
     try {
       return await run(job.data, job);
     } catch (error) {
-      throw finalOrRetry(error);
+      throw await waitOrFail(error, job, token);
     }
   };
 
@@ -76,7 +89,7 @@ export function workerFactories(deps: AppDeps, connection: ConnectionOptions): W
 function createRunLineWorker(deps: AppDeps, common: { connection: ConnectionOptions; prefix: string; lockDuration: number; stalledInterval: number }): Worker {
   const worker: Worker = new Worker(
     QUEUE_NAMES.runLines,
-    async (job) => {
+    async (job, token) => {
       try {
         return await processPayment(job.data, deps);
       } catch (error) {
@@ -84,7 +97,7 @@ function createRunLineWorker(deps: AppDeps, common: { connection: ConnectionOpti
           await worker.rateLimit(retryDelayMs(1, error));
           throw Worker.RateLimitError();
         }
-        throw finalOrRetry(error);
+        throw await waitOrFail(error, job, token);
       }
     },
     {

@@ -46,6 +46,8 @@ const schema = z
     PAYOUT_APPROVERS: slackPrincipals,
     DUAL_APPROVAL_THRESHOLDS: currencyAmounts.default(new Map()),
     MAX_REQUEST_AMOUNTS: currencyAmounts.default(new Map()),
+    VELOCITY_DAILY_TOTAL: currencyAmounts.default(new Map()),
+    VELOCITY_DAILY_PER_SELLER: currencyAmounts.default(new Map()),
     APPROVAL_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
     STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, 'expected a secret key starting with sk_test_ or sk_live_'),
     STRIPE_WEBHOOK_SECRET: z

@@ -9,6 +9,12 @@ import { systemClock, type Clock } from './domain/clock.js';
 import { createConnectTokens, type ConnectTokens } from './domain/connect-tokens.js';
 import type { MoneyGateway, PaymentsGateway, PlanStore } from './domain/ports.js';
 import { createRecordEffects } from './domain/record-effects.js';
+import { createFreezeService, createPaymentGuard, type FreezeService } from './domain/controls.js';
+import { createRedisFreezeStore, createRedisVelocityCounter } from './adapters/redis/controls-store.js';
+import { createHeldPayments } from './adapters/queue/held-payments.js';
+import { createControlNotifier } from './adapters/slack/control-notifier.js';
+import { createHomePublisher, refreshingHomes, type HomePublisher } from './adapters/slack/home-publisher.js';
+import type { HomeData } from './slack/blocks/home.js';
 import { createRunService, type RunService } from './domain/runs.js';
 import { createScheduleService, type ScheduleService } from './domain/schedules.js';
 import { createBullScheduler, createRunQueue } from './adapters/queue/payout-queues.js';
@@ -60,6 +66,10 @@ export interface AppDeps {
   plan: PlanStore;
   runs: RunService;
   schedules: ScheduleService;
+  /** The kill switch: freezes in force, lifted by an approved unfreeze request. */
+  freezes: FreezeService;
+  /** Each person's App Home tab. */
+  home: HomePublisher;
   reconcile: ReconcileService;
   audit: AuditLog;
   once: OnceRegistry;
@@ -105,13 +115,50 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
   const requestStore = createRedisRequestStore(redis, replicaAck);
   const paymentQueue = createPaymentQueue(queues.executions);
   const ledger = createRedisPaymentLedger(redis, replicaAck);
-  const payments = createPaymentService({ gateway, attempts: createRedisPaymentAttempts(redis, replicaAck), ledger, clock, log: logger });
-  const requestNotifier = createRequestNotifier(messenger, { approvals: config.SLACK_APPROVALS_CHANNEL, ops: config.SLACK_OPS_CHANNEL }, logger);
   const once = createOnceRegistry(redis);
   const audit = createRedisAuditLog(redis);
+  const runStore = createRedisRunStore(redis, replicaAck);
+  const controlNotifier = createControlNotifier({
+    messenger,
+    channels: { ops: config.SLACK_OPS_CHANNEL, approvals: config.SLACK_APPROVALS_CHANNEL },
+    requesterOf: async (ref) =>
+      ref.kind === 'request' ? ((await requestStore.get(ref.requestId))?.requestedBy ?? null) : ref.kind === 'run-line' ? ((await runStore.get(ref.runId))?.requestedBy ?? null) : null,
+    claimOnce: (scope, id) => once.claim(scope, id, 3 * 86_400),
+    logger,
+  });
+  const freezeStore = createRedisFreezeStore(redis);
+  const guard = createPaymentGuard({
+    freezes: freezeStore,
+    velocity: createRedisVelocityCounter(redis),
+    limits: { total: config.VELOCITY_DAILY_TOTAL, perSeller: config.VELOCITY_DAILY_PER_SELLER },
+    clock,
+    notifier: controlNotifier,
+  });
+  const freezes = createFreezeService({ freezes: freezeStore, held: createHeldPayments([queues.executions, queues.runLines]), audit, notifier: controlNotifier, clock });
+  const payments = createPaymentService({ gateway, attempts: createRedisPaymentAttempts(redis, replicaAck), ledger, guard, clock, log: logger });
+  // The Home tab shows requests, freezes, balances, schedules and the latest reconcile: read when it is published.
+  const home = createHomePublisher({
+    slack,
+    redis,
+    logger,
+    load: async (teamId, userId): Promise<HomeData> => {
+      const [isApprover, isRequester] = await Promise.all([access.has(userId, 'approver'), access.has(userId, 'requester')]);
+      const approver = isApprover
+        ? {
+            waiting: await requests.waitingFor(userId),
+            freezes: await freezes.list(),
+            balances: await gateway.balance().then((b) => b.available, () => undefined),
+            schedules: await schedules.list(teamId),
+            reconcile: await reconcile.latest(),
+          }
+        : undefined;
+      return { userId, ...(approver ? { approver } : {}), ...(isRequester ? { mine: await requests.openBy(userId) } : {}) };
+    },
+  });
+  const requestNotifier = refreshingHomes(createRequestNotifier(messenger, { approvals: config.SLACK_APPROVALS_CHANNEL, ops: config.SLACK_OPS_CHANNEL }, logger), home, logger);
   const plan = createRedisPlanStore(redis);
   const payoutNotifier = createPayoutNotifier(messenger, redis, config.SLACK_OPS_CHANNEL, logger);
-  const runs = createRunService({ audit, payments, gateway, runs: createRedisRunStore(redis, replicaAck), queue: createRunQueue(queues.runLines, queues.maintenance), notifier: payoutNotifier, clock });
+  const runs = createRunService({ audit, payments, gateway, runs: runStore, queue: createRunQueue(queues.runLines, queues.maintenance), notifier: payoutNotifier, clock });
   const schedules = createScheduleService({
     schedules: createRedisScheduleStore(redis),
     firings: createRedisFiringStore(redis),
@@ -145,8 +192,20 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     queue: paymentQueue,
     notifier: requestNotifier,
     clock,
-    applyRecord: createRecordEffects({ plan, schedules, runs, clock }),
+    applyRecord: createRecordEffects({ plan, schedules, runs, freezes, clock }),
   });
+  const requests = createRequestService({
+    gateway,
+    store: requestStore,
+    sellers: sellerStore,
+    access,
+    queue: paymentQueue,
+    notifier: requestNotifier,
+    plan,
+    clock,
+    policy: { thresholds: config.DUAL_APPROVAL_THRESHOLDS, maxima: config.MAX_REQUEST_AMOUNTS, approvalTtlSeconds: config.APPROVAL_TTL_SECONDS, bankChangeHoldHours: config.BANK_CHANGE_HOLD_HOURS },
+  });
+  const reconcile = createReconcileService({ ledger, stripe: createStripeLists(stripe), store: createRedisReconcileStore(redis), audit, notifier: createReconcileNotifier(messenger, config.SLACK_OPS_CHANNEL), clock });
   return {
     config,
     logger,
@@ -159,17 +218,8 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     access,
     tokens,
     sellers,
-    requests: createRequestService({
-      gateway,
-      store: requestStore,
-      sellers: sellerStore,
-      access,
-      queue: paymentQueue,
-      notifier: requestNotifier,
-      plan,
-      clock,
-      policy: { thresholds: config.DUAL_APPROVAL_THRESHOLDS, maxima: config.MAX_REQUEST_AMOUNTS, approvalTtlSeconds: config.APPROVAL_TTL_SECONDS, bankChangeHoldHours: config.BANK_CHANGE_HOLD_HOURS },
-    }),
+    requests,
+    home,
     execution,
     payments,
     settle: createSettlement(gateway, {
@@ -180,7 +230,8 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     plan,
     runs,
     schedules,
-    reconcile: createReconcileService({ ledger, stripe: createStripeLists(stripe), store: createRedisReconcileStore(redis), audit, notifier: createReconcileNotifier(messenger, config.SLACK_OPS_CHANNEL), clock }),
+    freezes,
+    reconcile,
     audit,
     once,
     queues,

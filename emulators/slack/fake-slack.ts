@@ -83,8 +83,9 @@ export interface OpenView {
   previous_view_id: string | null;
   clear_on_close: boolean;
   notify_on_close: boolean;
-  /** How the view was opened and with which trigger. */
-  opened_via: 'views.open' | 'views.push';
+  /** How the view was opened and with which trigger (a Home tab: published, for `user_id`). */
+  opened_via: 'views.open' | 'views.push' | 'views.publish';
+  user_id?: string;
   trigger_id: string;
   updatedCount: number;
 }
@@ -159,6 +160,8 @@ export interface FakeSlack {
   ephemerals(user?: string): EphemeralMessage[];
   views(): OpenView[];
   view(id: string): OpenView | undefined;
+  /** The Home tab views.publish last set for this person. */
+  homeView(userId: string): OpenView | undefined;
   /** Completed uploads (files.completeUploadExternal, storeFile), optionally only those shared to `channel`. */
   files(channel?: string): UploadedFile[];
   /** A file a person uploaded from their Slack client, stored and not shared: what a modal's file_input state carries. */
@@ -382,7 +385,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   };
 
   const viewJson = (v: OpenView) => {
-    const { opened_via: _via, trigger_id: _trigger, updatedCount: _count, ...view } = v;
+    const { opened_via: _via, trigger_id: _trigger, updatedCount: _count, user_id: _user, ...view } = v;
     return view;
   };
 
@@ -533,6 +536,51 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
 
     'views.open': (args) => openView('views.open', args),
     'views.push': (args) => openView('views.push', args),
+
+    // One Home tab per person: published again, it is replaced; a stale `hash` is refused as Slack does.
+    'views.publish': (args) => {
+      const userId = asString(args.user_id);
+      const view = viewFromArgs(args);
+      if (!userId || !users.has(userId)) return fail('user_not_found');
+      if (!view || view.type !== 'home') return fail('invalid_arguments');
+      const refused = viewRefusal(view);
+      if (refused) return refused;
+      const existing = [...openViews.values()].find((v) => v.type === 'home' && v.user_id === userId);
+      const hash = asString(args.hash);
+      if (hash && existing && hash !== existing.hash) return fail('hash_conflict');
+      const id = existing?.id ?? nextId('V');
+      const stored: OpenView = {
+        id,
+        team_id: teamId,
+        app_id: appId,
+        bot_id: botId,
+        type: 'home',
+        callback_id: asString(view.callback_id) ?? '',
+        private_metadata: asString(view.private_metadata) ?? '',
+        external_id: asString(view.external_id) ?? '',
+        hash: `${Math.floor(Date.now() / 1000)}.${nextId('H')}`,
+        blocks: asArray(view.blocks) ?? [],
+        state: { values: {} },
+        root_view_id: id,
+        previous_view_id: null,
+        clear_on_close: false,
+        notify_on_close: false,
+        opened_via: 'views.publish',
+        user_id: userId,
+        trigger_id: '',
+        updatedCount: existing ? existing.updatedCount + 1 : 0,
+      };
+      openViews.set(id, stored);
+      return { ok: true, view: viewJson(stored) };
+    },
+
+    'chat.getPermalink': (args) => {
+      const channel = resolveChannel(args.channel);
+      const ts = asString(args.message_ts) ?? '';
+      if (!channel) return fail('channel_not_found');
+      if (!messageIndex.has(`${channel}/${ts}`)) return fail('message_not_found');
+      return { ok: true, channel, permalink: `https://fake-team.slack.com/archives/${channel}/p${ts.replace('.', '')}` };
+    },
 
     'views.update': (args) => {
       const viewId = asString(args.view_id);
@@ -765,6 +813,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     ephemerals: (user) => ephemeralLog.filter((e) => user === undefined || e.user === user),
     views: () => [...openViews.values()],
     view: (id) => openViews.get(id),
+    homeView: (userId) => [...openViews.values()].find((v) => v.type === 'home' && v.user_id === userId),
     files: (channel) =>
       [...uploads.values()]
         .filter((f) => f.completed && (channel === undefined || f.channel === (resolveChannel(channel) ?? channel)))

@@ -24,6 +24,7 @@ export const SCOPE_OF_METHOD: Readonly<Record<string, string | null>> = {
   'views.publish': null,
   'files.getUploadURLExternal': 'files:write',
   'files.completeUploadExternal': 'files:write',
+  'chat.getPermalink': null,
   'auth.test': null,
 };
 

@@ -78,6 +78,10 @@ export interface SlackSender {
   blockAction(p: BlockActionParams, opts?: SendOptions): Promise<SlackHttpResult>;
   viewSubmission(p: ViewSubmissionParams, opts?: SendOptions): Promise<SlackHttpResult>;
   blockSuggestion(p: BlockSuggestionParams, opts?: SendOptions): Promise<SlackHttpResult>;
+  /** The Events API's event_callback for app_home_opened: the person opened the app's Home tab. */
+  appHomeOpened(p: { userId: string; teamId?: string; appId?: string }, opts?: SendOptions): Promise<SlackHttpResult>;
+  /** A global shortcut chosen from the shortcuts menu. */
+  shortcut(p: { userId: string; callbackId: string; teamId?: string; appId?: string; triggerId?: string }, opts?: SendOptions): Promise<SlackHttpResult>;
   raw(body: string, contentType: string, opts?: SendOptions): Promise<SlackHttpResult>;
 }
 
@@ -101,7 +105,7 @@ let triggerCounter = 0;
 
 /** The parts of a view the fake recorded that Slack echoes back in payloads. */
 function viewFields(view: OpenView): Record<string, unknown> {
-  const { opened_via: _via, trigger_id: _trigger, updatedCount: _count, ...fields } = view;
+  const { opened_via: _via, trigger_id: _trigger, updatedCount: _count, user_id: _user, ...fields } = view;
   return fields;
 }
 
@@ -199,6 +203,41 @@ export function createSlackSender(options: SlackSenderOptions): SlackSender {
         trigger_id: triggerId(p.triggerId),
       });
       return raw(body.toString(), FORM, opts);
+    },
+
+    appHomeOpened: (p, opts) => {
+      const teamId = p.teamId ?? defaultTeamId;
+      const home = fake?.homeView(p.userId);
+      const body = {
+        token: VERIFICATION_TOKEN,
+        team_id: teamId,
+        api_app_id: p.appId ?? defaultAppId,
+        event: { type: 'app_home_opened', user: p.userId, channel: `D${p.userId}`, tab: 'home', event_ts: `${(Date.now() / 1000).toFixed(6)}`, ...(home ? { view: viewFields(home) } : {}) },
+        type: 'event_callback',
+        event_id: `Ev0${++triggerCounter}`,
+        event_time: Math.floor(Date.now() / 1000),
+        authorizations: [{ team_id: teamId, user_id: fake?.botUserId ?? 'UBOT', is_bot: true }],
+      };
+      return raw(JSON.stringify(body), 'application/json', opts);
+    },
+
+    shortcut: (p, opts) => {
+      const teamId = p.teamId ?? defaultTeamId;
+      return sendPayload(
+        {
+          type: 'shortcut',
+          token: VERIFICATION_TOKEN,
+          action_ts: `${(Date.now() / 1000).toFixed(6)}`,
+          team: team(teamId),
+          user: user(p.userId, teamId),
+          api_app_id: p.appId ?? defaultAppId,
+          is_enterprise_install: false,
+          enterprise: null,
+          callback_id: p.callbackId,
+          trigger_id: triggerId(p.triggerId),
+        },
+        opts,
+      );
     },
 
     blockAction: (p, opts) => {

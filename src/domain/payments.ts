@@ -1,6 +1,7 @@
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
-import type { MoneyGateway, PaymentAttempts, PaymentLedger } from './ports.js';
+import { WAITING_CODES } from './controls.js';
+import type { MoneyGateway, PaymentGuard, PaymentAttempts, PaymentLedger } from './ports.js';
 import type { PaymentInstruction, PaymentKind, PaymentRef, StripeState, StripeTags } from './payments.types.js';
 
 const TAGS: Record<PaymentKind, string> = { request: 'rq', 'run-line': 'rl', 'scheduled-topup': 'st' };
@@ -56,7 +57,7 @@ export interface PaymentService {
   pay(ref: PaymentRef, instruction: PaymentInstruction): Promise<PaymentOutcome>;
 }
 
-export function createPaymentService(deps: { gateway: MoneyGateway; attempts: PaymentAttempts; ledger: Pick<PaymentLedger, 'recordPaid'>; clock: Clock; log: PaymentLog }): PaymentService {
+export function createPaymentService(deps: { gateway: MoneyGateway; attempts: PaymentAttempts; ledger: Pick<PaymentLedger, 'recordPaid'>; guard: PaymentGuard; clock: Clock; log: PaymentLog }): PaymentService {
   const { gateway, clock, log } = deps;
 
   async function send(ref: PaymentRef, instruction: PaymentInstruction): Promise<{ id: string; requestId: string | null; found: boolean }> {
@@ -68,6 +69,8 @@ export function createPaymentService(deps: { gateway: MoneyGateway; attempts: Pa
       const existing = await gateway.findCreated(instruction.action, tags, new Date(firstAttempt.getTime() - 3_600_000));
       if (existing) return { ...existing, found: true };
     }
+    // The last thing before the write: a freeze or a daily limit makes the payment wait (a retryable error with a delay).
+    await deps.guard.admit(ref, tags.transferGroup, instruction);
     const created =
       instruction.action === 'transfer'
         ? await gateway.createTransfer({ money: instruction.money, destinationAccountId: instruction.destinationAccountId, description: instruction.description }, tags)
@@ -98,11 +101,17 @@ export function createPaymentService(deps: { gateway: MoneyGateway; attempts: Pa
       } catch (error) {
         const appError = error instanceof AppError ? error : undefined;
         const fields = { ...base, code: appError?.code, stripeRequestId: appError?.options.stripeRequestId ?? null };
+        if (appError && WAITING_CODES.has(appError.code)) {
+          log.info({ ...fields, event: 'payment.waiting' }, appError.userMessage);
+          throw error;
+        }
         if (!appError || appError.retryable) {
           log.warn({ ...fields, event: 'payment.retry', err: error }, 'payment will be tried again');
           throw error;
         }
         log.warn({ ...fields, event: 'payment.failed' }, 'payment refused');
+        // Refused for good: it no longer counts towards today's limits.
+        await deps.guard.release(payoutRef);
         return { status: 'failed', error: appError };
       }
     },

@@ -1,4 +1,5 @@
 import type { Money } from './money.js';
+import type { Freeze } from './controls.types.js';
 import type { Firing, PlanEntry, Run, RunCounts, RunLine, Schedule } from './payouts.types.js';
 import type { PaymentInstruction, PaymentRef, StripeState, StripeTags } from './payments.types.js';
 import type { PayoutRequest } from './requests.types.js';
@@ -201,4 +202,41 @@ export interface StripeLists {
 export interface ReconcileStore {
   saveLatest(result: ReconcileResult): Promise<void>;
   latest(): Promise<ReconcileResult | undefined>;
+}
+
+/** The freezes in force (the kill switch), one per scope. */
+export interface FreezeStore {
+  /** Adds the freeze with its audit entry unless its scope is frozen already; true when this call froze it. */
+  add(freeze: Freeze): Promise<boolean>;
+  /** Removes the scope's freeze; the freeze that was lifted, if there was one. */
+  remove(scopeKey: string): Promise<Freeze | undefined>;
+  list(): Promise<Freeze[]>;
+}
+
+/** What a payment adds to today's totals: counted once per reference, atomically with the check against the limits. */
+export interface VelocityCounter {
+  reserve(input: { payoutRef: string; day: string; money: Money; accountId: string; limits: { total: number | undefined; perSeller: number | undefined } }): Promise<
+    { ok: true } | { ok: false; which: 'total' | 'seller'; limit: number; used: number }
+  >;
+  /** Stripe refused for good: what the reference counted is given back (to the day it counted towards). */
+  release(payoutRef: string): Promise<void>;
+}
+
+/** The last check before a Stripe write; throws a retryable AppError (payments_frozen, daily_limit) when the payment must wait. */
+export interface PaymentGuard {
+  admit(ref: PaymentRef, payoutRef: string, instruction: PaymentInstruction): Promise<void>;
+  release(payoutRef: string): Promise<void>;
+}
+
+/** Payments waiting on a freeze or a limit: woken so they look again now rather than at their next check. */
+export interface HeldPayments {
+  wake(): Promise<void>;
+}
+
+/** What people are told about the kill switch and the daily limits; the Slack adapter renders it. */
+export interface ControlNotifier {
+  frozen(freeze: Freeze): Promise<void>;
+  unfrozen(freeze: Freeze, by: string[]): Promise<void>;
+  /** Once per payment: it waits for the next UTC day or an override. */
+  limitReached(event: { ref: PaymentRef; payoutRef: string; instruction: PaymentInstruction; which: 'total' | 'seller'; limit: Money; used: Money }): Promise<void>;
 }

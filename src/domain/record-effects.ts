@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import { scopeKey, type FreezeService } from './controls.js';
 import { AppError } from './errors.js';
 import type { RecordEffect } from './execution.js';
 import type { PlanStore } from './ports.js';
@@ -6,7 +7,7 @@ import type { RunService } from './runs.js';
 import type { ScheduleService } from './schedules.js';
 
 /** What an approved plan change, schedule, resume or run does: our own records change, and runs start. */
-export function createRecordEffects(deps: { plan: PlanStore; schedules: ScheduleService; runs: RunService; clock: Clock }): RecordEffect {
+export function createRecordEffects(deps: { plan: PlanStore; schedules: ScheduleService; runs: RunService; freezes: FreezeService; clock: Clock }): RecordEffect {
   return async (request) => {
     switch (request.kind) {
       case 'plan': {
@@ -27,6 +28,12 @@ export function createRecordEffects(deps: { plan: PlanStore; schedules: Schedule
         return (await deps.schedules.activate(request)).id;
       case 'resume':
         return (await deps.schedules.resume(request)).id;
+      case 'unfreeze': {
+        if (!request.unfreeze) throw new AppError('no_scope', 'This unfreeze names nothing to unfreeze.');
+        // Lifted already (another unfreeze of the same scope): nothing waits on it any more, which is what was asked.
+        await deps.freezes.lift(request.unfreeze, request.approvals.map((a) => a.userId));
+        return `unfreeze ${scopeKey(request.unfreeze)}`;
+      }
       case 'run': {
         if (!request.run) throw new AppError('no_run', 'This request has no lines to pay.');
         // The run id is the request id: a re-run of this job finds the same run and resumes it.

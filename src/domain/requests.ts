@@ -6,6 +6,7 @@ import { formatMoney, type CurrencyAmounts, type Money } from './money.js';
 import { exceedsMaximum, requiredApprovals } from './policy.js';
 import type { PaymentQueue, MoneyGateway, PlanStore, RequestNotifier, RequestStore, SellerStore } from './ports.js';
 import { unpausedLines } from './payouts.types.js';
+import type { FreezeScope } from './controls.types.js';
 import type { PayoutRequest, RequestKind, ScheduleDraft } from './requests.types.js';
 import type { Seller } from './sellers.types.js';
 import { totalsOf } from './runs.js';
@@ -36,6 +37,8 @@ export interface NewRequest {
   schedule?: ScheduleDraft;
   /** run. */
   run?: NonNullable<PayoutRequest['run']>;
+  /** unfreeze: the freeze to lift. */
+  unfreeze?: FreezeScope;
 }
 
 /** What a click did. `refused` and `unchanged` leave the request exactly as it was. */
@@ -68,6 +71,10 @@ export interface RequestService {
   /** Whether this person could act on the request now (before a reject modal opens). */
   canDecide(id: string, userId: string): Promise<ClickResult | undefined>;
   get(id: string): Promise<PayoutRequest | undefined>;
+  /** Pending requests this person may decide now (their App Home, `/payout pending`), oldest first. */
+  waitingFor(userId: string): Promise<PayoutRequest[]>;
+  /** This person's requests not yet in a final state, newest first. */
+  openBy(userId: string): Promise<PayoutRequest[]>;
 }
 
 export function createRequestService(deps: RequestServiceDeps): RequestService {
@@ -104,7 +111,14 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
     return money ? [money] : [];
   }
 
+  /** An unfreeze moves no money: any requester or approver may ask, and two approvers decide. */
+  async function validateUnfreeze(input: NewRequest, scope: FreezeScope) {
+    if (!(await access.isStaff(input.requestedBy))) throw new AppError('not_staff', 'Only payout requesters and approvers may ask to unfreeze payouts.');
+    return { money: { amount: 0, currency: scope.kind === 'currency' ? scope.currency : 'usd' }, totals: [], destination: null, available: null, extraApprovalReason: undefined };
+  }
+
   async function validate(input: NewRequest) {
+    if (input.unfreeze) return validateUnfreeze(input, input.unfreeze);
     if (!(await access.has(input.requestedBy, 'requester'))) {
       throw new AppError('not_requester', "You're not on the list of people who may request payouts (`PAYOUT_REQUESTERS`).");
     }
@@ -199,8 +213,9 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
         availableAtRequest: available,
         schedule: input.schedule ?? null,
         run: input.run ?? null,
+        ...(input.unfreeze ? { unfreeze: input.unfreeze } : {}),
         state: 'pending',
-        requiredApprovals: (totals.some((t) => requiredApprovals(t, deps.policy.thresholds) === 2) ? 2 : 1) + (extraApprovalReason ? 1 : 0),
+        requiredApprovals: input.unfreeze ? 2 : (totals.some((t) => requiredApprovals(t, deps.policy.thresholds) === 2) ? 2 : 1) + (extraApprovalReason ? 1 : 0),
         ...(extraApprovalReason ? { extraApprovalReason } : {}),
         approvals: [],
         rejection: null,
@@ -262,5 +277,14 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
     },
 
     get: (id) => store.get(id),
+
+    async waitingFor(userId) {
+      if (!(await access.has(userId, 'approver'))) return [];
+      return (await store.open()).filter((r) => r.state === 'pending' && !isExpired(r) && !refusal(r, userId, true) && !r.approvals.some((a) => a.userId === userId));
+    },
+
+    async openBy(userId) {
+      return (await store.open()).filter((r) => r.requestedBy === userId).reverse();
+    },
   };
 }

@@ -1,11 +1,13 @@
+import type { FreezeScope } from './controls.types.js';
 import type { Money } from './money.js';
 import type { ScheduleTime } from './schedule-time.js';
 
 /**
  * topup / transfer: move money once · plan: set a seller's standing amount · schedule: create a recurring top-up or payout run
- * · resume: turn a paused schedule back on · run: pay a list of sellers now (the plan, a CSV batch, or failed lines again).
+ * · resume: turn a paused schedule back on · run: pay a list of sellers now (the plan, a CSV batch, or failed lines again)
+ * · unfreeze: lift a freeze (always two approvers).
  */
-export type RequestKind = 'topup' | 'transfer' | 'plan' | 'schedule' | 'resume' | 'run';
+export type RequestKind = 'topup' | 'transfer' | 'plan' | 'schedule' | 'resume' | 'run' | 'unfreeze';
 
 /** One payment of a run; `key` is unique within the run (the seller for plan runs, the line number for CSV batches). */
 export interface RunLineDraft {
@@ -58,6 +60,8 @@ export interface PayoutRequest {
   availableAtRequest: Money | null;
   schedule: ScheduleDraft | null;
   run: { source: 'plan' | 'csv' | 'retry'; lines: RunLineDraft[] } | null;
+  /** Unfreeze requests: the freeze to lift. */
+  unfreeze?: FreezeScope;
   state: RequestState;
   /** 1 or 2 by the amount; one more while the seller's bank account has just changed. */
   requiredApprovals: number;

@@ -10,7 +10,12 @@ export const ACTION_IDS = {
   runStart: 'run_start',
   runRetry: 'run_retry',
   runFailedCsv: 'run_failed_csv',
+  waitingApprove: 'waiting_approve',
+  waitingReject: 'waiting_reject',
 } as const;
+
+/** Global shortcuts' callback ids, as manifest.yml declares them. */
+export const SHORTCUT_IDS = { transfer: 'payout_request_transfer', topup: 'payout_request_topup' } as const;
 
 export const VIEW_IDS = {
   invite: 'invite_modal',

@@ -16,6 +16,9 @@ const KINDS = {
     view: z.object({ id, callback_id: z.string(), private_metadata: z.string(), state: z.object({ values: z.record(z.string(), z.record(z.string(), z.unknown())) }) }),
   }),
   block_suggestion: z.object({ user, action_id: id, block_id: z.string(), value: z.string() }),
+  shortcut: z.object({ user, callback_id: id, trigger_id: id }),
+  // The Events API: only the events the app subscribes to (manifest.yml), each with what its listener reads.
+  event_callback: z.object({ team_id: id, event: z.discriminatedUnion('type', [z.object({ type: z.literal('app_home_opened'), user: id, tab: z.string() })]) }),
   ssl_check: z.object({ ssl_check: z.literal('1') }),
   url_verification: z.object({ challenge: z.string() }),
 } as const;

@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import type { MoneyGateway } from '../../src/domain/ports.js';
+import type { MoneyGateway, PaymentGuard } from '../../src/domain/ports.js';
 
 /** Stripe as the domain sees it, every call a spy: writes succeed, nothing earlier is found. */
 export function fakeMoneyGateway(overrides: Partial<MoneyGateway> = {}): MoneyGateway {
@@ -14,3 +14,6 @@ export function fakeMoneyGateway(overrides: Partial<MoneyGateway> = {}): MoneyGa
     ...overrides,
   };
 }
+
+/** No freeze, no daily limit: every payment may go. */
+export const openGuard: PaymentGuard = { admit: async () => undefined, release: async () => undefined };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { auditList } from '../../commands/audit.js';
-import { messageProblems } from '../../emulators/slack/block-kit.js';
+import { messageProblems, viewProblems } from '../../emulators/slack/block-kit.js';
+import { homeView, pendingMessage } from '../../src/slack/blocks/home.js';
 import type { AuditEntry } from '../../src/domain/audit.js';
 import type { PlanEntry, Run, RunLine, Schedule } from '../../src/domain/payouts.types.js';
 import type { PayoutRequest, RequestKind } from '../../src/domain/requests.types.js';
@@ -78,6 +79,22 @@ describe('every list fits Slack’s limits by construction', () => {
     expect(ids).toEqual(times(20, (i) => `schedule_sch_${20 + i}`));
     expect(JSON.stringify(message.blocks)).toContain('…and 4960 more. `/payout schedules 3`');
   });
+});
+
+describe('the Home tab fits by construction', () => {
+  for (const size of [0, 1, 5_000]) {
+    it(`when ${size} requests wait, ${size} are mine, and as many freezes and schedules exist, then the Home tab and /payout pending are valid Block Kit`, () => {
+      const freeze = (i: number) => ({ scope: { kind: 'seller', userId: userId(i), accountId: `acct_${i}` } as const, by: 'U0APPROVER', reason: HOSTILE, at: AT });
+      const view = homeView({
+        userId: 'U0APPROVER',
+        approver: { waiting: times(size, (i) => ({ ...request('transfer', 1), id: `req_${i}` })), freezes: times(size, freeze), balances: [{ amount: 1, currency: 'eur' }], schedules: times(size, schedule), reconcile: undefined },
+        mine: times(size, () => request('run', 3)),
+      });
+      expect(viewProblems(view as unknown as Record<string, unknown>)).toEqual([]);
+      expect(view.blocks.length).toBeLessThanOrEqual(89);
+      expect(messageProblems(pendingMessage(times(size, (i) => ({ ...request('transfer', 1), id: `req_${i}` }))))).toEqual([]);
+    });
+  }
 });
 
 describe('listBlocks and clip', () => {

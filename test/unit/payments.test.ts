@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../src/domain/errors.js';
 import { createPaymentService, createSettlement, IDEMPOTENCY_WINDOW_MS, parsePaymentRef, paymentJobId, paymentRef, stripeTags } from '../../src/domain/payments.js';
 import type { PaymentRef } from '../../src/domain/payments.types.js';
-import { fakeMoneyGateway } from '../support/money-gateway.js';
+import { fakeMoneyGateway, openGuard } from '../support/money-gateway.js';
 
 const NOW = new Date('2026-12-06T12:00:00Z');
 const clock = { now: () => NOW };
@@ -51,7 +51,7 @@ describe('pay', () => {
 
   it('when the first attempt was more than 23 hours ago and Stripe has the transfer, then it is found by its group and not sent again', async () => {
     const gw = gateway({ findCreated: vi.fn(async () => ({ id: 'tr_earlier', requestId: 'req_s0' })) });
-    const service = createPaymentService({ gateway: gw, ledger, attempts: firstTriedAt(new Date(NOW.getTime() - IDEMPOTENCY_WINDOW_MS - 60_000)), clock, log });
+    const service = createPaymentService({ gateway: gw, ledger, guard: openGuard, attempts: firstTriedAt(new Date(NOW.getTime() - IDEMPOTENCY_WINDOW_MS - 60_000)), clock, log });
     await expect(service.pay(ref, transfer)).resolves.toMatchObject({ status: 'paid', stripeId: 'tr_earlier', found: true });
     expect(gw.findCreated).toHaveBeenCalledWith('transfer', stripeTags(ref), expect.any(Date));
     expect(gw.createTransfer).not.toHaveBeenCalled();
@@ -59,7 +59,7 @@ describe('pay', () => {
 
   it('when the first attempt was recent, then Stripe is not searched: the idempotency key is still valid', async () => {
     const gw = gateway();
-    const service = createPaymentService({ gateway: gw, ledger, attempts: firstTriedAt(new Date(NOW.getTime() - 3_600_000)), clock, log });
+    const service = createPaymentService({ gateway: gw, ledger, guard: openGuard, attempts: firstTriedAt(new Date(NOW.getTime() - 3_600_000)), clock, log });
     await expect(service.pay(ref, transfer)).resolves.toMatchObject({ status: 'paid', stripeId: 'tr_new', stripeRequestId: 'req_s1', found: false });
     expect(gw.findCreated).not.toHaveBeenCalled();
     expect(log.info).toHaveBeenCalledWith(expect.objectContaining({ payoutRef: 'pay_rl.req_1.U2', stripeId: 'tr_new', stripeRequestId: 'req_s1', event: 'payment.paid' }), expect.any(String));
@@ -67,9 +67,9 @@ describe('pay', () => {
 
   it('when Stripe refuses for good, then the outcome is failed with its code; when it fails transiently, then it throws for a retry', async () => {
     const refused = gateway({ createTransfer: vi.fn(async () => Promise.reject(new AppError('stripe_balance_insufficient', 'low'))) });
-    await expect(createPaymentService({ gateway: refused, ledger, attempts: firstTriedAt(NOW), clock, log }).pay(ref, transfer)).resolves.toMatchObject({ status: 'failed', error: { code: 'stripe_balance_insufficient' } });
+    await expect(createPaymentService({ gateway: refused, ledger, guard: openGuard, attempts: firstTriedAt(NOW), clock, log }).pay(ref, transfer)).resolves.toMatchObject({ status: 'failed', error: { code: 'stripe_balance_insufficient' } });
     const busy = gateway({ createTransfer: vi.fn(async () => Promise.reject(new AppError('stripe_unavailable', 'busy', { retryable: true }))) });
-    await expect(createPaymentService({ gateway: busy, ledger, attempts: firstTriedAt(NOW), clock, log }).pay(ref, transfer)).rejects.toMatchObject({ retryable: true });
+    await expect(createPaymentService({ gateway: busy, ledger, guard: openGuard, attempts: firstTriedAt(NOW), clock, log }).pay(ref, transfer)).rejects.toMatchObject({ retryable: true });
   });
 });
 

@@ -25,6 +25,17 @@ export const button = (actionId: string, text: string, value: string, style?: 'p
   ...(style ? { style } : {}),
 });
 
+/** A button that asks first: what it does, in plain text, with the verb on the confirming button. */
+export const confirmed = (target: types.Button, title: string, text: string, verb: string): types.Button => ({
+  ...target,
+  confirm: {
+    title: { type: 'plain_text', text: clip(title, 100) },
+    text: { type: 'plain_text', text: clip(text, 300) },
+    confirm: { type: 'plain_text', text: verb },
+    deny: { type: 'plain_text', text: 'Cancel' },
+  },
+});
+
 /** A plain message: one section; the notification text is clipped like the section. */
 export const plain = (text: string): SlackMessage => ({ text: clip(text, LIMITS.sectionText), blocks: [section(text)] });
 

@@ -3,7 +3,7 @@ import type { Firing, PlanEntry, Run, RunCounts, RunLine, Schedule } from '../..
 import { formatInZone } from '../../domain/schedule-time.js';
 import { ACTION_IDS } from '../ids.js';
 import { escapeMrkdwn, mention } from '../mrkdwn.js';
-import { button, context, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
+import { button, confirmed, context, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
 import { LIMITS } from './limits.js';
 import { listBlocks } from './list.js';
 
@@ -33,7 +33,7 @@ export function runProgressMessage(run: Run, counts: RunCounts, failed: RunLine[
     ...(counts.reversedTotals.length > 0 ? [`:leftwards_arrow_with_hook: reversed after payment: ${formatTotals(counts.reversedTotals)}`] : []),
   ];
   const blocks: KnownBlock[] = [header(title), section(lines.join('\n'))];
-  if (run.status === 'held') blocks.push(section(`:raised_hand: *Held*: short by ${formatTotals(run.shortfall)}. Top up, then press Start.`), { type: 'actions', elements: [button(ACTION_IDS.runStart, 'Start run', run.id, 'primary')] });
+  if (run.status === 'held') blocks.push(section(`:raised_hand: *Held*: short by ${formatTotals(run.shortfall)}. Top up, then press Start.`), { type: 'actions', elements: [confirmed(button(ACTION_IDS.runStart, 'Start run', run.id, 'primary'), 'Start this run?', `It pays ${run.lineCount} lines, ${formatTotals(run.totals).replace(/<@(\w+)>/g, '@$1')} in all.`, 'Start run')] });
   if (run.status === 'done') {
     blocks.push(section(`*Finished*: paid ${formatTotals(counts.paidTotals)} in ${counts.paid} transfers${counts.failed ? `; ${counts.failed} failed` : ''}.`));
     if (failed.length > 0) {
@@ -60,7 +60,7 @@ export function runHeldNotice(run: Run, available: Money[]): SlackMessage {
     text: `Payout run held: short by ${formatTotals(run.shortfall)}`,
     blocks: [
       section(`:raised_hand: *Payout run held* (\`${run.id}\`): it needs ${formatTotals(run.totals)} but the balance is short by *${formatTotals(run.shortfall)}* (available: ${formatTotals(available)}). Top up (\`/payout topup\`), then start it.`),
-      { type: 'actions', elements: [button(ACTION_IDS.runStart, 'Start run', run.id, 'primary')] },
+      { type: 'actions', elements: [confirmed(button(ACTION_IDS.runStart, 'Start run', run.id, 'primary'), 'Start this run?', `It pays ${run.lineCount} lines, ${formatTotals(run.totals).replace(/<@(\w+)>/g, '@$1')} in all.`, 'Start run')] },
     ],
   };
 }
@@ -100,7 +100,7 @@ function scheduleRow(schedule: Schedule, next: Date | undefined, viewerTz: strin
       block_id: `schedule_${schedule.id}`,
       elements: [
         schedule.status === 'active' ? button(ACTION_IDS.schedulePause, 'Pause', schedule.id) : button(ACTION_IDS.scheduleResume, 'Resume…', schedule.id, 'primary'),
-        button(ACTION_IDS.scheduleDelete, 'Delete', schedule.id, 'danger'),
+        confirmed(button(ACTION_IDS.scheduleDelete, 'Delete', schedule.id, 'danger'), 'Delete this schedule?', `${scheduleWhat(schedule)} stops for good; a new one needs approval again.`, 'Delete'),
       ],
     },
   ];

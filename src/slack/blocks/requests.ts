@@ -1,9 +1,11 @@
 import { formatMoney } from '../../domain/money.js';
 import type { PayoutRequest, RequestKind } from '../../domain/requests.types.js';
+import { scopeLabel } from './controls.js';
 import { formatTotals, scheduleWhat } from './payouts.js';
 import { ACTION_IDS } from '../ids.js';
 import { escapeMrkdwn, mention, slackDate } from '../mrkdwn.js';
-import { button, context, fields, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
+import type { types } from '@slack/bolt';
+import { button, confirmed, context, fields, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
 
 const KIND_TITLES: Record<RequestKind, string> = {
   topup: 'Top-up request',
@@ -12,6 +14,7 @@ const KIND_TITLES: Record<RequestKind, string> = {
   schedule: 'New schedule',
   resume: 'Resume schedule',
   run: 'Payout run request',
+  unfreeze: 'Unfreeze payouts',
 };
 
 /** "€10.00 to @ana" / "$2,000.00 top-up": the one-line summary used in notifications and DMs. */
@@ -30,6 +33,8 @@ export function requestSummary(request: PayoutRequest): string {
       return `pay ${request.run?.lines.length ?? 0} sellers ${formatTotals(request.totals)}`;
     case 'topup':
       return `${amount} top-up of the platform balance`;
+    case 'unfreeze':
+      return `unfreeze ${request.unfreeze ? scopeLabel(request.unfreeze) : 'payouts'}`;
   }
 }
 
@@ -45,6 +50,8 @@ function destinationField(request: PayoutRequest): string {
       return request.schedule?.action === 'run' ? 'Everyone in the payout plan' : 'The platform balance';
     case 'topup':
       return 'The platform balance';
+    case 'unfreeze':
+      return request.unfreeze ? scopeLabel(request.unfreeze) : 'nothing';
   }
 }
 
@@ -96,8 +103,16 @@ function completedLine(request: PayoutRequest): string {
   }
 }
 
+/** Approve asks first when this approval is one of two or more (at or above the dual threshold). */
+export function approveButton(actionId: string, request: PayoutRequest): types.Button {
+  const approve = button(actionId, 'Approve', request.id, 'primary');
+  if (request.requiredApprovals < 2) return approve;
+  return confirmed(approve, 'Approve this?', `${requestSummary(request).replace(/<@(\w+)>/g, '@$1')}: your approval is one of ${request.requiredApprovals}.`, 'Approve');
+}
+
 export function approvalMessage(request: PayoutRequest): SlackMessage {
-  const facts = [
+  // An unfreeze moves no money: it shows what it lets go again, and who asked.
+  const facts = request.kind === 'unfreeze' ? [`*Lets go again*\n${destinationField(request)}`, `*Requested by*\n${mention(request.requestedBy)} ${slackDate(request.requestedAt)}`] : [
     request.totals.length > 1 || request.kind === 'run' ? `*Totals*\n${formatTotals(request.totals)}` : `*Amount*\n${formatMoney(request.money)}`,
     `*To*\n${destinationField(request)}`,
     `*Requested by*\n${mention(request.requestedBy)} ${slackDate(request.requestedAt)}`,
@@ -115,7 +130,7 @@ export function approvalMessage(request: PayoutRequest): SlackMessage {
     blocks.push({
       type: 'actions',
       block_id: `decide_${request.id}`,
-      elements: [button(ACTION_IDS.approve, 'Approve', request.id, 'primary'), button(ACTION_IDS.reject, 'Reject', request.id, 'danger')],
+      elements: [approveButton(ACTION_IDS.approve, request), button(ACTION_IDS.reject, 'Reject', request.id, 'danger')],
     });
   }
   blocks.push(context(`Request \`${request.id}\``));

@@ -1,0 +1,104 @@
+import type { types } from '@slack/bolt';
+import type { Freeze } from '../../domain/controls.types.js';
+import { formatMoney, type Money } from '../../domain/money.js';
+import type { Schedule } from '../../domain/payouts.types.js';
+import type { ReconcileResult } from '../../domain/reconcile.types.js';
+import type { PayoutRequest } from '../../domain/requests.types.js';
+import { ACTION_IDS } from '../ids.js';
+import { mention, slackDate } from '../mrkdwn.js';
+import { button, context, divider, header, section, type KnownBlock, type SlackMessage } from './common.js';
+import { freezeLine } from './controls.js';
+import { LIMITS } from './limits.js';
+import { listBlocks } from './list.js';
+import { scheduleWhat } from './payouts.js';
+import { approveButton, requestSummary } from './requests.js';
+import { summaryLine } from './reconcile.js';
+
+/** What one person's Home tab shows; the parts they have no role for are absent. */
+export interface HomeData {
+  userId: string;
+  /** Approvers: what waits for their decision, and the state of the money. */
+  approver?: {
+    waiting: PayoutRequest[];
+    freezes: Freeze[];
+    balances: Money[] | undefined;
+    schedules: { schedule: Schedule; next: Date | undefined }[];
+    reconcile: ReconcileResult | undefined;
+  };
+  /** Requesters: their own requests not yet final. */
+  mine?: PayoutRequest[];
+}
+
+/**
+ * Each part's share of the 100 blocks a Home tab may hold, so the view fits whatever the data: every list is cut
+ * by listBlocks within its share, with "…and N more". With 3 headers, 2 dividers, balances and the reconcile line: 89.
+ */
+const HOME_BUDGET = { waiting: 40, freezes: 6, schedules: 12, mine: 24 } as const;
+
+function waitingRow(request: PayoutRequest): KnownBlock[] {
+  const approvals = request.approvals.length > 0 ? ` · ${request.approvals.length} of ${request.requiredApprovals} approvals` : '';
+  return [
+    section(`*${requestSummary(request)}*\nasked by ${mention(request.requestedBy)} ${slackDate(request.requestedAt)}${approvals} · expires ${slackDate(request.expiresAt)} · \`${request.id}\``),
+    {
+      type: 'actions',
+      block_id: `waiting_${request.id}`,
+      elements: [approveButton(ACTION_IDS.waitingApprove, request), button(ACTION_IDS.waitingReject, 'Reject', request.id, 'danger')],
+    },
+  ];
+}
+
+/** "Waiting for you": the same list on the Home tab and as `/payout pending`'s reply. */
+export function waitingBlocks(waiting: PayoutRequest[], maxBlocks: number): KnownBlock[] {
+  if (waiting.length === 0) return [section(':white_check_mark: Nothing waits for your decision.')];
+  return listBlocks(waiting, waitingRow, { maxBlocks, moreLabel: 'The rest are in the approvals channel.' });
+}
+
+export function pendingMessage(waiting: PayoutRequest[]): SlackMessage {
+  return { text: `${waiting.length} waiting for you`, blocks: [header('Waiting for you'), ...waitingBlocks(waiting, LIMITS.messageBlocks - 1)] };
+}
+
+const STATE_WORDS: Record<PayoutRequest['state'], string> = {
+  pending: ':large_yellow_circle: waiting for approval',
+  approved: ':large_green_circle: approved, queued',
+  executing: ':hourglass_flowing_sand: being paid',
+  completed: ':white_check_mark: done',
+  failed: ':x: failed',
+  rejected: ':no_entry_sign: rejected',
+  expired: ':hourglass: expired',
+};
+
+function approverBlocks(data: NonNullable<HomeData['approver']>): KnownBlock[] {
+  const blocks: KnownBlock[] = [header('Waiting for you'), ...waitingBlocks(data.waiting, HOME_BUDGET.waiting), divider, header('Payouts now')];
+  blocks.push(
+    ...(data.freezes.length
+      ? listBlocks(data.freezes, freezeLine, { maxBlocks: HOME_BUDGET.freezes, moreLabel: '`/payout freeze` lists them all.' })
+      : [section(':large_green_circle: Nothing is frozen.')]),
+  );
+  blocks.push(section(`*Available*: ${data.balances ? data.balances.map((b) => formatMoney(b)).join(' · ') || 'nothing' : 'Stripe did not answer just now'}`));
+  const active = data.schedules.filter((s) => s.schedule.status === 'active').sort((a, b) => (a.next?.getTime() ?? Infinity) - (b.next?.getTime() ?? Infinity));
+  blocks.push(
+    ...(active.length
+      ? listBlocks(active, ({ schedule, next }) => `*${scheduleWhat(schedule)}* · ${next ? `next ${slackDate(next.toISOString())}` : 'no next run'}`, { maxBlocks: HOME_BUDGET.schedules, moreLabel: '`/payout schedules` lists them all.' })
+      : [section('No active schedules.')]),
+  );
+  blocks.push(
+    context(data.reconcile ? `Last reconcile ${slackDate(data.reconcile.finishedAt)}: ${summaryLine(data.reconcile)}` : 'No reconcile yet: `/payout reconcile` compares our records with Stripe.'),
+  );
+  return blocks;
+}
+
+function mineBlocks(mine: PayoutRequest[]): KnownBlock[] {
+  const rows = mine.length
+    ? listBlocks(mine, (r) => `${STATE_WORDS[r.state]} · ${requestSummary(r)} · \`${r.id}\``, { maxBlocks: HOME_BUDGET.mine, moreLabel: 'Older ones are in the approvals channel.' })
+    : [section('Nothing of yours is open. `/payout help` lists what you can ask for.')];
+  return [header('My requests'), ...rows];
+}
+
+/** The Home tab: at most 89 blocks (Slack allows 100), whatever the data. */
+export function homeView(data: HomeData): types.HomeView {
+  const blocks: KnownBlock[] = [];
+  if (data.approver) blocks.push(...approverBlocks(data.approver));
+  if (data.mine) blocks.push(...(blocks.length ? [divider] : []), ...mineBlocks(data.mine));
+  if (!data.approver && !data.mine) blocks.push(section('Payout Ops pays sellers after approval. Ask your finance lead to add you as a requester or an approver.'));
+  return { type: 'home', blocks };
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it, vi } from 'vitest';
+import { AppError } from '../../src/domain/errors.js';
+import { createPaymentGuard, freezeOver } from '../../src/domain/controls.js';
+import type { Freeze } from '../../src/domain/controls.types.js';
+import { createPaymentService } from '../../src/domain/payments.js';
+import type { VelocityCounter } from '../../src/domain/ports.js';
+import { fakeMoneyGateway } from '../support/money-gateway.js';
+
+const NOW = new Date('2026-12-06T23:50:00Z');
+const clock = { now: () => NOW };
+const log = { info: vi.fn(), warn: vi.fn() };
+const transfer = { action: 'transfer', money: { amount: 100_00, currency: 'eur' }, destinationAccountId: 'acct_ana', description: null } as const;
+const topup = { action: 'topup', money: { amount: 100_00, currency: 'usd' }, description: null, statementDescriptor: null } as const;
+const ref = { kind: 'request', requestId: 'req_1' } as const;
+const freeze = (scope: Freeze['scope']): Freeze => ({ scope, by: 'UAPP1', reason: 'fraud', at: NOW.toISOString() });
+const notifier = { frozen: vi.fn(), unfrozen: vi.fn(), limitReached: vi.fn(async () => undefined) };
+
+function guardWith(freezes: Freeze[], velocity: Partial<VelocityCounter> = {}) {
+  const counter: VelocityCounter = { reserve: vi.fn(async () => ({ ok: true }) as const), release: vi.fn(async () => undefined), ...velocity };
+  const limits = { total: new Map([['eur', 300_00]]), perSeller: new Map() };
+  return { counter, guard: createPaymentGuard({ freezes: { add: vi.fn(), remove: vi.fn(), list: async () => freezes }, velocity: counter, limits, clock, notifier }) };
+}
+
+describe('the kill switch scope', () => {
+  it('when a scope is frozen, then it stops exactly its payments: all, its currency, its seller', () => {
+    expect(freezeOver([freeze({ kind: 'all' })], topup)).toBeDefined();
+    expect(freezeOver([freeze({ kind: 'currency', currency: 'eur' })], transfer)).toBeDefined();
+    expect(freezeOver([freeze({ kind: 'currency', currency: 'eur' })], topup)).toBeUndefined();
+    expect(freezeOver([freeze({ kind: 'seller', userId: 'UANA', accountId: 'acct_ana' })], transfer)).toBeDefined();
+    expect(freezeOver([freeze({ kind: 'seller', userId: 'UBOB', accountId: 'acct_bob' })], transfer)).toBeUndefined();
+  });
+});
+
+describe('the last check before Stripe', () => {
+  it('when payments are frozen, then pay() sends nothing and throws a retryable wait', async () => {
+    const gw = fakeMoneyGateway();
+    const { guard } = guardWith([freeze({ kind: 'all' })]);
+    const service = createPaymentService({ gateway: gw, ledger: { recordPaid: vi.fn() }, guard, attempts: { firstAttempt: async (_r, now) => now }, clock, log });
+    await expect(service.pay(ref, transfer)).rejects.toMatchObject({ code: 'payments_frozen', retryable: true });
+    expect(gw.createTransfer).not.toHaveBeenCalled();
+  });
+
+  it('when a payment would pass the daily limit, then it waits until just after the next UTC midnight and nothing is sent', async () => {
+    const gw = fakeMoneyGateway();
+    const { guard } = guardWith([], { reserve: vi.fn(async () => ({ ok: false, which: 'total', limit: 300_00, used: 250_00 }) as const) });
+    const service = createPaymentService({ gateway: gw, ledger: { recordPaid: vi.fn() }, guard, attempts: { firstAttempt: async (_r, now) => now }, clock, log });
+    const error = (await service.pay(ref, transfer).catch((e: unknown) => e)) as AppError;
+    expect(error).toMatchObject({ code: 'daily_limit', retryable: true });
+    expect(error.options.retryAfterMs).toBe(10 * 60_000 + 1_000);
+    expect(gw.createTransfer).not.toHaveBeenCalled();
+    expect(notifier.limitReached).toHaveBeenCalledWith(expect.objectContaining({ payoutRef: 'pay_rq.req_1', which: 'total' }));
+  });
+
+  it('when Stripe refuses a counted payment for good, then what it counted is given back', async () => {
+    const gw = fakeMoneyGateway({ createTransfer: vi.fn(async () => Promise.reject(new AppError('stripe_balance_insufficient', 'too low'))) });
+    const { guard, counter } = guardWith([]);
+    const service = createPaymentService({ gateway: gw, ledger: { recordPaid: vi.fn() }, guard, attempts: { firstAttempt: async (_r, now) => now }, clock, log });
+    await expect(service.pay(ref, transfer)).resolves.toMatchObject({ status: 'failed' });
+    expect(counter.reserve).toHaveBeenCalledOnce();
+    expect(counter.release).toHaveBeenCalledWith('pay_rq.req_1');
+  });
+});
