@@ -38,6 +38,8 @@ import { createRedisPaymentLedger, createRedisReconcileStore } from './adapters/
 import { createReconcileNotifier } from './adapters/slack/reconcile-notifier.js';
 import { createStripeLists } from './adapters/stripe/lists.js';
 import { createReconcileService, type ReconcileService } from './domain/reconcile.js';
+import { createMetrics, type Metrics } from './adapters/metrics/metrics.js';
+import { instrumentGateway, instrumentPayoutNotifier, instrumentRequestStore } from './adapters/metrics/instrument.js';
 
 /** Everything the listeners, routes and job processors need, built once. */
 export interface AppDeps {
@@ -65,6 +67,8 @@ export interface AppDeps {
   once: OnceRegistry;
   queues: Queues;
   verifyWebhook: WebhookVerifier;
+  /** This process's Prometheus metrics (each role serves its own). */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -94,15 +98,17 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
   const clock = overrides.clock ?? systemClock;
   const redis = createRedis(config.redis, 'commands', logger);
   const stripe = createStripeClient(config);
-  const gateway = createStripeGateway(stripe);
+  const queues = createQueues(redis);
+  const reconcileStore = createRedisReconcileStore(redis);
+  const metrics = createMetrics({ queues: queues.all, reconcile: reconcileStore });
+  const gateway = instrumentGateway(createStripeGateway(stripe), metrics);
   const slack = new WebClient(config.SLACK_BOT_TOKEN, slackClientOptions(config, logger));
   const messenger = createMessenger({ retrying: slack, once: new WebClient(config.SLACK_BOT_TOKEN, slackClientOptions(config, logger, 0)) });
   const tokens = createConnectTokens(config.connectTokenSecret, clock);
-  const queues = createQueues(redis);
   const sellerStore = createRedisSellerStore(redis);
   const access = createAccessPolicy({ requester: config.PAYOUT_REQUESTERS, approver: config.PAYOUT_APPROVERS }, createSlackDirectory(slack));
   const replicaAck = createReplicaAck(redis, config.redis, logger);
-  const requestStore = createRedisRequestStore(redis, replicaAck);
+  const requestStore = instrumentRequestStore(createRedisRequestStore(redis, replicaAck), metrics, clock);
   const paymentQueue = createPaymentQueue(queues.executions);
   const ledger = createRedisPaymentLedger(redis, replicaAck);
   const payments = createPaymentService({ gateway, attempts: createRedisPaymentAttempts(redis, replicaAck), ledger, clock, log: logger });
@@ -110,7 +116,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
   const once = createOnceRegistry(redis);
   const audit = createRedisAuditLog(redis);
   const plan = createRedisPlanStore(redis);
-  const payoutNotifier = createPayoutNotifier(messenger, redis, config.SLACK_OPS_CHANNEL, logger);
+  const payoutNotifier = instrumentPayoutNotifier(createPayoutNotifier(messenger, redis, config.SLACK_OPS_CHANNEL, logger), metrics);
   const runs = createRunService({ audit, payments, gateway, runs: createRedisRunStore(redis, replicaAck), queue: createRunQueue(queues.runLines, queues.maintenance), notifier: payoutNotifier, clock });
   const schedules = createScheduleService({
     schedules: createRedisScheduleStore(redis),
@@ -180,11 +186,12 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     plan,
     runs,
     schedules,
-    reconcile: createReconcileService({ ledger, stripe: createStripeLists(stripe), store: createRedisReconcileStore(redis), audit, notifier: createReconcileNotifier(messenger, config.SLACK_OPS_CHANNEL), clock }),
+    reconcile: createReconcileService({ ledger, stripe: createStripeLists(stripe), store: reconcileStore, audit, notifier: createReconcileNotifier(messenger, config.SLACK_OPS_CHANNEL), clock }),
     audit,
     once,
     queues,
     verifyWebhook: createWebhookVerifier(stripe, config.STRIPE_WEBHOOK_SECRET),
+    metrics,
     async close() {
       await queues.close();
       await closeRedis(redis);
