@@ -102,6 +102,9 @@ const schema = z
 
 export type Env = z.infer<typeof schema>;
 
+/** Every variable the configuration reads (for checks of deployment files). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 export interface Config extends Env {
   /** Secret that signs the Connect start/refresh/return tokens. */
   connectTokenSecret: string;
