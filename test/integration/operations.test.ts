@@ -119,6 +119,17 @@ describe('the queue dashboard', () => {
     expect(res.status).toBe(403);
   });
 
+  it('when ADMIN_QUEUES_RETRIES allows retries, then a retry goes through and emptying a queue is still refused', async () => {
+    const retrying = await h.startAnotherBot({ ROLE: 'web', ADMIN_QUEUES_RETRIES: 'true' });
+    try {
+      const put = (path: string) => at(retrying, `/admin/queues/api/queues/payout-executions/${path}`, { method: 'PUT', headers: { authorization: basic('admin', ADMIN_PASSWORD) } });
+      expect((await put('retry/failed')).status).toBe(200);
+      expect((await put('empty')).status).toBe(403);
+    } finally {
+      await retrying.stop();
+    }
+  });
+
   it('when ADMIN_PASSWORD is unset, then there is no dashboard', async () => {
     expect((await at(bare, '/admin/queues', { headers: { authorization: basic('admin', ADMIN_PASSWORD) } })).status).toBe(404);
   });
