@@ -1,28 +1,45 @@
 import { App, type CustomRoute } from '@slack/bolt';
+import type { Worker } from 'bullmq';
 import type { AppDeps } from './deps.js';
 import { slackClientOptions } from './deps.js';
 import { registerListeners } from '../commands/index.js';
 import { connectRoutes } from './http/connect-routes.js';
-import { healthRoute } from './http/health-route.js';
+import { healthRoute, readinessRoute } from './http/health-route.js';
+import { metricsRoute } from './http/metrics-route.js';
+import { queueDashboardRoute } from './http/queue-dashboard-route.js';
 import { stripeWebhookRoute } from './http/stripe-webhook-route.js';
 import { createSlackReceiver } from './http/slack-receiver.js';
 import { createBoltLogger } from './slack/bolt-logger.js';
 import { inertInput } from './slack/inert-input.js';
 
-export function httpRoutes(deps: AppDeps): CustomRoute[] {
-  return [healthRoute(deps.redis), stripeWebhookRoute(deps), ...connectRoutes(deps)];
+/**
+ * What every role serves for operators: liveness, readiness, and (when configured) metrics and the queue dashboard.
+ * `workers` is given on roles that run workers: readiness then needs every one running.
+ */
+export function opsRoutes(deps: AppDeps, workers?: () => Worker[] | undefined): CustomRoute[] {
+  const { METRICS_TOKEN, ADMIN_PASSWORD, ADMIN_QUEUES_RETRIES } = deps.config;
+  return [
+    healthRoute(deps.redis),
+    readinessRoute(deps.redis, workers),
+    ...(METRICS_TOKEN ? [metricsRoute(deps.metrics, METRICS_TOKEN)] : []),
+    ...(ADMIN_PASSWORD ? [queueDashboardRoute(deps.queues.all, { password: ADMIN_PASSWORD, allowRetries: ADMIN_QUEUES_RETRIES })] : []),
+  ];
+}
+
+export function httpRoutes(deps: AppDeps, workers?: () => Worker[] | undefined): CustomRoute[] {
+  return [...opsRoutes(deps, workers), stripeWebhookRoute(deps), ...connectRoutes(deps)];
 }
 
 /**
  * The Bolt app with every listener and HTTP route. Over HTTP Slack posts to /slack/events;
  * with SLACK_APP_TOKEN it uses Socket Mode and Bolt serves the same routes on PORT.
  */
-export function createApp(deps: AppDeps): App {
+export function createApp(deps: AppDeps, workers?: () => Worker[] | undefined): App {
   const { config } = deps;
   const clientOptions = slackClientOptions(config, deps.logger);
   const logger = createBoltLogger(deps.logger.child({ component: 'bolt' }));
   const common = { token: config.SLACK_BOT_TOKEN, logger, clientOptions };
-  const customRoutes = httpRoutes(deps);
+  const customRoutes = httpRoutes(deps, workers);
   const app = config.SLACK_APP_TOKEN
     ? new App({ ...common, customRoutes, socketMode: true, appToken: config.SLACK_APP_TOKEN, installerOptions: { port: config.PORT, clientOptions } })
     : new App({ ...common, receiver: createSlackReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, customRoutes, boltLogger: logger, logger: deps.logger }) });

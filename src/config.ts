@@ -65,6 +65,9 @@ const schema = z
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ROLE: z.enum(['web', 'worker', 'all']).default('all'),
+    METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+    ADMIN_PASSWORD: z.string().min(12, 'use at least 12 characters').optional(),
+    ADMIN_QUEUES_RETRIES: z.stringbool().default(false),
     CONNECT_TOKEN_SECRET: z.string().min(16).optional(),
     SLACK_TEAM_ID: z.string().regex(/^T[A-Z0-9]+$/).optional(),
     SLACK_APP_ID: z.string().regex(/^A[A-Z0-9]+$/).optional(),
@@ -100,6 +103,9 @@ const schema = z
   });
 
 export type Env = z.infer<typeof schema>;
+
+/** Every variable the configuration reads (for checks of deployment files). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
 
 export interface Config extends Env {
   /** Secret that signs the Connect start/refresh/return tokens. */

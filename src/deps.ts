@@ -44,6 +44,8 @@ import { createRedisPaymentLedger, createRedisReconcileStore } from './adapters/
 import { createReconcileNotifier } from './adapters/slack/reconcile-notifier.js';
 import { createStripeLists } from './adapters/stripe/lists.js';
 import { createReconcileService, type ReconcileService } from './domain/reconcile.js';
+import { createMetrics, type Metrics } from './adapters/metrics/metrics.js';
+import { instrumentGateway, instrumentPayoutNotifier, instrumentRequestStore } from './adapters/metrics/instrument.js';
 
 /** Everything the listeners, routes and job processors need, built once. */
 export interface AppDeps {
@@ -75,6 +77,8 @@ export interface AppDeps {
   once: OnceRegistry;
   queues: Queues;
   verifyWebhook: WebhookVerifier;
+  /** This process's Prometheus metrics (each role serves its own). */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -104,15 +108,17 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
   const clock = overrides.clock ?? systemClock;
   const redis = createRedis(config.redis, 'commands', logger);
   const stripe = createStripeClient(config);
-  const gateway = createStripeGateway(stripe);
+  const queues = createQueues(redis);
+  const reconcileStore = createRedisReconcileStore(redis);
+  const metrics = createMetrics({ queues: queues.all, reconcile: reconcileStore });
+  const gateway = instrumentGateway(createStripeGateway(stripe), metrics);
   const slack = new WebClient(config.SLACK_BOT_TOKEN, slackClientOptions(config, logger));
   const messenger = createMessenger({ retrying: slack, once: new WebClient(config.SLACK_BOT_TOKEN, slackClientOptions(config, logger, 0)) });
   const tokens = createConnectTokens(config.connectTokenSecret, clock);
-  const queues = createQueues(redis);
   const sellerStore = createRedisSellerStore(redis);
   const access = createAccessPolicy({ requester: config.PAYOUT_REQUESTERS, approver: config.PAYOUT_APPROVERS }, createSlackDirectory(slack));
   const replicaAck = createReplicaAck(redis, config.redis, logger);
-  const requestStore = createRedisRequestStore(redis, replicaAck);
+  const requestStore = instrumentRequestStore(createRedisRequestStore(redis, replicaAck), metrics, clock);
   const paymentQueue = createPaymentQueue(queues.executions);
   const ledger = createRedisPaymentLedger(redis, replicaAck);
   const once = createOnceRegistry(redis);
@@ -157,7 +163,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
   });
   const requestNotifier = refreshingHomes(createRequestNotifier(messenger, { approvals: config.SLACK_APPROVALS_CHANNEL, ops: config.SLACK_OPS_CHANNEL }, logger), home, logger);
   const plan = createRedisPlanStore(redis);
-  const payoutNotifier = createPayoutNotifier(messenger, redis, config.SLACK_OPS_CHANNEL, logger);
+  const payoutNotifier = instrumentPayoutNotifier(createPayoutNotifier(messenger, redis, config.SLACK_OPS_CHANNEL, logger), metrics);
   const runs = createRunService({ audit, payments, gateway, runs: runStore, queue: createRunQueue(queues.runLines, queues.maintenance), notifier: payoutNotifier, clock });
   const schedules = createScheduleService({
     schedules: createRedisScheduleStore(redis),
@@ -205,7 +211,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     clock,
     policy: { thresholds: config.DUAL_APPROVAL_THRESHOLDS, maxima: config.MAX_REQUEST_AMOUNTS, approvalTtlSeconds: config.APPROVAL_TTL_SECONDS, bankChangeHoldHours: config.BANK_CHANGE_HOLD_HOURS },
   });
-  const reconcile = createReconcileService({ ledger, stripe: createStripeLists(stripe), store: createRedisReconcileStore(redis), audit, notifier: createReconcileNotifier(messenger, config.SLACK_OPS_CHANNEL), clock });
+  const reconcile = createReconcileService({ ledger, stripe: createStripeLists(stripe), store: reconcileStore, audit, notifier: createReconcileNotifier(messenger, config.SLACK_OPS_CHANNEL), clock });
   return {
     config,
     logger,
@@ -236,6 +242,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     once,
     queues,
     verifyWebhook: createWebhookVerifier(stripe, config.STRIPE_WEBHOOK_SECRET),
+    metrics,
     async close() {
       await queues.close();
       await closeRedis(redis);

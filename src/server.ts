@@ -4,14 +4,16 @@ import type { App } from '@slack/bolt';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { buildDeps, type AppDeps } from './deps.js';
-import { createApp } from './app.js';
+import { createApp, opsRoutes } from './app.js';
 import { assertNoEviction } from './adapters/redis/connection.js';
-import { healthRoute } from './http/health-route.js';
+import { routeListener } from './http/route-listener.js';
 import { startWorkers, type Workers } from '../jobs/index.js';
 import type { Clock } from './domain/clock.js';
 
 export interface RunningBot {
   deps: AppDeps;
+  /** The BullMQ workers this process runs (none on the web role). */
+  workers: Workers | undefined;
   /** The HTTP port actually listened on (PORT=0 picks a spare one). */
   port: number;
   stop(): Promise<void>;
@@ -30,26 +32,26 @@ export async function startBot(config: Config, logger: Logger, overrides: { cloc
   let app: App | undefined;
   let healthServer: Server | undefined;
   let port: number;
+  let workers: Workers | undefined;
+  // Readiness on roles that run workers waits for them; the HTTP server is up first so liveness answers meanwhile.
+  const runningWorkers = config.ROLE === 'web' ? undefined : () => workers?.current();
   if (config.ROLE === 'worker') {
-    // Workers serve only /healthz, so an orchestrator can probe every role the same way.
-    const health = healthRoute(deps.redis);
-    healthServer = createServer((req, res) => {
-      if (req.method === 'GET' && req.url?.split('?')[0] === health.path) return void health.handler(req, res);
-      res.writeHead(404).end();
-    });
+    // Workers serve the operator routes only (no Slack), so an orchestrator can probe every role the same way.
+    healthServer = createServer(routeListener(opsRoutes(deps, runningWorkers)));
     await new Promise<void>((resolve) => healthServer!.listen(config.PORT, resolve));
     port = (healthServer.address() as AddressInfo).port;
   } else {
-    app = createApp(deps);
+    app = createApp(deps, runningWorkers);
     const started = (await app.start(config.PORT)) as Server | undefined;
     const address = started?.address?.();
     port = address && typeof address === 'object' ? address.port : config.PORT;
   }
-  const workers: Workers | undefined = config.ROLE === 'web' ? undefined : await startWorkers(deps);
+  if (runningWorkers) workers = await startWorkers(deps);
   logger.info({ event: 'bot.started', role: config.ROLE, port, socketMode: Boolean(config.SLACK_APP_TOKEN) }, 'payout-ops started');
 
   return {
     deps,
+    workers,
     port,
     async stop() {
       // Stop taking requests, let running jobs finish, then close Redis.

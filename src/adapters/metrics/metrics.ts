@@ -1,0 +1,62 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Queue } from 'bullmq';
+import type { ReconcileStore } from '../../domain/ports.js';
+
+/** The job states a queue is counted in. */
+const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
+
+/** From seconds to days: an approval can take a day, a payment a few seconds. */
+const WAIT_BUCKETS = [1, 5, 15, 60, 300, 900, 3_600, 4 * 3_600, 86_400, 3 * 86_400];
+
+export interface Metrics {
+  registry: Registry;
+  /** Requests that entered a state (`created` when posted), by kind. */
+  requests: Counter<'kind' | 'state'>;
+  /** Seconds from a request to its approval or rejection. */
+  toDecision: Histogram<'kind' | 'decision'>;
+  /** Seconds from a request to its payment being made. */
+  toPayment: Histogram<'kind'>;
+  /** Every Stripe call the gateway makes; `code` is Stripe's error code, empty on success. */
+  stripeCalls: Counter<'method' | 'outcome' | 'code'>;
+  stripeRateLimited: Counter<'method'>;
+  missedFirings: Counter;
+}
+
+/**
+ * One registry per running bot (not prom-client's global one, so tests can run several bots in one process).
+ * Queue counts and the last reconciliation are read from Redis at scrape time.
+ */
+export function createMetrics(sources: { queues: Queue[]; reconcile: ReconcileStore }): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  new Gauge({
+    name: 'payout_queue_jobs',
+    help: 'BullMQ jobs per queue and state',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      for (const queue of sources.queues) {
+        const counts = await queue.getJobCounts(...QUEUE_STATES);
+        for (const state of QUEUE_STATES) this.set({ queue: queue.name, state }, counts[state] ?? 0);
+      }
+    },
+  });
+  new Gauge({
+    name: 'payout_reconcile_differences',
+    help: 'Differences with Stripe found by the latest reconciliation',
+    registers: [registry],
+    async collect() {
+      const latest = await sources.reconcile.latest();
+      this.set(latest?.differences.length ?? 0);
+    },
+  });
+  return {
+    registry,
+    requests: new Counter({ name: 'payout_requests_total', help: 'Payout requests that entered a state, by kind', labelNames: ['kind', 'state'], registers: [registry] }),
+    toDecision: new Histogram({ name: 'payout_request_decision_seconds', help: 'Time from a request to its approval or rejection', labelNames: ['kind', 'decision'], buckets: WAIT_BUCKETS, registers: [registry] }),
+    toPayment: new Histogram({ name: 'payout_request_payment_seconds', help: 'Time from a request to its payment', labelNames: ['kind'], buckets: WAIT_BUCKETS, registers: [registry] }),
+    stripeCalls: new Counter({ name: 'payout_stripe_calls_total', help: 'Stripe API calls by gateway method and outcome, with Stripe error code', labelNames: ['method', 'outcome', 'code'], registers: [registry] }),
+    stripeRateLimited: new Counter({ name: 'payout_stripe_rate_limited_total', help: 'Stripe calls answered 429', labelNames: ['method'], registers: [registry] }),
+    missedFirings: new Counter({ name: 'payout_schedule_missed_firings_total', help: 'Scheduled firings that did not happen', registers: [registry] }),
+  };
+}
