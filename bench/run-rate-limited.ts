@@ -9,6 +9,39 @@ export interface RunRateLimitedOptions {
   perSecond?: number;
 }
 
+/** One rate-limited run on the Redis `redisEnv` names (a private redis-server when undefined): elapsed and checks. */
+export async function rateLimitedRun(name: string, lineCount: number, perSecond: number, redisEnv?: Record<string, string>): Promise<Record<string, number | string>> {
+  const floorS = lineCount / perSecond;
+  let h: Harness | undefined;
+  let worker: WorkerChild | undefined;
+  try {
+    let sellerAccount: string;
+    ({ h, sellerAccount, worker } = await startRunBench(perSecond, perSecond, redisEnv));
+    const runId = `bench-${name}`;
+    const lines = runLines(sellerAccount, lineCount);
+    const before = h.stripe.control.stats();
+    const { elapsedMs, launchMs } = await launchAndWait(h, runId, lines, floorS * 3_000 + 60_000);
+    const after = h.stripe.control.stats();
+    const rss = worker.peakRss();
+    await worker.stop();
+    reportChildLogs(name, worker);
+    const elapsedS = elapsedMs / 1000;
+    return {
+      elapsedS: Math.round(elapsedS * 100) / 100,
+      floorS,
+      'ratio.elapsedToFloor': ratio(elapsedS, floorS),
+      transfersPerSecond: Math.round((lineCount / elapsedS) * 100) / 100,
+      launchMs: Math.round(launchMs),
+      'stripe.rateLimited429': after.rateLimited - before.rateLimited,
+      'stripe.transferRequests': (after.byEndpoint[TRANSFERS_ENDPOINT] ?? 0) - (before.byEndpoint[TRANSFERS_ENDPOINT] ?? 0),
+      ...(await runOutcomeFigures(h, runId, lines, worker, rss)),
+    };
+  } finally {
+    await worker?.stop().catch((error: unknown) => console.error(`${name}: stopping the worker process failed:`, error));
+    await h?.stop().catch((error: unknown) => console.error(`${name}: stopping the harness failed:`, error));
+  }
+}
+
 const TRANSFERS_ENDPOINT = 'POST /v1/transfers';
 
 /**
@@ -23,39 +56,7 @@ export function runRateLimited(options: RunRateLimitedOptions = {}): Benchmark {
     name: 'run-rate-limited',
     description: `run of ${lineCount} transfers, Stripe limit ${perSecond}/s per endpoint, STRIPE_TRANSFERS_PER_SECOND=${perSecond}, 1 worker process (floor ${floorS} s)`,
     async run() {
-      let h: Harness | undefined;
-      let worker: WorkerChild | undefined;
-      try {
-        let sellerAccount: string;
-        ({ h, sellerAccount, worker } = await startRunBench(perSecond, perSecond));
-
-        const runId = 'bench-rate-limited';
-        const lines = runLines(sellerAccount, lineCount);
-        const before = h.stripe.control.stats();
-        const { elapsedMs, launchMs } = await launchAndWait(h, runId, lines, floorS * 3_000 + 60_000);
-        const after = h.stripe.control.stats();
-        const rss = worker.peakRss();
-        await worker.stop();
-        reportChildLogs('run-rate-limited', worker);
-
-        const elapsedS = elapsedMs / 1000;
-        const outcome = await runOutcomeFigures(h, runId, lines, worker, rss);
-        return {
-          lines: lineCount,
-          perSecond,
-          elapsedS: Math.round(elapsedS * 100) / 100,
-          floorS,
-          'ratio.elapsedToFloor': ratio(elapsedS, floorS),
-          transfersPerSecond: Math.round((lineCount / elapsedS) * 100) / 100,
-          launchMs: Math.round(launchMs),
-          'stripe.rateLimited429': after.rateLimited - before.rateLimited,
-          'stripe.transferRequests': (after.byEndpoint[TRANSFERS_ENDPOINT] ?? 0) - (before.byEndpoint[TRANSFERS_ENDPOINT] ?? 0),
-          ...outcome,
-        };
-      } finally {
-        await worker?.stop().catch((error: unknown) => console.error('run-rate-limited: stopping the worker process failed:', error));
-        await h?.stop().catch((error: unknown) => console.error('run-rate-limited: stopping the harness failed:', error));
-      }
+      return { lines: lineCount, perSecond, ...(await rateLimitedRun('run-rate-limited', lineCount, perSecond)) };
     },
   };
 }

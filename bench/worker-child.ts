@@ -154,8 +154,13 @@ export const runCounts = (h: Harness, runId: string) => createRedisRunStore(h.bo
  * The common start of a run benchmark: the stack with its web role only, a payable seller, Stripe's limit as asked,
  * and one payout-ops worker process at `perSecond`, listening on the run-line queue.
  */
-export async function startRunBench(perSecond: number, stripeLimit: number | undefined): Promise<{ h: Harness; sellerAccount: string; worker: WorkerChild }> {
-  const h = await startHarness({ env: { ROLE: 'web', LOG_LEVEL: 'warn', STRIPE_TRANSFERS_PER_SECOND: String(perSecond) }, stripe: { balances: { usd: 5_000_00, eur: 100_000_000_00 } } });
+/** The harness (a private redis-server, or the Redis `redisEnv` names), one onboarded seller and one worker process. */
+export async function startRunBench(perSecond: number, stripeLimit: number | undefined, redisEnv?: Record<string, string>): Promise<{ h: Harness; sellerAccount: string; worker: WorkerChild }> {
+  const h = await startHarness({
+    env: { ROLE: 'web', LOG_LEVEL: 'warn', STRIPE_TRANSFERS_PER_SECOND: String(perSecond) },
+    stripe: { balances: { usd: 5_000_00, eur: 100_000_000_00 } },
+    ...(redisEnv ? { redis: { env: redisEnv } } : {}),
+  });
   try {
     const sellerAccount = await onboardPayableSeller(h);
     h.stripe.control.setRateLimit(stripeLimit);

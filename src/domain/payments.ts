@@ -106,7 +106,8 @@ export function createPaymentService(deps: { gateway: MoneyGateway; attempts: Pa
           throw error;
         }
         if (!appError || appError.retryable) {
-          log.warn({ ...fields, event: 'payment.retry', err: error }, 'payment will be tried again');
+          // An AppError says enough (code, Stripe's request id); its cause holds Stripe's whole response, which stays out of the logs.
+          log.warn({ ...fields, event: 'payment.retry', ...(appError ? { reason: appError.userMessage } : { err: error }) }, 'payment will be tried again');
           throw error;
         }
         log.warn({ ...fields, event: 'payment.failed' }, 'payment refused');
