@@ -10,6 +10,7 @@ import { inviteCommand, registerInviteModal } from './invite.js';
 import { sellersCommand, statusCommand } from './sellers.js';
 import { auditCommand } from './audit.js';
 import { balanceCommand } from './balance.js';
+import { forecastCommand } from './forecast.js';
 import { registerDecisionListeners } from './decisions.js';
 import { moneyRequestCommand, registerMoneyRequestModals } from './money-requests.js';
 import { originGuard } from './origin-guard.js';
@@ -30,6 +31,7 @@ export function buildSubcommands(deps: AppDeps): Subcommand[] {
     moneyRequestCommand(deps, 'topup'),
     moneyRequestCommand(deps, 'transfer'),
     balanceCommand(deps),
+    forecastCommand(deps),
     auditCommand(deps),
     planCommand(deps),
     scheduleCommand(deps),

@@ -7,7 +7,8 @@ import type { Logger } from './logger.js';
 import { createAccessPolicy, type AccessPolicy } from './domain/access.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { createConnectTokens, type ConnectTokens } from './domain/connect-tokens.js';
-import type { MoneyGateway, PaymentsGateway, PlanStore } from './domain/ports.js';
+import { createFundingService, type FundingService } from './domain/funding.js';
+import type { FundingGateway, MoneyGateway, PaymentsGateway, PlanStore } from './domain/ports.js';
 import { createRecordEffects } from './domain/record-effects.js';
 import { createRunService, type RunService } from './domain/runs.js';
 import { createScheduleService, type ScheduleService } from './domain/schedules.js';
@@ -46,7 +47,7 @@ export interface AppDeps {
   clock: Clock;
   redis: RedisClient;
   stripe: Stripe;
-  gateway: PaymentsGateway & MoneyGateway;
+  gateway: PaymentsGateway & MoneyGateway & FundingGateway;
   slack: WebClient;
   messenger: Messenger;
   access: AccessPolicy;
@@ -61,6 +62,7 @@ export interface AppDeps {
   runs: RunService;
   schedules: ScheduleService;
   reconcile: ReconcileService;
+  funding: FundingService;
   audit: AuditLog;
   once: OnceRegistry;
   queues: Queues;
@@ -111,9 +113,11 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
   const audit = createRedisAuditLog(redis);
   const plan = createRedisPlanStore(redis);
   const payoutNotifier = createPayoutNotifier(messenger, redis, config.SLACK_OPS_CHANNEL, logger);
-  const runs = createRunService({ audit, payments, gateway, runs: createRedisRunStore(redis, replicaAck), queue: createRunQueue(queues.runLines, queues.maintenance), notifier: payoutNotifier, clock });
+  const runStore = createRedisRunStore(redis, replicaAck);
+  const runs = createRunService({ audit, payments, gateway, runs: runStore, queue: createRunQueue(queues.runLines, queues.maintenance), notifier: payoutNotifier, clock });
+  const scheduleStore = createRedisScheduleStore(redis);
   const schedules = createScheduleService({
-    schedules: createRedisScheduleStore(redis),
+    schedules: scheduleStore,
     firings: createRedisFiringStore(redis),
     scheduler: createBullScheduler(queues.schedules),
     plan,
@@ -181,6 +185,15 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     runs,
     schedules,
     reconcile: createReconcileService({ ledger, stripe: createStripeLists(stripe), store: createRedisReconcileStore(redis), audit, notifier: createReconcileNotifier(messenger, config.SLACK_OPS_CHANNEL), clock }),
+    funding: createFundingService({
+      gateway,
+      requests: requestStore,
+      runs: runStore,
+      schedules: scheduleStore,
+      plan,
+      clock,
+      settings: { buffer: config.FUNDING_BUFFER, holidays: config.FUNDING_HOLIDAYS, settlementDays: config.TOPUP_SETTLEMENT_BUSINESS_DAYS },
+    }),
     audit,
     once,
     queues,

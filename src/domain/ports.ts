@@ -62,6 +62,18 @@ export interface MoneyGateway {
   readTransfer(transferId: string): Promise<Extract<StripeState, { object: 'transfer' }>>;
 }
 
+/** Money on its way to the platform balance, as Stripe shows it (for the funding forecast). */
+export interface FundsInFlight {
+  /** Pending balance transactions other than top-ups, by the day they become available. */
+  pending: { money: Money; availableOn: Date }[];
+  /** Pending top-ups; `expectedAvailableOn` is null when Stripe gives no date. */
+  topups: { id: string; money: Money; created: Date; expectedAvailableOn: Date | null }[];
+}
+
+export interface FundingGateway {
+  fundsInFlight(): Promise<FundsInFlight>;
+}
+
 /** A Stripe object we made or found, and Stripe's id for the request (for the logs). */
 export interface StripeWrite {
   id: string;
@@ -148,6 +160,8 @@ export interface RunStore {
   /** Records how much of a paid line Stripe shows reversed; the line as it is now when that changed, else undefined. */
   recordReversal(runId: string, key: string, amountReversed: number): Promise<{ line: RunLine; delta: number } | undefined>;
   counts(runId: string): Promise<RunCounts>;
+  /** Runs not done yet (new, held, running), for the funding forecast. */
+  open(): Promise<Run[]>;
 }
 
 /** Run jobs: one per line, rate-limited to Stripe's pace, plus one job that closes the run. */

@@ -1,0 +1,63 @@
+import { startOfDay, type Day } from '../../domain/business-days.js';
+import type { CurrencyForecast, ForecastDay, Shortfall } from '../../domain/forecast.js';
+import type { FundingForecast } from '../../domain/funding.js';
+import { formatMoney } from '../../domain/money.js';
+import { context, divider, header, section, type KnownBlock, type SlackMessage } from './common.js';
+import { LIMITS } from './limits.js';
+import { listBlocks } from './list.js';
+
+/** 'Mon 14 Dec'. */
+export const formatDay = (day: Day): string => startOfDay(day).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+
+/** 'as of 09:30 UTC': when the balance was read. */
+export const asOf = (at: Date): string => `as of ${at.toISOString().slice(11, 16)} UTC`;
+
+/** One shortfall in words: the day, the amount, what it would hold and the last day to top up. */
+export function shortfallText(shortfall: Shortfall, topupCurrency: string): string {
+  const money = formatMoney({ amount: shortfall.amount, currency: shortfall.currency });
+  const what = shortfall.leaving.length > 0 ? ` (${shortfall.leaving.join(', ')})` : '';
+  const below = shortfall.belowZero ? 'short' : 'below the buffer';
+  const deadline =
+    shortfall.currency !== topupCurrency
+      ? `top-ups are made in ${topupCurrency.toUpperCase()} only: move ${shortfall.currency.toUpperCase()} funds in another way`
+      : shortfall.tooLate
+        ? `a top-up requested now arrives after it (the last day was ${formatDay(shortfall.lastTopupDay)})`
+        : `request a top-up by *${formatDay(shortfall.lastTopupDay)}*`;
+  return `*${formatDay(shortfall.day)}*: ${below} by *${money}*${what}; ${deadline}.`;
+}
+
+function dayRow(currency: string, day: ForecastDay): string {
+  const money = (amount: number) => formatMoney({ amount, currency });
+  const moves = [day.arrivals ? `+${money(day.arrivals)}` : '', day.departures ? `−${money(day.departures)}` : ''].filter(Boolean).join(' ');
+  const flag = day.balance < 0 ? ' :red_circle:' : '';
+  return `\`${formatDay(day.day)}\` ${moves || '·'} → *${money(day.balance)}*${flag}${day.leaving.length ? ` _${day.leaving.join(', ')}_` : ''}`;
+}
+
+function currencyBlocks(forecast: CurrencyForecast, topupCurrency: string, maxBlocks: number): KnownBlock[] {
+  const money = (amount: number) => formatMoney({ amount, currency: forecast.currency });
+  const lowest = Math.min(forecast.availableNow, ...forecast.days.map((d) => d.balance));
+  const summary = [
+    `*${forecast.currency.toUpperCase()}*: ${money(forecast.availableNow)} available now · lowest ${money(lowest)}${forecast.buffer ? ` · buffer ${money(forecast.buffer)}` : ''}`,
+    forecast.shortfalls[0] ? `:warning: ${shortfallText(forecast.shortfalls[0], topupCurrency)}` : ':white_check_mark: No shortfall in this period.',
+    ...(forecast.shortfalls.length > 1 ? [`…and ${forecast.shortfalls.length - 1} more short day(s) after it.`] : []),
+  ];
+  // Only the days when something moves: a quiet day only repeats the balance.
+  const moving = forecast.days.filter((d) => d.arrivals || d.departures);
+  return [section(summary.join('\n')), ...listBlocks(moving, (d) => dayRow(forecast.currency, d), { maxBlocks: Math.max(1, maxBlocks - 1), moreLabel: 'Ask for fewer days.' })];
+}
+
+/** `/payout forecast`: per currency, what is available now, what moves day by day, the projected balance and the first shortfall. */
+export function forecastMessage(forecast: FundingForecast): SlackMessage {
+  const intro: KnownBlock[] = [
+    header(`Funding forecast: the next ${forecast.days} days`),
+    context(`Balance ${asOf(forecast.at)} · top-ups take ${forecast.settlementDays} business days · days in UTC`),
+  ];
+  if (forecast.currencies.length === 0) return { text: 'Funding forecast: no balance yet.', blocks: [...intro, section('No balance and nothing scheduled yet.')] };
+  // Each currency gets an equal share of the message; a divider between them.
+  const shown = forecast.currencies.slice(0, Math.floor((LIMITS.messageBlocks - intro.length) / 3));
+  const share = Math.floor((LIMITS.messageBlocks - intro.length) / shown.length) - 1;
+  const blocks = [...intro, ...shown.flatMap((c, i) => [...(i > 0 ? [divider] : []), ...currencyBlocks(c, forecast.topupCurrency, share)])];
+  const first = forecast.currencies.flatMap((c) => c.shortfalls.slice(0, 1));
+  const text = first.length > 0 ? `Funding forecast: short in ${first.map((s) => s.currency.toUpperCase()).join(', ')}` : 'Funding forecast: no shortfall';
+  return { text, blocks };
+}
