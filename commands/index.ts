@@ -11,6 +11,7 @@ import { sellersCommand, statusCommand } from './sellers.js';
 import { auditCommand } from './audit.js';
 import { balanceCommand } from './balance.js';
 import { forecastCommand } from './forecast.js';
+import { registerFundingListeners } from './funding.js';
 import { registerDecisionListeners } from './decisions.js';
 import { moneyRequestCommand, registerMoneyRequestModals } from './money-requests.js';
 import { originGuard } from './origin-guard.js';
@@ -87,4 +88,5 @@ export function registerListeners(app: App, deps: AppDeps): void {
   registerScheduleButtons(app, deps);
   registerScheduleModal(app, deps);
   registerRunListeners(app, deps);
+  registerFundingListeners(app, deps);
 }

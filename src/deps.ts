@@ -8,7 +8,10 @@ import { createAccessPolicy, type AccessPolicy } from './domain/access.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { createConnectTokens, type ConnectTokens } from './domain/connect-tokens.js';
 import { createFundingService, type FundingService } from './domain/funding.js';
-import type { FundingGateway, MoneyGateway, PaymentsGateway, PlanStore } from './domain/ports.js';
+import type { FundingChecks, FundingGateway, MoneyGateway, PaymentsGateway, PlanStore } from './domain/ports.js';
+import { createFundingChecks } from './adapters/queue/funding-checks.js';
+import { createRedisShortfallNoticeStore } from './adapters/redis/funding-stores.js';
+import { createFundingNotifier } from './adapters/slack/funding-notifier.js';
 import { createRecordEffects } from './domain/record-effects.js';
 import { createRunService, type RunService } from './domain/runs.js';
 import { createScheduleService, type ScheduleService } from './domain/schedules.js';
@@ -63,6 +66,8 @@ export interface AppDeps {
   schedules: ScheduleService;
   reconcile: ReconcileService;
   funding: FundingService;
+  /** Asks for a funding check soon (after a balance change Stripe tells us of). */
+  fundingChecks: FundingChecks;
   audit: AuditLog;
   once: OnceRegistry;
   queues: Queues;
@@ -92,6 +97,20 @@ export function slackClientOptions(config: Config, logger: Logger, retries = 2) 
   };
 }
 
+/** The same store, asking for a funding check after each of `methods`: every change to what the forecast reads re-checks it. */
+function thenCheckFunds<T extends object>(store: T, methods: (keyof T)[], checks: FundingChecks): T {
+  const wrapped = { ...store };
+  for (const method of methods) {
+    const original = store[method] as (...args: unknown[]) => Promise<unknown>;
+    wrapped[method] = (async (...args: unknown[]) => {
+      const result = await original(...args);
+      await checks.request();
+      return result;
+    }) as T[keyof T];
+  }
+  return wrapped;
+}
+
 export function buildDeps(config: Config, logger: Logger, overrides: { clock?: Clock } = {}): AppDeps {
   const clock = overrides.clock ?? systemClock;
   const redis = createRedis(config.redis, 'commands', logger);
@@ -104,18 +123,19 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
   const sellerStore = createRedisSellerStore(redis);
   const access = createAccessPolicy({ requester: config.PAYOUT_REQUESTERS, approver: config.PAYOUT_APPROVERS }, createSlackDirectory(slack));
   const replicaAck = createReplicaAck(redis, config.redis, logger);
-  const requestStore = createRedisRequestStore(redis, replicaAck);
+  const fundingChecks = createFundingChecks(queues.maintenance, logger);
+  const requestStore = thenCheckFunds(createRedisRequestStore(redis, replicaAck), ['transition'], fundingChecks);
   const paymentQueue = createPaymentQueue(queues.executions);
   const ledger = createRedisPaymentLedger(redis, replicaAck);
   const payments = createPaymentService({ gateway, attempts: createRedisPaymentAttempts(redis, replicaAck), ledger, clock, log: logger });
   const requestNotifier = createRequestNotifier(messenger, { approvals: config.SLACK_APPROVALS_CHANNEL, ops: config.SLACK_OPS_CHANNEL }, logger);
   const once = createOnceRegistry(redis);
   const audit = createRedisAuditLog(redis);
-  const plan = createRedisPlanStore(redis);
+  const plan = thenCheckFunds(createRedisPlanStore(redis), ['set', 'remove'], fundingChecks);
   const payoutNotifier = createPayoutNotifier(messenger, redis, config.SLACK_OPS_CHANNEL, logger);
-  const runStore = createRedisRunStore(redis, replicaAck);
+  const runStore = thenCheckFunds(createRedisRunStore(redis, replicaAck), ['update'], fundingChecks);
   const runs = createRunService({ audit, payments, gateway, runs: runStore, queue: createRunQueue(queues.runLines, queues.maintenance), notifier: payoutNotifier, clock });
-  const scheduleStore = createRedisScheduleStore(redis);
+  const scheduleStore = thenCheckFunds(createRedisScheduleStore(redis), ['create', 'update'], fundingChecks);
   const schedules = createScheduleService({
     schedules: scheduleStore,
     firings: createRedisFiringStore(redis),
@@ -193,7 +213,10 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
       plan,
       clock,
       settings: { buffer: config.FUNDING_BUFFER, holidays: config.FUNDING_HOLIDAYS, settlementDays: config.TOPUP_SETTLEMENT_BUSINESS_DAYS },
+      notices: createRedisShortfallNoticeStore(redis),
+      notifier: createFundingNotifier(messenger, config.SLACK_OPS_CHANNEL, logger),
     }),
+    fundingChecks,
     audit,
     once,
     queues,

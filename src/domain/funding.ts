@@ -1,12 +1,16 @@
-import { addDays, dayOf, topupAvailableOn, type Day } from './business-days.js';
+import { addBusinessDays, addDays, dayOf, startOfDay, topupAvailableOn, type Day } from './business-days.js';
 import type { Clock } from './clock.js';
 import { projectFunds, type CurrencyForecast, type Flow } from './forecast.js';
 import type { CurrencyAmounts } from './money.js';
-import type { FundingGateway, MoneyGateway, PlanStore, RequestStore, RunStore, ScheduleStore } from './ports.js';
+import type { ShortfallNotice } from './funding.types.js';
+import type { FundingGateway, FundingNotifier, MoneyGateway, PlanStore, RequestStore, RunStore, ScheduleStore, ShortfallNoticeStore } from './ports.js';
 import { totalsOf } from './runs.js';
 import { nextFirings } from './schedule-time.js';
 
 export const FORECAST_DAYS = { default: 14, max: 60 } as const;
+
+/** Ops is told of a shortfall this many business days before the last day to top up, at the latest. */
+export const NOTICE_MARGIN_BUSINESS_DAYS = 2;
 
 /** A schedule firing every minute would list thousands of firings: this many per schedule are plenty for 60 days of daily runs. */
 const MAX_FIRINGS_PER_SCHEDULE = 400;
@@ -25,6 +29,8 @@ export interface FundingDeps {
   plan: Pick<PlanStore, 'list'>;
   clock: Clock;
   settings: FundingSettings;
+  notices: ShortfallNoticeStore;
+  notifier: FundingNotifier;
 }
 
 export interface FundingForecast {
@@ -41,7 +47,19 @@ export interface FundingForecast {
 export interface FundingService {
   /** The projected balance per currency for the next `days` days, from Stripe's balance and money in flight, and our records. */
   forecast(days?: number): Promise<FundingForecast>;
+  /**
+   * Looks as far ahead as a top-up takes (plus a margin): each shortfall gets one notice, updated in place as it
+   * changes, and marked covered when the forecast no longer shows it. Safe to run on several workers at once.
+   */
+  check(): Promise<{ shortfalls: number }>;
+  notice(key: string): Promise<ShortfallNotice | undefined>;
 }
+
+const noticeKey = (shortfall: { currency: string; day: Day }) => `${shortfall.currency}-${shortfall.day}`;
+
+/** The fields a person sees: a notice changes (and its message is updated) only when one of them does. */
+const shown = (n: Pick<ShortfallNotice, 'amount' | 'belowZero' | 'lastTopupDay' | 'tooLate' | 'leaving' | 'status'>) =>
+  JSON.stringify([n.amount, n.belowZero, n.lastTopupDay, n.tooLate, n.leaving, n.status]);
 
 export function createFundingService(deps: FundingDeps): FundingService {
   const { settings } = deps;
@@ -90,14 +108,56 @@ export function createFundingService(deps: FundingDeps): FundingService {
     return flows;
   }
 
+  async function forecast(days: number = FORECAST_DAYS.default): Promise<FundingForecast> {
+    const at = deps.clock.now();
+    const today = dayOf(at);
+    const until = startOfDay(addDays(today, days));
+    const [balance, platform, inflows, outflows] = await Promise.all([deps.gateway.balance(), deps.gateway.platformAccount(), arrivals(today, until), departures(today, until)]);
+    const currencies = projectFunds({ today, days, available: balance.available, arrivals: inflows, departures: outflows, ...settings });
+    return { at, today, days, topupCurrency: platform.defaultCurrency, settlementDays: settings.settlementDays, currencies };
+  }
+
+  /** One notice per shortfall: the first worker to claim it posts it; later checks update it when what it says changes. */
+  async function tell(notice: ShortfallNotice): Promise<void> {
+    if (await deps.notices.claim(notice)) {
+      try {
+        const message = await deps.notifier.shortfallPosted(notice);
+        await deps.notices.update(notice.key, (n) => ({ ...n, message }));
+      } catch (error) {
+        await deps.notices.release(notice.key);
+        throw error;
+      }
+      return;
+    }
+    const updated = await deps.notices.update(notice.key, (n) => (n.message && shown(n) !== shown(notice) ? { ...notice, message: n.message } : undefined));
+    if (updated?.changed) await deps.notifier.shortfallChanged(updated.after);
+  }
+
+  async function close(notice: ShortfallNotice, status: 'covered' | 'passed'): Promise<void> {
+    const updated = await deps.notices.update(notice.key, (n) => (n.status === 'open' && n.message ? { ...n, status, updatedAt: deps.clock.now().toISOString() } : undefined));
+    if (updated?.changed) await deps.notifier.shortfallChanged(updated.after);
+  }
+
   return {
-    async forecast(days = FORECAST_DAYS.default) {
-      const at = deps.clock.now();
-      const today = dayOf(at);
-      const until = new Date(`${addDays(today, days)}T00:00:00.000Z`);
-      const [balance, platform, inflows, outflows] = await Promise.all([deps.gateway.balance(), deps.gateway.platformAccount(), arrivals(today, until), departures(today, until)]);
-      const currencies = projectFunds({ today, days, available: balance.available, arrivals: inflows, departures: outflows, ...settings });
-      return { at, today, days, topupCurrency: platform.defaultCurrency, settlementDays: settings.settlementDays, currencies };
+    forecast,
+
+    notice: (key) => deps.notices.get(key),
+
+    async check() {
+      const today = dayOf(deps.clock.now());
+      const horizon = addBusinessDays(today, settings.settlementDays + NOTICE_MARGIN_BUSINESS_DAYS, settings.holidays);
+      const days = Math.round((startOfDay(horizon).getTime() - startOfDay(today).getTime()) / 86_400_000) + 1;
+      const projected = await forecast(days);
+      const shortfalls = projected.currencies.flatMap((c) => c.shortfalls);
+      const updatedAt = deps.clock.now().toISOString();
+      for (const shortfall of shortfalls) {
+        await tell({ ...shortfall, key: noticeKey(shortfall), status: 'open', topupCurrency: projected.topupCurrency, message: null, updatedAt });
+      }
+      const current = new Set(shortfalls.map(noticeKey));
+      for (const notice of await deps.notices.open()) {
+        if (!current.has(notice.key)) await close(notice, notice.day < today ? 'passed' : 'covered');
+      }
+      return { shortfalls: shortfalls.length };
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Money } from './money.js';
+import type { ShortfallNotice } from './funding.types.js';
 import type { Firing, PlanEntry, Run, RunCounts, RunLine, Schedule } from './payouts.types.js';
 import type { PaymentInstruction, PaymentRef, StripeState, StripeTags } from './payments.types.js';
 import type { PayoutRequest } from './requests.types.js';
@@ -215,4 +216,29 @@ export interface StripeLists {
 export interface ReconcileStore {
   saveLatest(result: ReconcileResult): Promise<void>;
   latest(): Promise<ReconcileResult | undefined>;
+}
+
+/** One notice per shortfall: claimed once (so two workers post one message), then updated in place. */
+export interface ShortfallNoticeStore {
+  /** Stores the notice unless one exists for its key; true for the caller that stored it. */
+  claim(notice: ShortfallNotice): Promise<boolean>;
+  get(key: string): Promise<ShortfallNotice | undefined>;
+  update(key: string, change: (current: ShortfallNotice) => ShortfallNotice | undefined): Promise<{ after: ShortfallNotice; changed: boolean } | undefined>;
+  /** Forgets a claim whose message could not be posted, so the next check posts it. */
+  release(key: string): Promise<void>;
+  /** Notices still open. */
+  open(): Promise<ShortfallNotice[]>;
+}
+
+/** What ops is told about funding; the Slack adapter renders it. */
+export interface FundingNotifier {
+  /** Posts a new shortfall notice; returns where, so it is updated in place. */
+  shortfallPosted(notice: ShortfallNotice): Promise<{ channel: string; ts: string }>;
+  /** The notice as it is now (changed, covered, or its day passed). */
+  shortfallChanged(notice: ShortfallNotice): Promise<void>;
+}
+
+/** Asks for a funding check soon; calls close together make one check. */
+export interface FundingChecks {
+  request(): Promise<void>;
 }

@@ -48,3 +48,7 @@ export const INVITE_FIELDS = {
   email: { block: 'invite_email', action: 'email' },
   country: { block: 'invite_country', action: 'country' },
 } as const;
+
+export const FUNDING_ACTION_IDS = {
+  requestTopup: 'funding_request_topup',
+} as const;

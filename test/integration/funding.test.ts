@@ -32,14 +32,20 @@ async function forecastReply(text: string, userId: string = PEOPLE.approver1) {
   return messageText(await h.slack.waitFor(() => h.slack.ephemerals(userId)[before], { timeoutMs: 10_000 }));
 }
 
+const WEEKLY = 'weekly wed 12:00 UTC';
+function weeklyWednesday() {
+  const parsed = parseScheduleTime(WEEKLY.split(' '));
+  if ('error' in parsed) throw new Error(parsed.error);
+  return parsed.time;
+}
+
+const shortfallNotices = () => h.slack.messages(CHANNELS.ops).filter((m) => messageText(m).includes('shortfall'));
+
 describe('/payout forecast', () => {
   it('when a weekly run will take more than the balance, then the forecast names its day, the amount short after pending funds and the last day to top up', async () => {
     await approved(`plan <@${PEOPLE.seller1}> 3000 usd`);
-    const when = 'weekly wed 12:00 UTC';
-    await approved(`schedule run ${when}`);
-    const time = parseScheduleTime(when.split(' '));
-    if ('error' in time) throw new Error(time.error);
-    const [first, second] = nextFirings(time.time, new Date(), 2).map(dayOf);
+    await approved(`schedule run ${WEEKLY}`);
+    const [first, second] = nextFirings(weeklyWednesday(), new Date(), 2).map(dayOf);
     // 500 arrive the day before the second run: it is short by 1,000 − 500.
     h.stripe.control.addPendingFunds('usd', 500_00, Date.parse(`${second}T00:00:00Z`) / 1000 - 86_400);
 
@@ -58,5 +64,39 @@ describe('/payout forecast', () => {
     expect(await forecastReply('forecast 61')).toContain('whole number from 1 to 60');
     expect(await forecastReply('forecast soon')).toContain('whole number from 1 to 60');
     expect(await forecastReply('forecast', PEOPLE.outsider)).toContain('only payout requesters and approvers');
+  });
+});
+
+describe('shortfall notices', () => {
+  it('when the next run will be short within the lead time, then ops gets one notice per shortfall, however many workers check at once, with a button that opens the top-up prefilled', async () => {
+    h.stripe.control.setBalance('usd', 1_000_00);
+    const second = await h.startAnotherBot({ ROLE: 'worker' });
+    await Promise.all([h.bot.deps.funding.check(), second.deps.funding.check(), h.bot.deps.funding.check(), second.deps.funding.check()]);
+    const firstRun = formatDay(dayOf(nextFirings(weeklyWednesday(), new Date(), 1)[0]!));
+    const notice = await h.slack.waitFor(() => shortfallNotices().find((m) => m.text?.includes(firstRun)));
+    // The checks that the plan and schedule changes asked for have run too, by now.
+    await new Promise((r) => setTimeout(r, 1_500));
+
+    const keys = shortfallNotices().map((m) => /Shortfall `(usd-[\d-]+)`/.exec(messageText(m))?.[1]);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(messageText(notice)).toContain('Funding shortfall in USD');
+    expect(messageText(notice)).toContain('short by *$2,000.00* (run every Wednesday at 12:00 (UTC))');
+    const key = /Shortfall `(usd-[\d-]+)`/.exec(messageText(notice))?.[1];
+
+    await h.sender.blockAction({ userId: PEOPLE.requester, actionId: 'funding_request_topup', value: key!, channelId: CHANNELS.ops, messageTs: notice.ts });
+    const view = await h.slack.waitFor(() => h.slack.views().find((v) => v.callback_id === 'topup_modal' && JSON.stringify(v).includes('"initial_value":"2000.00"')));
+    expect(JSON.stringify(view)).toContain('"initial_value":"usd"');
+  });
+
+  it('when the balance then covers them, then the same notices are updated in place to say so, and no new one is posted', async () => {
+    const before = shortfallNotices();
+    h.stripe.control.setBalance('usd', 50_000_00);
+    await h.bot.deps.funding.check();
+
+    for (const notice of before) {
+      const updated = await h.slack.waitFor(() => h.slack.messages(CHANNELS.ops).find((m) => m.ts === notice.ts && messageText(m).includes('covered')));
+      expect(messageText(updated)).not.toContain('funding_request_topup');
+    }
+    expect(shortfallNotices()).toHaveLength(before.length);
   });
 });

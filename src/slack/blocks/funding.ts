@@ -1,8 +1,10 @@
 import { startOfDay, type Day } from '../../domain/business-days.js';
 import type { CurrencyForecast, ForecastDay, Shortfall } from '../../domain/forecast.js';
 import type { FundingForecast } from '../../domain/funding.js';
+import type { ShortfallNotice } from '../../domain/funding.types.js';
 import { formatMoney } from '../../domain/money.js';
-import { context, divider, header, section, type KnownBlock, type SlackMessage } from './common.js';
+import { FUNDING_ACTION_IDS } from '../ids.js';
+import { button, context, divider, header, section, type KnownBlock, type SlackMessage } from './common.js';
 import { LIMITS } from './limits.js';
 import { listBlocks } from './list.js';
 
@@ -60,4 +62,20 @@ export function forecastMessage(forecast: FundingForecast): SlackMessage {
   const first = forecast.currencies.flatMap((c) => c.shortfalls.slice(0, 1));
   const text = first.length > 0 ? `Funding forecast: short in ${first.map((s) => s.currency.toUpperCase()).join(', ')}` : 'Funding forecast: no shortfall';
   return { text, blocks };
+}
+
+/** The ops notice of one shortfall, updated in place: a Request top-up button while it is open and can be topped up. */
+export function shortfallNoticeMessage(notice: ShortfallNotice): SlackMessage {
+  const money = formatMoney({ amount: notice.amount, currency: notice.currency });
+  const when = formatDay(notice.day);
+  if (notice.status !== 'open') {
+    const outcome = notice.status === 'covered' ? 'covered: the forecast no longer shows it' : 'over: its day has passed';
+    return { text: `Funding shortfall on ${when}: ${outcome}`, blocks: [section(`:white_check_mark: ~${notice.currency.toUpperCase()} short by ${money} on ${when}~: ${outcome}.`), context(`Shortfall \`${notice.key}\``)] };
+  }
+  const blocks: KnownBlock[] = [section(`:warning: *Funding shortfall in ${notice.currency.toUpperCase()}*\n${shortfallText(notice, notice.topupCurrency)}`)];
+  if (notice.currency === notice.topupCurrency) {
+    blocks.push({ type: 'actions', elements: [button(FUNDING_ACTION_IDS.requestTopup, `Request top-up of ${money}`, notice.key, 'primary')] });
+  }
+  blocks.push(context(`Shortfall \`${notice.key}\` · updated ${asOf(new Date(notice.updatedAt))} · \`/payout forecast\` shows the days around it`));
+  return { text: `Funding shortfall: ${notice.currency.toUpperCase()} short by ${money} on ${when}`, blocks };
 }
