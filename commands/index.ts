@@ -11,7 +11,7 @@ import { sellersCommand, statusCommand } from './sellers.js';
 import { auditCommand } from './audit.js';
 import { balanceCommand } from './balance.js';
 import { forecastCommand } from './forecast.js';
-import { registerFundingListeners } from './funding.js';
+import { fundingCommand, registerFundingListeners } from './funding.js';
 import { registerDecisionListeners } from './decisions.js';
 import { moneyRequestCommand, registerMoneyRequestModals } from './money-requests.js';
 import { originGuard } from './origin-guard.js';
@@ -33,6 +33,7 @@ export function buildSubcommands(deps: AppDeps): Subcommand[] {
     moneyRequestCommand(deps, 'transfer'),
     balanceCommand(deps),
     forecastCommand(deps),
+    fundingCommand(deps),
     auditCommand(deps),
     planCommand(deps),
     scheduleCommand(deps),

@@ -10,7 +10,8 @@ import { createConnectTokens, type ConnectTokens } from './domain/connect-tokens
 import { createFundingService, type FundingService } from './domain/funding.js';
 import type { FundingChecks, FundingGateway, MoneyGateway, PaymentsGateway, PlanStore } from './domain/ports.js';
 import { createFundingChecks } from './adapters/queue/funding-checks.js';
-import { createRedisShortfallNoticeStore } from './adapters/redis/funding-stores.js';
+import { createRedisAutoFundingStore, createRedisShortfallNoticeStore } from './adapters/redis/funding-stores.js';
+import { createAutoFundingService, type AutoFundingService } from './domain/auto-funding.js';
 import { createFundingNotifier } from './adapters/slack/funding-notifier.js';
 import { createRecordEffects } from './domain/record-effects.js';
 import { createRunService, type RunService } from './domain/runs.js';
@@ -66,6 +67,7 @@ export interface AppDeps {
   schedules: ScheduleService;
   reconcile: ReconcileService;
   funding: FundingService;
+  autoFunding: AutoFundingService;
   /** Asks for a funding check soon (after a balance change Stripe tells us of). */
   fundingChecks: FundingChecks;
   audit: AuditLog;
@@ -150,6 +152,8 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     clock,
     lateAfterMs: LATE_FIRING_MS,
   });
+  const fundingNotifier = createFundingNotifier(messenger, config.SLACK_OPS_CHANNEL, logger);
+  const autoFunding = createAutoFundingService({ store: createRedisAutoFundingStore(redis), payments, queue: paymentQueue, audit, notifier: fundingNotifier, clock, holidays: config.FUNDING_HOLIDAYS });
   const sellers = createSellerService({
     gateway,
     store: sellerStore,
@@ -169,7 +173,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     queue: paymentQueue,
     notifier: requestNotifier,
     clock,
-    applyRecord: createRecordEffects({ plan, schedules, runs, clock }),
+    applyRecord: createRecordEffects({ plan, schedules, runs, autoFunding, clock }),
   });
   return {
     config,
@@ -200,6 +204,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
       request: (ref, state) => execution.settle(ref.requestId, state),
       'run-line': (ref, state) => runs.settle(ref.runId, ref.lineKey, state),
       'scheduled-topup': (ref, state) => schedules.topupSettled(ref.periodKey, state),
+      'auto-topup': (ref, state) => autoFunding.settled(ref.currency, ref.day, state),
     }, ledger),
     plan,
     runs,
@@ -214,8 +219,10 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
       clock,
       settings: { buffer: config.FUNDING_BUFFER, holidays: config.FUNDING_HOLIDAYS, settlementDays: config.TOPUP_SETTLEMENT_BUSINESS_DAYS },
       notices: createRedisShortfallNoticeStore(redis),
-      notifier: createFundingNotifier(messenger, config.SLACK_OPS_CHANNEL, logger),
+      notifier: fundingNotifier,
+      auto: autoFunding,
     }),
+    autoFunding,
     fundingChecks,
     audit,
     once,

@@ -2,10 +2,11 @@ import { addBusinessDays, addDays, dayOf, startOfDay, topupAvailableOn, type Day
 import type { Clock } from './clock.js';
 import { projectFunds, type CurrencyForecast, type Flow } from './forecast.js';
 import type { CurrencyAmounts } from './money.js';
+import type { AutoFundingService } from './auto-funding.js';
 import type { ShortfallNotice } from './funding.types.js';
 import type { FundingGateway, FundingNotifier, MoneyGateway, PlanStore, RequestStore, RunStore, ScheduleStore, ShortfallNoticeStore } from './ports.js';
 import { totalsOf } from './runs.js';
-import { nextFirings } from './schedule-time.js';
+import { firingsBetween, type ScheduleTime } from './schedule-time.js';
 
 export const FORECAST_DAYS = { default: 14, max: 60 } as const;
 
@@ -31,6 +32,7 @@ export interface FundingDeps {
   settings: FundingSettings;
   notices: ShortfallNoticeStore;
   notifier: FundingNotifier;
+  auto: Pick<AutoFundingService, 'handle'>;
 }
 
 export interface FundingForecast {
@@ -48,8 +50,9 @@ export interface FundingService {
   /** The projected balance per currency for the next `days` days, from Stripe's balance and money in flight, and our records. */
   forecast(days?: number): Promise<FundingForecast>;
   /**
-   * Looks as far ahead as a top-up takes (plus a margin): each shortfall gets one notice, updated in place as it
-   * changes, and marked covered when the forecast no longer shows it. Safe to run on several workers at once.
+   * Looks as far ahead as a top-up takes (plus a margin): a shortfall that a standing permission covers gets its
+   * top-up in time; each other one gets one notice, updated in place as it changes, and marked covered when the
+   * forecast no longer shows it. Safe to run on several workers at once.
    */
   check(): Promise<{ shortfalls: number }>;
   notice(key: string): Promise<ShortfallNotice | undefined>;
@@ -151,6 +154,7 @@ export function createFundingService(deps: FundingDeps): FundingService {
       const shortfalls = projected.currencies.flatMap((c) => c.shortfalls);
       const updatedAt = deps.clock.now().toISOString();
       for (const shortfall of shortfalls) {
+        if ((await deps.auto.handle(shortfall, projected.topupCurrency, today)) !== 'notify') continue;
         await tell({ ...shortfall, key: noticeKey(shortfall), status: 'open', topupCurrency: projected.topupCurrency, message: null, updatedAt });
       }
       const current = new Set(shortfalls.map(noticeKey));
@@ -162,6 +166,4 @@ export function createFundingService(deps: FundingDeps): FundingService {
   };
 }
 
-function firingsUntil(time: Parameters<typeof nextFirings>[0], from: Date, until: Date): Date[] {
-  return nextFirings(time, from, MAX_FIRINGS_PER_SCHEDULE).filter((firing) => firing < until);
-}
+const firingsUntil = (time: ScheduleTime, from: Date, until: Date): Date[] => firingsBetween(time, from, until, MAX_FIRINGS_PER_SCHEDULE).filter((firing) => firing < until);

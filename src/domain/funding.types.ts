@@ -12,3 +12,28 @@ export interface ShortfallNotice extends Shortfall {
   message: { channel: string; ts: string } | null;
   updatedAt: string;
 }
+
+/** A standing permission to top up automatically, approved like a request of `cap`: at most `cap` in any rolling 7 days. */
+export interface AutoFunding {
+  currency: string;
+  cap: number;
+  requestId: string;
+  approvedBy: string[];
+  since: string;
+}
+
+/**
+ * One automatic top-up, keyed by currency and shortfall day (`usd-2026-12-16`): claimed once within the cap, then
+ * paid through the one money path. queued → created | failed; `settlement` follows Stripe's webhooks.
+ */
+export interface AutoTopup {
+  key: string;
+  currency: string;
+  day: string;
+  amount: number;
+  claimedAt: string;
+  status: 'queued' | 'created' | 'failed';
+  stripeId: string | null;
+  failure: string | null;
+  settlement: 'pending' | 'succeeded' | 'failed' | 'canceled' | 'reversed' | null;
+}

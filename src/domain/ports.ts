@@ -1,5 +1,5 @@
 import type { Money } from './money.js';
-import type { ShortfallNotice } from './funding.types.js';
+import type { AutoFunding, AutoTopup, ShortfallNotice } from './funding.types.js';
 import type { Firing, PlanEntry, Run, RunCounts, RunLine, Schedule } from './payouts.types.js';
 import type { PaymentInstruction, PaymentRef, StripeState, StripeTags } from './payments.types.js';
 import type { PayoutRequest } from './requests.types.js';
@@ -230,12 +230,34 @@ export interface ShortfallNoticeStore {
   open(): Promise<ShortfallNotice[]>;
 }
 
+/** Standing permissions to top up, and the top-ups made under them. */
+export interface AutoFundingStore {
+  permission(currency: string): Promise<AutoFunding | undefined>;
+  permissions(): Promise<AutoFunding[]>;
+  grant(permission: AutoFunding): Promise<void>;
+  revoke(currency: string): Promise<AutoFunding | undefined>;
+  /**
+   * Atomically: records the top-up unless one exists for its key (`exists`), and only when what was claimed since
+   * `since` plus its amount stays within `cap` (`over_cap`).
+   */
+  claimTopup(topup: AutoTopup, cap: number, since: Date): Promise<'claimed' | 'exists' | 'over_cap'>;
+  topup(key: string): Promise<AutoTopup | undefined>;
+  /** A failed top-up no longer counts against the cap. */
+  updateTopup(key: string, change: (current: AutoTopup) => AutoTopup | undefined): Promise<{ after: AutoTopup; changed: boolean } | undefined>;
+  /** What the top-ups claimed since `since` add up to (failed ones excluded). */
+  usedSince(currency: string, since: Date): Promise<number>;
+}
+
 /** What ops is told about funding; the Slack adapter renders it. */
 export interface FundingNotifier {
   /** Posts a new shortfall notice; returns where, so it is updated in place. */
   shortfallPosted(notice: ShortfallNotice): Promise<{ channel: string; ts: string }>;
   /** The notice as it is now (changed, covered, or its day passed). */
   shortfallChanged(notice: ShortfallNotice): Promise<void>;
+  /** An automatic top-up was made (or refused by Stripe), with what the cap has left. */
+  autoTopupMade(topup: AutoTopup, permission: AutoFunding, used: number): Promise<void>;
+  /** Stripe shows an automatic top-up failed, canceled or reversed. */
+  autoTopupSettled(topup: AutoTopup): Promise<void>;
 }
 
 /** Asks for a funding check soon; calls close together make one check. */

@@ -27,7 +27,7 @@ export interface NewRequest {
   teamId: string;
   requestedBy: string;
   description: string | null;
-  /** topup, transfer, plan (and top-up schedules, through `schedule.money`). */
+  /** topup, transfer, plan, funding (its cap) (and top-up schedules, through `schedule.money`). */
   money?: Money;
   statementDescriptor?: string | null;
   /** transfer, plan. */
@@ -119,7 +119,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
     const destination = seller ? { userId: seller.userId, accountId: seller.accountId } : null;
     const [platform, balance] = await Promise.all([deps.gateway.platformAccount(), deps.gateway.balance()]);
     const held = balance.available.map((b) => b.currency);
-    const topsUp = input.kind === 'topup' || input.schedule?.action === 'topup';
+    const topsUp = input.kind === 'topup' || input.kind === 'funding' || input.schedule?.action === 'topup';
     for (const { currency } of totals) {
       if (topsUp && currency !== platform.defaultCurrency) {
         throw new AppError('topup_currency', `Top-ups are made in the platform's own currency (${platform.defaultCurrency.toUpperCase()}), not ${currency.toUpperCase()}.`);

@@ -3,9 +3,10 @@ import type { ScheduleTime } from './schedule-time.js';
 
 /**
  * topup / transfer: move money once · plan: set a seller's standing amount · schedule: create a recurring top-up or payout run
- * · resume: turn a paused schedule back on · run: pay a list of sellers now (the plan, a CSV batch, or failed lines again).
+ * · resume: turn a paused schedule back on · run: pay a list of sellers now (the plan, a CSV batch, or failed lines again)
+ * · funding: a standing permission for the bot to top up, up to `money` in any rolling 7 days.
  */
-export type RequestKind = 'topup' | 'transfer' | 'plan' | 'schedule' | 'resume' | 'run';
+export type RequestKind = 'topup' | 'transfer' | 'plan' | 'schedule' | 'resume' | 'run' | 'funding';
 
 /** One payment of a run; `key` is unique within the run (the seller for plan runs, the line number for CSV batches). */
 export interface RunLineDraft {

@@ -39,7 +39,7 @@ function weeklyWednesday() {
   return parsed.time;
 }
 
-const shortfallNotices = () => h.slack.messages(CHANNELS.ops).filter((m) => messageText(m).includes('shortfall'));
+const shortfallNotices = () => h.slack.messages(CHANNELS.ops).filter((m) => m.text?.startsWith('Funding shortfall'));
 
 describe('/payout forecast', () => {
   it('when a weekly run will take more than the balance, then the forecast names its day, the amount short after pending funds and the last day to top up', async () => {
@@ -98,5 +98,37 @@ describe('shortfall notices', () => {
       expect(messageText(updated)).not.toContain('funding_request_topup');
     }
     expect(shortfallNotices()).toHaveLength(before.length);
+  });
+});
+
+describe('/payout funding', () => {
+  it('when automatic top-ups are approved and two workers check at once, then the first run short gets one top-up through the money path, audited and announced once', async () => {
+    const request = await approved('funding auto 20000 usd');
+    expect(request.kind).toBe('funding');
+    h.stripe.control.setBalance('usd', 1_000_00);
+    const firstRun = dayOf(nextFirings(weeklyWednesday(), new Date(), 1)[0]!);
+    const second = await h.startAnotherBot({ ROLE: 'worker' });
+
+    await Promise.all([h.bot.deps.funding.check(), second.deps.funding.check(), h.bot.deps.funding.check(), second.deps.funding.check()]);
+    const ref = `pay_at.usd-${firstRun}`;
+    await h.slack.waitFor(() => h.slack.messages(CHANNELS.ops).find((m) => m.text?.includes('Automatic top-up') && m.text.includes(formatDay(firstRun))), { timeoutMs: 10_000 });
+    await new Promise((r) => setTimeout(r, 1_000));
+
+    const made = h.stripe.control.topups().filter((t) => t.metadata.payout_ref === ref);
+    expect(made).toHaveLength(1);
+    expect(made[0]).toMatchObject({ amount: 2_000_00, currency: 'usd', transfer_group: ref });
+    expect(h.slack.messages(CHANNELS.ops).filter((m) => m.text?.includes('Automatic top-up') && m.text.includes(formatDay(firstRun)))).toHaveLength(1);
+    // A top-up that Stripe expects after the run leaves it short: then ops is told, on the one notice of that day.
+    expect(shortfallNotices().filter((m) => m.text?.includes(formatDay(firstRun))).length).toBeLessThanOrEqual(1);
+    const audit = await h.bot.deps.audit.latest(50);
+    expect(audit.filter((e) => e.action === 'funding.auto_topup_created' && e.payoutRef === ref)).toHaveLength(1);
+  });
+
+  it('when someone asks, then the standing permission shows with what its cap has used; funding off stops it at once', async () => {
+    expect(await forecastReply('funding')).toMatch(/\*USD\*: on, up to \$20,000.00 in any 7 days \(\$[\d,.]+ of \$20,000.00 used in the last 7 days\)/);
+    expect(await forecastReply('funding off', PEOPLE.requester)).toContain('Automatic USD top-ups are off');
+    expect(await forecastReply('funding')).toContain('Automatic top-ups are off');
+    expect(await forecastReply('funding auto 100 eur', PEOPLE.requester)).toContain('Top-ups are made in the platform\'s own currency (USD)');
+    expect(await forecastReply('funding sometimes', PEOPLE.requester)).toContain('Usage');
   });
 });

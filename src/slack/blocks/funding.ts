@@ -1,10 +1,11 @@
 import { startOfDay, type Day } from '../../domain/business-days.js';
 import type { CurrencyForecast, ForecastDay, Shortfall } from '../../domain/forecast.js';
 import type { FundingForecast } from '../../domain/funding.js';
-import type { ShortfallNotice } from '../../domain/funding.types.js';
+import type { AutoFunding, AutoTopup, ShortfallNotice } from '../../domain/funding.types.js';
 import { formatMoney } from '../../domain/money.js';
 import { FUNDING_ACTION_IDS } from '../ids.js';
-import { button, context, divider, header, section, type KnownBlock, type SlackMessage } from './common.js';
+import { escapeMrkdwn, mention } from '../mrkdwn.js';
+import { button, context, divider, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
 import { LIMITS } from './limits.js';
 import { listBlocks } from './list.js';
 
@@ -78,4 +79,33 @@ export function shortfallNoticeMessage(notice: ShortfallNotice): SlackMessage {
   }
   blocks.push(context(`Shortfall \`${notice.key}\` · updated ${asOf(new Date(notice.updatedAt))} · \`/payout forecast\` shows the days around it`));
   return { text: `Funding shortfall: ${notice.currency.toUpperCase()} short by ${money} on ${when}`, blocks };
+}
+
+/** What a standing permission has left, in words. */
+export function capText(permission: AutoFunding, used: number): string {
+  const money = (amount: number) => formatMoney({ amount, currency: permission.currency });
+  return `${money(used)} of ${money(permission.cap)} used in the last 7 days`;
+}
+
+/** An automatic top-up made (or refused by Stripe), for the ops channel. */
+export function autoTopupNotice(topup: AutoTopup, permission: AutoFunding, used: number): SlackMessage {
+  const money = formatMoney({ amount: topup.amount, currency: topup.currency });
+  const text =
+    topup.status === 'created'
+      ? `:robot_face: *Automatic top-up* of ${money} for the shortfall on ${formatDay(topup.day)} (\`${topup.stripeId}\`), under the standing permission \`${permission.requestId}\`: ${capText(permission, used)}.`
+      : `:x: *Automatic top-up* of ${money} for ${formatDay(topup.day)} was not made: ${escapeMrkdwn(topup.failure ?? 'unknown reason')}. Top up by hand (\`/payout topup\`).`;
+  return plain(text);
+}
+
+/** An automatic top-up Stripe shows failed, canceled or reversed. */
+export function autoTopupSettledNotice(topup: AutoTopup): SlackMessage {
+  const money = formatMoney({ amount: topup.amount, currency: topup.currency });
+  return plain(`:x: The automatic top-up of ${money} for ${formatDay(topup.day)} (\`${topup.stripeId}\`) was ${topup.settlement}${topup.failure ? `: ${escapeMrkdwn(topup.failure)}` : ''}. \`/payout forecast\` shows what is short now.`);
+}
+
+/** `/payout funding`: the standing permissions and what their caps have left. */
+export function fundingStatusMessage(status: { permission: AutoFunding; used: number }[], topupCurrency: string): SlackMessage {
+  if (status.length === 0) return plain(`Automatic top-ups are off. \`/payout funding auto <cap> ${topupCurrency}\` asks for a standing permission (approved like a request of the cap).`);
+  const rows = status.map(({ permission, used }) => `• *${permission.currency.toUpperCase()}*: on, up to ${formatMoney({ amount: permission.cap, currency: permission.currency })} in any 7 days (${capText(permission, used)}), approved by ${permission.approvedBy.map(mention).join(' and ')} in \`${permission.requestId}\``);
+  return plain(`*Automatic top-ups*\n${rows.join('\n')}\n\`/payout funding off\` stops them at once.`);
 }

@@ -12,6 +12,7 @@ const KIND_TITLES: Record<RequestKind, string> = {
   schedule: 'New schedule',
   resume: 'Resume schedule',
   run: 'Payout run request',
+  funding: 'Automatic top-ups',
 };
 
 /** "€10.00 to @ana" / "$2,000.00 top-up": the one-line summary used in notifications and DMs. */
@@ -30,6 +31,8 @@ export function requestSummary(request: PayoutRequest): string {
       return `pay ${request.run?.lines.length ?? 0} sellers ${formatTotals(request.totals)}`;
     case 'topup':
       return `${amount} top-up of the platform balance`;
+    case 'funding':
+      return `automatic top-ups of up to ${amount} in any 7 days, when the forecast falls short`;
   }
 }
 
@@ -44,6 +47,7 @@ function destinationField(request: PayoutRequest): string {
     case 'resume':
       return request.schedule?.action === 'run' ? 'Everyone in the payout plan' : 'The platform balance';
     case 'topup':
+    case 'funding':
       return 'The platform balance';
   }
 }
