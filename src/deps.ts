@@ -154,6 +154,18 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
   });
   const fundingNotifier = createFundingNotifier(messenger, config.SLACK_OPS_CHANNEL, logger);
   const autoFunding = createAutoFundingService({ store: createRedisAutoFundingStore(redis), payments, queue: paymentQueue, audit, notifier: fundingNotifier, clock, holidays: config.FUNDING_HOLIDAYS });
+  const funding = createFundingService({
+    gateway,
+    requests: requestStore,
+    runs: runStore,
+    schedules: scheduleStore,
+    plan,
+    clock,
+    settings: { buffer: config.FUNDING_BUFFER, holidays: config.FUNDING_HOLIDAYS, settlementDays: config.TOPUP_SETTLEMENT_BUSINESS_DAYS },
+    notices: createRedisShortfallNoticeStore(redis),
+    notifier: fundingNotifier,
+    auto: autoFunding,
+  });
   const sellers = createSellerService({
     gateway,
     store: sellerStore,
@@ -197,6 +209,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
       plan,
       clock,
       policy: { thresholds: config.DUAL_APPROVAL_THRESHOLDS, maxima: config.MAX_REQUEST_AMOUNTS, approvalTtlSeconds: config.APPROVAL_TTL_SECONDS, bankChangeHoldHours: config.BANK_CHANGE_HOLD_HOURS },
+      funds: (amounts) => funding.fundsFor(amounts),
     }),
     execution,
     payments,
@@ -210,18 +223,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     runs,
     schedules,
     reconcile: createReconcileService({ ledger, stripe: createStripeLists(stripe), store: createRedisReconcileStore(redis), audit, notifier: createReconcileNotifier(messenger, config.SLACK_OPS_CHANNEL), clock }),
-    funding: createFundingService({
-      gateway,
-      requests: requestStore,
-      runs: runStore,
-      schedules: scheduleStore,
-      plan,
-      clock,
-      settings: { buffer: config.FUNDING_BUFFER, holidays: config.FUNDING_HOLIDAYS, settlementDays: config.TOPUP_SETTLEMENT_BUSINESS_DAYS },
-      notices: createRedisShortfallNoticeStore(redis),
-      notifier: fundingNotifier,
-      auto: autoFunding,
-    }),
+    funding,
     autoFunding,
     fundingChecks,
     audit,

@@ -1,7 +1,8 @@
 import { addBusinessDays, addDays, dayOf, startOfDay, topupAvailableOn, type Day } from './business-days.js';
 import type { Clock } from './clock.js';
 import { projectFunds, type CurrencyForecast, type Flow } from './forecast.js';
-import type { CurrencyAmounts } from './money.js';
+import type { CurrencyAmounts, Money } from './money.js';
+import type { FundsCheck } from './requests.types.js';
 import type { AutoFundingService } from './auto-funding.js';
 import type { ShortfallNotice } from './funding.types.js';
 import type { FundingGateway, FundingNotifier, MoneyGateway, PlanStore, RequestStore, RunStore, ScheduleStore, ShortfallNoticeStore } from './ports.js';
@@ -56,6 +57,8 @@ export interface FundingService {
    */
   check(): Promise<{ shortfalls: number }>;
   notice(key: string): Promise<ShortfallNotice | undefined>;
+  /** For an approval card: per currency, what is available now and what approved payments will take first. */
+  fundsFor(amounts: Money[]): Promise<FundsCheck>;
 }
 
 const noticeKey = (shortfall: { currency: string; day: Day }) => `${shortfall.currency}-${shortfall.day}`;
@@ -85,8 +88,22 @@ export function createFundingService(deps: FundingDeps): FundingService {
     return flows;
   }
 
-  /** What leaves: approved payments not yet made, runs not finished, and every firing of each active run schedule at the plan's totals. */
+  /** What leaves: what is committed already, and every firing of each active run schedule at the plan's totals. */
   async function departures(today: Day, until: Date): Promise<Flow[]> {
+    const flows = await committed(today);
+    const plans = new Map<string, Flow['money'][]>();
+    for (const schedule of await deps.schedules.list()) {
+      if (schedule.status !== 'active' || schedule.action !== 'run') continue;
+      if (!plans.has(schedule.teamId)) plans.set(schedule.teamId, totalsOf(await deps.plan.list(schedule.teamId)));
+      for (const firing of firingsUntil(schedule.time, deps.clock.now(), until)) {
+        for (const money of plans.get(schedule.teamId) ?? []) flows.push({ day: dayOf(firing), money, label: `run ${schedule.time.label}` });
+      }
+    }
+    return flows;
+  }
+
+  /** Money already promised: approved payments not yet made, and runs not finished. */
+  async function committed(today: Day): Promise<Flow[]> {
     const flows: Flow[] = [];
     for (const request of await deps.requests.open()) {
       if (request.state !== 'approved' && request.state !== 'executing') continue;
@@ -98,14 +115,6 @@ export function createFundingService(deps: FundingDeps): FundingService {
       for (const total of run.totals) {
         const left = total.amount - (paid.find((p) => p.currency === total.currency)?.amount ?? 0);
         if (left > 0) flows.push({ day: today, money: { amount: left, currency: total.currency }, label: `${run.status} run \`${run.id}\`` });
-      }
-    }
-    const plans = new Map<string, Flow['money'][]>();
-    for (const schedule of await deps.schedules.list()) {
-      if (schedule.status !== 'active' || schedule.action !== 'run') continue;
-      if (!plans.has(schedule.teamId)) plans.set(schedule.teamId, totalsOf(await deps.plan.list(schedule.teamId)));
-      for (const firing of firingsUntil(schedule.time, deps.clock.now(), until)) {
-        for (const money of plans.get(schedule.teamId) ?? []) flows.push({ day: dayOf(firing), money, label: `run ${schedule.time.label}` });
       }
     }
     return flows;
@@ -145,6 +154,16 @@ export function createFundingService(deps: FundingDeps): FundingService {
     forecast,
 
     notice: (key) => deps.notices.get(key),
+
+    async fundsFor(amounts) {
+      const at = deps.clock.now();
+      const [balance, promised] = await Promise.all([deps.gateway.balance(), committed(dayOf(at))]);
+      const sumOf = (list: Money[], currency: string) => list.filter((m) => m.currency === currency).reduce((total, m) => total + m.amount, 0);
+      return {
+        at: at.toISOString(),
+        currencies: amounts.map(({ currency, amount }) => ({ currency, amount, available: sumOf(balance.available, currency), committed: sumOf(promised.map((f) => f.money), currency) })),
+      };
+    },
 
     async check() {
       const today = dayOf(deps.clock.now());

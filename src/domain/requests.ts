@@ -6,7 +6,7 @@ import { formatMoney, type CurrencyAmounts, type Money } from './money.js';
 import { exceedsMaximum, requiredApprovals } from './policy.js';
 import type { PaymentQueue, MoneyGateway, PlanStore, RequestNotifier, RequestStore, SellerStore } from './ports.js';
 import { unpausedLines } from './payouts.types.js';
-import type { PayoutRequest, RequestKind, ScheduleDraft } from './requests.types.js';
+import type { FundsCheck, PayoutRequest, RequestKind, ScheduleDraft } from './requests.types.js';
 import type { Seller } from './sellers.types.js';
 import { totalsOf } from './runs.js';
 
@@ -20,7 +20,12 @@ export interface RequestServiceDeps {
   plan: PlanStore;
   clock: Clock;
   policy: { thresholds: CurrencyAmounts; maxima: CurrencyAmounts; approvalTtlSeconds: number; bankChangeHoldHours: number };
+  /** The funds a card shows for what a transfer or run moves (src/domain/funding.ts). */
+  funds: (amounts: Money[]) => Promise<FundsCheck>;
 }
+
+/** Kinds whose card shows the funds they would take. */
+const TAKES_FUNDS: ReadonlySet<RequestKind> = new Set(['transfer', 'run']);
 
 export interface NewRequest {
   kind: RequestKind;
@@ -144,6 +149,16 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
     return undefined;
   }
 
+  /** Best effort: a card without fresh funds still shows the last ones, and a click is never refused for it. */
+  const fundsOf = async (request: Pick<PayoutRequest, 'kind' | 'totals'>): Promise<{ funds?: FundsCheck }> => {
+    if (!TAKES_FUNDS.has(request.kind)) return {};
+    try {
+      return { funds: await deps.funds(request.totals) };
+    } catch {
+      return {};
+    }
+  };
+
   const isExpired = (request: PayoutRequest) => request.state === 'pending' && Date.parse(request.expiresAt) <= clock.now().getTime();
 
   async function expire(request: PayoutRequest): Promise<ClickResult> {
@@ -184,6 +199,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
   return {
     async create(input) {
       const { money, totals, destination, available, extraApprovalReason } = await validate(input);
+      const { funds } = await fundsOf({ kind: input.kind, totals });
       const at = clock.now();
       const request: PayoutRequest = {
         id: newId('req', at.getTime()),
@@ -197,6 +213,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
         statementDescriptor: input.statementDescriptor ?? null,
         destination,
         availableAtRequest: available,
+        funds: funds ?? null,
         schedule: input.schedule ?? null,
         run: input.run ?? null,
         state: 'pending',
@@ -228,12 +245,14 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
     },
 
     async approve(id, userId) {
+      const current = await store.get(id);
+      const refreshed = current ? await fundsOf(current) : {};
       const decided = await decide(id, userId, { actor: userId, action: 'request.approval' }, (current) => {
         if (current.approvals.some((a) => a.userId === userId)) {
           return { outcome: 'unchanged', request: current, message: 'You already approved this request; it needs a second, different approver.' };
         }
         const approvals = [...current.approvals, { userId, at: nowIso() }];
-        return { ...current, approvals, state: approvals.length >= current.requiredApprovals ? 'approved' : 'pending', updatedAt: nowIso() };
+        return { ...current, ...refreshed, approvals, state: approvals.length >= current.requiredApprovals ? 'approved' : 'pending', updatedAt: nowIso() };
       });
       if ('outcome' in decided) return decided;
       const request = decided.decided;

@@ -35,6 +35,15 @@ export const TERMINAL_STATES: ReadonlySet<RequestState> = new Set(['completed', 
 
 export type Settlement = 'pending' | 'succeeded' | 'failed' | 'canceled' | 'reversed' | 'partially_reversed';
 
+/**
+ * What the platform has for each currency a request moves, read when its card was last drawn: available now, what
+ * payments already approved (and runs not finished) will take first, and this request's amount.
+ */
+export interface FundsCheck {
+  at: string;
+  currencies: { currency: string; available: number; committed: number; amount: number }[];
+}
+
 export interface Approval {
   userId: string;
   at: string;
@@ -57,6 +66,10 @@ export interface PayoutRequest {
   destination: { userId: string; accountId: string } | null;
   /** The platform's available balance in this currency when it was requested, shown to approvers. */
   availableAtRequest: Money | null;
+  /** Transfers and runs: the funds for each currency they move, refreshed at each click (absent on older requests). */
+  funds?: FundsCheck | null;
+  /** An approved transfer the balance cannot cover yet: it waits (the sweeper tries again) instead of failing. */
+  heldForFunds?: { short: Money; since: string } | null;
   schedule: ScheduleDraft | null;
   run: { source: 'plan' | 'csv' | 'retry'; lines: RunLineDraft[] } | null;
   state: RequestState;

@@ -1,5 +1,7 @@
-import { formatMoney } from '../../domain/money.js';
-import type { PayoutRequest, RequestKind } from '../../domain/requests.types.js';
+import { formatMoney, type Money } from '../../domain/money.js';
+import type { FundsCheck, PayoutRequest, RequestKind } from '../../domain/requests.types.js';
+import { asOf } from './funding.js';
+import { LIMITS, clip } from './limits.js';
 import { formatTotals, scheduleWhat } from './payouts.js';
 import { ACTION_IDS } from '../ids.js';
 import { escapeMrkdwn, mention, slackDate } from '../mrkdwn.js';
@@ -63,7 +65,9 @@ function statusLine(request: PayoutRequest): string {
         ? `:large_yellow_circle: *${request.approvals.length} of ${request.requiredApprovals} approvals* (${approvers(request)}): waiting for another, different approver.${extraReason(request)}`
         : `:large_yellow_circle: *Waiting for approval* (${request.requiredApprovals > 1 ? `needs ${request.requiredApprovals} different approvers` : 'needs 1 approver'}) · expires ${slackDate(request.expiresAt)}${extraReason(request)}`;
     case 'approved':
-      return `:large_green_circle: *Approved* by ${approvers(request)}; queued for payment.`;
+      return request.heldForFunds
+        ? `:raised_hand: *Approved, waiting for funds* (short by ${formatMoney(request.heldForFunds.short)} ${slackDate(request.heldForFunds.since)}): it is paid when the balance covers it.`
+        : `:large_green_circle: *Approved* by ${approvers(request)}; queued for payment.`;
     case 'executing':
       return request.attempts > 1
         ? `:hourglass_flowing_sand: *Executing* (attempt ${request.attempts}; Stripe was busy, retrying)…`
@@ -100,12 +104,32 @@ function completedLine(request: PayoutRequest): string {
   }
 }
 
+/** Per currency, how much the request exceeds what is left after payments already approved. */
+function shortOf(funds: FundsCheck): Money[] {
+  return funds.currencies.flatMap((c) => {
+    const left = c.available - c.committed;
+    return c.amount > left ? [{ amount: c.amount - Math.max(0, left), currency: c.currency }] : [];
+  });
+}
+
+/** Available now for each currency the request moves, what approved payments leave, and whether this exceeds it. */
+function fundsField(funds: FundsCheck): string {
+  const lines = funds.currencies.map((c) => {
+    const money = (amount: number) => formatMoney({ amount, currency: c.currency });
+    const left = c.available - c.committed;
+    const after = c.committed ? `, ${money(left)} after approved payments` : '';
+    const verdict = c.amount > left ? ` :warning: short by ${money(c.amount - Math.max(0, left))}` : ' :white_check_mark:';
+    return `${money(c.available)}${after}${verdict}`;
+  });
+  return `*Available now* (${asOf(new Date(funds.at))})\n${lines.join('\n')}`;
+}
+
 export function approvalMessage(request: PayoutRequest): SlackMessage {
   const facts = [
     request.totals.length > 1 || request.kind === 'run' ? `*Totals*\n${formatTotals(request.totals)}` : `*Amount*\n${formatMoney(request.money)}`,
     `*To*\n${destinationField(request)}`,
     `*Requested by*\n${mention(request.requestedBy)} ${slackDate(request.requestedAt)}`,
-    `*Available now*\n${request.availableAtRequest ? formatMoney(request.availableAtRequest) : 'unknown'}`,
+    request.funds ? fundsField(request.funds) : `*Available now*\n${request.availableAtRequest ? formatMoney(request.availableAtRequest) : 'unknown'}`,
   ];
   const blocks: KnownBlock[] = [
     header(KIND_TITLES[request.kind]),
@@ -116,11 +140,18 @@ export function approvalMessage(request: PayoutRequest): SlackMessage {
   if (request.statementDescriptor) blocks.push(context(`Statement descriptor: ${escapeMrkdwn(request.statementDescriptor)}`));
   blocks.push(section(statusLine(request)));
   if (request.state === 'pending') {
-    blocks.push({
-      type: 'actions',
-      block_id: `decide_${request.id}`,
-      elements: [button(ACTION_IDS.approve, 'Approve', request.id, 'primary'), button(ACTION_IDS.reject, 'Reject', request.id, 'danger')],
-    });
+    const short = request.funds ? shortOf(request.funds) : [];
+    const approve = button(ACTION_IDS.approve, short.length ? 'Approve anyway' : 'Approve', request.id, 'primary');
+    // Funds may be on their way: approving is allowed, but the approver is told first what happens.
+    if (short.length) {
+      approve.confirm = {
+        title: { type: 'plain_text', text: 'More than the balance' },
+        text: { type: 'mrkdwn', text: clip(`This request exceeds what is available by ${short.map((m) => formatMoney(m)).join(' and ')}. If approved, it waits for funds instead of failing, and is paid when they arrive.`, LIMITS.sectionText) },
+        confirm: { type: 'plain_text', text: 'Approve anyway' },
+        deny: { type: 'plain_text', text: 'Cancel' },
+      };
+    }
+    blocks.push({ type: 'actions', block_id: `decide_${request.id}`, elements: [approve, button(ACTION_IDS.reject, 'Reject', request.id, 'danger')] });
   }
   blocks.push(context(`Request \`${request.id}\``));
   return { text: `${KIND_TITLES[request.kind]}: ${requestSummary(request)} — ${request.state}`, blocks };
