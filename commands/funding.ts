@@ -5,7 +5,7 @@ import { formatMoney, majorUnitsText, MoneyError, normalizeCurrency, parseMoney 
 import { formatDay, fundingStatusMessage } from '../src/slack/blocks/funding.js';
 import { moneyRequestModal } from '../src/slack/blocks/request-modals.js';
 import { requestSummary } from '../src/slack/blocks/requests.js';
-import { FUNDING_ACTION_IDS } from '../src/slack/ids.js';
+import { ACTION_IDS } from '../src/slack/ids.js';
 import { allowed } from './guards.js';
 import { ephemeralReply } from './reply.js';
 import type { Subcommand, SubcommandContext } from './types.js';
@@ -67,7 +67,7 @@ async function turnOff(deps: AppDeps, ctx: SubcommandContext, currency: string |
 
 /** The shortfall notice's Request top-up button: the top-up modal, prefilled with the shortfall, approved as usual. */
 export function registerFundingListeners(app: App, deps: AppDeps): void {
-  app.action<BlockAction<ButtonAction>>(FUNDING_ACTION_IDS.requestTopup, async ({ ack, body, action, client }) => {
+  app.action<BlockAction<ButtonAction>>(ACTION_IDS.fundingRequestTopup, async ({ ack, body, action, client }) => {
     await ack();
     const reply = ephemeralReply(client, body.channel?.id, body.user.id);
     const notice = await deps.funding.notice(action.value ?? '');

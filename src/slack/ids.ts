@@ -10,6 +10,7 @@ export const ACTION_IDS = {
   runStart: 'run_start',
   runRetry: 'run_retry',
   runFailedCsv: 'run_failed_csv',
+  fundingRequestTopup: 'funding_request_topup',
 } as const;
 
 export const VIEW_IDS = {
@@ -47,8 +48,4 @@ export const INVITE_FIELDS = {
   user: { block: 'invite_user', action: 'user' },
   email: { block: 'invite_email', action: 'email' },
   country: { block: 'invite_country', action: 'country' },
-} as const;
-
-export const FUNDING_ACTION_IDS = {
-  requestTopup: 'funding_request_topup',
 } as const;

@@ -29,7 +29,7 @@ async function approved(text: string) {
 async function forecastReply(text: string, userId: string = PEOPLE.approver1) {
   const before = h.slack.ephemerals(userId).length;
   await h.sender.slashCommand({ text, userId, channelId: CHANNELS.general });
-  return messageText(await h.slack.waitFor(() => h.slack.ephemerals(userId)[before], { timeoutMs: 10_000 }));
+  return messageText(await h.slack.waitFor(() => h.slack.ephemerals(userId)[before], { timeoutMs: 15_000 }));
 }
 
 const WEEKLY = 'weekly wed 12:00 UTC';
@@ -73,7 +73,8 @@ describe('shortfall notices', () => {
     const second = await h.startAnotherBot({ ROLE: 'worker' });
     await Promise.all([h.bot.deps.funding.check(), second.deps.funding.check(), h.bot.deps.funding.check(), second.deps.funding.check()]);
     const firstRun = formatDay(dayOf(nextFirings(weeklyWednesday(), new Date(), 1)[0]!));
-    const notice = await h.slack.waitFor(() => shortfallNotices().find((m) => m.text?.includes(firstRun)));
+
+    const notice = await h.slack.waitFor(() => shortfallNotices().find((m) => m.text?.includes(firstRun)), { timeoutMs: 10_000 });
     // The checks that the plan and schedule changes asked for have run too, by now.
     await new Promise((r) => setTimeout(r, 1_500));
 
@@ -84,7 +85,7 @@ describe('shortfall notices', () => {
     const key = /Shortfall `(usd-[\d-]+)`/.exec(messageText(notice))?.[1];
 
     await h.sender.blockAction({ userId: PEOPLE.requester, actionId: 'funding_request_topup', value: key!, channelId: CHANNELS.ops, messageTs: notice.ts });
-    const view = await h.slack.waitFor(() => h.slack.views().find((v) => v.callback_id === 'topup_modal' && JSON.stringify(v).includes('"initial_value":"2000.00"')));
+    const view = await h.slack.waitFor(() => h.slack.views().find((v) => v.callback_id === 'topup_modal' && JSON.stringify(v).includes('"initial_value":"2000.00"')), { timeoutMs: 10_000 });
     expect(JSON.stringify(view)).toContain('"initial_value":"usd"');
   });
 
@@ -94,7 +95,7 @@ describe('shortfall notices', () => {
     await h.bot.deps.funding.check();
 
     for (const notice of before) {
-      const updated = await h.slack.waitFor(() => h.slack.messages(CHANNELS.ops).find((m) => m.ts === notice.ts && messageText(m).includes('covered')));
+      const updated = await h.slack.waitFor(() => h.slack.messages(CHANNELS.ops).find((m) => m.ts === notice.ts && messageText(m).includes('covered')), { timeoutMs: 10_000 });
       expect(messageText(updated)).not.toContain('funding_request_topup');
     }
     expect(shortfallNotices()).toHaveLength(before.length);

@@ -3,7 +3,7 @@ import type { CurrencyForecast, ForecastDay, Shortfall } from '../../domain/fore
 import type { FundingForecast } from '../../domain/funding.js';
 import type { AutoFunding, AutoTopup, ShortfallNotice } from '../../domain/funding.types.js';
 import { formatMoney } from '../../domain/money.js';
-import { FUNDING_ACTION_IDS } from '../ids.js';
+import { ACTION_IDS } from '../ids.js';
 import { escapeMrkdwn, mention } from '../mrkdwn.js';
 import { button, context, divider, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
 import { LIMITS } from './limits.js';
@@ -75,7 +75,7 @@ export function shortfallNoticeMessage(notice: ShortfallNotice): SlackMessage {
   }
   const blocks: KnownBlock[] = [section(`:warning: *Funding shortfall in ${notice.currency.toUpperCase()}*\n${shortfallText(notice, notice.topupCurrency)}`)];
   if (notice.currency === notice.topupCurrency) {
-    blocks.push({ type: 'actions', elements: [button(FUNDING_ACTION_IDS.requestTopup, `Request top-up of ${money}`, notice.key, 'primary')] });
+    blocks.push({ type: 'actions', elements: [button(ACTION_IDS.fundingRequestTopup, `Request top-up of ${money}`, notice.key, 'primary')] });
   }
   blocks.push(context(`Shortfall \`${notice.key}\` · updated ${asOf(new Date(notice.updatedAt))} · \`/payout forecast\` shows the days around it`));
   return { text: `Funding shortfall: ${notice.currency.toUpperCase()} short by ${money} on ${when}`, blocks };
