@@ -12,6 +12,8 @@ import { inviteCommand, registerInviteModal } from './invite.js';
 import { sellersCommand, statusCommand } from './sellers.js';
 import { auditCommand } from './audit.js';
 import { balanceCommand } from './balance.js';
+import { forecastCommand } from './forecast.js';
+import { fundingCommand, registerFundingListeners } from './funding.js';
 import { registerDecisionListeners } from './decisions.js';
 import { moneyRequestCommand, registerMoneyRequestModals } from './money-requests.js';
 import { originGuard } from './origin-guard.js';
@@ -32,6 +34,8 @@ export function buildSubcommands(deps: AppDeps): Subcommand[] {
     moneyRequestCommand(deps, 'topup'),
     moneyRequestCommand(deps, 'transfer'),
     balanceCommand(deps),
+    forecastCommand(deps),
+    fundingCommand(deps),
     auditCommand(deps),
     planCommand(deps),
     scheduleCommand(deps),
@@ -90,4 +94,5 @@ export function registerListeners(app: App, deps: AppDeps): void {
   registerScheduleButtons(app, deps);
   registerScheduleModal(app, deps);
   registerRunListeners(app, deps);
+  registerFundingListeners(app, deps);
 }

@@ -7,7 +7,7 @@ import { ephemeralReply } from './reply.js';
 type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];
 
 /** Where a click counts. `anywhere` only for controls that change nothing. */
-type Origin = 'anywhere' | 'approvals' | 'runs' | 'own-reply' | 'waiting-list';
+type Origin = 'anywhere' | 'approvals' | 'runs' | 'ops' | 'own-reply' | 'waiting-list';
 
 /**
  * Every action id the bot renders, with where its clicks count: a new button does not compile without its entry,
@@ -25,6 +25,8 @@ const ORIGINS: Record<ActionId, Origin> = {
   [ACTION_IDS.runRetry]: 'runs',
   // It only reads, but what it sends (sellers, accounts, amounts) is for our workspace alone.
   [ACTION_IDS.runFailedCsv]: 'runs',
+  // Shortfall notices go to the ops channel; the button opens the top-up request, approved as usual.
+  [ACTION_IDS.fundingRequestTopup]: 'ops',
   // The schedules list is only ever an ephemeral reply, wherever `/payout schedules` was typed.
   [ACTION_IDS.schedulePause]: 'own-reply',
   [ACTION_IDS.scheduleResume]: 'own-reply',
@@ -39,6 +41,7 @@ const isActionId = (id: string): id is ActionId => Object.hasOwn(ORIGINS, id);
 const PLACES: Record<Exclude<Origin, 'anywhere'>, { counts(body: BlockAction, config: AppDeps['config']): boolean; refusal: string }> = {
   approvals: { counts: (body, config) => body.channel?.id === config.SLACK_APPROVALS_CHANNEL, refusal: 'Approvals count only in the approvals channel' },
   runs: { counts: (body, config) => [config.SLACK_OPS_CHANNEL, config.SLACK_APPROVALS_CHANNEL].includes(body.channel?.id ?? ''), refusal: 'Run buttons count only in the ops and approvals channels' },
+  ops: { counts: (body, config) => body.channel?.id === config.SLACK_OPS_CHANNEL, refusal: 'Funding buttons count only in the ops channel' },
   'own-reply': { counts: (body) => body.container?.is_ephemeral === true, refusal: 'Schedule buttons count only on the list `/payout schedules` shows you' },
   'waiting-list': {
     counts: (body) => body.view?.type === 'home' || body.container?.is_ephemeral === true,

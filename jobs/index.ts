@@ -3,7 +3,8 @@ import type { AppDeps } from '../src/deps.js';
 import { closeRedis, createRedis } from '../src/adapters/redis/connection.js';
 import { RECONCILE_JOB, RECONCILE_SCHEDULER_ID, type ReconcileJob } from '../src/adapters/queue/queues.js';
 import { superviseWorkers } from './supervisor.js';
-import { SWEEP_SCHEDULER_ID, workerFactories } from './workers.js';
+import { FUNDING_CHECK_SCHEDULER_ID, SWEEP_SCHEDULER_ID, workerFactories } from './workers.js';
+import { FUNDING_CHECK_JOB } from '../src/adapters/queue/funding-checks.js';
 
 export interface Workers {
   /** The BullMQ workers running now, for readiness. */
@@ -25,6 +26,8 @@ export async function startWorkers(deps: AppDeps): Promise<Workers> {
   // Nightly, in RECONCILE_AT's zone; BullMQ makes one job per night whichever worker upserts it.
   const { pattern, tz } = deps.config.RECONCILE_AT;
   await deps.queues.maintenance.upsertJobScheduler(RECONCILE_SCHEDULER_ID, { pattern, tz }, { name: RECONCILE_JOB, data: { trigger: 'nightly' } satisfies ReconcileJob });
+  // Shortfalls come nearer as days pass, with nothing else changing.
+  await deps.queues.maintenance.upsertJobScheduler(FUNDING_CHECK_SCHEDULER_ID, { pattern: '0 6 * * *', tz: 'UTC' }, { name: FUNDING_CHECK_JOB });
   return {
     current: () => workers.current(),
     async close() {

@@ -9,17 +9,19 @@ const jobData = z.object({ payoutRef: z.string() }).transform(({ payoutRef }, ct
 });
 
 /**
- * One payment, whatever its kind: an approved request, a run line or a scheduled top-up. Transient Stripe failures
+ * One payment, whatever its kind: an approved request, a run line, a scheduled top-up or an automatic top-up. Transient Stripe failures
  * throw a retryable AppError, which the worker retries with the same reference (so the same idempotency key).
  */
-export async function processPayment(data: unknown, deps: Pick<AppDeps, 'execution' | 'runs' | 'schedules' | 'logger'>): Promise<string> {
+export async function processPayment(data: unknown, deps: Pick<AppDeps, 'execution' | 'runs' | 'schedules' | 'autoFunding' | 'logger'>): Promise<string> {
   const { payoutRef, ref } = jobData.parse(data);
   const result =
     ref.kind === 'request'
       ? await deps.execution.execute(ref.requestId)
       : ref.kind === 'run-line'
         ? await deps.runs.payLine(ref.runId, ref.lineKey)
-        : await deps.schedules.payFiring(ref.periodKey);
+        : ref.kind === 'scheduled-topup'
+          ? await deps.schedules.payFiring(ref.periodKey)
+          : await deps.autoFunding.pay(ref.currency, ref.day);
   deps.logger.info({ payoutRef, event: `payment.job_${result}` }, 'payment job finished');
   return result;
 }

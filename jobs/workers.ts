@@ -4,6 +4,7 @@ import type { AppDeps } from '../src/deps.js';
 import { isAppError } from '../src/domain/errors.js';
 import { FROZEN_RECHECK_MS, WAITING_CODES } from '../src/domain/controls.js';
 import { QUEUE_NAMES, RECONCILE_JOB } from '../src/adapters/queue/queues.js';
+import { FUNDING_CHECK_JOB } from '../src/adapters/queue/funding-checks.js';
 import { processReconcile } from './reconcile.processor.js';
 import { QUEUE_PREFIX } from '../src/adapters/redis/keys.js';
 import { retryDelayMs } from './backoff.js';
@@ -46,6 +47,7 @@ const unrecoverable =
 const intendedAt = (job: Job) => new Date((job.opts as { prevMillis?: number }).prevMillis ?? job.timestamp);
 
 export const SWEEP_SCHEDULER_ID = 'sweep-requests';
+export const FUNDING_CHECK_SCHEDULER_ID = 'funding-check-daily';
 
 /** Backoff for money jobs: Stripe's Retry-After when given, else exponential with jitter. */
 const retrySettings = { backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) => retryDelayMs(attemptsMade, error) };
@@ -70,7 +72,7 @@ export function workerFactories(deps: AppDeps, connection: ConnectionOptions): W
         settings: retrySettings,
       }),
     () => createRunLineWorker(deps, common),
-    () => new Worker(QUEUE_NAMES.maintenance, unrecoverable<unknown>((data, job) => (job.name === 'run-finish' ? processRunFinish(data, deps) : job.name === RECONCILE_JOB ? processReconcile(data, deps) : processSweep(deps))), { ...common, concurrency: 2 }),
+    () => new Worker(QUEUE_NAMES.maintenance, unrecoverable<unknown>((data, job) => (job.name === 'run-finish' ? processRunFinish(data, deps) : job.name === RECONCILE_JOB ? processReconcile(data, deps) : job.name === FUNDING_CHECK_JOB ? deps.funding.check() : processSweep(deps))), { ...common, concurrency: 2 }),
   ];
   return factories.map((make) => () => {
     const worker = make();

@@ -44,7 +44,24 @@ export interface ConsoleServerOptions {
   people: SandboxPerson[];
   channels: SandboxChannel[];
   botUrl: string;
+  /** The bot's funding forecast and a way to let days pass (both clocks move; funds settle; schedules fire). */
+  time?: SandboxTime;
 }
+
+/** What the header shows of the forecast: today (the sandbox's clocks), and the next shortfall per currency. */
+export interface FundingSummary {
+  today: string;
+  shortfalls: { currency: string; day: string; amount: number; lastTopupDay: string }[];
+}
+
+export interface SandboxTime {
+  summary(): Promise<FundingSummary>;
+  /** Moves to the next business day; returns what fired on the way. */
+  nextDay(): Promise<{ fired: string[] }>;
+}
+
+/** The forecast is read at most this often for the header (it asks Stripe and Redis). */
+const FUNDING_REFRESH_MS = 5_000;
 
 export interface ConsoleServer {
   url: string;
@@ -196,7 +213,15 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
 
   const byTs = (a: TimelineItem, b: TimelineItem) => Number(a.ts) - Number(b.ts);
 
+  let funding: FundingSummary | null = null;
+  let fundingReadAt = 0;
+  const refreshFunding = async () => {
+    fundingReadAt = Date.now();
+    funding = (await options.time?.summary().catch(() => null)) ?? funding;
+  };
+
   const snapshot = (userId: string) => {
+    if (options.time && Date.now() - fundingReadAt > FUNDING_REFRESH_MS) void refreshFunding();
     const conversations: Record<string, TimelineItem[]> = {};
     for (const id of conversationIds()) {
       const ephemerals = slack.ephemerals(userId).filter((e) => e.channel === id);
@@ -217,6 +242,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
         .slice(-3)
         .map((t) => ({ id: t.id, amount: t.amount - t.amount_reversed, currency: t.currency })),
       stripeRequests: stripe.control.requests.length,
+      funding,
     };
   };
 
@@ -286,6 +312,13 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   });
 
   app.get('/api/balance', () => stripe.control.balance());
+
+  app.post('/api/next-day', async (_req, reply) => {
+    if (!options.time) return reply.code(404).send({ ok: false, error: 'no clock to move' });
+    const { fired } = await options.time.nextDay();
+    await refreshFunding();
+    return { ok: true, fired, funding };
+  });
 
   app.post<{ Body: { user?: string; channel?: string; text?: string } }>('/api/send', async (req, reply) => {
     const { user, channel = '', text = '' } = req.body ?? {};

@@ -10,7 +10,9 @@ import { startStripeEmulator, type StripeEmulator } from '../emulators/stripe/se
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startBot, type RunningBot } from '../src/server.js';
-import { startConsoleServer, type ConsoleServer, type SandboxChannel, type SandboxPerson } from './console-server.js';
+import { advanceOneDay, type TimeMachine } from '../emulators/time-travel.js';
+import { dayOf, isBusinessDay } from '../src/domain/business-days.js';
+import { startConsoleServer, type ConsoleServer, type SandboxChannel, type SandboxPerson, type SandboxTime } from './console-server.js';
 
 /** The seeded people, in the order the person switcher lists them. */
 export const SANDBOX_PEOPLE: SandboxPerson[] = [
@@ -115,7 +117,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ...policy,
     };
     const logger = createLogger({ level: env.LOG_LEVEL ?? 'info', ...(options.logDestination ? { destination: options.logDestination } : {}) });
-    const bot = await startBot(loadConfig(env), logger);
+    // The bot's clock and the emulator's move together when the console's "next day" is pressed.
+    const clock = { offsetMs: 0, now: () => new Date(Date.now() + clock.offsetMs) };
+    const bot = await startBot(loadConfig(env), logger, { clock });
     stops.push(() => bot.stop());
     stripe.control.addWebhookEndpoint({ url: `${botUrl}/stripe/webhooks`, secret: webhookSecrets.connect, connect: true });
     stripe.control.addWebhookEndpoint({ url: `${botUrl}/stripe/webhooks`, secret: webhookSecrets.platform, connect: false });
@@ -129,6 +133,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       people: SANDBOX_PEOPLE,
       channels: SANDBOX_CHANNELS,
       botUrl,
+      time: sandboxTime({ stripe, deps: bot.deps, clock, teamId: SANDBOX_TEAM_ID }),
     });
     stops.push(() => consoleServer.close());
 
@@ -160,4 +165,23 @@ async function assertPortFree(port: number): Promise<void> {
     throw new Error(`Port ${port} on 127.0.0.1 is already in use: stop what uses it, or pick another with SANDBOX_PORT=${port === 3000 ? 3100 : 3000} npm run sandbox`);
   }
   await new Promise((resolve) => probe.close(resolve));
+}
+
+/** The team the fake Slack signs requests for. */
+const SANDBOX_TEAM_ID = 'T0TEAM';
+
+function sandboxTime(machine: TimeMachine): SandboxTime {
+  return {
+    async summary() {
+      const forecast = await machine.deps.funding.forecast();
+      const shortfalls = forecast.currencies.flatMap((c) => c.shortfalls.slice(0, 1).map((s) => ({ currency: s.currency, day: s.day, amount: s.amount, lastTopupDay: s.lastTopupDay })));
+      return { today: forecast.today, shortfalls };
+    },
+    async nextDay() {
+      const fired: string[] = [];
+      do fired.push(...(await advanceOneDay(machine)));
+      while (!isBusinessDay(dayOf(machine.deps.clock.now()), machine.deps.config.FUNDING_HOLIDAYS));
+      return { fired };
+    },
+  };
 }

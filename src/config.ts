@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { isAppError } from './domain/errors.js';
+import { isDay, type Day } from './domain/business-days.js';
 import { parseCurrencyAmounts, type CurrencyAmounts } from './domain/money.js';
 import { parseScheduleTime } from './domain/schedule-time.js';
 
@@ -33,6 +34,13 @@ function redisUrlParts(url: string | undefined): { host: string; password: strin
   const [, userinfo = '', host = ''] = /^rediss?:\/\/(?:([^@/]*)@)?([^/:?]*)/.exec(url ?? '') ?? [];
   return { host, password: userinfo.includes(':') ? decodeURIComponent(userinfo.slice(userinfo.indexOf(':') + 1)) : '' };
 }
+/** `2026-12-25,2027-01-01`: days that are not business days. */
+const holidays = z.string().transform((raw, ctx): ReadonlySet<Day> => {
+  const days = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = days.filter((day) => !isDay(day));
+  if (bad.length > 0) ctx.addIssue({ code: 'custom', message: `expected dates like 2026-12-25, not ${bad.join(', ')}` });
+  return new Set(days);
+});
 
 const schema = z
   .object({
@@ -88,6 +96,9 @@ const schema = z
         }
         return parsed.time;
       }),
+    FUNDING_BUFFER: currencyAmounts.default(new Map()),
+    FUNDING_HOLIDAYS: holidays.default(new Set()),
+    TOPUP_SETTLEMENT_BUSINESS_DAYS: z.coerce.number().int().min(0).max(30).default(6),
   })
   .superRefine((env, ctx) => {
     const where = [

@@ -7,7 +7,12 @@ import type { Logger } from './logger.js';
 import { createAccessPolicy, type AccessPolicy } from './domain/access.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { createConnectTokens, type ConnectTokens } from './domain/connect-tokens.js';
-import type { MoneyGateway, PaymentsGateway, PlanStore } from './domain/ports.js';
+import { createFundingService, type FundingService } from './domain/funding.js';
+import type { FundingChecks, FundingGateway, MoneyGateway, PaymentsGateway, PlanStore } from './domain/ports.js';
+import { createFundingChecks } from './adapters/queue/funding-checks.js';
+import { createRedisAutoFundingStore, createRedisShortfallNoticeStore } from './adapters/redis/funding-stores.js';
+import { createAutoFundingService, type AutoFundingService } from './domain/auto-funding.js';
+import { createFundingNotifier } from './adapters/slack/funding-notifier.js';
 import { createRecordEffects } from './domain/record-effects.js';
 import { createFreezeService, createPaymentGuard, type FreezeService } from './domain/controls.js';
 import { createRedisFreezeStore, createRedisVelocityCounter } from './adapters/redis/controls-store.js';
@@ -54,7 +59,7 @@ export interface AppDeps {
   clock: Clock;
   redis: RedisClient;
   stripe: Stripe;
-  gateway: PaymentsGateway & MoneyGateway;
+  gateway: PaymentsGateway & MoneyGateway & FundingGateway;
   slack: WebClient;
   messenger: Messenger;
   access: AccessPolicy;
@@ -73,6 +78,10 @@ export interface AppDeps {
   /** Each person's App Home tab. */
   home: HomePublisher;
   reconcile: ReconcileService;
+  funding: FundingService;
+  autoFunding: AutoFundingService;
+  /** Asks for a funding check soon (after a balance change Stripe tells us of). */
+  fundingChecks: FundingChecks;
   audit: AuditLog;
   once: OnceRegistry;
   queues: Queues;
@@ -104,6 +113,20 @@ export function slackClientOptions(config: Config, logger: Logger, retries = 2) 
   };
 }
 
+/** The same store, asking for a funding check after each of `methods`: every change to what the forecast reads re-checks it. */
+function thenCheckFunds<T extends object>(store: T, methods: (keyof T)[], checks: FundingChecks): T {
+  const wrapped = { ...store };
+  for (const method of methods) {
+    const original = store[method] as (...args: unknown[]) => Promise<unknown>;
+    wrapped[method] = (async (...args: unknown[]) => {
+      const result = await original(...args);
+      await checks.request();
+      return result;
+    }) as T[keyof T];
+  }
+  return wrapped;
+}
+
 export function buildDeps(config: Config, logger: Logger, overrides: { clock?: Clock } = {}): AppDeps {
   const clock = overrides.clock ?? systemClock;
   const redis = createRedis(config.redis, 'commands', logger);
@@ -118,12 +141,13 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
   const sellerStore = createRedisSellerStore(redis);
   const access = createAccessPolicy({ requester: config.PAYOUT_REQUESTERS, approver: config.PAYOUT_APPROVERS }, createSlackDirectory(slack));
   const replicaAck = createReplicaAck(redis, config.redis, logger);
-  const requestStore = instrumentRequestStore(createRedisRequestStore(redis, replicaAck), metrics, clock);
+  const fundingChecks = createFundingChecks(queues.maintenance, logger);
+  const requestStore = thenCheckFunds(instrumentRequestStore(createRedisRequestStore(redis, replicaAck), metrics, clock), ['transition'], fundingChecks);
   const paymentQueue = createPaymentQueue(queues.executions);
   const ledger = createRedisPaymentLedger(redis, replicaAck);
   const once = createOnceRegistry(redis);
   const audit = createRedisAuditLog(redis);
-  const runStore = createRedisRunStore(redis, replicaAck);
+  const runStore = thenCheckFunds(createRedisRunStore(redis, replicaAck), ['update'], fundingChecks);
   const controlNotifier = createControlNotifier({
     messenger,
     channels: { ops: config.SLACK_OPS_CHANNEL, approvals: config.SLACK_APPROVALS_CHANNEL },
@@ -162,11 +186,12 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     },
   });
   const requestNotifier = refreshingHomes(createRequestNotifier(messenger, { approvals: config.SLACK_APPROVALS_CHANNEL, ops: config.SLACK_OPS_CHANNEL }, logger), home, logger);
-  const plan = createRedisPlanStore(redis);
+  const plan = thenCheckFunds(createRedisPlanStore(redis), ['set', 'remove'], fundingChecks);
   const payoutNotifier = instrumentPayoutNotifier(createPayoutNotifier(messenger, redis, config.SLACK_OPS_CHANNEL, logger), metrics);
   const runs = createRunService({ audit, payments, gateway, runs: runStore, queue: createRunQueue(queues.runLines, queues.maintenance), notifier: payoutNotifier, clock });
+  const scheduleStore = thenCheckFunds(createRedisScheduleStore(redis), ['create', 'update'], fundingChecks);
   const schedules = createScheduleService({
-    schedules: createRedisScheduleStore(redis),
+    schedules: scheduleStore,
     firings: createRedisFiringStore(redis),
     scheduler: createBullScheduler(queues.schedules),
     plan,
@@ -178,6 +203,20 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     claimOnce: (scope, id) => once.claim(scope, id, 30 * 86_400),
     clock,
     lateAfterMs: LATE_FIRING_MS,
+  });
+  const fundingNotifier = createFundingNotifier(messenger, config.SLACK_OPS_CHANNEL, logger);
+  const autoFunding = createAutoFundingService({ store: createRedisAutoFundingStore(redis), payments, queue: paymentQueue, audit, notifier: fundingNotifier, clock, holidays: config.FUNDING_HOLIDAYS });
+  const funding = createFundingService({
+    gateway,
+    requests: requestStore,
+    runs: runStore,
+    schedules: scheduleStore,
+    plan,
+    clock,
+    settings: { buffer: config.FUNDING_BUFFER, holidays: config.FUNDING_HOLIDAYS, settlementDays: config.TOPUP_SETTLEMENT_BUSINESS_DAYS },
+    notices: createRedisShortfallNoticeStore(redis),
+    notifier: fundingNotifier,
+    auto: autoFunding,
   });
   const sellers = createSellerService({
     gateway,
@@ -198,7 +237,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     queue: paymentQueue,
     notifier: requestNotifier,
     clock,
-    applyRecord: createRecordEffects({ plan, schedules, runs, freezes, clock }),
+    applyRecord: createRecordEffects({ plan, schedules, runs, freezes, autoFunding, clock }),
   });
   const requests = createRequestService({
     gateway,
@@ -210,6 +249,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     plan,
     clock,
     policy: { thresholds: config.DUAL_APPROVAL_THRESHOLDS, maxima: config.MAX_REQUEST_AMOUNTS, approvalTtlSeconds: config.APPROVAL_TTL_SECONDS, bankChangeHoldHours: config.BANK_CHANGE_HOLD_HOURS },
+    funds: (amounts) => funding.fundsFor(amounts),
   });
   const reconcile = createReconcileService({ ledger, stripe: createStripeLists(stripe), store: reconcileStore, audit, notifier: createReconcileNotifier(messenger, config.SLACK_OPS_CHANNEL), clock });
   return {
@@ -232,12 +272,16 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
       request: (ref, state) => execution.settle(ref.requestId, state),
       'run-line': (ref, state) => runs.settle(ref.runId, ref.lineKey, state),
       'scheduled-topup': (ref, state) => schedules.topupSettled(ref.periodKey, state),
+      'auto-topup': (ref, state) => autoFunding.settled(ref.currency, ref.day, state),
     }, ledger),
     plan,
     runs,
     schedules,
     freezes,
     reconcile,
+    funding,
+    autoFunding,
+    fundingChecks,
     audit,
     once,
     queues,

@@ -122,6 +122,10 @@ export interface StripeEmulatorControl {
   drainWebhooks(): Promise<void>;
   /** Moves the emulator's clock forward, e.g. past an account link's expiry. */
   advanceClock(seconds: number): void;
+  /** Platform funds from a charge, pending until `availableOn` (Unix seconds). */
+  addPendingFunds(currency: string, amount: number, availableOn: number): void;
+  /** Makes available what is due by the emulator's clock (pending top-ups by `expected_availability_date`, charges by `available_on`); resolves once the webhooks are delivered. */
+  releaseDueFunds(): Promise<void>;
 }
 
 export interface StripeEmulator {
@@ -493,6 +497,8 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     redeliver: (eventId) => webhooks.redeliver(eventId),
     drainWebhooks: () => webhooks.idle(),
     advanceClock: (seconds) => clock.advance(seconds),
+    addPendingFunds: (currency, amount, availableOn) => void ledger.addPendingFunds(currency, amount, availableOn),
+    releaseDueFunds: async () => afterDelivery(ledger.releaseDueFunds()),
   };
 
   return {

@@ -361,6 +361,8 @@ export class Ledger {
   private readonly funds = new Map<string, Funds>();
   /** Per account, oldest first. */
   private readonly movements = new Map<string, BalanceTransaction[]>();
+  /** Charges whose funds are still pending (addPendingFunds), by source id. */
+  private readonly pendingCharges = new Map<string, { currency: string; amount: number; availableOn: number }>();
   private readonly accountNumbers = new Map<string, string>();
 
   constructor(
@@ -776,6 +778,30 @@ export class Ledger {
       movement.status = movement.available_on <= now ? 'available' : 'pending';
       return movement;
     });
+  }
+
+  /** Platform funds from a charge, pending until `availableOn` (Unix seconds). */
+  addPendingFunds(currency: string, amount: number, availableOn: number): void {
+    const source = newId('ch');
+    adjust(this.fundsOf(this.platform.id).pending, currency, amount);
+    this.recordMovement(this.platform.id, { type: 'charge', reportingCategory: 'charge', amount, currency, source, availableOn });
+    this.pendingCharges.set(source, { currency, amount, availableOn });
+  }
+
+  /** What Stripe does as days pass: pending top-ups and charges whose date has come become available. */
+  releaseDueFunds(): void {
+    const now = this.clock.now();
+    for (const topup of this.topups.values()) {
+      if (topup.status === 'pending' && topup.expected_availability_date <= now) this.settleTopup(topup, 'succeeded');
+    }
+    for (const [source, charge] of this.pendingCharges) {
+      if (charge.availableOn > now) continue;
+      const funds = this.fundsOf(this.platform.id);
+      adjust(funds.pending, charge.currency, -charge.amount);
+      adjust(funds.available, charge.currency, charge.amount);
+      this.pendingCharges.delete(source);
+      this.publish('balance.available', this.balance(this.platform.id));
+    }
   }
 
   balanceTransaction(accountId: string, id: string): BalanceTransaction {

@@ -132,6 +132,16 @@ function renderHeader() {
     )
     .join('');
   $('stripe-log').textContent = `Stripe request log (${stripeRequests})`;
+  renderForecast(ui.data.funding);
+}
+
+/** The sandbox's day and the forecast's next shortfall per currency (or that there is none). */
+function renderForecast(funding) {
+  if (!funding) return;
+  const shortfalls = funding.shortfalls.map(
+    (s) => `<span class="chip short" title="Request a top-up by ${escapeHtml(s.lastTopupDay)} to cover it in time">${escapeHtml(s.currency.toUpperCase())} short ${escapeHtml(money(s.amount, s.currency))} on ${escapeHtml(s.day)}</span>`,
+  );
+  $('forecast').innerHTML = `<span class="stripe-label">Today ${escapeHtml(funding.today)}</span>${shortfalls.join('') || '<span class="chip">No shortfall in 14 days</span>'}`;
 }
 
 function countable(conv) {
@@ -572,6 +582,15 @@ function bind() {
     const result = await api(`/api/stripe/scenarios/${encodeURIComponent(b.dataset.scenario)}`, {});
     toast(result.ok ? result.said : (result.error ?? 'the scenario did not run'), result.ok ? 'info' : 'error');
     b.disabled = false;
+    poll();
+  });
+
+  $('next-day').addEventListener('click', async (e) => {
+    e.target.disabled = true;
+    const result = await api('/api/next-day', {});
+    e.target.disabled = false;
+    if (!result.ok) toast(result.error ?? 'could not move the clocks', 'error');
+    else toast(`Now ${result.funding?.today ?? 'the next business day'}${result.fired.length ? `: ${result.fired.length} schedule firing(s)` : ''}`);
     poll();
   });
 

@@ -19,7 +19,7 @@ export interface ExecutionDeps {
   clock: Clock;
 }
 
-export type ExecutionResult = 'completed' | 'failed' | 'skipped';
+export type ExecutionResult = 'completed' | 'failed' | 'held' | 'skipped';
 
 export interface SweepOptions {
   /** Approved this long ago and still not executing: the enqueue was lost. */
@@ -86,8 +86,28 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
     return { settlement: state.amountReversed >= state.amount.amount ? 'reversed' : 'partially_reversed', amountReversed: state.amountReversed, reason: null };
   }
 
+  /**
+   * An approved transfer the balance cannot cover waits instead of failing (funds may be on their way), and Stripe is
+   * not asked: a refusal would be kept under the payment's idempotency key. True when it waits.
+   */
+  async function holdWhenShort(requestId: string): Promise<boolean> {
+    const request = await store.get(requestId);
+    if (request?.kind !== 'transfer' || request.state !== 'approved') return false;
+    const available = (await gateway.balance()).available.find((b) => b.currency === request.money.currency)?.amount ?? 0;
+    if (available >= request.money.amount) return false;
+    const short = { amount: request.money.amount - available, currency: request.money.currency };
+    const held = await store.transition(
+      requestId,
+      (r) => (r.state === 'approved' && r.heldForFunds?.short.amount !== short.amount ? { ...r, heldForFunds: { short, since: r.heldForFunds?.since ?? nowIso() }, updatedAt: nowIso() } : undefined),
+      { actor: 'system', action: 'request.held', detail: `short by ${formatMoney(short)}` },
+    );
+    if (held?.changed) await deps.notifier.changed(held.after);
+    return true;
+  }
+
   return {
     async execute(requestId) {
+      if (await holdWhenShort(requestId)) return 'held';
       // Approved → executing, or executing again after a crash or stall: the idempotency key makes the second call a replay.
       const started = await store.transition(
         requestId,
@@ -119,7 +139,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
         requestId,
         (r) =>
           r.state === 'executing'
-            ? { ...r, state: 'completed', ...result, executingSince: null, settlement: r.kind === 'topup' ? 'pending' : null, updatedAt: nowIso() }
+            ? { ...r, state: 'completed', ...result, executingSince: null, heldForFunds: null, settlement: r.kind === 'topup' ? 'pending' : null, updatedAt: nowIso() }
             : undefined,
         { actor: 'system', action: 'request.completed' },
       );

@@ -4,13 +4,14 @@ import { WAITING_CODES } from './controls.js';
 import type { MoneyGateway, PaymentGuard, PaymentAttempts, PaymentLedger } from './ports.js';
 import type { PaymentInstruction, PaymentKind, PaymentRef, StripeState, StripeTags } from './payments.types.js';
 
-const TAGS: Record<PaymentKind, string> = { request: 'rq', 'run-line': 'rl', 'scheduled-topup': 'st' };
+const TAGS: Record<PaymentKind, string> = { request: 'rq', 'run-line': 'rl', 'scheduled-topup': 'st', 'auto-topup': 'at' };
 const KINDS = new Map(Object.entries(TAGS).map(([kind, tag]) => [tag, kind as PaymentKind]));
 const ID = /^[A-Za-z0-9_-]+$/;
 
-/** `pay_rq.req_…`, `pay_rl.<run id>.<line key>`, `pay_st.<period key>`: no `:` (BullMQ job ids), readable in Stripe's Dashboard. */
+/** `pay_rq.req_…`, `pay_rl.<run id>.<line key>`, `pay_st.<period key>`, `pay_at.<currency>-<day>`: no `:` (BullMQ job ids), readable in Stripe's Dashboard. */
 export function paymentRef(ref: PaymentRef): string {
-  const parts = ref.kind === 'request' ? [ref.requestId] : ref.kind === 'run-line' ? [ref.runId, ref.lineKey] : [ref.periodKey];
+  const parts =
+    ref.kind === 'request' ? [ref.requestId] : ref.kind === 'run-line' ? [ref.runId, ref.lineKey] : ref.kind === 'scheduled-topup' ? [ref.periodKey] : [`${ref.currency}-${ref.day}`];
   if (!parts.every((part) => ID.test(part))) throw new AppError('bad_payment_ref', `Not a valid payment reference part: ${parts.join('.')}`);
   return `pay_${TAGS[ref.kind]}.${parts.join('.')}`;
 }
@@ -27,6 +28,8 @@ export function parsePaymentRef(text: string | null | undefined): PaymentRef | u
   if (kind === 'request' && parts.length === 1) return { kind, requestId: parts[0]! };
   if (kind === 'run-line' && parts.length === 2) return { kind, runId: parts[0]!, lineKey: parts[1]! };
   if (kind === 'scheduled-topup' && parts.length === 1) return { kind, periodKey: parts[0]! };
+  const auto = kind === 'auto-topup' && parts.length === 1 ? /^([a-z]{3})-(\d{4}-\d{2}-\d{2})$/.exec(parts[0]!) : null;
+  if (auto) return { kind: 'auto-topup', currency: auto[1]!, day: auto[2]! };
   return undefined;
 }
 

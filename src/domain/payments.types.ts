@@ -1,13 +1,15 @@
 import type { Money } from './money.js';
 
 /**
- * Every payment the bot makes has one reference: a one-off request, one line of a run, or one firing of a scheduled
- * top-up. Its Stripe idempotency key, BullMQ job id, `transfer_group` and metadata all derive from it, here and only here.
+ * Every payment the bot makes has one reference: a one-off request, one line of a run, one firing of a scheduled
+ * top-up, or an automatic top-up for a shortfall. Its Stripe idempotency key, BullMQ job id, `transfer_group` and metadata all derive from it, here and only here.
  */
 export type PaymentRef =
   | { kind: 'request'; requestId: string }
   | { kind: 'run-line'; runId: string; lineKey: string }
-  | { kind: 'scheduled-topup'; periodKey: string };
+  | { kind: 'scheduled-topup'; periodKey: string }
+  /** A top-up the bot makes under a standing permission (`/payout funding auto`), one per currency and shortfall day. */
+  | { kind: 'auto-topup'; currency: string; day: string };
 
 export type PaymentKind = PaymentRef['kind'];
 

@@ -1,5 +1,6 @@
 import type { Money } from './money.js';
 import type { Freeze } from './controls.types.js';
+import type { AutoFunding, AutoTopup, ShortfallNotice } from './funding.types.js';
 import type { Firing, PlanEntry, Run, RunCounts, RunLine, Schedule } from './payouts.types.js';
 import type { PaymentInstruction, PaymentRef, StripeState, StripeTags } from './payments.types.js';
 import type { PayoutRequest } from './requests.types.js';
@@ -61,6 +62,18 @@ export interface MoneyGateway {
   /** The object as Stripe has it now. */
   readTopup(topupId: string): Promise<Extract<StripeState, { object: 'topup' }>>;
   readTransfer(transferId: string): Promise<Extract<StripeState, { object: 'transfer' }>>;
+}
+
+/** Money on its way to the platform balance, as Stripe shows it (for the funding forecast). */
+export interface FundsInFlight {
+  /** Pending balance transactions other than top-ups, by the day they become available. */
+  pending: { money: Money; availableOn: Date }[];
+  /** Pending top-ups; `expectedAvailableOn` is null when Stripe gives no date. */
+  topups: { id: string; money: Money; created: Date; expectedAvailableOn: Date | null }[];
+}
+
+export interface FundingGateway {
+  fundsInFlight(): Promise<FundsInFlight>;
 }
 
 /** A Stripe object we made or found, and Stripe's id for the request (for the logs). */
@@ -149,6 +162,8 @@ export interface RunStore {
   /** Records how much of a paid line Stripe shows reversed; the line as it is now when that changed, else undefined. */
   recordReversal(runId: string, key: string, amountReversed: number): Promise<{ line: RunLine; delta: number } | undefined>;
   counts(runId: string): Promise<RunCounts>;
+  /** Runs not done yet (new, held, running), for the funding forecast. */
+  open(): Promise<Run[]>;
 }
 
 /** Run jobs: one per line, rate-limited to Stripe's pace, plus one job that closes the run. */
@@ -239,4 +254,51 @@ export interface ControlNotifier {
   unfrozen(freeze: Freeze, by: string[]): Promise<void>;
   /** Once per payment: it waits for the next UTC day or an override. */
   limitReached(event: { ref: PaymentRef; payoutRef: string; instruction: PaymentInstruction; which: 'total' | 'seller'; limit: Money; used: Money }): Promise<void>;
+}
+
+/** One notice per shortfall: claimed once (so two workers post one message), then updated in place. */
+export interface ShortfallNoticeStore {
+  /** Stores the notice unless one exists for its key; true for the caller that stored it. */
+  claim(notice: ShortfallNotice): Promise<boolean>;
+  get(key: string): Promise<ShortfallNotice | undefined>;
+  update(key: string, change: (current: ShortfallNotice) => ShortfallNotice | undefined): Promise<{ after: ShortfallNotice; changed: boolean } | undefined>;
+  /** Forgets a claim whose message could not be posted, so the next check posts it. */
+  release(key: string): Promise<void>;
+  /** Notices still open. */
+  open(): Promise<ShortfallNotice[]>;
+}
+
+/** Standing permissions to top up, and the top-ups made under them. */
+export interface AutoFundingStore {
+  permission(currency: string): Promise<AutoFunding | undefined>;
+  permissions(): Promise<AutoFunding[]>;
+  grant(permission: AutoFunding): Promise<void>;
+  revoke(currency: string): Promise<AutoFunding | undefined>;
+  /**
+   * Atomically: records the top-up unless one exists for its key (`exists`), and only when what was claimed since
+   * `since` plus its amount stays within `cap` (`over_cap`).
+   */
+  claimTopup(topup: AutoTopup, cap: number, since: Date): Promise<'claimed' | 'exists' | 'over_cap'>;
+  topup(key: string): Promise<AutoTopup | undefined>;
+  /** A failed top-up no longer counts against the cap. */
+  updateTopup(key: string, change: (current: AutoTopup) => AutoTopup | undefined): Promise<{ after: AutoTopup; changed: boolean } | undefined>;
+  /** What the top-ups claimed since `since` add up to (failed ones excluded). */
+  usedSince(currency: string, since: Date): Promise<number>;
+}
+
+/** What ops is told about funding; the Slack adapter renders it. */
+export interface FundingNotifier {
+  /** Posts a new shortfall notice; returns where, so it is updated in place. */
+  shortfallPosted(notice: ShortfallNotice): Promise<{ channel: string; ts: string }>;
+  /** The notice as it is now (changed, covered, or its day passed). */
+  shortfallChanged(notice: ShortfallNotice): Promise<void>;
+  /** An automatic top-up was made (or refused by Stripe), with what the cap has left. */
+  autoTopupMade(topup: AutoTopup, permission: AutoFunding, used: number): Promise<void>;
+  /** Stripe shows an automatic top-up failed, canceled or reversed. */
+  autoTopupSettled(topup: AutoTopup): Promise<void>;
+}
+
+/** Asks for a funding check soon; calls close together make one check. */
+export interface FundingChecks {
+  request(): Promise<void>;
 }

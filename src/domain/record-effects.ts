@@ -1,13 +1,14 @@
 import type { Clock } from './clock.js';
 import { scopeKey, type FreezeService } from './controls.js';
 import { AppError } from './errors.js';
+import type { AutoFundingService } from './auto-funding.js';
 import type { RecordEffect } from './execution.js';
 import type { PlanStore } from './ports.js';
 import type { RunService } from './runs.js';
 import type { ScheduleService } from './schedules.js';
 
-/** What an approved plan change, schedule, resume or run does: our own records change, and runs start. */
-export function createRecordEffects(deps: { plan: PlanStore; schedules: ScheduleService; runs: RunService; freezes: FreezeService; clock: Clock }): RecordEffect {
+/** What an approved plan change, schedule, resume, run, unfreeze or funding permission does: our own records change, and runs start. */
+export function createRecordEffects(deps: { plan: PlanStore; schedules: ScheduleService; runs: RunService; freezes: FreezeService; autoFunding: Pick<AutoFundingService, 'enable'>; clock: Clock }): RecordEffect {
   return async (request) => {
     switch (request.kind) {
       case 'plan': {
@@ -49,6 +50,8 @@ export function createRecordEffects(deps: { plan: PlanStore; schedules: Schedule
         });
         return run.id;
       }
+      case 'funding':
+        return `funding ${(await deps.autoFunding.enable(request)).currency}`;
       default:
         throw new AppError('not_a_record', `A ${request.kind} request moves money itself.`);
     }

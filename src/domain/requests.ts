@@ -7,7 +7,7 @@ import { exceedsMaximum, requiredApprovals } from './policy.js';
 import type { PaymentQueue, MoneyGateway, PlanStore, RequestNotifier, RequestStore, SellerStore } from './ports.js';
 import { unpausedLines } from './payouts.types.js';
 import type { FreezeScope } from './controls.types.js';
-import type { PayoutRequest, RequestKind, ScheduleDraft } from './requests.types.js';
+import type { FundsCheck, PayoutRequest, RequestKind, ScheduleDraft } from './requests.types.js';
 import type { Seller } from './sellers.types.js';
 import { totalsOf } from './runs.js';
 
@@ -21,14 +21,19 @@ export interface RequestServiceDeps {
   plan: PlanStore;
   clock: Clock;
   policy: { thresholds: CurrencyAmounts; maxima: CurrencyAmounts; approvalTtlSeconds: number; bankChangeHoldHours: number };
+  /** The funds a card shows for what a transfer or run moves (src/domain/funding.ts). */
+  funds: (amounts: Money[]) => Promise<FundsCheck>;
 }
+
+/** Kinds whose card shows the funds they would take. */
+const TAKES_FUNDS: ReadonlySet<RequestKind> = new Set(['transfer', 'run']);
 
 export interface NewRequest {
   kind: RequestKind;
   teamId: string;
   requestedBy: string;
   description: string | null;
-  /** topup, transfer, plan (and top-up schedules, through `schedule.money`). */
+  /** topup, transfer, plan, funding (its cap) (and top-up schedules, through `schedule.money`). */
   money?: Money;
   statementDescriptor?: string | null;
   /** transfer, plan. */
@@ -133,7 +138,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
     const destination = seller ? { userId: seller.userId, accountId: seller.accountId } : null;
     const [platform, balance] = await Promise.all([deps.gateway.platformAccount(), deps.gateway.balance()]);
     const held = balance.available.map((b) => b.currency);
-    const topsUp = input.kind === 'topup' || input.schedule?.action === 'topup';
+    const topsUp = input.kind === 'topup' || input.kind === 'funding' || input.schedule?.action === 'topup';
     for (const { currency } of totals) {
       if (topsUp && currency !== platform.defaultCurrency) {
         throw new AppError('topup_currency', `Top-ups are made in the platform's own currency (${platform.defaultCurrency.toUpperCase()}), not ${currency.toUpperCase()}.`);
@@ -157,6 +162,16 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
     }
     return undefined;
   }
+
+  /** Best effort: a card without fresh funds still shows the last ones, and a click is never refused for it. */
+  const fundsOf = async (request: Pick<PayoutRequest, 'kind' | 'totals'>): Promise<{ funds?: FundsCheck }> => {
+    if (!TAKES_FUNDS.has(request.kind)) return {};
+    try {
+      return { funds: await deps.funds(request.totals) };
+    } catch {
+      return {};
+    }
+  };
 
   const isExpired = (request: PayoutRequest) => request.state === 'pending' && Date.parse(request.expiresAt) <= clock.now().getTime();
 
@@ -198,6 +213,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
   return {
     async create(input) {
       const { money, totals, destination, available, extraApprovalReason } = await validate(input);
+      const { funds } = await fundsOf({ kind: input.kind, totals });
       const at = clock.now();
       const request: PayoutRequest = {
         id: newId('req', at.getTime()),
@@ -211,6 +227,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
         statementDescriptor: input.statementDescriptor ?? null,
         destination,
         availableAtRequest: available,
+        funds: funds ?? null,
         schedule: input.schedule ?? null,
         run: input.run ?? null,
         ...(input.unfreeze ? { unfreeze: input.unfreeze } : {}),
@@ -243,12 +260,14 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
     },
 
     async approve(id, userId) {
+      const current = await store.get(id);
+      const refreshed = current ? await fundsOf(current) : {};
       const decided = await decide(id, userId, { actor: userId, action: 'request.approval' }, (current) => {
         if (current.approvals.some((a) => a.userId === userId)) {
           return { outcome: 'unchanged', request: current, message: 'You already approved this request; it needs a second, different approver.' };
         }
         const approvals = [...current.approvals, { userId, at: nowIso() }];
-        return { ...current, approvals, state: approvals.length >= current.requiredApprovals ? 'approved' : 'pending', updatedAt: nowIso() };
+        return { ...current, ...refreshed, approvals, state: approvals.length >= current.requiredApprovals ? 'approved' : 'pending', updatedAt: nowIso() };
       });
       if ('outcome' in decided) return decided;
       const request = decided.decided;

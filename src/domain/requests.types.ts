@@ -6,8 +6,9 @@ import type { ScheduleTime } from './schedule-time.js';
  * topup / transfer: move money once · plan: set a seller's standing amount · schedule: create a recurring top-up or payout run
  * · resume: turn a paused schedule back on · run: pay a list of sellers now (the plan, a CSV batch, or failed lines again)
  * · unfreeze: lift a freeze (always two approvers).
+ * · funding: a standing permission for the bot to top up, up to `money` in any rolling 7 days.
  */
-export type RequestKind = 'topup' | 'transfer' | 'plan' | 'schedule' | 'resume' | 'run' | 'unfreeze';
+export type RequestKind = 'topup' | 'transfer' | 'plan' | 'schedule' | 'resume' | 'run' | 'unfreeze' | 'funding';
 
 /** One payment of a run; `key` is unique within the run (the seller for plan runs, the line number for CSV batches). */
 export interface RunLineDraft {
@@ -36,6 +37,15 @@ export const TERMINAL_STATES: ReadonlySet<RequestState> = new Set(['completed', 
 
 export type Settlement = 'pending' | 'succeeded' | 'failed' | 'canceled' | 'reversed' | 'partially_reversed';
 
+/**
+ * What the platform has for each currency a request moves, read when its card was last drawn: available now, what
+ * payments already approved (and runs not finished) will take first, and this request's amount.
+ */
+export interface FundsCheck {
+  at: string;
+  currencies: { currency: string; available: number; committed: number; amount: number }[];
+}
+
 export interface Approval {
   userId: string;
   at: string;
@@ -58,6 +68,10 @@ export interface PayoutRequest {
   destination: { userId: string; accountId: string } | null;
   /** The platform's available balance in this currency when it was requested, shown to approvers. */
   availableAtRequest: Money | null;
+  /** Transfers and runs: the funds for each currency they move, refreshed at each click (absent on older requests). */
+  funds?: FundsCheck | null;
+  /** An approved transfer the balance cannot cover yet: it waits (the sweeper tries again) instead of failing. */
+  heldForFunds?: { short: Money; since: string } | null;
   schedule: ScheduleDraft | null;
   run: { source: 'plan' | 'csv' | 'retry'; lines: RunLineDraft[] } | null;
   /** Unfreeze requests: the freeze to lift. */

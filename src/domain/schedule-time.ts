@@ -97,6 +97,18 @@ export function nextFirings(time: ScheduleTime, from: Date, count: number): Date
   return firings;
 }
 
+/** The firings after `from` and up to `until` (at most `max`): stops at the first one past `until`. */
+export function firingsBetween(time: ScheduleTime, from: Date, until: Date, max: number): Date[] {
+  const it = cronParser.parseExpression(time.pattern, { tz: time.tz, currentDate: from, endDate: until });
+  const firings: Date[] = [];
+  try {
+    while (firings.length < max) firings.push(it.next().toDate());
+  } catch {
+    // cron-parser throws once it passes endDate: those are all.
+  }
+  return firings;
+}
+
 /** The firing a job at `at` belongs to: the latest scheduled instant <= at (+1 s tolerance). */
 export function intendedFiring(time: ScheduleTime, at: Date): Date {
   const limit = at.getTime() + 1000;

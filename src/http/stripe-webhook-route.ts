@@ -1,6 +1,6 @@
 import type { CustomRoute } from '@slack/bolt';
 import type { AppDeps } from '../deps.js';
-import { toStripeEventJob } from '../adapters/stripe/events.js';
+import { FUNDING_EVENTS, toStripeEventJob } from '../adapters/stripe/events.js';
 import { newTraceId } from '../logger.js';
 import { BodyTooLargeError, readBody, sendJson } from './respond.js';
 
@@ -37,6 +37,8 @@ export function stripeWebhookRoute(deps: AppDeps): CustomRoute {
         log.info({ ...base, event: 'webhook.ignored_mode' }, 'ignored an event from the other mode');
         return sendJson(res, 200, { received: true, ignored: 'livemode' });
       }
+      // Money arriving or not arriving changes the forecast, whoever made the top-up.
+      if (FUNDING_EVENTS.has(event.type)) await deps.fundingChecks.request();
       const mapped = toStripeEventJob(event, traceId);
       if ('ignored' in mapped) {
         log.info({ ...base, event: 'webhook.ignored', reason: mapped.ignored }, 'acknowledged an event the bot does not act on');

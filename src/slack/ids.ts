@@ -12,6 +12,7 @@ export const ACTION_IDS = {
   runFailedCsv: 'run_failed_csv',
   waitingApprove: 'waiting_approve',
   waitingReject: 'waiting_reject',
+  fundingRequestTopup: 'funding_request_topup',
 } as const;
 
 /** Global shortcuts' callback ids, as manifest.yml declares them. */

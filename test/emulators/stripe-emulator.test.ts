@@ -417,6 +417,28 @@ describe('Stripe emulator, driven through the official SDK', () => {
       expect((await stripe.topups.list({ status: 'succeeded' })).data.map((entry) => entry.id)).toEqual([topup.id]);
     });
 
+    it('when days pass, then pending top-ups and charges are listed by available_on until they become available', async () => {
+      const topup = await stripe.topups.create({ amount: 200_00, currency: 'usd' });
+      const inTwoDays = Math.floor(Date.now() / 1000) + 2 * 86_400;
+      emulator.control.addPendingFunds('usd', 30_00, inTwoDays);
+      const pending = (await stripe.balanceTransactions.list({ limit: 10 })).data.filter((txn) => txn.status === 'pending');
+
+      emulator.control.advanceClock(3 * 86_400);
+      await emulator.control.releaseDueFunds();
+      const charged = await stripe.balance.retrieve();
+      emulator.control.advanceClock(2 * 86_400);
+      await emulator.control.releaseDueFunds();
+
+      expect(pending.map((txn) => [txn.type, txn.amount, txn.available_on])).toEqual([
+        ['charge', 30_00, inTwoDays],
+        ['topup', 200_00, topup.expected_availability_date],
+      ]);
+      expect(available(charged)).toBe(530_00);
+      expect(available(await stripe.balance.retrieve())).toBe(730_00);
+      expect((await stripe.topups.retrieve(topup.id)).status).toBe('succeeded');
+      expect((await stripe.balanceTransactions.list({ type: 'topup' })).data[0]?.status).toBe('available');
+    });
+
     it('when a top-up fails or is canceled, then its pending money disappears', async () => {
       const failing = await stripe.topups.create({ amount: 50_00, currency: 'usd' });
       const canceled = await stripe.topups.create({ amount: 70_00, currency: 'usd' });

@@ -43,13 +43,32 @@ describe('executing approved requests against Stripe', () => {
     expect(transfersOf(requestId)).toHaveLength(1);
   });
 
-  it('when the balance is insufficient, then the request fails at once with the balance and a top-up suggestion', async () => {
+  it('when the balance is short and the card says so, an approver may still approve: the request waits for funds without asking Stripe, and is paid once when they arrive', async () => {
     h.stripe.control.setBalance('eur', 1_00);
+    try {
+      const { message, requestId } = await requestViaSlack(h, `transfer ${seller} 50.00 eur`);
+      expect(messageText(message)).toMatch(/Available now\* \(as of \d\d:\d\d UTC\)\\n€1.00 :warning: short by €49.00/);
+      expect(messageText(message)).toContain('Approve anyway');
+      expect(messageText(message)).toContain('it waits for funds instead of failing');
+      await clickApprove(h, message, requestId, PEOPLE.approver1);
+      await h.slack.waitFor(() => messageText(approvalMessageNow(h, message.ts)).includes('waiting for funds'));
+      expect((await h.bot.deps.requests.get(requestId))?.state).toBe('approved');
+      expect(postsOf(requestId)).toHaveLength(0);
+      h.stripe.control.setBalance('eur', 2_000_00);
+      await waitForState(h, requestId, ['completed'], 10_000);
+      expect(transfersOf(requestId)).toHaveLength(1);
+    } finally {
+      h.stripe.control.setBalance('eur', 2_000_00);
+    }
+  });
+
+  it('when Stripe still refuses for the balance (spent meanwhile), then the request fails at once with the balance and a top-up suggestion', async () => {
+    h.stripe.control.failNext({ method: 'POST', path: '/v1/transfers', status: 402, error: { type: 'invalid_request_error', code: 'balance_insufficient', message: 'You have insufficient available funds in your Stripe account.' } });
     try {
       const { message, requestId } = await approvedTransfer('50.00');
       const request = await waitForState(h, requestId, ['failed']);
       expect(request.failure?.code).toBe('stripe_balance_insufficient');
-      expect(request.failure?.message).toContain('€1.00 available, €50.00 needed');
+      expect(request.failure?.message).toContain('available, €50.00 needed');
       expect(postsOf(requestId)).toHaveLength(1);
       await h.slack.waitFor(() => messageText(approvalMessageNow(h, message.ts)).includes('Failed'));
       expect(messageText(approvalMessageNow(h, message.ts))).toContain('/payout topup');

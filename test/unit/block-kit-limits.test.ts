@@ -12,6 +12,9 @@ import { listBlocks } from '../../src/slack/blocks/list.js';
 import { planList, runProgressMessage, scheduleList } from '../../src/slack/blocks/payouts.js';
 import { approvalMessage } from '../../src/slack/blocks/requests.js';
 import { sellerList } from '../../src/slack/blocks/sellers.js';
+import { addDays } from '../../src/domain/business-days.js';
+import { projectFunds } from '../../src/domain/forecast.js';
+import { forecastMessage } from '../../src/slack/blocks/funding.js';
 
 // Free text at its worst: long, and every character escaped by escapeMrkdwn (so it grows fourfold).
 const HOSTILE = '<!channel> & '.repeat(400);
@@ -122,5 +125,19 @@ describe('listBlocks and clip', () => {
     expect(clip(`${'a'.repeat(10)}&amp;&amp;`, 14)).toBe(`${'a'.repeat(10)}…`);
     expect(clip(`${'a'.repeat(10)}😀😀`, 12)).toBe(`${'a'.repeat(10)}…`);
     expect(clip('short', 15)).toBe('short');
+  });
+});
+
+describe('the funding forecast', () => {
+  it('when 60 days move money in many currencies, with long labels, then the forecast is valid Block Kit', () => {
+    const currencies = ['usd', 'eur', 'gbp', 'jpy', 'chf', 'sek', 'nok', 'dkk', 'pln', 'czk', 'huf', 'ron', 'bgn', 'aud', 'cad', 'nzd', 'sgd', 'hkd', 'mxn', 'brl'];
+    const departures = currencies.flatMap((currency) => times(60, (i) => ({ day: addDays('2026-12-01', i), money: { amount: 1_000_00, currency }, label: HOSTILE })));
+    for (const set of [currencies.slice(0, 1), currencies.slice(0, 3), currencies]) {
+      const message = forecastMessage({
+        at: new Date(AT), today: '2026-12-01', days: 60, topupCurrency: 'usd', settlementDays: 6,
+        currencies: projectFunds({ today: '2026-12-01', days: 60, available: [], arrivals: [], departures: departures.filter((d) => set.includes(d.money.currency)), buffer: new Map(), settlementDays: 6, holidays: new Set() }),
+      });
+      expect(messageProblems(message)).toEqual([]);
+    }
   });
 });

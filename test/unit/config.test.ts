@@ -36,6 +36,15 @@ describe('configuration', () => {
     expect(problemsOf({ ...validEnv, BANK_CHANGE_HOLD_HOURS: '-1' })).toContain('BANK_CHANGE_HOLD_HOURS');
   });
 
+  it('when the funding variables are set, then they are read as a buffer per currency, holidays and a lead time', () => {
+    const config = loadConfig({ ...validEnv, FUNDING_BUFFER: 'usd:500', FUNDING_HOLIDAYS: '2026-12-25, 2027-01-01', TOPUP_SETTLEMENT_BUSINESS_DAYS: '5' });
+    expect(config.FUNDING_BUFFER.get('usd')).toBe(500_00);
+    expect([...config.FUNDING_HOLIDAYS]).toEqual(['2026-12-25', '2027-01-01']);
+    expect(config.TOPUP_SETTLEMENT_BUSINESS_DAYS).toBe(5);
+    expect(loadConfig(validEnv).TOPUP_SETTLEMENT_BUSINESS_DAYS).toBe(6);
+    expect(problemsOf({ ...validEnv, FUNDING_HOLIDAYS: '2026-12-32,christmas' })).toContain('FUNDING_HOLIDAYS: expected dates like 2026-12-25, not 2026-12-32, christmas');
+  });
+
   it('when STRIPE_API_BASE is set, then it becomes the SDK host, port and protocol', () => {
     expect(loadConfig({ ...validEnv, STRIPE_API_BASE: 'http://127.0.0.1:12111' }).stripeApi).toEqual({ host: '127.0.0.1', port: 12111, protocol: 'http' });
   });

@@ -34,7 +34,7 @@ function memoryStore(initial: PayoutRequest): RequestStore & { current(): Payout
   };
 }
 
-const gateway = fakeMoneyGateway;
+const gateway = (overrides: Partial<MoneyGateway> = {}) => fakeMoneyGateway({ balance: async () => ({ available: [{ amount: 5000, currency: 'eur' }], pending: [] }), ...overrides });
 
 const notifier: RequestNotifier = { posted: vi.fn(), changed: vi.fn(async () => undefined), finished: vi.fn(async () => undefined), settled: vi.fn(async () => undefined) };
 const queue = { enqueue: vi.fn(async () => undefined), requeue: vi.fn(async () => undefined) };
@@ -76,6 +76,20 @@ describe('execution', () => {
     const gw = gateway({ createTransfer: vi.fn(async () => Promise.reject(new AppError('stripe_unavailable', 'busy', { retryable: true }))) });
     await expect(execution(store, gw).execute('req_1')).rejects.toMatchObject({ retryable: true });
     expect(store.current().state).toBe('executing');
+  });
+
+  it('when an approved transfer exceeds the balance, then it waits for funds without asking Stripe, and is paid once they arrive', async () => {
+    const store = memoryStore(approvedTransfer());
+    let available = 400;
+    const gw = gateway({ balance: async () => ({ available: [{ amount: available, currency: 'eur' }], pending: [] }) });
+    const service = execution(store, gw);
+    await expect(service.execute('req_1')).resolves.toBe('held');
+    await expect(service.execute('req_1')).resolves.toBe('held');
+    expect(store.current()).toMatchObject({ state: 'approved', heldForFunds: { short: { amount: 600, currency: 'eur' }, since: NOW.toISOString() } });
+    expect(gw.createTransfer).not.toHaveBeenCalled();
+    available = 1000;
+    await expect(service.execute('req_1')).resolves.toBe('completed');
+    expect(store.current()).toMatchObject({ state: 'completed', heldForFunds: null, stripeId: 'tr_new' });
   });
 
   it('when the request is already completed, then running it again does nothing', async () => {

@@ -20,6 +20,7 @@ describe('the payment reference', () => {
     { kind: 'run-line', runId: 'req_m3x9k2', lineKey: 'USELLER1' },
     { kind: 'run-line', runId: 'run-sch_ab12-2026-12-07', lineKey: 'line12' },
     { kind: 'scheduled-topup', periodKey: 'sch_ab12-2026-12-07T0900' },
+    { kind: 'auto-topup', currency: 'usd', day: '2026-12-16' },
   ];
 
   it('when a reference is written out and read back, then it is the same reference, for every kind', () => {
@@ -38,7 +39,7 @@ describe('the payment reference', () => {
   });
 
   it('when text is not one of our references, then it is not read as one', () => {
-    for (const text of ['req_m3x9k2', 'pay_zz.req_1', 'pay_rq.req_1.extra', 'pay_rl.run_only', 'pay_st.', 'pay_rq.a:b', '', null, undefined]) expect(parsePaymentRef(text)).toBeUndefined();
+    for (const text of ['req_m3x9k2', 'pay_zz.req_1', 'pay_rq.req_1.extra', 'pay_rl.run_only', 'pay_st.', 'pay_rq.a:b', 'pay_at.usd', 'pay_at.usd-2026-12', '', null, undefined]) expect(parsePaymentRef(text)).toBeUndefined();
   });
 
   it('when a part would make the reference ambiguous, then it is refused rather than written', () => {
@@ -77,7 +78,7 @@ describe('settle', () => {
   it('when a webhook names a payment, then the object is read back from Stripe and handled by its kind', async () => {
     const topupState = { object: 'topup', stripeId: 'tu_1', status: 'reversed', failureMessage: null } as const;
     const gw = gateway({ readTopup: vi.fn(async () => topupState) });
-    const handlers = { request: vi.fn(async () => true), 'run-line': vi.fn(async () => true), 'scheduled-topup': vi.fn(async () => false) };
+    const handlers = { request: vi.fn(async () => true), 'run-line': vi.fn(async () => true), 'scheduled-topup': vi.fn(async () => false), 'auto-topup': vi.fn(async () => true) };
     const settle = createSettlement(gw, handlers, ledger);
     await expect(settle({ kind: 'scheduled-topup', periodKey: 'sch_1-2026-12-07' }, { object: 'topup', id: 'tu_1' })).resolves.toBe(false);
     expect(handlers['scheduled-topup']).toHaveBeenCalledWith({ kind: 'scheduled-topup', periodKey: 'sch_1-2026-12-07' }, topupState);

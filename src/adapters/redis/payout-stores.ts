@@ -80,6 +80,8 @@ export function createRedisFiringStore(redis: RedisClient): FiringStore {
 }
 
 const runKey = (id: string) => storeKey(`run:${id}`);
+/** Runs not done yet, by creation time. */
+const OPEN_RUNS = storeKey('runs:open');
 const linesKey = (id: string) => storeKey(`run:${id}:lines`);
 const countsKey = (id: string) => storeKey(`run:${id}:counts`);
 
@@ -89,6 +91,7 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
 for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
 redis.call('HSET', KEYS[3], 'pending', (#ARGV - 1) / 2, 'paid', 0, 'failed', 0)
+redis.call('ZADD', KEYS[4], redis.call('TIME')[1], cjson.decode(ARGV[1])['data']['id'])
 return 1
 `;
 
@@ -120,17 +123,17 @@ return { encoded, tostring(delta) }
 `;
 
 export function createRedisRunStore(redis: RedisClient, replicaAck: ReplicaAck = noReplicaAck): RunStore {
-  const records = createVersionedJsonStore<Run>(redis, { afterWrite: replicaAck });
+  const records = createVersionedJsonStore<Run>(redis, { afterWrite: replicaAck, indexKey: OPEN_RUNS });
   const get = async (id: string) => (await records.get(runKey(id)))?.value;
   return {
     async create(run, lines) {
       const args = [encodeNewRecord(run), ...lines.flatMap((line) => [line.key, JSON.stringify(line)])];
-      const created = (await redis.eval(CREATE_RUN, 3, runKey(run.id), linesKey(run.id), countsKey(run.id), ...args)) === 1;
+      const created = (await redis.eval(CREATE_RUN, 4, runKey(run.id), linesKey(run.id), countsKey(run.id), OPEN_RUNS, ...args)) === 1;
       if (created) await replicaAck();
       return { run: created ? run : ((await get(run.id)) ?? run), created };
     },
     get,
-    update: (id, change) => records.update(runKey(id), change),
+    update: (id, change) => records.update(runKey(id), change, (_before, after) => (after.status === 'done' ? { index: { member: id, remove: true } } : {})),
     async line(runId, key) {
       const raw = await redis.hget(linesKey(runId), key);
       return raw ? (JSON.parse(raw) as RunLine) : undefined;
@@ -146,6 +149,10 @@ export function createRedisRunStore(redis: RedisClient, replicaAck: ReplicaAck =
     async recordReversal(runId, key, amountReversed) {
       const result = (await redis.eval(RECORD_REVERSAL, 2, linesKey(runId), countsKey(runId), key, String(amountReversed))) as [string, string] | null;
       return result ? { line: JSON.parse(result[0]) as RunLine, delta: Number(result[1]) } : undefined;
+    },
+    async open() {
+      const runs = await Promise.all((await redis.zrange(OPEN_RUNS, 0, -1)).map(get));
+      return runs.filter((run): run is Run => run !== undefined && run.status !== 'done');
     },
     async counts(runId): Promise<RunCounts> {
       const raw = await redis.hgetall(countsKey(runId));

@@ -13,6 +13,8 @@ export const SELLER_EVENTS = new Set([
   'account.external_account.deleted',
   'account.application.deauthorized',
 ]);
+/** Events after which the funding forecast is checked again. */
+export const FUNDING_EVENTS = new Set(['balance.available', 'topup.succeeded', 'topup.failed', 'topup.canceled', 'topup.reversed']);
 export const HANDLED_STRIPE_EVENTS = new Set(['account.updated', ...PAYMENT_EVENTS, ...SELLER_EVENTS]);
 
 /**

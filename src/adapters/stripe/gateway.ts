@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { MoneyGateway, PaymentsGateway } from '../../domain/ports.js';
+import type { FundingGateway, FundsInFlight, MoneyGateway, PaymentsGateway } from '../../domain/ports.js';
 import type { AccountSnapshot } from '../../domain/sellers.types.js';
 import { callStripe } from './errors.js';
 
@@ -17,10 +17,13 @@ export function toAccountSnapshot(account: Stripe.Account): AccountSnapshot {
   };
 }
 
+/** Funds stay pending for days, rarely weeks: older balance transactions are settled and not read. */
+const PENDING_LOOKBACK_SECONDS = 45 * 86_400;
+
 const TOPUP_STATUSES = ['pending', 'succeeded', 'failed', 'canceled', 'reversed'] as const;
 const PAYOUT_STATUSES = ['pending', 'in_transit', 'paid', 'failed', 'canceled'] as const;
 
-export function createStripeGateway(stripe: Stripe): PaymentsGateway & MoneyGateway {
+export function createStripeGateway(stripe: Stripe): PaymentsGateway & MoneyGateway & FundingGateway {
   let platform: Promise<{ id: string; country: string; defaultCurrency: string }> | undefined;
   return {
     platformAccount() {
@@ -134,6 +137,23 @@ export function createStripeGateway(stripe: Stripe): PaymentsGateway & MoneyGate
           if (topup.metadata?.payout_ref === tags.metadata.payout_ref) return { id: topup.id, requestId: null };
         }
         return undefined;
+      });
+    },
+
+    async fundsInFlight() {
+      const since = { gte: Math.floor(Date.now() / 1000) - PENDING_LOOKBACK_SECONDS };
+      return callStripe('read the pending funds', async () => {
+        const pending: FundsInFlight['pending'] = [];
+        // Pending top-ups are read from the top-ups themselves (with their expected date), not twice.
+        for await (const txn of stripe.balanceTransactions.list({ created: since, limit: 100 })) {
+          if (txn.status === 'pending' && txn.type !== 'topup') pending.push({ money: { amount: txn.amount, currency: txn.currency }, availableOn: new Date(txn.available_on * 1000) });
+        }
+        const topups: FundsInFlight['topups'] = [];
+        for await (const topup of stripe.topups.list({ status: 'pending', limit: 100 })) {
+          const expected = topup.expected_availability_date;
+          topups.push({ id: topup.id, money: { amount: topup.amount, currency: topup.currency }, created: new Date(topup.created * 1000), expectedAvailableOn: expected ? new Date(expected * 1000) : null });
+        }
+        return { pending, topups };
       });
     },
 

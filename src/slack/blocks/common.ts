@@ -61,7 +61,7 @@ export const noticeModal = (title: string, text: string): types.ModalView => ({
 });
 
 /** A plain-text input field of a modal. */
-export const textInput = (field: { block: string; action: string }, label: string, options: { optional?: boolean; hint?: string; placeholder?: string; maxLength?: number; multiline?: boolean } = {}): types.InputBlock => ({
+export const textInput = (field: { block: string; action: string }, label: string, options: { optional?: boolean; hint?: string; placeholder?: string; maxLength?: number; multiline?: boolean; initial?: string } = {}): types.InputBlock => ({
   type: 'input',
   block_id: field.block,
   optional: options.optional ?? false,
@@ -73,5 +73,6 @@ export const textInput = (field: { block: string; action: string }, label: strin
     ...(options.placeholder ? { placeholder: { type: 'plain_text', text: options.placeholder } } : {}),
     ...(options.maxLength ? { max_length: options.maxLength } : {}),
     ...(options.multiline ? { multiline: true } : {}),
+    ...(options.initial ? { initial_value: options.initial } : {}),
   },
 });

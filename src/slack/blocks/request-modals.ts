@@ -7,7 +7,7 @@ import { modal, textInput } from './common.js';
 type InputBlock = types.InputBlock;
 
 /** The transfer and top-up modals: the same amount, currency and description fields, plus the seller or the statement descriptor. */
-export function moneyRequestModal(kind: RequestKind, meta: { channelId: string }): types.ModalView {
+export function moneyRequestModal(kind: RequestKind, meta: { channelId: string }, prefill: { amount?: string; currency?: string; description?: string } = {}): types.ModalView {
   const first: InputBlock[] =
     kind === 'transfer'
       ? [
@@ -30,9 +30,9 @@ export function moneyRequestModal(kind: RequestKind, meta: { channelId: string }
     submit: 'Ask for approval',
     blocks: [
       ...first,
-      textInput(MONEY_FIELDS.amount, 'Amount', { placeholder: '120.00', hint: 'In major units, e.g. 120.00 or 1500' }),
-      textInput(MONEY_FIELDS.currency, 'Currency', { placeholder: 'usd', maxLength: 3, hint: 'ISO code, e.g. usd, eur, gbp' }),
-      textInput(MONEY_FIELDS.description, 'Description', { optional: true, maxLength: MAX_DESCRIPTION_LENGTH, placeholder: 'Weekly earnings' }),
+      textInput(MONEY_FIELDS.amount, 'Amount', { placeholder: '120.00', hint: 'In major units, e.g. 120.00 or 1500', initial: prefill.amount }),
+      textInput(MONEY_FIELDS.currency, 'Currency', { placeholder: 'usd', maxLength: 3, hint: 'ISO code, e.g. usd, eur, gbp', initial: prefill.currency }),
+      textInput(MONEY_FIELDS.description, 'Description', { optional: true, maxLength: MAX_DESCRIPTION_LENGTH, placeholder: 'Weekly earnings', initial: prefill.description }),
       ...last,
     ],
   });

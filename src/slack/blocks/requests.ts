@@ -1,6 +1,8 @@
-import { formatMoney } from '../../domain/money.js';
-import type { PayoutRequest, RequestKind } from '../../domain/requests.types.js';
+import { formatMoney, type Money } from '../../domain/money.js';
+import type { FundsCheck, PayoutRequest, RequestKind } from '../../domain/requests.types.js';
 import { scopeLabel } from './controls.js';
+import { asOf } from './funding.js';
+import { LIMITS, clip } from './limits.js';
 import { formatTotals, scheduleWhat } from './payouts.js';
 import { ACTION_IDS } from '../ids.js';
 import { escapeMrkdwn, mention, slackDate } from '../mrkdwn.js';
@@ -15,6 +17,7 @@ const KIND_TITLES: Record<RequestKind, string> = {
   resume: 'Resume schedule',
   run: 'Payout run request',
   unfreeze: 'Unfreeze payouts',
+  funding: 'Automatic top-ups',
 };
 
 /** "€10.00 to @ana" / "$2,000.00 top-up": the one-line summary used in notifications and DMs. */
@@ -35,6 +38,8 @@ export function requestSummary(request: PayoutRequest): string {
       return `${amount} top-up of the platform balance`;
     case 'unfreeze':
       return `unfreeze ${request.unfreeze ? scopeLabel(request.unfreeze) : 'payouts'}`;
+    case 'funding':
+      return `automatic top-ups of up to ${amount} in any 7 days, when the forecast falls short`;
   }
 }
 
@@ -49,6 +54,7 @@ function destinationField(request: PayoutRequest): string {
     case 'resume':
       return request.schedule?.action === 'run' ? 'Everyone in the payout plan' : 'The platform balance';
     case 'topup':
+    case 'funding':
       return 'The platform balance';
     case 'unfreeze':
       return request.unfreeze ? scopeLabel(request.unfreeze) : 'nothing';
@@ -66,7 +72,9 @@ function statusLine(request: PayoutRequest): string {
         ? `:large_yellow_circle: *${request.approvals.length} of ${request.requiredApprovals} approvals* (${approvers(request)}): waiting for another, different approver.${extraReason(request)}`
         : `:large_yellow_circle: *Waiting for approval* (${request.requiredApprovals > 1 ? `needs ${request.requiredApprovals} different approvers` : 'needs 1 approver'}) · expires ${slackDate(request.expiresAt)}${extraReason(request)}`;
     case 'approved':
-      return `:large_green_circle: *Approved* by ${approvers(request)}; queued for payment.`;
+      return request.heldForFunds
+        ? `:raised_hand: *Approved, waiting for funds* (short by ${formatMoney(request.heldForFunds.short)} ${slackDate(request.heldForFunds.since)}): it is paid when the balance covers it.`
+        : `:large_green_circle: *Approved* by ${approvers(request)}; queued for payment.`;
     case 'executing':
       return request.attempts > 1
         ? `:hourglass_flowing_sand: *Executing* (attempt ${request.attempts}; Stripe was busy, retrying)…`
@@ -103,8 +111,37 @@ function completedLine(request: PayoutRequest): string {
   }
 }
 
-/** Approve asks first when this approval is one of two or more (at or above the dual threshold). */
+/** Per currency, how much the request exceeds what is left after payments already approved. */
+function shortOf(funds: FundsCheck): Money[] {
+  return funds.currencies.flatMap((c) => {
+    const left = c.available - c.committed;
+    return c.amount > left ? [{ amount: c.amount - Math.max(0, left), currency: c.currency }] : [];
+  });
+}
+
+/** Available now for each currency the request moves, what approved payments leave, and whether this exceeds it. */
+function fundsField(funds: FundsCheck): string {
+  const lines = funds.currencies.map((c) => {
+    const money = (amount: number) => formatMoney({ amount, currency: c.currency });
+    const left = c.available - c.committed;
+    const after = c.committed ? `, ${money(left)} after approved payments` : '';
+    const verdict = c.amount > left ? ` :warning: short by ${money(c.amount - Math.max(0, left))}` : ' :white_check_mark:';
+    return `${money(c.available)}${after}${verdict}`;
+  });
+  return `*Available now* (${asOf(new Date(funds.at))})\n${lines.join('\n')}`;
+}
+
+/**
+ * Approve asks first when the request exceeds the balance (it then waits for funds instead of failing) or when this
+ * approval is one of two or more (at or above the dual threshold).
+ */
 export function approveButton(actionId: string, request: PayoutRequest): types.Button {
+  const short = request.funds ? shortOf(request.funds) : [];
+  if (short.length > 0) {
+    // Funds may be on their way: approving is allowed, but the approver is told first what happens.
+    const text = `This request exceeds what is available by ${short.map((m) => formatMoney(m)).join(' and ')}. If approved, it waits for funds instead of failing, and is paid when they arrive.`;
+    return confirmed(button(actionId, 'Approve anyway', request.id, 'primary'), 'More than the balance', clip(text, LIMITS.sectionText), 'Approve anyway');
+  }
   const approve = button(actionId, 'Approve', request.id, 'primary');
   if (request.requiredApprovals < 2) return approve;
   return confirmed(approve, 'Approve this?', `${requestSummary(request).replace(/<@(\w+)>/g, '@$1')}: your approval is one of ${request.requiredApprovals}.`, 'Approve');
@@ -116,7 +153,7 @@ export function approvalMessage(request: PayoutRequest): SlackMessage {
     request.totals.length > 1 || request.kind === 'run' ? `*Totals*\n${formatTotals(request.totals)}` : `*Amount*\n${formatMoney(request.money)}`,
     `*To*\n${destinationField(request)}`,
     `*Requested by*\n${mention(request.requestedBy)} ${slackDate(request.requestedAt)}`,
-    `*Available now*\n${request.availableAtRequest ? formatMoney(request.availableAtRequest) : 'unknown'}`,
+    request.funds ? fundsField(request.funds) : `*Available now*\n${request.availableAtRequest ? formatMoney(request.availableAtRequest) : 'unknown'}`,
   ];
   const blocks: KnownBlock[] = [
     header(KIND_TITLES[request.kind]),

@@ -1,0 +1,31 @@
+import type { AppDeps } from '../src/deps.js';
+import { isAppError } from '../src/domain/errors.js';
+import { FORECAST_DAYS } from '../src/domain/funding.js';
+import { forecastMessage } from '../src/slack/blocks/funding.js';
+import { allowed } from './guards.js';
+import type { Subcommand } from './types.js';
+
+const USAGE = '/payout forecast [<days>]';
+
+/** `/payout forecast [<days>]`: the funds per currency, day by day. */
+export function forecastCommand(deps: AppDeps): Subcommand {
+  return {
+    name: 'forecast',
+    usage: USAGE,
+    summary: `funds per currency, day by day, and the first shortfall (default ${FORECAST_DAYS.default} days, at most ${FORECAST_DAYS.max})`,
+    async run(ctx) {
+      const [raw, extra] = ctx.args;
+      const days = raw === undefined ? FORECAST_DAYS.default : Number(raw);
+      if (extra !== undefined || !Number.isInteger(days) || days < 1 || days > FORECAST_DAYS.max) {
+        return ctx.reply(`Give the number of days as a whole number from 1 to ${FORECAST_DAYS.max}: \`${USAGE}\`.`);
+      }
+      if (!(await allowed(deps, ctx, 'staff'))) return;
+      try {
+        await ctx.reply(forecastMessage(await deps.funding.forecast(days)));
+      } catch (error) {
+        if (!isAppError(error)) throw error;
+        await ctx.reply(`:x: ${error.userMessage}`);
+      }
+    },
+  };
+}
