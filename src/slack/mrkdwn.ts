@@ -8,6 +8,9 @@ export function escapeMrkdwn(text: string): string {
 
 export const mention = (userId: string): string => `<@${userId}>`;
 
+/** A person (U…/W…) or a user group (S…), as a mention that notifies them. */
+export const mentionPrincipal = (id: string): string => (id.startsWith('S') ? `<!subteam^${id}>` : mention(id));
+
 /** Slack's date formatting token: each reader sees the time in their own time zone. */
 export function slackDate(iso: string, format = '{date_short_pretty} {time}'): string {
   const seconds = Math.floor(Date.parse(iso) / 1000);

@@ -2,7 +2,8 @@ import type { Logger } from '../../logger.js';
 import { requestRef } from '../../domain/payments.js';
 import type { RequestNotifier } from '../../domain/ports.js';
 import type { PayoutRequest } from '../../domain/requests.types.js';
-import { approvalMessage, outcomeDm, settlementNotice } from '../../slack/blocks/requests.js';
+import type { ReminderPoint } from '../../domain/reminders.js';
+import { approvalMessage, outcomeDm, reminderMessage, settlementNotice } from '../../slack/blocks/requests.js';
 import { bestEffort, type Messenger } from './messenger.js';
 
 /**
@@ -31,5 +32,12 @@ export function createRequestNotifier(messenger: Messenger, channels: { approval
       await tryTo('ops', request, () => messenger.post(channels.ops, settlementNotice(request)));
       if (request.settlement !== 'succeeded') await tryTo('dm', request, () => messenger.dm(request.requestedBy, outcomeDm(request)));
     },
+  };
+}
+
+/** A reminder is a reply in the approval message's thread (Slack's reminders API is retired). */
+export function threadReminder(messenger: Messenger, approvers: readonly string[]) {
+  return async (request: PayoutRequest, point: ReminderPoint): Promise<void> => {
+    if (request.message) await messenger.post(request.message.channel, reminderMessage(request, approvers, point), request.message.ts);
   };
 }

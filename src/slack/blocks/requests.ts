@@ -3,7 +3,8 @@ import type { PayoutRequest, RequestKind } from '../../domain/requests.types.js'
 import { scopeLabel } from './controls.js';
 import { formatTotals, scheduleWhat } from './payouts.js';
 import { ACTION_IDS } from '../ids.js';
-import { escapeMrkdwn, mention, slackDate } from '../mrkdwn.js';
+import { escapeMrkdwn, mention, mentionPrincipal, slackDate } from '../mrkdwn.js';
+import type { ReminderPoint } from '../../domain/reminders.js';
 import type { types } from '@slack/bolt';
 import { button, confirmed, context, fields, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
 
@@ -145,4 +146,15 @@ export function outcomeDm(request: PayoutRequest): SlackMessage {
 /** A top-up's settlement, for the ops channel. */
 export function settlementNotice(request: PayoutRequest): SlackMessage {
   return plain(`${statusLine(request)}\n${requestSummary(request)} · request \`${request.id}\``);
+}
+
+/**
+ * In the approval message's thread, before the request expires: the approvers who may still decide it (not the
+ * requester, not who already approved), by name or user group.
+ */
+export function reminderMessage(request: PayoutRequest, approvers: readonly string[], point: ReminderPoint): SlackMessage {
+  const decided = new Set([request.requestedBy, ...request.approvals.map((a) => a.userId)]);
+  const who = approvers.filter((id) => !decided.has(id)).map(mentionPrincipal).join(' ');
+  const when = point === 'halfway' ? 'Halfway to expiry' : 'Expiring soon';
+  return plain(`:alarm_clock: *${when}*: ${who} ${requestSummary(request)} still waits for a decision; it expires ${slackDate(request.expiresAt)}, and after that it has to be asked for again.`);
 }
