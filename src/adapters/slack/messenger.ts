@@ -15,6 +15,8 @@ export interface Messenger {
   update(channel: string, ts: string, message: SlackMessage): Promise<void>;
   dm(userId: string, message: SlackMessage): Promise<{ channel: string; ts: string }>;
   ephemeral(channel: string, userId: string, message: SlackMessage): Promise<void>;
+  /** A link to a message (chat.getPermalink). */
+  permalink(channel: string, ts: string): Promise<string | undefined>;
   /** Uploads a file into the person's DM with the bot; `content` may be produced a chunk at a time, of any size. */
   dmFile(userId: string, file: { filename: string; content: string | AsyncIterable<string>; title: string; comment: string }): Promise<void>;
 }
@@ -60,6 +62,9 @@ export function createMessenger(clients: { retrying: WebClient; once: WebClient 
     },
     async ephemeral(channel, userId, message) {
       await clients.once.chat.postEphemeral({ channel, user: userId, text: message.text, blocks: message.blocks });
+    },
+    async permalink(channel, ts) {
+      return (await client.chat.getPermalink({ channel, message_ts: ts })).permalink;
     },
   };
 }
