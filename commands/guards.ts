@@ -3,8 +3,8 @@ import type { Role } from '../src/domain/access.js';
 import type { SubcommandContext } from './types.js';
 
 const REFUSALS: Record<Role | 'staff', string> = {
-  requester: "Sorry, you're not on the list of people who may request payouts (`PAYOUT_REQUESTERS`). Ask your finance lead to add you.",
-  approver: "Sorry, you're not on the list of approvers (`PAYOUT_APPROVERS`).",
+  requester: "Sorry, you're not on the list of people who may request payouts. Ask your finance lead to add you.",
+  approver: "Sorry, you're not on the list of approvers. Ask your finance lead if you should be.",
   staff: 'Sorry, only payout requesters and approvers can see this.',
 };
 

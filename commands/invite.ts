@@ -81,7 +81,6 @@ export function inviteCommand(deps: AppDeps): Subcommand {
       }
       const parsed = parseInviteArgs(ctx.args);
       if (typeof parsed === 'string') return ctx.reply(parsed);
-      await ctx.reply(`:hourglass_flowing_sand: Inviting ${mention(parsed.sellerId)}…`);
       await runInvite(deps, ctx, parsed);
     },
   };

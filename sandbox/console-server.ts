@@ -230,8 +230,11 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     const top = openStack(userId).at(-1);
     const shown = top ? currentView(top) : undefined;
     const balance = stripe.control.balance();
+    const home = slack.homeView(userId);
     return {
       conversations,
+      // The App Home tab views.publish last set for this person (opened through /api/home).
+      home: home ? { id: home.id, blocks: home.blocks, updated: home.updatedCount } : null,
       modal: top && shown ? { id: top.id, view: shown.json } : null,
       balance: { available: balance.available.map(({ amount, currency }) => ({ amount, currency })), pending: balance.pending.map(({ amount, currency }) => ({ amount, currency })) },
       pendingTopups: stripe.control.topups().filter((t) => t.status === 'pending').map((t) => ({ id: t.id, amount: t.amount, currency: t.currency, description: t.description })),
@@ -348,6 +351,8 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     ephemeral?: boolean;
     /** or an open modal */
     viewId?: string;
+    /** or the person's App Home tab */
+    home?: boolean;
     values?: Values;
     blockIndex?: number;
     /** -1: the section's accessory */
@@ -368,7 +373,13 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     };
 
     let payload: Json;
-    if (body.viewId) {
+    if (body.home) {
+      const home = slack.homeView(user);
+      const view = home ? viewJson(home, slack.teamId, {}) : undefined;
+      const found = pick(view?.blocks as unknown[] | undefined);
+      if (!view || !found) return reply.code(404).send({ ok: false, error: 'no such element on your Home tab' });
+      payload = viewBlockActions(ctx, view, actionJson(found.element, found.blockId, body.selection ?? {}));
+    } else if (body.viewId) {
       const entry = ownedView(user, body.viewId);
       const shown = entry ? currentView(entry) : undefined;
       if (!shown) return reply.code(404).send({ ok: false, error: 'that modal is closed' });
@@ -397,6 +408,14 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       );
     }
     const result = await sendPayload(payload);
+    return { ok: result.status === 200, bot: botReply(result) };
+  });
+
+  /** The person opened the app's Home tab: Slack sends app_home_opened, and the bot publishes the view. */
+  app.post<{ Body: { user?: string } }>('/api/home', async (req, reply) => {
+    const { user } = req.body ?? {};
+    if (!requirePerson(reply, user)) return;
+    const result = await sender.appHomeOpened({ userId: user, teamId: slack.teamId, appId: slack.appId });
     return { ok: result.status === 200, bot: botReply(result) };
   });
 

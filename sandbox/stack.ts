@@ -14,11 +14,15 @@ import { advanceOneDay, type TimeMachine } from '../emulators/time-travel.js';
 import { dayOf, isBusinessDay } from '../src/domain/business-days.js';
 import { startConsoleServer, type ConsoleServer, type SandboxChannel, type SandboxPerson, type SandboxTime } from './console-server.js';
 
+/** Only in the sandbox: a person on both lists, to try the rule that nobody approves their own request. */
+const LEAD = 'ULEAD';
+
 /** The seeded people, in the order the person switcher lists them. */
 export const SANDBOX_PEOPLE: SandboxPerson[] = [
   { id: PEOPLE.requester, name: 'requester', role: 'requester: invites sellers, asks for top-ups and transfers' },
   { id: PEOPLE.approver1, name: 'approver1', role: 'approver (listed in PAYOUT_APPROVERS)' },
   { id: PEOPLE.approver2, name: 'approver2', role: 'approver (through the SAPPROVERS user group)' },
+  { id: LEAD, name: 'lead', role: 'requester and approver: may decide the others\' requests, never their own' },
   { id: PEOPLE.seller1, name: 'seller1', role: 'seller' },
   { id: PEOPLE.seller2, name: 'seller2', role: 'seller' },
   { id: PEOPLE.outsider, name: 'outsider', role: 'on no list: sees what refusals look like' },
@@ -113,6 +117,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ...seededBotEnv({ slackApiUrl: slack.apiUrl, stripeUrl: stripe.url, redisUrl, port: botPort, signingSecret, webhookSecrets }),
       SLACK_BOT_TOKEN: slack.botToken,
       STRIPE_SECRET_KEY: 'sk_test_sandbox',
+      PAYOUT_REQUESTERS: `${PEOPLE.requester},${LEAD}`,
+      PAYOUT_APPROVERS: `${PEOPLE.approver1},${LEAD},SAPPROVERS`,
       LOG_LEVEL: options.logLevel ?? 'info',
       ...policy,
     };

@@ -30,13 +30,14 @@ import { createPaymentQueue, createQueues, type Queues } from './adapters/queue/
 import { createRedisPaymentAttempts } from './adapters/redis/payment-attempts.js';
 import { createPaymentService, createSettlement, type PaymentService, type Settle } from './domain/payments.js';
 import { createRedisAuditLog, createRedisRequestStore } from './adapters/redis/request-store.js';
-import { createRequestNotifier } from './adapters/slack/request-notifier.js';
+import { createRequestNotifier, threadReminder } from './adapters/slack/request-notifier.js';
 import type { AuditLog } from './domain/audit.js';
 import { createExecutionService, type ExecutionService } from './domain/execution.js';
 import { createRequestService, type RequestService } from './domain/requests.js';
 import { closeRedis, createRedis } from './adapters/redis/connection.js';
 import { createReplicaAck } from './adapters/redis/replica-ack.js';
 import { createOnceRegistry, type OnceRegistry } from './adapters/redis/once.js';
+import { createReminderService, type ReminderService } from './domain/reminders.js';
 import { createRedisSellerStore } from './adapters/redis/seller-store.js';
 import { createSlackDirectory } from './adapters/slack/directory.js';
 import { createMessenger, type Messenger } from './adapters/slack/messenger.js';
@@ -67,6 +68,8 @@ export interface AppDeps {
   sellers: SellerService;
   requests: RequestService;
   execution: ExecutionService;
+  /** Reminders in the approval message's thread before a request expires (driven by the sweeper). */
+  reminders: ReminderService;
   payments: PaymentService;
   /** What Stripe's webhooks say about a payment, read back and recorded. */
   settle: Settle;
@@ -239,6 +242,12 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     clock,
     applyRecord: createRecordEffects({ plan, schedules, runs, freezes, autoFunding, clock }),
   });
+  const reminders = createReminderService({
+    store: requestStore,
+    remind: threadReminder(messenger, config.PAYOUT_APPROVERS),
+    claimOnce: (scope, id, ttlSeconds) => once.claim(scope, id, ttlSeconds),
+    clock,
+  });
   const requests = createRequestService({
     gateway,
     store: requestStore,
@@ -274,6 +283,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
       'scheduled-topup': (ref, state) => schedules.topupSettled(ref.periodKey, state),
       'auto-topup': (ref, state) => autoFunding.settled(ref.currency, ref.day, state),
     }, ledger),
+    reminders,
     plan,
     runs,
     schedules,

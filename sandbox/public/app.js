@@ -44,6 +44,10 @@ function toast(text, kind = 'info') {
 const person = (id) => ui.meta.people.find((p) => p.id === id);
 const channel = (id) => ui.meta.channels.find((c) => c.id === id);
 const dmOwner = (conv) => ui.meta.dms.find((d) => d.id === conv)?.user;
+/** The sidebar's "Home" items: `home:<user>` shows that person's App Home tab. */
+const homeOf = (userId) => `home:${userId}`;
+const homeOwner = (conv) => (conv.startsWith('home:') && person(conv.slice(5)) ? conv.slice(5) : undefined);
+const ownerOf = (conv) => dmOwner(conv) ?? homeOwner(conv);
 
 const renderCtx = () => ({
   userName: (id) => (id === ui.meta.bot.id ? ui.meta.bot.name : person(id)?.name),
@@ -155,6 +159,12 @@ function renderSidebar() {
     return `<li><a href="#" data-conv="${escapeHtml(conv)}" class="${classes}"${extra}><span>${label}</span>${unread ? `<span class="badge">${unread}</span>` : ''}</a></li>`;
   };
   $('channels').innerHTML = ui.meta.channels.map((c) => link(c.id, `# ${escapeHtml(c.name)}`)).join('');
+  $('homes').innerHTML = ui.meta.people
+    .map((p) => {
+      const you = p.id === ui.user ? ' <span class="you">(you)</span>' : '';
+      return link(homeOf(p.id), `${emoji(':house:')} ${escapeHtml(p.name)}${you}`, ` title="${escapeHtml(`payout-ops's Home tab as ${p.name} sees it: opening it acts as ${p.name}`)}"`);
+    })
+    .join('');
   $('dms').innerHTML = ui.meta.dms
     .map((d) => {
       const p = person(d.user);
@@ -189,7 +199,20 @@ function introHtml() {
   return `<div class="intro">This is your direct message history with <b>payout-ops</b>, as <b>@${escapeHtml(p?.name ?? '')}</b>.</div>`;
 }
 
+/** The Home tab: the view the bot published for this person, or a note until it has. */
+function renderHome() {
+  const box = $('messages');
+  const home = ui.data.home;
+  const html = home
+    ? `<div class="home-view">${renderBlocks(home.blocks, renderCtx())}</div>`
+    : '<div class="intro">Opening the Home tab… (the bot publishes it on <code>app_home_opened</code>)</div>';
+  if (ui.renderedConv !== ui.conv || ui.rendered.get('home') !== html) box.innerHTML = html;
+  ui.rendered = new Map([['home', html]]);
+  ui.renderedConv = ui.conv;
+}
+
 function renderTimeline() {
+  if (homeOwner(ui.conv)) return renderHome();
   const box = $('messages');
   const items = ui.data.conversations[ui.conv] ?? [];
   const switched = ui.renderedConv !== ui.conv;
@@ -238,6 +261,13 @@ function renderTimeline() {
 
 function renderConversationHeader() {
   const c = channel(ui.conv);
+  const home = homeOwner(ui.conv);
+  document.querySelector('.composer-wrap').hidden = Boolean(home);
+  if (home) {
+    $('conv-title').textContent = `payout-ops · Home (@${person(home)?.name ?? ''})`;
+    $('conv-topic').textContent = 'The App Home tab: what waits for you, the freeze state, balances, runs and schedules.';
+    return;
+  }
   if (c) {
     $('conv-title').textContent = `# ${c.name}`;
     $('conv-topic').textContent = c.topic;
@@ -251,14 +281,14 @@ function renderConversationHeader() {
 
 const SUGGESTIONS = {
   requester: ['/payout help', '/payout invite @seller1', '/payout sellers', '/payout topup 500 usd', '/payout transfer', '/payout balance', '/payout audit'],
-  approver: ['/payout help', '/payout sellers', '/payout balance', '/payout audit 10'],
+  approver: ['/payout help', '/payout pending', '/payout sellers', '/payout balance', '/payout audit 10'],
   seller: ['/payout help'],
 };
 
 function renderWho() {
   const p = person(ui.user);
   $('whoami').innerHTML = `You are <b>@${escapeHtml(p.name)}</b>: ${escapeHtml(p.role)}.`;
-  const kind = /^approver/.test(p.name) ? 'approver' : /^seller/.test(p.name) ? 'seller' : p.name === 'requester' ? 'requester' : 'seller';
+  const kind = /^approver/.test(p.name) ? 'approver' : /^seller/.test(p.name) ? 'seller' : p.name === 'requester' || p.name === 'lead' ? 'requester' : 'seller';
   $('suggestions').innerHTML = SUGGESTIONS[kind].map((s) => `<button type="button" data-suggest="${escapeHtml(s)}">${escapeHtml(s)}</button>`).join('');
 }
 
@@ -470,10 +500,13 @@ function selectionFor(el, itemBlocks) {
 async function sendAction(el) {
   const msg = el.closest('.msg');
   const inModal = el.closest('.modal');
+  const inHome = el.closest('.home-view');
   el.classList.add('busy');
   try {
     let body;
-    if (inModal) {
+    if (inHome) {
+      body = { user: ui.user, home: true, blockIndex: Number(el.dataset.block), elementIndex: Number(el.dataset.element), selection: selectionFor(el, ui.data.home?.blocks) };
+    } else if (inModal) {
       const modal = ui.data.modal;
       body = { user: ui.user, viewId: modal.id, values: await collectValues($('modal-root'), modal.view), blockIndex: Number(el.dataset.block), elementIndex: Number(el.dataset.element), selection: selectionFor(el, modal.view.blocks) };
     } else {
@@ -502,14 +535,22 @@ async function send(text) {
 
 function syncLocation() {
   const c = channel(ui.conv);
-  const hash = `#as=${encodeURIComponent(person(ui.user).name)}&in=${c ? encodeURIComponent(c.name) : 'dm'}`;
+  const hash = `#as=${encodeURIComponent(person(ui.user).name)}&in=${c ? encodeURIComponent(c.name) : homeOwner(ui.conv) ? 'home' : 'dm'}`;
   if (location.hash !== hash) history.replaceState(null, '', hash);
 }
 
+/** As in Slack: opening the Home tab sends app_home_opened, and the bot publishes it afresh. */
+async function openHome() {
+  const result = await api('/api/home', { user: ui.user });
+  if (!result.ok) toast(describeBotError(result), 'error');
+  poll();
+}
+
 function openConversation(conv) {
-  const owner = dmOwner(conv);
+  const owner = ownerOf(conv);
   if (owner && owner !== ui.user) setUser(owner, false);
   ui.conv = conv;
+  if (homeOwner(conv)) void openHome();
   renderConversationHeader();
   syncLocation();
   if (ui.data) {
@@ -527,6 +568,10 @@ function setUser(userId, keepConversation = true) {
   renderWho();
   // A DM belongs to one person: switching person moves to their DM.
   if (keepConversation && dmOwner(ui.conv)) ui.conv = `D${userId}`;
+  if (keepConversation && homeOwner(ui.conv)) {
+    ui.conv = homeOf(userId);
+    void openHome();
+  }
   renderConversationHeader();
   syncLocation();
   poll();
@@ -534,7 +579,7 @@ function setUser(userId, keepConversation = true) {
 
 function bind() {
   $('person').addEventListener('change', (e) => setUser(e.target.value));
-  for (const list of [$('channels'), $('dms')]) {
+  for (const list of [$('channels'), $('homes'), $('dms')]) {
     list.addEventListener('click', (e) => {
       const a = e.target.closest('a[data-conv]');
       if (!a) return;
@@ -680,12 +725,13 @@ async function start() {
   const who = ui.meta.people.find((p) => p.name === params.get('as') || p.id === params.get('as')) ?? ui.meta.people[0];
   ui.user = who.id;
   const where = params.get('in');
-  ui.conv = where === 'dm' ? `D${who.id}` : (ui.meta.channels.find((c) => c.name === where) ?? ui.meta.channels[0]).id;
+  ui.conv = where === 'dm' ? `D${who.id}` : where === 'home' ? homeOf(who.id) : (ui.meta.channels.find((c) => c.name === where) ?? ui.meta.channels[0]).id;
   $('person').value = ui.user;
   bind();
   renderWho();
   renderConversationHeader();
   syncLocation();
+  if (homeOwner(ui.conv)) void openHome();
   await poll();
 }
 

@@ -14,7 +14,7 @@ const EMOJI = {
   rocket: '🚀', bell: '🔔', memo: '📝', clipboard: '📋', receipt: '🧾', credit_card: '💳', dollar: '💵', euro: '💶',
   pound: '💷', yen: '💴', eyes: '👀', thumbsup: '👍', '+1': '👍', thinking_face: '🤔', point_right: '👉',
   repeat: '🔁', arrows_counterclockwise: '🔄', link: '🔗', key: '🔑', gear: '⚙️', bulb: '💡', star: '⭐',
-  eye: '👁️', frame_with_picture: '🖼️',
+  eye: '👁️', frame_with_picture: '🖼️', house: '🏠',
 };
 
 const ENTITY = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };

@@ -125,7 +125,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
   async function validate(input: NewRequest) {
     if (input.unfreeze) return validateUnfreeze(input, input.unfreeze);
     if (!(await access.has(input.requestedBy, 'requester'))) {
-      throw new AppError('not_requester', "You're not on the list of people who may request payouts (`PAYOUT_REQUESTERS`).");
+      throw new AppError('not_requester', "You're not on the list of people who may request payouts. Ask your finance lead to add you.");
     }
     const totals = await amountsOf(input);
     const headline = [...totals].sort((a, b) => b.amount - a.amount)[0];
@@ -154,7 +154,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
   /** The decision shared by approve and reject: is this person allowed to act on this request right now? */
   function refusal(request: PayoutRequest | undefined, userId: string, isApprover: boolean): ClickResult | undefined {
     if (!request) return { outcome: 'refused', request, message: 'I could not find that request.' };
-    if (!isApprover) return { outcome: 'refused', request, message: "Sorry, you're not on the list of approvers (`PAYOUT_APPROVERS`), so this click changed nothing." };
+    if (!isApprover) return { outcome: 'refused', request, message: "Sorry, you're not on the list of approvers, so this click changed nothing." };
     if (request.state !== 'pending') return { outcome: 'unchanged', request, message: `This request is ${describeDecision(request)}.` };
     if (request.requestedBy === userId) return { outcome: 'refused', request, message: 'You asked for this one, so someone else has to approve or reject it.' };
     if (request.destination?.userId === userId || request.run?.lines.some((l) => l.userId === userId)) {
@@ -214,6 +214,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
     async create(input) {
       const { money, totals, destination, available, extraApprovalReason } = await validate(input);
       const { funds } = await fundsOf({ kind: input.kind, totals });
+      const replaces = input.kind === 'plan' && destination ? (await deps.plan.list(input.teamId)).find((e) => e.userId === destination.userId)?.money : undefined;
       const at = clock.now();
       const request: PayoutRequest = {
         id: newId('req', at.getTime()),
@@ -231,6 +232,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
         schedule: input.schedule ?? null,
         run: input.run ?? null,
         ...(input.unfreeze ? { unfreeze: input.unfreeze } : {}),
+        ...(replaces ? { replaces } : {}),
         state: 'pending',
         requiredApprovals: input.unfreeze ? 2 : (totals.some((t) => requiredApprovals(t, deps.policy.thresholds) === 2) ? 2 : 1) + (extraApprovalReason ? 1 : 0),
         ...(extraApprovalReason ? { extraApprovalReason } : {}),

@@ -74,6 +74,8 @@ export interface PayoutRequest {
   heldForFunds?: { short: Money; since: string } | null;
   schedule: ScheduleDraft | null;
   run: { source: 'plan' | 'csv' | 'retry'; lines: RunLineDraft[] } | null;
+  /** Plan changes: what the seller got in every run until now, when they were in the plan already. */
+  replaces?: Money;
   /** Unfreeze requests: the freeze to lift. */
   unfreeze?: FreezeScope;
   state: RequestState;

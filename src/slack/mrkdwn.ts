@@ -8,6 +8,12 @@ export function escapeMrkdwn(text: string): string {
 
 export const mention = (userId: string): string => `<@${userId}>`;
 
+/** "1 seller", "2 sellers". */
+export const counted = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** A person (U…/W…) or a user group (S…), as a mention that notifies them. */
+export const mentionPrincipal = (id: string): string => (id.startsWith('S') ? `<!subteam^${id}>` : mention(id));
+
 /** Slack's date formatting token: each reader sees the time in their own time zone. */
 export function slackDate(iso: string, format = '{date_short_pretty} {time}'): string {
   const seconds = Math.floor(Date.parse(iso) / 1000);

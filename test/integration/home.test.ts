@@ -73,7 +73,7 @@ describe('the App Home tab', () => {
     expect((await h.sender.shortcut({ userId: PEOPLE.requester, callbackId: 'payout_request_transfer' })).status).toBe(200);
     await h.slack.waitFor(() => h.slack.views().slice(before).find((v) => v.callback_id === 'transfer_modal'));
     await h.sender.shortcut({ userId: PEOPLE.outsider, callbackId: 'payout_request_topup' });
-    await h.slack.waitFor(() => h.slack.ephemerals(PEOPLE.outsider).find((e) => messageText(e).includes('PAYOUT_REQUESTERS')));
+    await h.slack.waitFor(() => h.slack.ephemerals(PEOPLE.outsider).find((e) => messageText(e).includes('not on the list of people who may request payouts')));
     expect(h.slack.views().slice(before).filter((v) => v.callback_id === 'topup_modal')).toHaveLength(0);
   });
 });

@@ -83,7 +83,7 @@ describe('payout runs', () => {
     await waitForState(h, plan.requestId, ['completed'], 15_000);
     await h.sender.slashCommand({ text: 'plan', userId: PEOPLE.approver2 });
     const listed = await h.slack.waitFor(() => h.slack.ephemerals(PEOPLE.approver2).find((e) => messageText(e).includes('Payout plan')));
-    expect(messageText(listed)).toContain('€50.00 (1 sellers)');
+    expect(messageText(listed)).toContain('€50.00 (1 seller)');
 
     const { message, requestId } = await requestViaSlack(h, 'run');
     expect(messageText(message)).toContain('€50.00');

@@ -85,6 +85,10 @@ describe('schedules', () => {
     await h.sender.blockAction({ userId: PEOPLE.requester, actionId: 'schedule_pause', value: scheduleId, channelId: CHANNELS.general, ephemeral: true });
     await eventually(async () => (await h.bot.deps.schedules.get(scheduleId))?.status === 'paused');
     expect(await h.bot.deps.queues.schedules.getJobScheduler(scheduleId)).toBeUndefined();
+    // The list says "paused" once, not "paused · paused".
+    await h.sender.slashCommand({ text: 'schedules', userId: PEOPLE.requester, channelId: CHANNELS.general });
+    const listed = await h.slack.waitFor(() => h.slack.ephemerals(PEOPLE.requester).slice(-3).map(messageText).find((t) => t.includes(scheduleId) && t.includes('paused')));
+    expect(listed).not.toContain('paused · paused');
     await h.sender.blockAction({ userId: PEOPLE.requester, actionId: 'schedule_resume', value: scheduleId, channelId: CHANNELS.general, ephemeral: true });
     const message = await h.slack.waitFor(() => h.slack.messages(CHANNELS.approvals).find((m) => messageText(m).includes('Resume schedule') && messageText(m).includes('$130.00')));
     const requestId = /Request `(req_\w+)`/.exec(messageText(message))![1]!;

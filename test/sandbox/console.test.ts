@@ -172,6 +172,23 @@ describe('the sandbox console', () => {
     await type('/payout reconcile');
     await ephemeral('payments compared').filter({ hasText: 'Made outside the bot' }).waitFor();
     await shot('reconcile');
+
+    // 10. an approver opens their Home tab and approves from it; the message in #approvals follows
+    await actAs('requester');
+    await type('/payout topup 20 usd');
+    await ephemeral('Asked for approval').waitFor();
+    await open('home:UAPPROVER2');
+    expect(await page.inputValue('#person')).toBe('UAPPROVER2');
+    const home = page.locator('#messages .home-view');
+    const waiting = home.locator('.bk-block', { hasText: '$20.00' });
+    await home.getByRole('button', { name: 'Approve' }).waitFor();
+    expect(await home.getByRole('button', { name: 'Approve' }).count()).toBe(1);
+    await shot('home-waiting');
+    await home.getByRole('button', { name: 'Approve' }).click();
+    await home.filter({ hasText: 'Nothing waits for your decision' }).waitFor();
+    await waiting.waitFor({ state: 'detached' });
+    await open('CAPPROVALS');
+    await message('Top-up request').filter({ hasText: '$20.00' }).filter({ hasText: 'Top-up created' }).waitFor();
     expect(pageErrors).toEqual([]);
     expect(logs.lines.filter((l) => typeof l.level === 'number' && l.level >= 50)).toEqual([]);
     await page.close();

@@ -10,10 +10,13 @@ import type { SlackMessage } from '../../slack/blocks/common.js';
 
 /** Posting and updating messages; the only code besides Bolt listeners that calls chat.* and conversations.open. */
 export interface Messenger {
-  post(channel: string, message: SlackMessage): Promise<{ channel: string; ts: string }>;
+  /** `threadTs`: a reply in that message's thread. */
+  post(channel: string, message: SlackMessage, threadTs?: string): Promise<{ channel: string; ts: string }>;
   update(channel: string, ts: string, message: SlackMessage): Promise<void>;
   dm(userId: string, message: SlackMessage): Promise<{ channel: string; ts: string }>;
   ephemeral(channel: string, userId: string, message: SlackMessage): Promise<void>;
+  /** A link to a message (chat.getPermalink). */
+  permalink(channel: string, ts: string): Promise<string | undefined>;
   /** Uploads a file into the person's DM with the bot; `content` may be produced a chunk at a time, of any size. */
   dmFile(userId: string, file: { filename: string; content: string | AsyncIterable<string>; title: string; comment: string }): Promise<void>;
 }
@@ -31,8 +34,8 @@ export function createMessenger(clients: { retrying: WebClient; once: WebClient 
     }
     return channel;
   };
-  const post: Messenger['post'] = async (channel, message) => {
-    const reply = await clients.once.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false });
+  const post: Messenger['post'] = async (channel, message, threadTs) => {
+    const reply = await clients.once.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, ...(threadTs ? { thread_ts: threadTs } : {}) });
     return { channel: reply.channel ?? channel, ts: reply.ts ?? '' };
   };
   return {
@@ -59,6 +62,9 @@ export function createMessenger(clients: { retrying: WebClient; once: WebClient 
     },
     async ephemeral(channel, userId, message) {
       await clients.once.chat.postEphemeral({ channel, user: userId, text: message.text, blocks: message.blocks });
+    },
+    async permalink(channel, ts) {
+      return (await client.chat.getPermalink({ channel, message_ts: ts })).permalink;
     },
   };
 }

@@ -2,7 +2,8 @@ import type { Logger } from '../../logger.js';
 import { requestRef } from '../../domain/payments.js';
 import type { RequestNotifier } from '../../domain/ports.js';
 import type { PayoutRequest } from '../../domain/requests.types.js';
-import { approvalMessage, outcomeDm, settlementNotice } from '../../slack/blocks/requests.js';
+import type { ReminderPoint } from '../../domain/reminders.js';
+import { approvalMessage, outcomeDm, reminderMessage, settlementNotice } from '../../slack/blocks/requests.js';
 import { bestEffort, type Messenger } from './messenger.js';
 
 /**
@@ -16,6 +17,12 @@ export function createRequestNotifier(messenger: Messenger, channels: { approval
     tryTo('update', request, async () => {
       if (request.message) await messenger.update(request.message.channel, request.message.ts, approvalMessage(request));
     });
+  // The DM links to the approval message, where the whole story is; without the link when Slack gives none.
+  const dmOutcome = (request: PayoutRequest) =>
+    tryTo('dm', request, async () => {
+      const link = request.message ? await messenger.permalink(request.message.channel, request.message.ts).catch(() => undefined) : undefined;
+      await messenger.dm(request.requestedBy, outcomeDm(request, link));
+    });
   return {
     posted: (request) => messenger.post(channels.approvals, approvalMessage(request)),
     changed: update,
@@ -23,13 +30,20 @@ export function createRequestNotifier(messenger: Messenger, channels: { approval
       // An approved run owns its message from here on: its progress view replaces the request.
       if (request.kind === 'run' && request.state === 'completed') return;
       await update(request);
-      await tryTo('dm', request, () => messenger.dm(request.requestedBy, outcomeDm(request)));
+      await dmOutcome(request);
       if (request.kind === 'topup' && request.state === 'completed') await tryTo('ops', request, () => messenger.post(channels.ops, settlementNotice(request)));
     },
     async settled(request) {
       await update(request);
       await tryTo('ops', request, () => messenger.post(channels.ops, settlementNotice(request)));
-      if (request.settlement !== 'succeeded') await tryTo('dm', request, () => messenger.dm(request.requestedBy, outcomeDm(request)));
+      if (request.settlement !== 'succeeded') await dmOutcome(request);
     },
+  };
+}
+
+/** A reminder is a reply in the approval message's thread (Slack's reminders API is retired). */
+export function threadReminder(messenger: Messenger, approvers: readonly string[]) {
+  return async (request: PayoutRequest, point: ReminderPoint): Promise<void> => {
+    if (request.message) await messenger.post(request.message.channel, reminderMessage(request, approvers, point), request.message.ts);
   };
 }

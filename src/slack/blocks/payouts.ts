@@ -2,7 +2,7 @@ import { formatMoney, type Money } from '../../domain/money.js';
 import type { Firing, PlanEntry, Run, RunCounts, RunLine, Schedule } from '../../domain/payouts.types.js';
 import { formatInZone } from '../../domain/schedule-time.js';
 import { ACTION_IDS } from '../ids.js';
-import { escapeMrkdwn, mention } from '../mrkdwn.js';
+import { counted, escapeMrkdwn, mention } from '../mrkdwn.js';
 import { button, confirmed, context, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
 import { LIMITS } from './limits.js';
 import { listBlocks } from './list.js';
@@ -90,11 +90,12 @@ export function firingMissedNotice(schedule: Schedule, intendedAt: Date): SlackM
 export const SCHEDULES_PER_PAGE = 20;
 
 function scheduleRow(schedule: Schedule, next: Date | undefined, viewerTz: string | undefined): KnownBlock[] {
+  // A paused schedule has no next run: its status says so already.
   const nextText = next
-    ? `next ${formatInZone(next, schedule.time.tz)}${viewerTz && viewerTz !== schedule.time.tz ? ` (your time: ${formatInZone(next, viewerTz)})` : ''}`
-    : schedule.status === 'paused' ? 'paused' : 'no next run';
+    ? ` · next ${formatInZone(next, schedule.time.tz)}${viewerTz && viewerTz !== schedule.time.tz ? ` (your time: ${formatInZone(next, viewerTz)})` : ''}`
+    : schedule.status === 'paused' ? '' : ' · no next run';
   return [
-    section(`*${scheduleWhat(schedule)}* · ${schedule.status} · ${nextText}\n\`${schedule.id}\`${schedule.description ? ` · ${escapeMrkdwn(schedule.description)}` : ''}`),
+    section(`*${scheduleWhat(schedule)}* · ${schedule.status}${nextText}\n\`${schedule.id}\`${schedule.description ? ` · ${escapeMrkdwn(schedule.description)}` : ''}`),
     {
       type: 'actions',
       block_id: `schedule_${schedule.id}`,
@@ -122,7 +123,9 @@ export function scheduleList(items: { schedule: Schedule; next: Date | undefined
 }
 
 const MAX_PLAN_SHOWN = 100;
-const planLine = (e: PlanEntry) => `• ${mention(e.userId)} ${formatMoney(e.money)}${e.description ? ` · ${escapeMrkdwn(e.description)}` : ''}${e.pausedReason ? ` · :double_vertical_bar: paused: ${escapeMrkdwn(e.pausedReason)}` : ''}`;
+/** "• @ana €12.50 · March": one line of a plan or a run. */
+export const payLine = (line: { userId: string; money: Money; description: string | null }) => `• ${mention(line.userId)} ${formatMoney(line.money)}${line.description ? ` · ${escapeMrkdwn(line.description)}` : ''}`;
+const planLine = (e: PlanEntry) => `${payLine(e)}${e.pausedReason ? ` · :double_vertical_bar: paused: ${escapeMrkdwn(e.pausedReason)}` : ''}`;
 
 export function planList(entries: PlanEntry[]): SlackMessage {
   if (entries.length === 0) return plain('The payout plan is empty. Add a seller with `/payout plan @seller 50.00 eur`.');
@@ -131,7 +134,7 @@ export function planList(entries: PlanEntry[]): SlackMessage {
     const t = totals.get(e.money.currency) ?? { amount: 0, count: 0 };
     totals.set(e.money.currency, { amount: t.amount + e.money.amount, count: t.count + 1 });
   }
-  const totalLine = [...totals].map(([currency, t]) => `${formatMoney({ currency, amount: t.amount })} (${t.count} sellers)`).join(' · ');
+  const totalLine = [...totals].map(([currency, t]) => `${formatMoney({ currency, amount: t.amount })} (${counted(t.count, 'seller')})`).join(' · ');
   const rows = listBlocks(entries, planLine, { maxBlocks: LIMITS.messageBlocks - 2, maxItems: MAX_PLAN_SHOWN, moreLabel: '`/payout plan export` sends you the whole plan as a CSV file.' });
-  return { text: `Payout plan: ${entries.length} sellers`, blocks: [section(`*Payout plan* (${entries.length} sellers)`), ...rows, section(`*Totals per run*: ${totalLine}`)] };
+  return { text: `Payout plan: ${counted(entries.length, 'seller')}`, blocks: [section(`*Payout plan* (${counted(entries.length, 'seller')})`), ...rows, section(`*Totals per run*: ${totalLine}`)] };
 }

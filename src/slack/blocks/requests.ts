@@ -3,9 +3,11 @@ import type { FundsCheck, PayoutRequest, RequestKind } from '../../domain/reques
 import { scopeLabel } from './controls.js';
 import { asOf } from './funding.js';
 import { LIMITS, clip } from './limits.js';
-import { formatTotals, scheduleWhat } from './payouts.js';
+import { listBlocks } from './list.js';
+import { formatTotals, payLine, scheduleWhat } from './payouts.js';
 import { ACTION_IDS } from '../ids.js';
-import { escapeMrkdwn, mention, slackDate } from '../mrkdwn.js';
+import { counted, escapeMrkdwn, mention, mentionPrincipal, slackDate } from '../mrkdwn.js';
+import type { ReminderPoint } from '../../domain/reminders.js';
 import type { types } from '@slack/bolt';
 import { button, confirmed, context, fields, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
 
@@ -20,6 +22,15 @@ const KIND_TITLES: Record<RequestKind, string> = {
   funding: 'Automatic top-ups',
 };
 
+/** "2 sellers" for a run of two sellers; "2 sellers in 120 payments" when some are paid more than once. */
+function runPeople(request: PayoutRequest): string {
+  const lines = request.run?.lines ?? [];
+  const sellers = new Set(lines.map((l) => l.userId)).size;
+  return `${counted(sellers, 'seller')}${lines.length !== sellers ? ` in ${lines.length} payments` : ''}`;
+}
+
+const was = (request: PayoutRequest) => (request.replaces ? ` (was ${formatMoney(request.replaces)})` : '');
+
 /** "€10.00 to @ana" / "$2,000.00 top-up": the one-line summary used in notifications and DMs. */
 export function requestSummary(request: PayoutRequest): string {
   const amount = formatMoney(request.money);
@@ -28,12 +39,12 @@ export function requestSummary(request: PayoutRequest): string {
     case 'transfer':
       return `${amount} to ${seller}`;
     case 'plan':
-      return `${seller} gets ${amount} in every payout run`;
+      return `${seller} gets ${amount} in every payout run${was(request)}`;
     case 'schedule':
     case 'resume':
       return request.schedule ? `${request.kind === 'resume' ? 'resume ' : ''}${scheduleWhat(request.schedule)} (${formatTotals(request.totals)} each time)` : 'a schedule';
     case 'run':
-      return `pay ${request.run?.lines.length ?? 0} sellers ${formatTotals(request.totals)}`;
+      return `pay ${runPeople(request)} ${formatTotals(request.totals)}`;
     case 'topup':
       return `${amount} top-up of the platform balance`;
     case 'unfreeze':
@@ -49,7 +60,7 @@ function destinationField(request: PayoutRequest): string {
     case 'plan':
       return `${mention(request.destination?.userId ?? '')} · \`${request.destination?.accountId ?? ''}\``;
     case 'run':
-      return `${request.run?.lines.length ?? 0} sellers (${request.run?.source === 'csv' ? 'CSV batch' : request.run?.source === 'retry' ? 'failed lines again' : 'the payout plan'})`;
+      return `${runPeople(request)} (${request.run?.source === 'csv' ? 'CSV batch' : request.run?.source === 'retry' ? 'failed lines again' : 'the payout plan'})`;
     case 'schedule':
     case 'resume':
       return request.schedule?.action === 'run' ? 'Everyone in the payout plan' : 'The platform balance';
@@ -64,6 +75,25 @@ function destinationField(request: PayoutRequest): string {
 const extraReason = (request: PayoutRequest) => (request.extraApprovalReason ? `\n:bank: One more approver than usual: ${escapeMrkdwn(request.extraApprovalReason)}.` : '');
 
 const approvers = (request: PayoutRequest) => request.approvals.map((a) => mention(a.userId)).join(' and ');
+/** Final states keep who approved, when anyone did. */
+const approvedBy = (request: PayoutRequest) => (request.approvals.length > 0 ? ` · approved by ${approvers(request)}` : '');
+
+/** What an approved request that moves no money itself did, in words. */
+function doneLine(request: PayoutRequest): string {
+  const ref = request.resultRef ? ` (\`${request.resultRef}\`)` : '';
+  switch (request.kind) {
+    case 'plan':
+      return `:white_check_mark: *Done*: ${requestSummary(request)}${approvedBy(request)}`;
+    case 'schedule':
+      return `:white_check_mark: *Schedule active*${ref}${approvedBy(request)}`;
+    case 'resume':
+      return `:white_check_mark: *Schedule resumed*${ref}${approvedBy(request)}`;
+    case 'unfreeze':
+      return `:white_check_mark: *Unfrozen*: ${destinationField(request)}${approvedBy(request)}`;
+    default:
+      return `:white_check_mark: *Done*${ref}${approvedBy(request)}`;
+  }
+}
 
 function statusLine(request: PayoutRequest): string {
   switch (request.state) {
@@ -80,13 +110,13 @@ function statusLine(request: PayoutRequest): string {
         ? `:hourglass_flowing_sand: *Executing* (attempt ${request.attempts}; Stripe was busy, retrying)…`
         : ':hourglass_flowing_sand: *Executing* at Stripe…';
     case 'completed':
-      return request.stripeId ? completedLine(request) : `:white_check_mark: *Done* (\`${request.resultRef}\`) · approved by ${approvers(request)}`;
+      return request.stripeId ? completedLine(request) : doneLine(request);
     case 'failed':
-      return `:x: *Failed*: ${escapeMrkdwn(request.failure?.message ?? 'unknown reason')}`;
+      return `:x: *Failed*: ${escapeMrkdwn(request.failure?.message ?? 'unknown reason')}${approvedBy(request)}`;
     case 'rejected':
-      return `:no_entry_sign: *Rejected* by ${mention(request.rejection?.userId ?? 'unknown')}: ${escapeMrkdwn(request.rejection?.reason ?? '')}`;
+      return `:no_entry_sign: *Rejected* by ${mention(request.rejection?.userId ?? 'unknown')}: ${escapeMrkdwn(request.rejection?.reason ?? '')}${approvedBy(request)}`;
     case 'expired':
-      return ':hourglass: *Expired* before it was approved; nothing was paid.';
+      return `:hourglass: *Expired* before it was approved; nothing was paid.${request.approvals.length > 0 ? ` It had ${request.approvals.length} of ${request.requiredApprovals} approvals (${approvers(request)}).` : ''}`;
   }
 }
 
@@ -101,11 +131,11 @@ function completedLine(request: PayoutRequest): string {
   }
   switch (request.settlement) {
     case 'succeeded':
-      return `:white_check_mark: *Top-up settled*: funds are available (${id}).`;
+      return `:white_check_mark: *Top-up settled*: funds are available (${id})${approvedBy(request)}`;
     case 'failed':
     case 'canceled':
     case 'reversed':
-      return `:x: *Top-up ${request.settlement}* (${id})${request.failure ? `: ${escapeMrkdwn(request.failure.message)}` : ''}`;
+      return `:x: *Top-up ${request.settlement}* (${id})${request.failure ? `: ${escapeMrkdwn(request.failure.message)}` : ''}${approvedBy(request)}`;
     default:
       return `:bank: *Top-up created* (${id}); funds usually arrive within a few business days. Approved by ${approvers(request)}.`;
   }
@@ -147,10 +177,18 @@ export function approveButton(actionId: string, request: PayoutRequest): types.B
   return confirmed(approve, 'Approve this?', `${requestSummary(request).replace(/<@(\w+)>/g, '@$1')}: your approval is one of ${request.requiredApprovals}.`, 'Approve');
 }
 
+/** A run's card lists its first lines; the rest are where the run came from. */
+const RUN_LINES_SHOWN = 10;
+const RUN_REST: Record<NonNullable<PayoutRequest['run']>['source'], string> = {
+  plan: '`/payout plan` lists everyone in the plan.',
+  csv: 'The CSV file has every line.',
+  retry: 'The run\'s *Failed lines as CSV* has every line.',
+};
+
 export function approvalMessage(request: PayoutRequest): SlackMessage {
   // An unfreeze moves no money: it shows what it lets go again, and who asked.
   const facts = request.kind === 'unfreeze' ? [`*Lets go again*\n${destinationField(request)}`, `*Requested by*\n${mention(request.requestedBy)} ${slackDate(request.requestedAt)}`] : [
-    request.totals.length > 1 || request.kind === 'run' ? `*Totals*\n${formatTotals(request.totals)}` : `*Amount*\n${formatMoney(request.money)}`,
+    request.totals.length > 1 || request.kind === 'run' ? `*Totals*\n${formatTotals(request.totals)}` : `*Amount*\n${formatMoney(request.money)}${was(request)}`,
     `*To*\n${destinationField(request)}`,
     `*Requested by*\n${mention(request.requestedBy)} ${slackDate(request.requestedAt)}`,
     request.funds ? fundsField(request.funds) : `*Available now*\n${request.availableAtRequest ? formatMoney(request.availableAtRequest) : 'unknown'}`,
@@ -160,6 +198,7 @@ export function approvalMessage(request: PayoutRequest): SlackMessage {
     fields(facts),
   ];
   if (request.description) blocks.push(section(`*Description*\n${escapeMrkdwn(request.description)}`));
+  if (request.run) blocks.push(section('*Who gets what*'), ...listBlocks(request.run.lines, payLine, { maxBlocks: 3, maxItems: RUN_LINES_SHOWN, moreLabel: RUN_REST[request.run.source] }));
   if (request.schedule) blocks.push(section(`*When*\n${request.schedule.time.label}`));
   if (request.statementDescriptor) blocks.push(context(`Statement descriptor: ${escapeMrkdwn(request.statementDescriptor)}`));
   blocks.push(section(statusLine(request)));
@@ -175,11 +214,22 @@ export function approvalMessage(request: PayoutRequest): SlackMessage {
 }
 
 /** The requester's DM once the request has an outcome. */
-export function outcomeDm(request: PayoutRequest): SlackMessage {
-  return plain(`Your request (${requestSummary(request)}, \`${request.id}\`): ${statusLine(request)}`);
+export function outcomeDm(request: PayoutRequest, approvalLink?: string): SlackMessage {
+  return plain(`Your request (${requestSummary(request)}, \`${request.id}\`): ${statusLine(request)}${approvalLink ? `\n<${approvalLink}|See the approval message>` : ''}`);
 }
 
 /** A top-up's settlement, for the ops channel. */
 export function settlementNotice(request: PayoutRequest): SlackMessage {
   return plain(`${statusLine(request)}\n${requestSummary(request)} · request \`${request.id}\``);
+}
+
+/**
+ * In the approval message's thread, before the request expires: the approvers who may still decide it (not the
+ * requester, not who already approved), by name or user group.
+ */
+export function reminderMessage(request: PayoutRequest, approvers: readonly string[], point: ReminderPoint): SlackMessage {
+  const decided = new Set([request.requestedBy, ...request.approvals.map((a) => a.userId)]);
+  const who = approvers.filter((id) => !decided.has(id)).map(mentionPrincipal).join(' ');
+  const when = point === 'halfway' ? 'Halfway to expiry' : 'Expiring soon';
+  return plain(`:alarm_clock: *${when}*: ${who} ${requestSummary(request)} still waits for a decision; it expires ${slackDate(request.expiresAt)}, and after that it has to be asked for again.`);
 }

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHANNELS, PEOPLE, messageText, startHarness, type Harness } from '../../emulators/local-stack.js';
+import { onboardPayableSeller } from '../support/onboarding.js';
+import { approvalMessageNow, clickApprove, requestViaSlack, waitForState } from '../support/requests.js';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({ env: { LOG_LEVEL: 'warn' } });
+  await onboardPayableSeller(h, PEOPLE.seller1);
+  await onboardPayableSeller(h, PEOPLE.seller2);
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+const dmText = (userId: string) => h.slack.messages(`D${userId}`).map(messageText).join('\n');
+
+describe('cards that tell the whole story', () => {
+  it('when a CSV run pays 2 sellers in 12 payments, then its card says so and lists the first 10 lines, then "…and 2 more"', async () => {
+    await h.sender.slashCommand({ text: 'run csv', userId: PEOPLE.requester, channelId: CHANNELS.general });
+    const view = await h.slack.waitFor(() => h.slack.views().find((v) => v.callback_id === 'run_csv_modal'));
+    const csv = Array.from({ length: 12 }, (_, i) => `${i % 2 ? PEOPLE.seller2 : PEOPLE.seller1},${i + 1}.00,eur,line ${i + 1}`).join('\n');
+    const before = h.slack.messages(CHANNELS.approvals).length;
+    await h.sender.viewSubmission({ userId: PEOPLE.requester, callbackId: 'run_csv_modal', viewId: view.id, values: { csv_text: { text: { type: 'plain_text_input', value: csv } } } });
+    const card = messageText(await h.slack.waitFor(() => h.slack.messages(CHANNELS.approvals)[before]));
+    expect(card).toContain('pay 2 sellers in 12 payments');
+    expect(card).toContain('Who gets what');
+    expect(card).toContain(`• <@${PEOPLE.seller1}> €1.00 · line 1`);
+    expect(card).toContain(`• <@${PEOPLE.seller2}> €10.00 · line 10`);
+    expect(card).not.toContain('line 11');
+    expect(card).toContain('…and 2 more');
+  });
+
+  it('when a plan amount is changed, then the card shows the amount it replaces, and once approved says what was done and by whom', async () => {
+    const first = await requestViaSlack(h, `plan <@${PEOPLE.seller1}|ana> 300.00 eur`);
+    expect(messageText(first.message)).not.toContain('was ');
+    await clickApprove(h, first.message, first.requestId, PEOPLE.approver1);
+    await waitForState(h, first.requestId, ['completed']);
+
+    const change = await requestViaSlack(h, `plan <@${PEOPLE.seller1}|ana> 350.00 eur`);
+    expect(messageText(change.message)).toContain('€350.00 (was €300.00)');
+    await clickApprove(h, change.message, change.requestId, PEOPLE.approver1);
+    await waitForState(h, change.requestId, ['completed']);
+    const done = await h.slack.waitFor(() => {
+      const text = messageText(approvalMessageNow(h, change.message.ts));
+      return text.includes('*Done*') ? text : undefined;
+    });
+    expect(done).toContain(`<@${PEOPLE.seller1}> gets €350.00 in every payout run (was €300.00) · approved by <@${PEOPLE.approver1}>`);
+    expect(done).not.toContain('`plan ');
+  });
+
+  it("when a top-up settles, then its card still says who approved it, and the requester's DM links to the approval message", async () => {
+    const topup = await requestViaSlack(h, 'topup 40 usd');
+    await clickApprove(h, topup.message, topup.requestId, PEOPLE.approver2);
+    const done = await waitForState(h, topup.requestId, ['completed']);
+    await h.stripe.control.settleTopup(done.stripeId!, 'succeeded');
+    const settled = await h.slack.waitFor(() => {
+      const text = messageText(approvalMessageNow(h, topup.message.ts));
+      return text.includes('Top-up settled') ? text : undefined;
+    });
+    expect(settled).toContain(`approved by <@${PEOPLE.approver2}>`);
+    const link = `https://fake-team.slack.com/archives/${CHANNELS.approvals}/p${topup.message.ts.replace('.', '')}`;
+    await h.slack.waitFor(() => dmText(PEOPLE.requester).includes(`${topup.requestId}`) && dmText(PEOPLE.requester).includes(link));
+  });
+
+  it('when a requester invites a seller by command, then the only reply is the outcome, with no "Inviting…" left behind', async () => {
+    const before = h.slack.ephemerals(PEOPLE.requester).length;
+    await h.sender.slashCommand({ text: `invite <@${PEOPLE.outsider}|olga>`, userId: PEOPLE.requester, channelId: CHANNELS.general });
+    await h.slack.waitFor(() => h.slack.ephemerals(PEOPLE.requester).slice(before).find((e) => messageText(e).includes('Invited')));
+    expect(h.slack.ephemerals(PEOPLE.requester).slice(before).map(messageText).filter((t) => t.includes('Inviting'))).toEqual([]);
+  });
+});
