@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
-const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  scripts: Record<string, string>;
+  engines: { node: string };
+};
 
 /** Instructions with `\` continuations joined and comments dropped. */
 const instructions = dockerfile
@@ -33,7 +36,12 @@ describe('the Dockerfile', () => {
   it('builds in named stages and ships only the last one', () => {
     expect(stages.filter((stage) => stage.name).length).toBeGreaterThanOrEqual(2);
     expect(finalStage.name).toBeDefined();
-    expect(stages.map((stage) => stage.from)).toEqual(stages.map(() => 'node:20-bookworm-slim'));
+  });
+
+  it('builds and runs every stage on the Node LTS that package.json engines start at', () => {
+    const lowestMajor = /^>=(\d+)\./.exec(packageJson.engines.node)?.[1];
+    expect(lowestMajor).toBe('22');
+    expect(stages.map((stage) => stage.from)).toEqual(stages.map(() => `node:${lowestMajor}-bookworm-slim`));
   });
 
   it('installs production dependencies only for the image', () => {
