@@ -1,4 +1,4 @@
-import cronParser from 'cron-parser';
+import { CronExpressionParser } from 'cron-parser';
 import dayjs from 'dayjs';
 import timezone from 'dayjs/plugin/timezone.js';
 import utc from 'dayjs/plugin/utc.js';
@@ -73,7 +73,7 @@ export function parseScheduleTime(tokens: string[]): { time: ScheduleTime; rest:
       if ('error' in tz) return tz;
       try {
         // Parsing alone accepts some expressions that can never fire (31 Feb): asking for one occurrence catches them.
-        cronParser.parseExpression(pattern, { tz: tz.zone, currentDate: new Date() }).next();
+        CronExpressionParser.parse(pattern, { tz: tz.zone, currentDate: new Date() }).next();
       } catch (error) {
         const reason = error instanceof Error ? ` (${error.message.replace(/\.$/, '')})` : '';
         return { error: `"${pattern}" is not a valid cron expression${reason}. ${CRON_HELP}` };
@@ -87,7 +87,7 @@ export function parseScheduleTime(tokens: string[]): { time: ScheduleTime; rest:
 
 /** The next `count` firings strictly after `from`. */
 export function nextFirings(time: ScheduleTime, from: Date, count: number): Date[] {
-  const it = cronParser.parseExpression(time.pattern, { tz: time.tz, currentDate: from });
+  const it = CronExpressionParser.parse(time.pattern, { tz: time.tz, currentDate: from });
   const firings: Date[] = [];
   try {
     while (firings.length < count) firings.push(it.next().toDate());
@@ -115,7 +115,7 @@ export function intendedFiring(time: ScheduleTime, at: Date): Date {
   // cron-parser's prev() is not the mirror of next() across daylight-saving changes: it skips the occurrence that
   // next() shifts out of the spring gap and returns both instants of a repeated autumn hour. So prev() only finds a
   // safe starting point a few occurrences back, and the answer is the last of next()'s occurrences up to the limit.
-  const back = cronParser.parseExpression(time.pattern, { tz: time.tz, currentDate: new Date(limit + 1) });
+  const back = CronExpressionParser.parse(time.pattern, { tz: time.tz, currentDate: new Date(limit + 1) });
   let anchor: Date | undefined;
   for (let i = 0; i < 3; i++) {
     try {
@@ -125,7 +125,7 @@ export function intendedFiring(time: ScheduleTime, at: Date): Date {
     }
   }
   if (!anchor) throw new Error(`The schedule "${time.pattern}" (${time.tz}) has no firing at or before ${at.toISOString()}.`);
-  const forward = cronParser.parseExpression(time.pattern, { tz: time.tz, currentDate: new Date(anchor.getTime() - 1000) });
+  const forward = CronExpressionParser.parse(time.pattern, { tz: time.tz, currentDate: new Date(anchor.getTime() - 1000) });
   let latest = anchor;
   for (;;) {
     let next: Date;
