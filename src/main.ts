@@ -16,16 +16,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.LOG_LEVEL });
-  let bot;
-  try {
-    bot = await startBot(config, logger);
-  } catch (error) {
-    if (error instanceof RedisPolicyError) {
-      logger.fatal({ event: 'bot.refused_redis' }, error.message);
-      process.exit(78);
-    }
-    throw error;
-  }
+  const bot = startBot(config, logger);
 
   let stopping = false;
   const drainAndExit = (reason: string, exitCode: number) => {
@@ -37,7 +28,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.SHUTDOWN_TIMEOUT_SECONDS * 1000);
     timer.unref();
-    bot.stop().then(
+    bot.then((running) => running.stop()).then(
       () => process.exit(exitCode),
       (error: unknown) => {
         logger.error({ err: error }, 'error while draining');
@@ -45,8 +36,20 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Listening before start-up ends: /healthz answers while the workers still start, and a SIGTERM then must drain
+  // (once start-up ends) rather than kill the process.
   process.on('SIGTERM', () => drainAndExit('SIGTERM', 0));
   process.on('SIGINT', () => drainAndExit('SIGINT', 0));
+
+  try {
+    await bot;
+  } catch (error) {
+    if (error instanceof RedisPolicyError) {
+      logger.fatal({ event: 'bot.refused_redis' }, error.message);
+      process.exit(78);
+    }
+    throw error;
+  }
   installProcessGuards(process, logger, drainAndExit);
 }
 
