@@ -99,7 +99,7 @@ export function nextFirings(time: ScheduleTime, from: Date, count: number): Date
 
 /** The firings after `from` and up to `until` (at most `max`): stops at the first one past `until`. */
 export function firingsBetween(time: ScheduleTime, from: Date, until: Date, max: number): Date[] {
-  const it = cronParser.parseExpression(time.pattern, { tz: time.tz, currentDate: from, endDate: until });
+  const it = CronExpressionParser.parse(time.pattern, { tz: time.tz, currentDate: from, endDate: until });
   const firings: Date[] = [];
   try {
     while (firings.length < max) firings.push(it.next().toDate());
