@@ -136,7 +136,9 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
   const stripe = createStripeClient(config);
   const queues = createQueues(redis);
   const reconcileStore = createRedisReconcileStore(redis);
-  const metrics = createMetrics({ queues: queues.all, reconcile: reconcileStore });
+  const freezeStore = createRedisFreezeStore(redis);
+  const shortfallNotices = createRedisShortfallNoticeStore(redis);
+  const metrics = createMetrics({ queues: queues.all, reconcile: reconcileStore, freezes: freezeStore, shortfalls: shortfallNotices });
   const gateway = instrumentGateway(createStripeGateway(stripe), metrics);
   const slack = new WebClient(config.SLACK_BOT_TOKEN, slackClientOptions(config, logger));
   const messenger = createMessenger({ retrying: slack, once: new WebClient(config.SLACK_BOT_TOKEN, slackClientOptions(config, logger, 0)) });
@@ -159,7 +161,6 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     claimOnce: (scope, id) => once.claim(scope, id, 3 * 86_400),
     logger,
   });
-  const freezeStore = createRedisFreezeStore(redis);
   const guard = createPaymentGuard({
     freezes: freezeStore,
     velocity: createRedisVelocityCounter(redis),
@@ -217,7 +218,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     plan,
     clock,
     settings: { buffer: config.FUNDING_BUFFER, holidays: config.FUNDING_HOLIDAYS, settlementDays: config.TOPUP_SETTLEMENT_BUSINESS_DAYS },
-    notices: createRedisShortfallNoticeStore(redis),
+    notices: shortfallNotices,
     notifier: fundingNotifier,
     auto: autoFunding,
   });

@@ -90,6 +90,17 @@ describe('metrics', () => {
       expect(sample(text, 'payout_reconcile_differences')).toBe(0);
     }
   });
+
+  it('when EUR payouts are frozen, then every role reports the freeze, and no longer once it is lifted', async () => {
+    const scope = { kind: 'currency', currency: 'eur' } as const;
+    await h.bot.deps.freezes.freeze({ scope, by: PEOPLE.approver1, reason: 'metrics check', at: new Date().toISOString() });
+    try {
+      for (const bot of [h.bot, worker]) expect(sample(await scrape(bot), 'payout_freezes{scope="currency"}')).toBe(1);
+    } finally {
+      await h.bot.deps.freezes.lift(scope, [PEOPLE.approver1, PEOPLE.approver2]);
+    }
+    expect(sample(await scrape(h.bot), 'payout_freezes{scope="currency"}')).toBeUndefined();
+  });
 });
 
 describe('the queue dashboard', () => {

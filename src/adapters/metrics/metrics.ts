@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Queue } from 'bullmq';
-import type { ReconcileStore } from '../../domain/ports.js';
+import type { FreezeStore, ReconcileStore, ShortfallNoticeStore } from '../../domain/ports.js';
 
 /** The job states a queue is counted in. */
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
@@ -26,7 +26,7 @@ export interface Metrics {
  * One registry per running bot (not prom-client's global one, so tests can run several bots in one process).
  * Queue counts and the last reconciliation are read from Redis at scrape time.
  */
-export function createMetrics(sources: { queues: Queue[]; reconcile: ReconcileStore }): Metrics {
+export function createMetrics(sources: { queues: Queue[]; reconcile: ReconcileStore; freezes: Pick<FreezeStore, 'list'>; shortfalls: Pick<ShortfallNoticeStore, 'open'> }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   new Gauge({
@@ -48,6 +48,26 @@ export function createMetrics(sources: { queues: Queue[]; reconcile: ReconcileSt
     async collect() {
       const latest = await sources.reconcile.latest();
       this.set(latest?.differences.length ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'payout_freezes',
+    help: 'Freezes in force (the kill switch), by scope kind',
+    labelNames: ['scope'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const freeze of await sources.freezes.list()) this.inc({ scope: freeze.scope.kind });
+    },
+  });
+  new Gauge({
+    name: 'payout_forecast_shortfall_minor',
+    help: 'What the open funding shortfall notices say is short, per currency, in minor units',
+    labelNames: ['currency'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const notice of await sources.shortfalls.open()) if (notice.status === 'open') this.inc({ currency: notice.currency }, notice.amount);
     },
   });
   return {
