@@ -831,7 +831,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       failures.set(method, queue);
     },
     waitFor: async (probe, opts = {}) => {
-      const timeoutMs = opts.timeoutMs ?? 3000;
+      // What tests wait for comes after the ack (Stripe, queues, workers): on a busy 2-core CI machine that can take seconds.
+      const timeoutMs = opts.timeoutMs ?? 10_000;
       const intervalMs = opts.intervalMs ?? 10;
       const deadline = Date.now() + timeoutMs;
       let lastError: unknown;

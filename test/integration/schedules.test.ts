@@ -84,7 +84,8 @@ describe('schedules', () => {
     const { scheduleId } = await approvedSchedule('schedule topup weekly fri 10:00 Europe/Paris 130.00 usd');
     await h.sender.blockAction({ userId: PEOPLE.requester, actionId: 'schedule_pause', value: scheduleId, channelId: CHANNELS.general, ephemeral: true });
     await eventually(async () => (await h.bot.deps.schedules.get(scheduleId))?.status === 'paused');
-    expect(await h.bot.deps.queues.schedules.getJobScheduler(scheduleId)).toBeUndefined();
+    // The record says paused first, then its job scheduler goes: wait for both, as the click's handler does them in turn.
+    await eventually(async () => (await h.bot.deps.queues.schedules.getJobScheduler(scheduleId)) === undefined || undefined, { what: 'the job scheduler removed' });
     // The list says "paused" once, not "paused · paused".
     await h.sender.slashCommand({ text: 'schedules', userId: PEOPLE.requester, channelId: CHANNELS.general });
     const listed = await h.slack.waitFor(() => h.slack.ephemerals(PEOPLE.requester).slice(-3).map(messageText).find((t) => t.includes(scheduleId) && t.includes('paused')));
