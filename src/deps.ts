@@ -24,7 +24,7 @@ import { createRunService, type RunService } from './domain/runs.js';
 import { createScheduleService, type ScheduleService } from './domain/schedules.js';
 import { createBullScheduler, createRunQueue } from './adapters/queue/payout-queues.js';
 import { createRedisFiringStore, createRedisPlanStore, createRedisRunStore, createRedisScheduleStore } from './adapters/redis/payout-stores.js';
-import { createPayoutNotifier } from './adapters/slack/payout-notifier.js';
+import { createPayoutNotifier, updateBudgetLeft } from './adapters/slack/payout-notifier.js';
 import { createSellerService, type ConnectUrls, type SellerService } from './domain/sellers.js';
 import { createPaymentQueue, createQueues, type Queues } from './adapters/queue/queues.js';
 import { createRedisPaymentAttempts } from './adapters/redis/payment-attempts.js';
@@ -138,7 +138,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
   const reconcileStore = createRedisReconcileStore(redis);
   const freezeStore = createRedisFreezeStore(redis);
   const shortfallNotices = createRedisShortfallNoticeStore(redis);
-  const metrics = createMetrics({ queues: queues.all, reconcile: reconcileStore, freezes: freezeStore, shortfalls: shortfallNotices });
+  const metrics = createMetrics({ queues: queues.all, reconcile: reconcileStore, freezes: freezeStore, shortfalls: shortfallNotices, updateBudgetLeft: () => updateBudgetLeft(redis) });
   const gateway = instrumentGateway(createStripeGateway(stripe), metrics);
   const slack = new WebClient(config.SLACK_BOT_TOKEN, slackClientOptions(config, logger));
   const messenger = createMessenger({ retrying: slack, once: new WebClient(config.SLACK_BOT_TOKEN, slackClientOptions(config, logger, 0)) });

@@ -82,12 +82,14 @@ describe('metrics', () => {
     expect(total(texts, 'payout_stripe_rate_limited_total{method="createTransfer"}')).toBe(1);
   });
 
-  it('when scraped, then every queue is counted per state, and a worker serves its own metrics', async () => {
+  it('when scraped, then every queue is counted per state, the Slack update budget is shown, and a worker serves its own metrics', async () => {
     for (const bot of [h.bot, worker]) {
       const text = await scrape(bot);
       for (const state of ['waiting', 'active', 'delayed', 'failed']) expect(sample(text, `payout_queue_jobs{queue="payout-executions",state="${state}"}`)).toBeGreaterThanOrEqual(0);
       expect(sample(text, 'payout_schedule_missed_firings_total')).toBe(0);
       expect(sample(text, 'payout_reconcile_differences')).toBe(0);
+      // No run has a progress view here: the whole minute's chat.update budget is left.
+      expect(sample(text, 'payout_slack_update_budget_left')).toBe(40);
     }
   });
 

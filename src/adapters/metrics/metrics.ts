@@ -26,7 +26,7 @@ export interface Metrics {
  * One registry per running bot (not prom-client's global one, so tests can run several bots in one process).
  * Queue counts and the last reconciliation are read from Redis at scrape time.
  */
-export function createMetrics(sources: { queues: Queue[]; reconcile: ReconcileStore; freezes: Pick<FreezeStore, 'list'>; shortfalls: Pick<ShortfallNoticeStore, 'open'> }): Metrics {
+export function createMetrics(sources: { queues: Queue[]; reconcile: ReconcileStore; freezes: Pick<FreezeStore, 'list'>; shortfalls: Pick<ShortfallNoticeStore, 'open'>; updateBudgetLeft: () => Promise<number> }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   new Gauge({
@@ -48,6 +48,14 @@ export function createMetrics(sources: { queues: Queue[]; reconcile: ReconcileSt
     async collect() {
       const latest = await sources.reconcile.latest();
       this.set(latest?.differences.length ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'payout_slack_update_budget_left',
+    help: 'chat.update calls left this minute in the budget run progress views share (Slack Tier 3)',
+    registers: [registry],
+    async collect() {
+      this.set(await sources.updateBudgetLeft());
     },
   });
   new Gauge({

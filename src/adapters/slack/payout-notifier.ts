@@ -17,12 +17,20 @@ export interface UpdateBudget {
   perRunIntervalMs: number;
 }
 
-export function createPayoutNotifier(messenger: Messenger, redis: RedisClient, opsChannel: string, logger: Logger, budget: UpdateBudget = { perMinute: 40, perRunIntervalMs: 3_000 }): PayoutNotifier {
+const DEFAULT_BUDGET: UpdateBudget = { perMinute: 40, perRunIntervalMs: 3_000 };
+const budgetKey = (atMs: number) => storeKey(`slack:update-budget:${Math.floor(atMs / 60_000)}`);
+
+/** What this minute's shared chat.update budget has left, for the metrics. */
+export async function updateBudgetLeft(redis: RedisClient, perMinute = DEFAULT_BUDGET.perMinute): Promise<number> {
+  return Math.max(0, perMinute - Number((await redis.get(budgetKey(Date.now()))) ?? 0));
+}
+
+export function createPayoutNotifier(messenger: Messenger, redis: RedisClient, opsChannel: string, logger: Logger, budget: UpdateBudget = DEFAULT_BUDGET): PayoutNotifier {
   const tryTo = (what: string, send: () => Promise<unknown>, run?: Run) => bestEffort(logger, what, send, run ? { runId: run.id } : {});
   const notStarted = (run: Run): RunCounts => ({ pending: run.lineCount, paid: 0, failed: 0, paidTotals: [], reversedTotals: [] });
   async function mayUpdate(runId: string): Promise<boolean> {
     if ((await redis.set(storeKey(`run:${runId}:progress-throttle`), '1', 'PX', budget.perRunIntervalMs, 'NX')) !== 'OK') return false;
-    const minuteKey = storeKey(`slack:update-budget:${Math.floor(Date.now() / 60_000)}`);
+    const minuteKey = budgetKey(Date.now());
     const [[, used] = []] = (await redis.multi().incr(minuteKey).expire(minuteKey, 120).exec()) ?? [];
     return Number(used) <= budget.perMinute;
   }
