@@ -80,6 +80,11 @@ export function workerFactories(deps: AppDeps, connection: ConnectionOptions): W
       deps.logger.error({ err: error, queue: worker.name, jobId: job?.id, payoutRef: (job?.data as { payoutRef?: string } | undefined)?.payoutRef, attempts: job?.attemptsMade, event: 'job.failed' }, 'job failed');
     });
     worker.on('error', (error) => deps.logger.error({ err: error, queue: worker.name, event: 'worker.error' }, 'worker error'));
+    // A job whose lock lapsed (its worker died or hung) and that BullMQ put back: it runs again under the same id.
+    worker.on('stalled', (jobId) => {
+      deps.metrics.stalledJobs.inc({ queue: worker.name });
+      deps.logger.warn({ queue: worker.name, jobId, event: 'job.stalled' }, 'job stalled; it runs again');
+    });
     return worker;
   });
 }

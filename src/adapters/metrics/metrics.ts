@@ -19,6 +19,8 @@ export interface Metrics {
   /** Every Stripe call the gateway makes; `code` is Stripe's error code, empty on success. */
   stripeCalls: Counter<'method' | 'outcome' | 'code'>;
   stripeRateLimited: Counter<'method'>;
+  /** Jobs BullMQ found stalled (their lock lapsed) and put back, per queue. */
+  stalledJobs: Counter<'queue'>;
   missedFirings: Counter;
 }
 
@@ -85,6 +87,7 @@ export function createMetrics(sources: { queues: Queue[]; reconcile: ReconcileSt
     toPayment: new Histogram({ name: 'payout_request_payment_seconds', help: 'Time from a request to its payment', labelNames: ['kind'], buckets: WAIT_BUCKETS, registers: [registry] }),
     stripeCalls: new Counter({ name: 'payout_stripe_calls_total', help: 'Stripe API calls by gateway method and outcome, with Stripe error code', labelNames: ['method', 'outcome', 'code'], registers: [registry] }),
     stripeRateLimited: new Counter({ name: 'payout_stripe_rate_limited_total', help: 'Stripe calls answered 429', labelNames: ['method'], registers: [registry] }),
+    stalledJobs: new Counter({ name: 'payout_queue_stalled_jobs_total', help: 'Jobs whose lock lapsed and that BullMQ put back to run again, per queue', labelNames: ['queue'], registers: [registry] }),
     missedFirings: new Counter({ name: 'payout_schedule_missed_firings_total', help: 'Scheduled firings that did not happen', registers: [registry] }),
   };
 }
