@@ -1,7 +1,7 @@
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
 import { formatMoney } from './money.js';
-import type { PaymentService } from './payments.js';
+import { reversalOf, type PaymentService } from './payments.js';
 import type { PaymentInstruction, StripeState } from './payments.types.js';
 import type { PaymentQueue, MoneyGateway, RequestNotifier, RequestStore } from './ports.js';
 import { MONEY_MOVING_KINDS, type PayoutRequest, type Settlement } from './requests.types.js';
@@ -54,7 +54,7 @@ async function explainFailure(error: AppError, request: PayoutRequest, gateway: 
 /** The audit entry of a settlement: the state Stripe shows, and for a reversal how much of what. */
 function settlementAudit(state: StripeState): { action: string; detail?: string } {
   if (state.object === 'transfer') {
-    return { action: 'request.reversed', detail: `${formatMoney({ amount: state.amountReversed, currency: state.amount.currency })} of ${formatMoney(state.amount)} reversed` };
+    return { action: 'request.reversed', detail: reversalOf(state).detail };
   }
   return { action: `request.${state.status}`, ...(state.failureMessage ? { detail: state.failureMessage } : {}) };
 }
@@ -83,7 +83,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
     if (request.stripeId !== state.stripeId) return undefined;
     if (state.object === 'topup') return { settlement: state.status, amountReversed: 0, reason: state.failureMessage };
     if (state.amountReversed === 0) return undefined;
-    return { settlement: state.amountReversed >= state.amount.amount ? 'reversed' : 'partially_reversed', amountReversed: state.amountReversed, reason: null };
+    return { settlement: reversalOf(state).settlement, amountReversed: state.amountReversed, reason: null };
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
 import { WAITING_CODES } from './controls.js';
+import { formatMoney } from './money.js';
 import type { MoneyGateway, PaymentGuard, PaymentAttempts, PaymentLedger } from './ports.js';
 import type { PaymentInstruction, PaymentKind, PaymentRef, StripeState, StripeTags } from './payments.types.js';
 
@@ -119,6 +120,14 @@ export function createPaymentService(deps: { gateway: MoneyGateway; attempts: Pa
         return { status: 'failed', error: appError };
       }
     },
+  };
+}
+
+/** A transfer as Stripe shows it now, read as a reversal: fully or partly, and how much of what, for the audit. */
+export function reversalOf(state: Extract<StripeState, { object: 'transfer' }>): { settlement: 'reversed' | 'partially_reversed'; detail: string } {
+  return {
+    settlement: state.amountReversed >= state.amount.amount ? 'reversed' : 'partially_reversed',
+    detail: `${formatMoney({ amount: state.amountReversed, currency: state.amount.currency })} of ${formatMoney(state.amount)} reversed`,
   };
 }
 

@@ -2,9 +2,8 @@ import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
 import { formatMoney, type Money } from './money.js';
-import { paymentRef } from './payments.js';
 import type { Run, RunLine } from './payouts.types.js';
-import type { PaymentService } from './payments.js';
+import { paymentRef, reversalOf, type PaymentService } from './payments.js';
 import type { StripeState } from './payments.types.js';
 import type { MoneyGateway, PayoutNotifier, RunQueue, RunStore } from './ports.js';
 import type { RunLineDraft } from './requests.types.js';
@@ -157,6 +156,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
       const recorded = await runs.recordReversal(runId, key, state.amountReversed);
       if (!recorded) return false;
       const { line, delta } = recorded;
+      const reversal = reversalOf(state);
       await deps.audit.append({
         at: nowIso(),
         actor: 'stripe',
@@ -166,9 +166,9 @@ export function createRunService(deps: RunServiceDeps): RunService {
         kind: 'run-line',
         amounts: [{ amount: delta, currency: line.money.currency }],
         payee: { userId: line.userId, accountId: line.accountId },
-        state: state.amountReversed >= state.amount.amount ? 'reversed' : 'partially_reversed',
+        state: reversal.settlement,
         stripeId: state.stripeId,
-        detail: `${formatMoney({ amount: state.amountReversed, currency: state.amount.currency })} of ${formatMoney(state.amount)} reversed`,
+        detail: reversal.detail,
       });
       const [counts, failed] = await Promise.all([runs.counts(runId), failedLines(runId)]);
       await notifier.runLineReversed(run, line, { amount: delta, currency: line.money.currency }, { counts, failed });
