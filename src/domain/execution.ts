@@ -1,6 +1,6 @@
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
-import { formatMoney } from './money.js';
+import { formatMoney, shortfallOf } from './money.js';
 import { reversalOf, type PaymentService } from './payments.js';
 import type { PaymentInstruction, StripeState } from './payments.types.js';
 import type { PaymentQueue, MoneyGateway, RequestNotifier, RequestStore } from './ports.js';
@@ -93,9 +93,8 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
   async function holdWhenShort(requestId: string): Promise<boolean> {
     const request = await store.get(requestId);
     if (request?.kind !== 'transfer' || request.state !== 'approved') return false;
-    const available = (await gateway.balance()).available.find((b) => b.currency === request.money.currency)?.amount ?? 0;
-    if (available >= request.money.amount) return false;
-    const short = { amount: request.money.amount - available, currency: request.money.currency };
+    const [short] = shortfallOf([request.money], (await gateway.balance()).available);
+    if (!short) return false;
     const held = await store.transition(
       requestId,
       (r) => (r.state === 'approved' && r.heldForFunds?.short.amount !== short.amount ? { ...r, heldForFunds: { short, since: r.heldForFunds?.since ?? nowIso() }, updatedAt: nowIso() } : undefined),

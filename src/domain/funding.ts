@@ -1,12 +1,11 @@
 import { addBusinessDays, addDays, dayOf, startOfDay, topupAvailableOn, type Day } from './business-days.js';
 import type { Clock } from './clock.js';
 import { projectFunds, type CurrencyForecast, type Flow } from './forecast.js';
-import type { CurrencyAmounts, Money } from './money.js';
+import { totalsOf, type CurrencyAmounts, type Money } from './money.js';
 import type { FundsCheck } from './requests.types.js';
 import type { AutoFundingService } from './auto-funding.js';
 import type { ShortfallNotice } from './funding.types.js';
 import type { FundingGateway, FundingNotifier, MoneyGateway, PlanStore, RequestStore, RunStore, ScheduleStore, ShortfallNoticeStore } from './ports.js';
-import { totalsOf } from './runs.js';
 import { firingsBetween, type ScheduleTime } from './schedule-time.js';
 
 export const FORECAST_DAYS = { default: 14, max: 60 } as const;

@@ -133,3 +133,18 @@ export function majorUnitsText(money: Money): string {
   const text = String(Math.abs(money.amount)).padStart(digits + 1, '0');
   return digits === 0 ? `${sign}${text}` : `${sign}${text.slice(0, -digits)}.${text.slice(-digits)}`;
 }
+
+/** Sums amounts per currency. */
+export function totalsOf(items: { money: Money }[]): Money[] {
+  const sums = new Map<string, number>();
+  for (const { money } of items) sums.set(money.currency, (sums.get(money.currency) ?? 0) + money.amount);
+  return [...sums].map(([currency, amount]) => ({ currency, amount })).sort((a, b) => a.currency.localeCompare(b.currency));
+}
+
+/** Per currency, how much of `needed` the `available` amounts do not cover; empty when they cover all of it. */
+export function shortfallOf(needed: Money[], available: Money[]): Money[] {
+  return needed.flatMap((total) => {
+    const have = available.find((a) => a.currency === total.currency)?.amount ?? 0;
+    return have < total.amount ? [{ currency: total.currency, amount: total.amount - have }] : [];
+  });
+}

@@ -2,14 +2,13 @@ import type { AccessPolicy } from './access.js';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
 import { newId } from './ids.js';
-import { formatMoney, type CurrencyAmounts, type Money } from './money.js';
+import { formatMoney, totalsOf, type CurrencyAmounts, type Money } from './money.js';
 import { exceedsMaximum, requiredApprovals } from './policy.js';
 import type { PaymentQueue, MoneyGateway, PlanStore, RequestNotifier, RequestStore, SellerStore } from './ports.js';
 import { unpausedLines } from './payouts.types.js';
 import type { FreezeScope } from './controls.types.js';
 import type { FundsCheck, PayoutRequest, RequestKind, ScheduleDraft } from './requests.types.js';
 import type { Seller } from './sellers.types.js';
-import { totalsOf } from './runs.js';
 
 export interface RequestServiceDeps {
   gateway: MoneyGateway;

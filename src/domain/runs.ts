@@ -1,7 +1,7 @@
 import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
-import { formatMoney, type Money } from './money.js';
+import { formatMoney, shortfallOf, totalsOf } from './money.js';
 import type { Run, RunLine } from './payouts.types.js';
 import { paymentRef, reversalOf, type PaymentService } from './payments.js';
 import type { StripeState } from './payments.types.js';
@@ -44,12 +44,6 @@ export interface RunService {
   get(runId: string): Promise<Run | undefined>;
 }
 
-/** Sums amounts per currency. */
-export function totalsOf(items: { money: Money }[]): Money[] {
-  const sums = new Map<string, number>();
-  for (const { money } of items) sums.set(money.currency, (sums.get(money.currency) ?? 0) + money.amount);
-  return [...sums].map(([currency, amount]) => ({ currency, amount })).sort((a, b) => a.currency.localeCompare(b.currency));
-}
 
 export function createRunService(deps: RunServiceDeps): RunService {
   const { runs, gateway, clock, notifier } = deps;
@@ -64,10 +58,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     if (run.status !== 'running') {
       const available = (await gateway.balance()).available;
       const pendingTotals = totalsOf(pending);
-      const shortfall = pendingTotals.flatMap((total) => {
-        const have = available.find((a) => a.currency === total.currency)?.amount ?? 0;
-        return have < total.amount ? [{ currency: total.currency, amount: total.amount - have }] : [];
-      });
+      const shortfall = shortfallOf(pendingTotals, available);
       if (shortfall.length > 0) {
         const held = await runs.update(runId, (r) => (r.status === 'running' || r.status === 'done' ? undefined : { ...r, status: 'held', shortfall, updatedAt: nowIso() }));
         if (held?.changed && held.before.status !== 'held') await notifier.runHeld(held.after, available);
