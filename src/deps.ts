@@ -259,7 +259,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     plan,
     clock,
     policy: { thresholds: config.DUAL_APPROVAL_THRESHOLDS, maxima: config.MAX_REQUEST_AMOUNTS, approvalTtlSeconds: config.APPROVAL_TTL_SECONDS, bankChangeHoldHours: config.BANK_CHANGE_HOLD_HOURS },
-    funds: (amounts) => funding.fundsFor(amounts),
+    funds: (amounts, available) => funding.fundsFor(amounts, available),
   });
   const reconcile = createReconcileService({ ledger, stripe: createStripeLists(stripe), store: reconcileStore, audit, notifier: createReconcileNotifier(messenger, config.SLACK_OPS_CHANNEL), clock });
   return {

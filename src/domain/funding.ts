@@ -57,7 +57,8 @@ export interface FundingService {
   check(): Promise<{ shortfalls: number }>;
   notice(key: string): Promise<ShortfallNotice | undefined>;
   /** For an approval card: per currency, what is available now and what approved payments will take first. */
-  fundsFor(amounts: Money[]): Promise<FundsCheck>;
+  /** `available`: the balance as the caller has just read it (else it is read here). */
+  fundsFor(amounts: Money[], available?: Money[]): Promise<FundsCheck>;
 }
 
 const noticeKey = (shortfall: { currency: string; day: Day }) => `${shortfall.currency}-${shortfall.day}`;
@@ -154,13 +155,13 @@ export function createFundingService(deps: FundingDeps): FundingService {
 
     notice: (key) => deps.notices.get(key),
 
-    async fundsFor(amounts) {
+    async fundsFor(amounts, available) {
       const at = deps.clock.now();
-      const [balance, promised] = await Promise.all([deps.gateway.balance(), committed(dayOf(at))]);
+      const [balanceAvailable, promised] = await Promise.all([available ?? deps.gateway.balance().then((b) => b.available), committed(dayOf(at))]);
       const sumOf = (list: Money[], currency: string) => list.filter((m) => m.currency === currency).reduce((total, m) => total + m.amount, 0);
       return {
         at: at.toISOString(),
-        currencies: amounts.map(({ currency, amount }) => ({ currency, amount, available: sumOf(balance.available, currency), committed: sumOf(promised.map((f) => f.money), currency) })),
+        currencies: amounts.map(({ currency, amount }) => ({ currency, amount, available: sumOf(balanceAvailable, currency), committed: sumOf(promised.map((f) => f.money), currency) })),
       };
     },
 

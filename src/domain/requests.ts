@@ -21,7 +21,8 @@ export interface RequestServiceDeps {
   clock: Clock;
   policy: { thresholds: CurrencyAmounts; maxima: CurrencyAmounts; approvalTtlSeconds: number; bankChangeHoldHours: number };
   /** The funds a card shows for what a transfer or run moves (src/domain/funding.ts). */
-  funds: (amounts: Money[]) => Promise<FundsCheck>;
+  /** Funds for the card; `available` when the caller has just read the balance. */
+  funds: (amounts: Money[], available?: Money[]) => Promise<FundsCheck>;
 }
 
 /** Kinds whose card shows the funds they would take. */
@@ -118,7 +119,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
   /** An unfreeze moves no money: any requester or approver may ask, and two approvers decide. */
   async function validateUnfreeze(input: NewRequest, scope: FreezeScope) {
     if (!(await access.isStaff(input.requestedBy))) throw new AppError('not_staff', 'Only payout requesters and approvers may ask to unfreeze payouts.');
-    return { money: { amount: 0, currency: scope.kind === 'currency' ? scope.currency : 'usd' }, totals: [], destination: null, available: null, extraApprovalReason: undefined };
+    return { money: { amount: 0, currency: scope.kind === 'currency' ? scope.currency : 'usd' }, totals: [], destination: null, available: null, balance: undefined, extraApprovalReason: undefined };
   }
 
   async function validate(input: NewRequest) {
@@ -147,7 +148,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
       }
     }
     const available = balance.available.find((b) => b.currency === headline.currency) ?? null;
-    return { money: headline, totals, destination, available, extraApprovalReason: bankChangeHold(seller) };
+    return { money: headline, totals, destination, available, balance: balance.available, extraApprovalReason: bankChangeHold(seller) };
   }
 
   /** The decision shared by approve and reject: is this person allowed to act on this request right now? */
@@ -163,10 +164,10 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
   }
 
   /** Best effort: a card without fresh funds still shows the last ones, and a click is never refused for it. */
-  const fundsOf = async (request: Pick<PayoutRequest, 'kind' | 'totals'>): Promise<{ funds?: FundsCheck }> => {
+  const fundsOf = async (request: Pick<PayoutRequest, 'kind' | 'totals'>, available?: Money[]): Promise<{ funds?: FundsCheck }> => {
     if (!TAKES_FUNDS.has(request.kind)) return {};
     try {
-      return { funds: await deps.funds(request.totals) };
+      return { funds: await deps.funds(request.totals, available) };
     } catch {
       return {};
     }
@@ -211,8 +212,9 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
 
   return {
     async create(input) {
-      const { money, totals, destination, available, extraApprovalReason } = await validate(input);
-      const { funds } = await fundsOf({ kind: input.kind, totals });
+      const { money, totals, destination, available, balance, extraApprovalReason } = await validate(input);
+      // The balance validate() just read: one Stripe call per request, not two.
+      const { funds } = await fundsOf({ kind: input.kind, totals }, balance);
       const replaces = input.kind === 'plan' && destination ? (await deps.plan.list(input.teamId)).find((e) => e.userId === destination.userId)?.money : undefined;
       const at = clock.now();
       const request: PayoutRequest = {
