@@ -119,6 +119,7 @@ export interface RequestNotifier {
 }
 
 export interface PlanStore {
+  get(teamId: string, userId: string): Promise<PlanEntry | undefined>;
   set(entry: PlanEntry): Promise<void>;
   remove(teamId: string, userId: string): Promise<PlanEntry | undefined>;
   list(teamId: string): Promise<PlanEntry[]>;

@@ -215,7 +215,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
       const { money, totals, destination, available, balance, extraApprovalReason } = await validate(input);
       // The balance validate() just read: one Stripe call per request, not two.
       const { funds } = await fundsOf({ kind: input.kind, totals }, balance);
-      const replaces = input.kind === 'plan' && destination ? (await deps.plan.list(input.teamId)).find((e) => e.userId === destination.userId)?.money : undefined;
+      const replaces = input.kind === 'plan' && destination ? (await deps.plan.get(input.teamId, destination.userId))?.money : undefined;
       const at = clock.now();
       const request: PayoutRequest = {
         id: newId('req', at.getTime()),

@@ -197,7 +197,7 @@ export function createSellerService(deps: SellerServiceDeps): SellerService {
         current.disconnectedAt ? undefined : { ...current, state: 'disconnected', disconnectedAt: nowIso(), updatedAt: nowIso() },
       );
       if (!change?.changed) return 'unchanged';
-      const entry = (await deps.plan.list(seller.teamId)).find((e) => e.userId === seller.userId);
+      const entry = await deps.plan.get(seller.teamId, seller.userId);
       if (entry && !entry.pausedReason) await deps.plan.set({ ...entry, pausedReason: 'the seller disconnected their Stripe account', updatedAt: nowIso() });
       await audit(change.after, 'seller.disconnected', { detail: entry ? 'plan line paused' : 'no plan line' });
       await notifier.sellerDisconnected(change.after, entry !== undefined);

@@ -9,6 +9,10 @@ const planKey = (teamId: string) => storeKey(`plan:${teamId}`);
 
 export function createRedisPlanStore(redis: RedisClient): PlanStore {
   return {
+    async get(teamId, userId) {
+      const raw = await redis.hget(planKey(teamId), userId);
+      return raw ? (JSON.parse(raw) as PlanEntry) : undefined;
+    },
     async set(entry) {
       await redis.hset(planKey(entry.teamId), entry.userId, JSON.stringify(entry));
     },
