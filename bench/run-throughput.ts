@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Harness } from '../emulators/local-stack.js';
-import { EXECUTION_ATTEMPTS, KEEP_FINISHED } from '../src/adapters/queue/queues.js';
+import { EXECUTION_ATTEMPTS, KEEP_FAILED, KEEP_FINISHED } from '../jobs/payment.job.js';
 import { QUEUE_PREFIX } from '../src/adapters/redis/keys.js';
 import { ratio } from './stats.js';
 import type { Benchmark } from './types.js';
@@ -20,7 +20,7 @@ const BARE_QUEUE = 'bench-bare-lines';
  * addBulk slices of 500, job ids, retention), timed from the first addBulk until the last job completed.
  */
 async function bareBullmq(connection: ConnectionOptions, count: number, concurrency: number): Promise<{ elapsedMs: number; addMs: number; completed: number; failed: number }> {
-  const queue = new Queue(BARE_QUEUE, { connection, prefix: QUEUE_PREFIX, defaultJobOptions: { removeOnComplete: KEEP_FINISHED, removeOnFail: { age: 30 * 86_400 }, attempts: EXECUTION_ATTEMPTS } });
+  const queue = new Queue(BARE_QUEUE, { connection, prefix: QUEUE_PREFIX, defaultJobOptions: { removeOnComplete: KEEP_FINISHED, removeOnFail: KEEP_FAILED, attempts: EXECUTION_ATTEMPTS } });
   const worker = new Worker(BARE_QUEUE, async () => undefined, { connection, prefix: QUEUE_PREFIX, concurrency });
   let completed = 0;
   let failed = 0;

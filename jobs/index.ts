@@ -1,10 +1,9 @@
 import type { Worker } from 'bullmq';
 import type { AppDeps } from '../src/deps.js';
 import { closeRedis, createRedis } from '../src/adapters/redis/connection.js';
-import { RECONCILE_JOB, RECONCILE_SCHEDULER_ID, type ReconcileJob } from '../src/adapters/queue/queues.js';
+import { MAINTENANCE_JOBS, SCHEDULER_IDS, type ReconcileJob } from './maintenance.job.js';
 import { superviseWorkers } from './supervisor.js';
-import { FUNDING_CHECK_SCHEDULER_ID, SWEEP_SCHEDULER_ID, workerFactories } from './workers.js';
-import { FUNDING_CHECK_JOB } from '../src/adapters/queue/funding-checks.js';
+import { workerFactories } from './workers.js';
 
 export interface Workers {
   /** The BullMQ workers running now, for readiness. */
@@ -22,12 +21,12 @@ export async function startWorkers(deps: AppDeps): Promise<Workers> {
   const workers = superviseWorkers(workerFactories(deps, connection), (name) => queues.get(name)!, deps.logger, SUPERVISION);
   await Promise.all(workers.current().map((w) => w.waitUntilReady()));
   // One scheduler however many workers run: upsert is idempotent by id.
-  await deps.queues.maintenance.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: deps.config.SWEEP_INTERVAL_SECONDS * 1000 }, { name: 'sweep' });
+  await deps.queues.maintenance.upsertJobScheduler(SCHEDULER_IDS.sweep, { every: deps.config.SWEEP_INTERVAL_SECONDS * 1000 }, { name: MAINTENANCE_JOBS.sweep });
   // Nightly, in RECONCILE_AT's zone; BullMQ makes one job per night whichever worker upserts it.
   const { pattern, tz } = deps.config.RECONCILE_AT;
-  await deps.queues.maintenance.upsertJobScheduler(RECONCILE_SCHEDULER_ID, { pattern, tz }, { name: RECONCILE_JOB, data: { trigger: 'nightly' } satisfies ReconcileJob });
+  await deps.queues.maintenance.upsertJobScheduler(SCHEDULER_IDS.reconcile, { pattern, tz }, { name: MAINTENANCE_JOBS.reconcile, data: { trigger: 'nightly' } satisfies ReconcileJob });
   // Shortfalls come nearer as days pass, with nothing else changing.
-  await deps.queues.maintenance.upsertJobScheduler(FUNDING_CHECK_SCHEDULER_ID, { pattern: '0 6 * * *', tz: 'UTC' }, { name: FUNDING_CHECK_JOB });
+  await deps.queues.maintenance.upsertJobScheduler(SCHEDULER_IDS.fundingCheck, { pattern: '0 6 * * *', tz: 'UTC' }, { name: MAINTENANCE_JOBS.fundingCheck });
   return {
     current: () => workers.current(),
     async close() {

@@ -1,19 +1,14 @@
-import { z } from 'zod';
+import type { Job } from 'bullmq';
 import type { AppDeps } from '../src/deps.js';
-import { parsePaymentRef } from '../src/domain/payments.js';
-
-const jobData = z.object({ payoutRef: z.string() }).transform(({ payoutRef }, ctx) => {
-  const ref = parsePaymentRef(payoutRef);
-  if (!ref) ctx.addIssue({ code: 'custom', message: `not a payment reference: ${payoutRef}` });
-  return ref ? { payoutRef, ref } : z.NEVER;
-});
+import { parseJobData } from './job-failure.js';
+import { paymentJob } from './payment.job.js';
 
 /**
  * One payment, whatever its kind: an approved request, a run line, a scheduled top-up or an automatic top-up. Transient Stripe failures
  * throw a retryable AppError, which the worker retries with the same reference (so the same idempotency key).
  */
-export async function processPayment(data: unknown, deps: Pick<AppDeps, 'execution' | 'runs' | 'schedules' | 'autoFunding' | 'logger'>): Promise<string> {
-  const { payoutRef, ref } = jobData.parse(data);
+export async function processPayment(job: Pick<Job, 'queueName' | 'data'>, deps: Pick<AppDeps, 'execution' | 'runs' | 'schedules' | 'autoFunding' | 'logger'>): Promise<string> {
+  const { payoutRef, ref } = parseJobData(job, paymentJob);
   const result =
     ref.kind === 'request'
       ? await deps.execution.execute(ref.requestId)

@@ -1,8 +1,6 @@
-import { z } from 'zod';
+import type { ReconcileJob } from './maintenance.job.js';
 import type { AppDeps } from '../src/deps.js';
 import { recentDays } from '../src/domain/reconcile.js';
-
-const jobData = z.discriminatedUnion('trigger', [z.object({ trigger: z.literal('nightly') }), z.object({ trigger: z.literal('run'), runId: z.string().min(1) })]);
 
 /** The nightly window: the same week `/payout reconcile` compares by default. */
 const NIGHTLY_DAYS = 7;
@@ -12,8 +10,7 @@ const DAY_MS = 86_400_000;
  * Nightly (one job per night across workers: BullMQ's job scheduler makes it, one worker takes it), and after each payout
  * run (the days it ran). Ops hears only about differences; the result is kept either way.
  */
-export async function processReconcile(data: unknown, deps: Pick<AppDeps, 'reconcile' | 'runs' | 'clock' | 'logger'>): Promise<string> {
-  const job = jobData.parse(data);
+export async function processReconcile(job: ReconcileJob, deps: Pick<AppDeps, 'reconcile' | 'runs' | 'clock' | 'logger'>): Promise<string> {
   const now = deps.clock.now();
   let window = recentDays(now, NIGHTLY_DAYS);
   if (job.trigger === 'run') {

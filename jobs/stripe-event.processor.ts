@@ -1,23 +1,16 @@
-import { z } from 'zod';
+import type { Job as BullJob } from 'bullmq';
 import type { AppDeps } from '../src/deps.js';
 import { parsePaymentRef } from '../src/domain/payments.js';
 import { SELLER_EVENTS } from '../src/adapters/stripe/events.js';
-
-const jobData = z.object({
-  eventId: z.string().startsWith('evt_'),
-  type: z.string(),
-  accountId: z.string().startsWith('acct_').nullable(),
-  payoutRef: z.string().nullable(),
-  objectId: z.string().min(1),
-  traceId: z.string(),
-});
+import { parseJobData } from './job-failure.js';
+import { stripeEventJob } from './stripe-event.job.js';
 
 /**
  * Handles one verified Stripe event. Running it twice, or out of order, is harmless: the seller's account and the
  * payment's top-up or transfer are read back from Stripe, and notices go out only when our records change.
  */
-export async function processStripeEvent(data: unknown, deps: Pick<AppDeps, 'sellers' | 'settle' | 'logger'>): Promise<string> {
-  const job = jobData.parse(data);
+export async function processStripeEvent(bullJob: Pick<BullJob, 'queueName' | 'data'>, deps: Pick<AppDeps, 'sellers' | 'settle' | 'logger'>): Promise<string> {
+  const job = parseJobData(bullJob, stripeEventJob);
   const log = deps.logger.child({ traceId: job.traceId, eventId: job.eventId, type: job.type });
   if (job.type === 'account.updated') {
     // The platform's own account.updated carries no `account`: not a seller.

@@ -1,25 +1,18 @@
-import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job, type Processor } from 'bullmq';
-import { ZodError } from 'zod';
+import { DelayedError, Worker, type ConnectionOptions, type Job, type Processor } from 'bullmq';
 import type { AppDeps } from '../src/deps.js';
 import { isAppError } from '../src/domain/errors.js';
 import { FROZEN_RECHECK_MS, WAITING_CODES } from '../src/domain/controls.js';
-import { QUEUE_NAMES, RECONCILE_JOB } from '../src/adapters/queue/queues.js';
-import { FUNDING_CHECK_JOB } from '../src/adapters/queue/funding-checks.js';
-import { processReconcile } from './reconcile.processor.js';
 import { QUEUE_PREFIX } from '../src/adapters/redis/keys.js';
 import { retryDelayMs } from './backoff.js';
+import { finalOrRetry } from './job-failure.js';
+import { MAINTENANCE_QUEUE } from './maintenance.job.js';
+import { processMaintenance } from './maintenance.processor.js';
+import { PAYMENT_QUEUES } from './payment.job.js';
 import { processPayment } from './payment.processor.js';
-import { processRunFinish, processScheduleFiring } from './payout.processors.js';
+import { processScheduleFiring } from './payout.processors.js';
+import { SCHEDULES_QUEUE } from './schedule.job.js';
+import { STRIPE_EVENTS_QUEUE } from './stripe-event.job.js';
 import { processStripeEvent } from './stripe-event.processor.js';
-import { processSweep } from './sweep.processor.js';
-
-/** Errors that no retry can fix (a permanent refusal, malformed job data) end the job at once, cause kept. */
-function finalOrRetry(error: unknown): unknown {
-  if ((isAppError(error) && !error.retryable) || error instanceof ZodError) {
-    return Object.assign(new UnrecoverableError(error.message), { cause: error });
-  }
-  return error;
-}
 
 /**
  * A payment that must wait (frozen, over a daily limit) goes back to BullMQ's delayed set until it should look
@@ -34,10 +27,10 @@ async function waitOrFail(error: unknown, job: Job, token: string | undefined): 
 }
 
 const unrecoverable =
-  <T>(run: (data: unknown, job: Job) => Promise<T>): Processor =>
+  <T>(run: (job: Job) => Promise<T>): Processor =>
   async (job, token) => {
     try {
-      return await run(job.data, job);
+      return await run(job);
     } catch (error) {
       throw await waitOrFail(error, job, token);
     }
@@ -45,9 +38,6 @@ const unrecoverable =
 
 /** The instant a job scheduler meant a job for (BullMQ keeps it as prevMillis). */
 const intendedAt = (job: Job) => new Date((job.opts as { prevMillis?: number }).prevMillis ?? job.timestamp);
-
-export const SWEEP_SCHEDULER_ID = 'sweep-requests';
-export const FUNDING_CHECK_SCHEDULER_ID = 'funding-check-daily';
 
 /** Backoff for money jobs: Stripe's Retry-After when given, else exponential with jitter. */
 const retrySettings = { backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) => retryDelayMs(attemptsMade, error) };
@@ -58,21 +48,21 @@ export type WorkerFactory = () => Worker;
 export function workerFactories(deps: AppDeps, connection: ConnectionOptions): WorkerFactory[] {
   const common = { connection, prefix: QUEUE_PREFIX, lockDuration: deps.config.WORKER_LOCK_SECONDS * 1000, stalledInterval: deps.config.WORKER_LOCK_SECONDS * 1000 };
   const factories: WorkerFactory[] = [
-    () => new Worker(QUEUE_NAMES.stripeEvents, unrecoverable((data) => processStripeEvent(data, deps)), { ...common, concurrency: 5 }),
+    () => new Worker(STRIPE_EVENTS_QUEUE, unrecoverable((job) => processStripeEvent(job, deps)), { ...common, concurrency: 5 }),
     () =>
-      new Worker(QUEUE_NAMES.executions, unrecoverable((data) => processPayment(data, deps)), {
+      new Worker(PAYMENT_QUEUES.executions, unrecoverable((job) => processPayment(job, deps)), {
         ...common,
         concurrency: 10,
         settings: retrySettings,
       }),
     () =>
-      new Worker(QUEUE_NAMES.schedules, unrecoverable((data, job) => processScheduleFiring(data, intendedAt(job), deps)), {
+      new Worker(SCHEDULES_QUEUE, unrecoverable((job) => processScheduleFiring(job, intendedAt(job), deps)), {
         ...common,
         concurrency: 2,
         settings: retrySettings,
       }),
     () => createRunLineWorker(deps, common),
-    () => new Worker(QUEUE_NAMES.maintenance, unrecoverable<unknown>((data, job) => (job.name === 'run-finish' ? processRunFinish(data, deps) : job.name === RECONCILE_JOB ? processReconcile(data, deps) : job.name === FUNDING_CHECK_JOB ? deps.funding.check() : processSweep(deps))), { ...common, concurrency: 2 }),
+    () => new Worker(MAINTENANCE_QUEUE, unrecoverable((job) => processMaintenance(job, deps)), { ...common, concurrency: 2 }),
   ];
   return factories.map((make) => () => {
     const worker = make();
@@ -95,10 +85,10 @@ export function workerFactories(deps: AppDeps, connection: ConnectionOptions): W
  */
 function createRunLineWorker(deps: AppDeps, common: { connection: ConnectionOptions; prefix: string; lockDuration: number; stalledInterval: number }): Worker {
   const worker: Worker = new Worker(
-    QUEUE_NAMES.runLines,
+    PAYMENT_QUEUES.runLines,
     async (job, token) => {
       try {
-        return await processPayment(job.data, deps);
+        return await processPayment(job, deps);
       } catch (error) {
         if (isAppError(error) && error.code === 'stripe_rate_limited') {
           await worker.rateLimit(retryDelayMs(1, error));

@@ -1,6 +1,7 @@
 import type { CustomRoute } from '@slack/bolt';
 import type { AppDeps } from '../deps.js';
 import { FUNDING_EVENTS, toStripeEventJob } from '../adapters/stripe/events.js';
+import { stripeEventJobId } from '../../jobs/stripe-event.job.js';
 import { newTraceId } from '../logger.js';
 import { BodyTooLargeError, readBody, sendJson } from './respond.js';
 
@@ -46,7 +47,7 @@ export function stripeWebhookRoute(deps: AppDeps): CustomRoute {
       }
       const { job } = mapped;
       try {
-        await deps.queues.stripeEvents.add(event.type, job, { jobId: event.id });
+        await deps.queues.stripeEvents.add(event.type, job, { jobId: stripeEventJobId(job) });
       } catch (error) {
         // Stripe retries a non-2xx: nothing is lost while Redis is down.
         log.error({ ...base, err: error, event: 'webhook.enqueue_failed' }, 'could not queue the event');

@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS, PEOPLE, messageText, startHarness, type Harness } from '../../emulators/local-stack.js';
-import { RECONCILE_JOB, RECONCILE_SCHEDULER_ID } from '../../src/adapters/queue/queues.js';
+import { MAINTENANCE_JOBS, SCHEDULER_IDS } from '../../jobs/maintenance.job.js';
 import { eventually } from '../support/eventually.js';
 import { onboardPayableSeller } from '../support/onboarding.js';
 
@@ -29,9 +29,9 @@ describe('automatic reconciliation', () => {
   it('when two workers are running at the nightly time, then one job scheduler makes one reconcile, which is kept and audited', async () => {
     const second = await h.startAnotherBot();
     const maintenance = h.bot.deps.queues.maintenance;
-    const schedulers = (await maintenance.getJobSchedulers()).filter((s) => s.key === RECONCILE_SCHEDULER_ID);
+    const schedulers = (await maintenance.getJobSchedulers()).filter((s) => s.key === SCHEDULER_IDS.reconcile);
     expect(schedulers).toMatchObject([{ pattern: '17 3 * * *', tz: 'Europe/Paris' }]);
-    const waiting = (await maintenance.getDelayed()).filter((job) => job.name === RECONCILE_JOB);
+    const waiting = (await maintenance.getDelayed()).filter((job) => job.name === MAINTENANCE_JOBS.reconcile);
     expect(waiting).toHaveLength(1);
 
     // The night comes: the delayed job becomes due, and either worker may take it.

@@ -1,42 +1,11 @@
-import { Queue, type ConnectionOptions, type Job } from 'bullmq';
-import { paymentJobId, paymentRef } from '../../domain/payments.js';
-import type { PaymentRef } from '../../domain/payments.types.js';
+import { Queue, type ConnectionOptions, type DefaultJobOptions, type Job } from 'bullmq';
+import { MAINTENANCE_JOB_OPTIONS, MAINTENANCE_QUEUE } from '../../../jobs/maintenance.job.js';
+import { PAYMENT_JOB_OPTIONS, PAYMENT_QUEUES, paymentJobOf, type PaymentJob } from '../../../jobs/payment.job.js';
+import { SCHEDULE_JOB_OPTIONS, SCHEDULES_QUEUE, type ScheduleJob } from '../../../jobs/schedule.job.js';
+import { STRIPE_EVENT_JOB_OPTIONS, STRIPE_EVENTS_QUEUE, type StripeEventJob } from '../../../jobs/stripe-event.job.js';
+import { paymentJobId } from '../../domain/payments.js';
 import type { PaymentQueue } from '../../domain/ports.js';
 import { QUEUE_PREFIX } from '../redis/keys.js';
-
-/** One set of queue names. */
-export const QUEUE_NAMES = {
-  stripeEvents: 'stripe-events',
-  executions: 'payout-executions',
-  runLines: 'payout-run-lines',
-  schedules: 'payout-schedules',
-  maintenance: 'payout-maintenance',
-} as const;
-
-/** A verified Stripe event, as ids only: the processor reads the object back from Stripe. */
-export interface StripeEventJob {
-  eventId: string;
-  type: string;
-  accountId: string | null;
-  /** Our payment reference from the object's metadata, for top-up and transfer events. */
-  payoutRef: string | null;
-  objectId: string | null;
-  traceId: string;
-}
-
-/** One payment (an approved request, a run line, a scheduled top-up): its reference says which, and is its job id. */
-export interface PaymentJob {
-  payoutRef: string;
-}
-
-export interface ScheduleJob {
-  scheduleId: string;
-}
-
-/** A reconciliation with Stripe: nightly (the job scheduler's), or after a payout run ended. */
-export const RECONCILE_JOB = 'reconcile';
-export const RECONCILE_SCHEDULER_ID = 'reconcile-nightly';
-export type ReconcileJob = { trigger: 'nightly' } | { trigger: 'run'; runId: string };
 
 export interface Queues {
   stripeEvents: Queue<StripeEventJob>;
@@ -50,38 +19,14 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-/**
- * Finished jobs are kept longer than Stripe retries a webhook (3 days) and longer than the sweeper looks back,
- * so a duplicate jobId is ignored rather than run again.
- */
-export const KEEP_FINISHED = { age: 7 * 86_400 } as const;
-
-/** Transient Stripe failures are retried with backoff; after the last attempt the sweeper takes over. */
-export const EXECUTION_ATTEMPTS = 10;
-
+/** Every queue as its job contract says: its name and its default job options. */
 export function createQueues(connection: ConnectionOptions): Queues {
-  const defaults = { removeOnComplete: KEEP_FINISHED, removeOnFail: { age: 30 * 86_400 } };
-  const stripeEvents = new Queue<StripeEventJob>(QUEUE_NAMES.stripeEvents, {
-    connection,
-    prefix: QUEUE_PREFIX,
-    defaultJobOptions: { ...defaults, attempts: 8, backoff: { type: 'exponential', delay: 1_000 } },
-  });
-  const executions = new Queue<PaymentJob>(QUEUE_NAMES.executions, {
-    connection,
-    prefix: QUEUE_PREFIX,
-    defaultJobOptions: { ...defaults, attempts: EXECUTION_ATTEMPTS, backoff: { type: 'custom' } },
-  });
-  const runLines = new Queue<PaymentJob>(QUEUE_NAMES.runLines, {
-    connection,
-    prefix: QUEUE_PREFIX,
-    defaultJobOptions: { ...defaults, attempts: EXECUTION_ATTEMPTS, backoff: { type: 'custom' } },
-  });
-  const schedules = new Queue<ScheduleJob>(QUEUE_NAMES.schedules, {
-    connection,
-    prefix: QUEUE_PREFIX,
-    defaultJobOptions: { ...defaults, attempts: EXECUTION_ATTEMPTS, backoff: { type: 'custom' } },
-  });
-  const maintenance = new Queue(QUEUE_NAMES.maintenance, { connection, prefix: QUEUE_PREFIX, defaultJobOptions: { removeOnComplete: 100, removeOnFail: 100, attempts: 5, backoff: { type: 'exponential', delay: 1_000 } } });
+  const queue = <T>(name: string, defaultJobOptions: DefaultJobOptions) => new Queue<T>(name, { connection, prefix: QUEUE_PREFIX, defaultJobOptions });
+  const stripeEvents = queue<StripeEventJob>(STRIPE_EVENTS_QUEUE, STRIPE_EVENT_JOB_OPTIONS);
+  const executions = queue<PaymentJob>(PAYMENT_QUEUES.executions, PAYMENT_JOB_OPTIONS);
+  const runLines = queue<PaymentJob>(PAYMENT_QUEUES.runLines, PAYMENT_JOB_OPTIONS);
+  const schedules = queue<ScheduleJob>(SCHEDULES_QUEUE, SCHEDULE_JOB_OPTIONS);
+  const maintenance = queue<unknown>(MAINTENANCE_QUEUE, MAINTENANCE_JOB_OPTIONS);
   const all = [stripeEvents, executions, runLines, schedules, maintenance];
   return {
     stripeEvents,
@@ -101,7 +46,10 @@ export function createQueues(connection: ConnectionOptions): Queues {
 
 /** The job id derives from the payment reference: BullMQ keeps one job per id, so a payment is queued once. */
 export function createPaymentQueue(queue: Queue<PaymentJob>): PaymentQueue {
-  const add = (ref: PaymentRef) => queue.add('pay', { payoutRef: paymentRef(ref) }, { jobId: paymentJobId(ref) });
+  const add = async (ref: Parameters<typeof paymentJobOf>[0]) => {
+    const { name, data, opts } = paymentJobOf(ref);
+    await queue.add(name, data, opts);
+  };
   return {
     async enqueue(ref) {
       await add(ref);

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { parsePaymentRef } from '../../domain/payments.js';
-import type { StripeEventJob } from '../queue/queues.js';
+import type { StripeEventJob } from '../../../jobs/stripe-event.job.js';
 
 /** The events the bot acts on; anything else is acknowledged and left alone. */
 export const PAYMENT_EVENTS = new Set(['topup.succeeded', 'topup.failed', 'topup.canceled', 'topup.reversed', 'transfer.reversed']);
