@@ -11,7 +11,7 @@ export const PAYMENT_JOB = 'pay';
 
 export const paymentJob = z.object({ payoutRef: z.string() }).transform(({ payoutRef }, ctx) => {
   const ref = parsePaymentRef(payoutRef);
-  if (!ref) ctx.addIssue({ code: 'custom', message: `not a payment reference: ${payoutRef}` });
+  if (!ref) ctx.addIssue({ code: 'custom', path: ['payoutRef'], message: `not a payment reference: ${payoutRef}` });
   return ref ? { payoutRef, ref } : z.NEVER;
 });
 /** What a producer puts on the queue; the processor gets the parsed reference too. */

@@ -1,0 +1,179 @@
+import { vi } from 'vitest';
+import type { AuditEntry, AuditLog } from '../../src/domain/audit.js';
+import { totalsOf } from '../../src/domain/money.js';
+import type { Firing, PlanEntry, Run, RunLine, Schedule } from '../../src/domain/payouts.types.js';
+import type { FiringStore, PayoutNotifier, PlanStore, RequestNotifier, RequestStore, RunStore, ScheduleStore, SellerStore } from '../../src/domain/ports.js';
+import type { PayoutRequest } from '../../src/domain/requests.types.js';
+import type { Seller } from '../../src/domain/sellers.types.js';
+
+/** In-memory ports for the domain services: each keeps what the Redis one keeps, with the same compare-and-set contract. */
+
+/** A clock the test moves. */
+export function testClock(start: string) {
+  let now = new Date(start);
+  return { now: () => now, advance: (ms: number) => void (now = new Date(now.getTime() + ms)) };
+}
+
+/** `change` decides from the current record; undefined leaves it (changed: false). Undefined for a missing record. */
+function compareAndSet<T>(records: Map<string, T>, key: string, change: (current: T) => T | undefined) {
+  const before = records.get(key);
+  if (!before) return undefined;
+  const next = change(before);
+  if (next) records.set(key, next);
+  return { before, after: next ?? before, changed: Boolean(next) };
+}
+
+export function memoryAudit(): AuditLog & { entries: AuditEntry[]; actions(): string[] } {
+  const entries: AuditEntry[] = [];
+  return {
+    entries,
+    actions: () => entries.map((e) => e.action),
+    append: async (entry) => void entries.push(entry),
+    latest: async (count) => entries.slice(-count).reverse().map((e, i) => ({ ...e, id: String(i) })),
+    async *between(from, to) {
+      for (const [i, e] of entries.entries()) if (Date.parse(e.at) >= from.getTime() && Date.parse(e.at) < to.getTime()) yield { ...e, id: String(i) };
+    },
+  };
+}
+
+export function memoryRequestStore(audit = memoryAudit()): RequestStore & { audit: typeof audit } {
+  const records = new Map<string, PayoutRequest>();
+  return {
+    audit,
+    async create(request, actor) {
+      records.set(request.id, request);
+      await audit.append({ at: request.requestedAt, actor, action: `${request.kind}.requested`, subject: request.id, kind: request.kind, amounts: request.totals, state: request.state });
+    },
+    get: async (id) => records.get(id),
+    async transition(id, change, entry) {
+      const result = compareAndSet(records, id, change);
+      if (result?.changed) await audit.append({ at: result.after.updatedAt, ...entry, subject: id, kind: result.after.kind, amounts: result.after.totals, state: result.after.state });
+      return result;
+    },
+    open: async () => [...records.values()].filter((r) => ['pending', 'approved', 'executing'].includes(r.state)),
+  };
+}
+
+export function memorySellerStore(initial: Seller[] = []): SellerStore {
+  const records = new Map(initial.map((s) => [`${s.teamId}/${s.userId}`, s]));
+  return {
+    get: async (teamId, userId) => records.get(`${teamId}/${userId}`),
+    getByAccount: async (accountId) => [...records.values()].find((s) => s.accountId === accountId),
+    async createIfAbsent(seller) {
+      const existing = records.get(`${seller.teamId}/${seller.userId}`);
+      if (existing) return { seller: existing, created: false };
+      records.set(`${seller.teamId}/${seller.userId}`, seller);
+      return { seller, created: true };
+    },
+    update: async (teamId, userId, change) => compareAndSet(records, `${teamId}/${userId}`, change),
+    list: async (teamId) => [...records.values()].filter((s) => s.teamId === teamId),
+  };
+}
+
+export function memoryPlanStore(initial: PlanEntry[] = []): PlanStore {
+  const entries = new Map(initial.map((e) => [`${e.teamId}/${e.userId}`, e]));
+  return {
+    get: async (teamId, userId) => entries.get(`${teamId}/${userId}`),
+    set: async (entry) => void entries.set(`${entry.teamId}/${entry.userId}`, entry),
+    async remove(teamId, userId) {
+      const entry = entries.get(`${teamId}/${userId}`);
+      entries.delete(`${teamId}/${userId}`);
+      return entry;
+    },
+    list: async (teamId) => [...entries.values()].filter((e) => e.teamId === teamId),
+  };
+}
+
+export function memoryScheduleStore(): ScheduleStore {
+  const records = new Map<string, Schedule>();
+  return {
+    async create(schedule) {
+      if (records.has(schedule.id)) return false;
+      records.set(schedule.id, schedule);
+      return true;
+    },
+    get: async (id) => records.get(id),
+    update: async (id, change) => compareAndSet(records, id, change),
+    list: async (teamId) => [...records.values()].filter((s) => !teamId || s.teamId === teamId),
+  };
+}
+
+export function memoryFiringStore(): FiringStore {
+  const firings = new Map<string, Firing>();
+  return {
+    async begin(firing) {
+      const existing = firings.get(firing.periodKey);
+      if (existing) return { first: false, firing: existing };
+      firings.set(firing.periodKey, firing);
+      return { first: true, firing };
+    },
+    async finish(periodKey, result) {
+      return Boolean(compareAndSet(firings, periodKey, (f) => (f.status === 'done' ? undefined : { ...f, status: 'done' as const, result }))?.changed);
+    },
+    get: async (periodKey) => firings.get(periodKey),
+    async settle(periodKey, settlement) {
+      return Boolean(compareAndSet(firings, periodKey, (f) => (f.settlement === settlement ? undefined : { ...f, settlement }))?.changed);
+    },
+  };
+}
+
+export function memoryRunStore(): RunStore {
+  const runs = new Map<string, Run>();
+  const lines = new Map<string, Map<string, RunLine>>();
+  const linesOf = (runId: string) => [...(lines.get(runId)?.values() ?? [])];
+  return {
+    async create(run, runLines) {
+      const existing = runs.get(run.id);
+      if (existing) return { run: existing, created: false };
+      runs.set(run.id, run);
+      lines.set(run.id, new Map(runLines.map((l) => [l.key, l])));
+      return { run, created: true };
+    },
+    get: async (runId) => runs.get(runId),
+    update: async (runId, change) => compareAndSet(runs, runId, change),
+    line: async (runId, key) => lines.get(runId)?.get(key),
+    lines: async (runId) => linesOf(runId),
+    async settleLine(runId, line) {
+      return Boolean(lines.get(runId) && compareAndSet(lines.get(runId)!, line.key, (current) => (current.status === 'pending' ? line : undefined))?.changed);
+    },
+    async recordReversal(runId, key, amountReversed) {
+      const result = lines.get(runId) && compareAndSet(lines.get(runId)!, key, (l) => (amountReversed > (l.amountReversed ?? 0) ? { ...l, amountReversed } : undefined));
+      return result?.changed ? { line: result.after, delta: amountReversed - (result.before.amountReversed ?? 0) } : undefined;
+    },
+    async counts(runId) {
+      const all = linesOf(runId);
+      const paid = all.filter((l) => l.status === 'paid');
+      return {
+        pending: all.filter((l) => l.status === 'pending').length,
+        paid: paid.length,
+        failed: all.filter((l) => l.status === 'failed').length,
+        paidTotals: totalsOf(paid),
+        reversedTotals: totalsOf(paid.filter((l) => l.amountReversed).map((l) => ({ money: { amount: l.amountReversed!, currency: l.money.currency } }))),
+      };
+    },
+    open: async () => [...runs.values()].filter((r) => r.status !== 'done'),
+  };
+}
+
+/** Remembers what was claimed: a second claim of the same scope and id is refused. */
+export function memoryClaims() {
+  const claimed = new Set<string>();
+  return vi.fn(async (scope: string, id: string) => !claimed.has(`${scope}/${id}`) && Boolean(claimed.add(`${scope}/${id}`)));
+}
+
+export function spyRequestNotifier(): RequestNotifier {
+  return { posted: vi.fn(async () => ({ channel: 'CAPPROVALS', ts: '1.0' })), changed: vi.fn(async () => undefined), finished: vi.fn(async () => undefined), settled: vi.fn(async () => undefined) };
+}
+
+export function spyPayoutNotifier(): { [K in keyof PayoutNotifier]: PayoutNotifier[K] & ReturnType<typeof vi.fn> } {
+  return {
+    scheduleFired: vi.fn(async () => undefined),
+    firingMissed: vi.fn(async () => undefined),
+    scheduledTopupSettled: vi.fn(async () => undefined),
+    runLineReversed: vi.fn(async () => undefined),
+    runStarted: vi.fn(async () => ({ channel: 'COPS', ts: '2.0' })),
+    runHeld: vi.fn(async () => undefined),
+    runProgress: vi.fn(async () => undefined),
+    runFinished: vi.fn(async () => undefined),
+  };
+}
