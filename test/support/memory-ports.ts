@@ -1,6 +1,9 @@
 import { vi } from 'vitest';
+import type { AccessPolicy } from '../../src/domain/access.js';
 import type { AuditEntry, AuditLog } from '../../src/domain/audit.js';
-import { totalsOf } from '../../src/domain/money.js';
+import { totalsOf, type Money } from '../../src/domain/money.js';
+import { createRequestService } from '../../src/domain/requests.js';
+import { fakeMoneyGateway } from './money-gateway.js';
 import type { Firing, PlanEntry, Run, RunLine, Schedule } from '../../src/domain/payouts.types.js';
 import type { FiringStore, PayoutNotifier, PlanStore, RequestNotifier, RequestStore, RunStore, ScheduleStore, SellerStore } from '../../src/domain/ports.js';
 import type { PayoutRequest } from '../../src/domain/requests.types.js';
@@ -176,4 +179,43 @@ export function spyPayoutNotifier(): { [K in keyof PayoutNotifier]: PayoutNotifi
     runProgress: vi.fn(async () => undefined),
     runFinished: vi.fn(async () => undefined),
   };
+}
+
+export const TEAM = 'T1';
+/** Who may do what in the in-memory request service: the seller is also an approver, so a transfer to them is never theirs to approve. */
+export const STAFF = { requester: 'UREQ', approver1: 'UAPP1', approver2: 'UAPP2', seller: 'USELLER' } as const;
+export const APPROVAL_TTL_SECONDS = 3_600;
+
+export function payableSeller(overrides: Partial<Seller> = {}): Seller {
+  const at = '2026-11-01T00:00:00Z';
+  return {
+    teamId: TEAM, userId: STAFF.seller, accountId: 'acct_seller', displayName: 'Ana', country: 'FR', email: null, state: 'payable', detailsSubmitted: true,
+    transfersCapability: 'active', payoutsEnabled: true, currentlyDue: [], disabledReason: null, everPayable: true, invitedBy: STAFF.requester, invitedAt: at, updatedAt: at, ...overrides,
+  };
+}
+
+/**
+ * The request service over in-memory ports: EUR needs two approvers from 1,000.00 and allows at most 5,000.00; USD (the
+ * platform's currency) always needs two; requests expire after an hour.
+ */
+export function inMemoryRequests(options: { clock: { now(): Date }; sellers?: Seller[]; available?: Money[]; plan?: PlanStore }) {
+  const store = memoryRequestStore();
+  const queue = { enqueue: vi.fn(async () => undefined), requeue: vi.fn(async () => undefined) };
+  const notifier = spyRequestNotifier();
+  const lists: Record<'requester' | 'approver', string[]> = { requester: [STAFF.requester, STAFF.approver1], approver: [STAFF.approver1, STAFF.approver2, STAFF.seller] };
+  const access: AccessPolicy = { has: async (userId, role) => lists[role].includes(userId), isStaff: async (userId) => [...lists.requester, ...lists.approver].includes(userId) };
+  const available = options.available ?? [{ amount: 50_000_00, currency: 'eur' }, { amount: 50_000_00, currency: 'usd' }];
+  const service = createRequestService({
+    gateway: fakeMoneyGateway({ balance: async () => ({ available, pending: [] }) }),
+    store,
+    sellers: memorySellerStore(options.sellers ?? [payableSeller()]),
+    access,
+    queue,
+    notifier,
+    plan: options.plan ?? memoryPlanStore(),
+    clock: options.clock,
+    policy: { thresholds: new Map([['eur', 1_000_00]]), maxima: new Map([['eur', 5_000_00]]), approvalTtlSeconds: APPROVAL_TTL_SECONDS, bankChangeHoldHours: 72 },
+    funds: async () => ({ at: options.clock.now().toISOString(), currencies: [] }),
+  });
+  return { service, store, queue, notifier };
 }

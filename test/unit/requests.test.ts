@@ -1,51 +1,16 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { AccessPolicy } from '../../src/domain/access.js';
-import type { Money } from '../../src/domain/money.js';
-import { createRequestService, type NewRequest } from '../../src/domain/requests.js';
-import type { Seller } from '../../src/domain/sellers.types.js';
-import { fakeMoneyGateway } from '../support/money-gateway.js';
-import { memoryPlanStore, memoryRequestStore, memorySellerStore, spyRequestNotifier, testClock } from '../support/memory-ports.js';
+import type { NewRequest } from '../../src/domain/requests.js';
+import { APPROVAL_TTL_SECONDS as TTL_SECONDS, inMemoryRequests, payableSeller as seller, STAFF, TEAM, testClock } from '../support/memory-ports.js';
 
 const NOW = '2026-11-24T12:00:00Z';
-const TEAM = 'T1';
-const REQUESTER = 'UREQ';
-const APPROVER_1 = 'UAPP1';
-const APPROVER_2 = 'UAPP2';
-/** A seller who is also an approver: a transfer to them is never theirs to approve. */
-const SELLER = 'USELLER';
-const TTL_SECONDS = 3_600;
+const { requester: REQUESTER, approver1: APPROVER_1, approver2: APPROVER_2, seller: SELLER } = STAFF;
 
-function seller(overrides: Partial<Seller> = {}): Seller {
-  return {
-    teamId: TEAM, userId: SELLER, accountId: 'acct_seller', displayName: 'Ana', country: 'FR', email: null, state: 'payable', detailsSubmitted: true,
-    transfersCapability: 'active', payoutsEnabled: true, currentlyDue: [], disabledReason: null, everPayable: true, invitedBy: REQUESTER, invitedAt: NOW, updatedAt: NOW, ...overrides,
-  };
-}
-
-function setup(options: { sellers?: Seller[]; available?: Money[] } = {}) {
+function setup(options: Omit<Parameters<typeof inMemoryRequests>[0], 'clock'> = {}) {
   const clock = testClock(NOW);
-  const store = memoryRequestStore();
-  const queue = { enqueue: vi.fn(async () => undefined), requeue: vi.fn(async () => undefined) };
-  const notifier = spyRequestNotifier();
-  const lists = { requester: [REQUESTER, APPROVER_1], approver: [APPROVER_1, APPROVER_2, SELLER] };
-  const access: AccessPolicy = { has: async (userId, role) => lists[role].includes(userId), isStaff: async (userId) => [...lists.requester, ...lists.approver].includes(userId) };
-  const available = options.available ?? [{ amount: 50_000_00, currency: 'eur' }, { amount: 50_000_00, currency: 'usd' }];
-  const service = createRequestService({
-    gateway: fakeMoneyGateway({ balance: async () => ({ available, pending: [] }) }),
-    store,
-    sellers: memorySellerStore(options.sellers ?? [seller()]),
-    access,
-    queue,
-    notifier,
-    plan: memoryPlanStore(),
-    clock,
-    policy: { thresholds: new Map([['eur', 1_000_00]]), maxima: new Map([['eur', 5_000_00]]), approvalTtlSeconds: TTL_SECONDS, bankChangeHoldHours: 72 },
-    funds: async () => ({ at: NOW, currencies: [] }),
-  });
-  return { service, store, queue, notifier, clock };
+  return { clock, ...inMemoryRequests({ clock, ...options }) };
 }
 
-const transfer = (amount: number, currency = 'eur', requestedBy = REQUESTER): NewRequest => ({
+const transfer = (amount: number, currency = 'eur', requestedBy: string = REQUESTER): NewRequest => ({
   kind: 'transfer', teamId: TEAM, requestedBy, description: null, money: { amount, currency }, sellerUserId: SELLER,
 });
 
