@@ -1,4 +1,4 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import { type Job, UnrecoverableError } from 'bullmq';
 import type { z } from 'zod';
 import { isAppError } from '../src/domain/errors.js';
 
@@ -20,6 +20,7 @@ export function parseJobData<S extends z.ZodType>(job: Pick<Job, 'queueName' | '
 
 /** A permanent refusal (an AppError that is not retryable) ends the job at once; its message keeps the code, the error is the cause. */
 export function finalOrRetry(error: unknown): unknown {
-  if (isAppError(error) && !error.retryable) return Object.assign(new UnrecoverableError(error.message), { cause: error });
+  if (isAppError(error) && !error.retryable)
+    return Object.assign(new UnrecoverableError(error.message), { cause: error });
   return error;
 }

@@ -4,14 +4,22 @@ import { KEEP_FINISHED } from './payment.job.js';
 /** Housekeeping: the sweeper, a run's finish, reconciliations and funding checks. The job name says which. */
 export const MAINTENANCE_QUEUE = 'payout-maintenance';
 
-export const MAINTENANCE_JOBS = { sweep: 'sweep', runFinish: 'run-finish', reconcile: 'reconcile', fundingCheck: 'funding-check' } as const;
+export const MAINTENANCE_JOBS = {
+  sweep: 'sweep',
+  runFinish: 'run-finish',
+  reconcile: 'reconcile',
+  fundingCheck: 'funding-check',
+} as const;
 
 /** One schema per job name. */
 export const maintenanceJobs = {
   [MAINTENANCE_JOBS.sweep]: z.object({}),
   [MAINTENANCE_JOBS.runFinish]: z.object({ runId: z.string().min(1) }),
   /** A reconciliation with Stripe: nightly (the job scheduler's), or after a payout run ended. */
-  [MAINTENANCE_JOBS.reconcile]: z.discriminatedUnion('trigger', [z.object({ trigger: z.literal('nightly') }), z.object({ trigger: z.literal('run'), runId: z.string().min(1) })]),
+  [MAINTENANCE_JOBS.reconcile]: z.discriminatedUnion('trigger', [
+    z.object({ trigger: z.literal('nightly') }),
+    z.object({ trigger: z.literal('run'), runId: z.string().min(1) }),
+  ]),
   [MAINTENANCE_JOBS.fundingCheck]: z.object({}),
 };
 export type MaintenanceJobName = keyof typeof maintenanceJobs;
@@ -26,7 +34,11 @@ export const runReconcileJobId = (runId: string): string => `${runId}-reconcile`
 /** Kept as long as payments, so a repeated run end finds its job and adds none. */
 export const RUN_END_JOB_OPTIONS = { removeOnComplete: KEEP_FINISHED } as const;
 
-export const SCHEDULER_IDS = { sweep: 'sweep-requests', reconcile: 'reconcile-nightly', fundingCheck: 'funding-check-daily' } as const;
+export const SCHEDULER_IDS = {
+  sweep: 'sweep-requests',
+  reconcile: 'reconcile-nightly',
+  fundingCheck: 'funding-check-daily',
+} as const;
 
 /** Changes closer together than this make one funding check (BullMQ's debounce: the delayed job is replaced). */
 const FUNDING_CHECK_DEBOUNCE_MS = 500;
@@ -37,4 +49,9 @@ export const FUNDING_CHECK_JOB_OPTIONS = {
   removeOnFail: 100,
 } as const;
 
-export const MAINTENANCE_JOB_OPTIONS = { removeOnComplete: 100, removeOnFail: 100, attempts: 5, backoff: { type: 'exponential', delay: 1_000 } } as const;
+export const MAINTENANCE_JOB_OPTIONS = {
+  removeOnComplete: 100,
+  removeOnFail: 100,
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1_000 },
+} as const;

@@ -1,4 +1,4 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import { type Job, UnrecoverableError } from 'bullmq';
 import type { AppDeps } from '../src/deps.js';
 import { parseJobData } from './job-failure.js';
 import { isMaintenanceJob, MAINTENANCE_JOBS, maintenanceJobs } from './maintenance.job.js';
@@ -6,10 +6,15 @@ import { processRunFinish } from './payout.processors.js';
 import { processReconcile } from './reconcile.processor.js';
 import { processSweep } from './sweep.processor.js';
 
-type MaintenanceDeps = Parameters<typeof processSweep>[0] & Parameters<typeof processReconcile>[1] & Pick<AppDeps, 'runs' | 'funding'>;
+type MaintenanceDeps = Parameters<typeof processSweep>[0] &
+  Parameters<typeof processReconcile>[1] &
+  Pick<AppDeps, 'runs' | 'funding'>;
 
 /** The maintenance queue's jobs, told apart by name; each one's data is checked against its contract first. */
-export async function processMaintenance(job: Pick<Job, 'name' | 'queueName' | 'data'>, deps: MaintenanceDeps): Promise<unknown> {
+export async function processMaintenance(
+  job: Pick<Job, 'name' | 'queueName' | 'data'>,
+  deps: MaintenanceDeps,
+): Promise<unknown> {
   if (!isMaintenanceJob(job.name)) throw new UnrecoverableError(`unknown job ${job.name} on ${job.queueName}`);
   switch (job.name) {
     case MAINTENANCE_JOBS.runFinish:

@@ -26,7 +26,16 @@ export const KEEP_FAILED = { age: 30 * 86_400 } as const;
 
 /** Transient Stripe failures are retried with backoff (the workers' custom strategy); after the last attempt the sweeper takes over. */
 export const EXECUTION_ATTEMPTS = 10;
-export const PAYMENT_JOB_OPTIONS = { removeOnComplete: KEEP_FINISHED, removeOnFail: KEEP_FAILED, attempts: EXECUTION_ATTEMPTS, backoff: { type: 'custom' } } as const;
+export const PAYMENT_JOB_OPTIONS = {
+  removeOnComplete: KEEP_FINISHED,
+  removeOnFail: KEEP_FAILED,
+  attempts: EXECUTION_ATTEMPTS,
+  backoff: { type: 'custom' },
+} as const;
 
 /** BullMQ keeps one job per id, so a payment is queued once. */
-export const paymentJobOf = (ref: PaymentRef) => ({ name: PAYMENT_JOB, data: { payoutRef: paymentRef(ref) } satisfies PaymentJob, opts: { jobId: paymentJobId(ref) } });
+export const paymentJobOf = (ref: PaymentRef) => ({
+  name: PAYMENT_JOB,
+  data: { payoutRef: paymentRef(ref) } satisfies PaymentJob,
+  opts: { jobId: paymentJobId(ref) },
+});

@@ -11,4 +11,9 @@ export type ScheduleJob = z.infer<typeof scheduleJob>;
 /** Each approved schedule is one BullMQ job scheduler, keyed by the schedule id; its firings take their ids from it. */
 export const scheduleSchedulerId = (schedule: Pick<Schedule, 'id'>): string => schedule.id;
 
-export const SCHEDULE_JOB_OPTIONS = { removeOnComplete: KEEP_FINISHED, removeOnFail: KEEP_FAILED, attempts: EXECUTION_ATTEMPTS, backoff: { type: 'custom' } } as const;
+export const SCHEDULE_JOB_OPTIONS = {
+  removeOnComplete: KEEP_FINISHED,
+  removeOnFail: KEEP_FAILED,
+  attempts: EXECUTION_ATTEMPTS,
+  backoff: { type: 'custom' },
+} as const;

@@ -18,4 +18,9 @@ export type StripeEventJob = z.infer<typeof stripeEventJob>;
 /** Stripe delivers an event more than once: one job per event id. */
 export const stripeEventJobId = (job: StripeEventJob): string => job.eventId;
 
-export const STRIPE_EVENT_JOB_OPTIONS = { removeOnComplete: KEEP_FINISHED, removeOnFail: KEEP_FAILED, attempts: 8, backoff: { type: 'exponential', delay: 1_000 } } as const;
+export const STRIPE_EVENT_JOB_OPTIONS = {
+  removeOnComplete: KEEP_FINISHED,
+  removeOnFail: KEEP_FAILED,
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1_000 },
+} as const;

@@ -1,7 +1,7 @@
-import { UnrecoverableError, type Queue } from 'bullmq';
-import { ZodError } from 'zod';
+import { type Queue, UnrecoverableError } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../../emulators/local-stack.js';
+import { ZodError } from 'zod';
+import { type Harness, startHarness } from '../../emulators/local-stack.js';
 import { MAINTENANCE_JOBS } from '../../jobs/maintenance.job.js';
 import { eventually } from '../support/eventually.js';
 
@@ -11,7 +11,8 @@ const failures = new Map<string, Error>();
 
 beforeAll(async () => {
   h = await startHarness();
-  for (const worker of h.bot.workers!.current()) worker.on('failed', (job, error) => job && failures.set(`${worker.name}/${job.id}`, error));
+  for (const worker of h.bot.workers!.current())
+    worker.on('failed', (job, error) => job && failures.set(`${worker.name}/${job.id}`, error));
 });
 afterAll(async () => {
   await h?.stop();
@@ -19,7 +20,19 @@ afterAll(async () => {
 
 /** One malformed job per queue: a payload that breaks that queue's contract. */
 const malformed: [queue: (h: Harness) => Queue, name: string, data: unknown, issue: string][] = [
-  [(h) => h.bot.deps.queues.stripeEvents, 'account.updated', { eventId: 'not-an-event', type: 'account.updated', accountId: null, payoutRef: null, objectId: 'acct_1', traceId: 't' }, 'eventId'],
+  [
+    (h) => h.bot.deps.queues.stripeEvents,
+    'account.updated',
+    {
+      eventId: 'not-an-event',
+      type: 'account.updated',
+      accountId: null,
+      payoutRef: null,
+      objectId: 'acct_1',
+      traceId: 't',
+    },
+    'eventId',
+  ],
   [(h) => h.bot.deps.queues.executions, 'pay', { payoutRef: 'pay_zz.nothing' }, 'not a payment reference'],
   [(h) => h.bot.deps.queues.runLines, 'pay', { payoutRef: 42 }, 'payoutRef'],
   [(h) => h.bot.deps.queues.schedules, 'topup', { scheduleId: 'req_1' }, 'scheduleId'],
@@ -33,7 +46,10 @@ describe('job contracts', () => {
     async (name, i, queueOf, data, issue) => {
       const queue = queueOf(h);
       const job = await queue.add(name, data as never, { jobId: `malformed-${i}` });
-      const failed = await eventually(async () => ((await job.getState()) === 'failed' ? queue.getJob(job.id!) : undefined), { what: `${queue.name} job failed` });
+      const failed = await eventually(
+        async () => ((await job.getState()) === 'failed' ? queue.getJob(job.id!) : undefined),
+        { what: `${queue.name} job failed` },
+      );
       expect(failed!.attemptsMade).toBe(1);
       expect(failed!.failedReason).toContain(`malformed job data on ${queue.name}`);
       expect(failed!.failedReason).toContain(issue);

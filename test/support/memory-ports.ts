@@ -1,20 +1,34 @@
 import { vi } from 'vitest';
 import type { AccessPolicy } from '../../src/domain/access.js';
 import type { AuditEntry, AuditLog } from '../../src/domain/audit.js';
-import { totalsOf, type Money } from '../../src/domain/money.js';
-import { createRequestService } from '../../src/domain/requests.js';
-import { fakeMoneyGateway } from './money-gateway.js';
+import { type Money, totalsOf } from '../../src/domain/money.js';
 import type { Firing, PlanEntry, Run, RunLine, Schedule } from '../../src/domain/payouts.types.js';
-import type { FiringStore, PayoutNotifier, PlanStore, RequestNotifier, RequestStore, RunStore, ScheduleStore, SellerStore } from '../../src/domain/ports.js';
+import type {
+  FiringStore,
+  PayoutNotifier,
+  PlanStore,
+  RequestNotifier,
+  RequestStore,
+  RunStore,
+  ScheduleStore,
+  SellerStore,
+} from '../../src/domain/ports.js';
+import { createRequestService } from '../../src/domain/requests.js';
 import type { PayoutRequest } from '../../src/domain/requests.types.js';
 import type { Seller } from '../../src/domain/sellers.types.js';
+import { fakeMoneyGateway } from './money-gateway.js';
 
 /** In-memory ports for the domain services: each keeps what the Redis one keeps, with the same compare-and-set contract. */
 
 /** A clock the test moves. */
 export function testClock(start: string) {
   let now = new Date(start);
-  return { now: () => now, advance: (ms: number) => void (now = new Date(now.getTime() + ms)) };
+  return {
+    now: () => now,
+    advance(ms: number) {
+      now = new Date(now.getTime() + ms);
+    },
+  };
 }
 
 /** `change` decides from the current record; undefined leaves it (changed: false). Undefined for a missing record. */
@@ -32,9 +46,14 @@ export function memoryAudit(): AuditLog & { entries: AuditEntry[]; actions(): st
     entries,
     actions: () => entries.map((e) => e.action),
     append: async (entry) => void entries.push(entry),
-    latest: async (count) => entries.slice(-count).reverse().map((e, i) => ({ ...e, id: String(i) })),
+    latest: async (count) =>
+      entries
+        .slice(-count)
+        .reverse()
+        .map((e, i) => ({ ...e, id: String(i) })),
     async *between(from, to) {
-      for (const [i, e] of entries.entries()) if (Date.parse(e.at) >= from.getTime() && Date.parse(e.at) < to.getTime()) yield { ...e, id: String(i) };
+      for (const [i, e] of entries.entries())
+        if (Date.parse(e.at) >= from.getTime() && Date.parse(e.at) < to.getTime()) yield { ...e, id: String(i) };
     },
   };
 }
@@ -45,12 +64,28 @@ export function memoryRequestStore(audit = memoryAudit()): RequestStore & { audi
     audit,
     async create(request, actor) {
       records.set(request.id, request);
-      await audit.append({ at: request.requestedAt, actor, action: `${request.kind}.requested`, subject: request.id, kind: request.kind, amounts: request.totals, state: request.state });
+      await audit.append({
+        at: request.requestedAt,
+        actor,
+        action: `${request.kind}.requested`,
+        subject: request.id,
+        kind: request.kind,
+        amounts: request.totals,
+        state: request.state,
+      });
     },
     get: async (id) => records.get(id),
     async transition(id, change, entry) {
       const result = compareAndSet(records, id, change);
-      if (result?.changed) await audit.append({ at: result.after.updatedAt, ...entry, subject: id, kind: result.after.kind, amounts: result.after.totals, state: result.after.state });
+      if (result?.changed)
+        await audit.append({
+          at: result.after.updatedAt,
+          ...entry,
+          subject: id,
+          kind: result.after.kind,
+          amounts: result.after.totals,
+          state: result.after.state,
+        });
       return result;
     },
     open: async () => [...records.values()].filter((r) => ['pending', 'approved', 'executing'].includes(r.state)),
@@ -111,11 +146,18 @@ export function memoryFiringStore(): FiringStore {
       return { first: true, firing };
     },
     async finish(periodKey, result) {
-      return Boolean(compareAndSet(firings, periodKey, (f) => (f.status === 'done' ? undefined : { ...f, status: 'done' as const, result }))?.changed);
+      return Boolean(
+        compareAndSet(firings, periodKey, (f) =>
+          f.status === 'done' ? undefined : { ...f, status: 'done' as const, result },
+        )?.changed,
+      );
     },
     get: async (periodKey) => firings.get(periodKey),
     async settle(periodKey, settlement) {
-      return Boolean(compareAndSet(firings, periodKey, (f) => (f.settlement === settlement ? undefined : { ...f, settlement }))?.changed);
+      return Boolean(
+        compareAndSet(firings, periodKey, (f) => (f.settlement === settlement ? undefined : { ...f, settlement }))
+          ?.changed,
+      );
     },
   };
 }
@@ -137,11 +179,21 @@ export function memoryRunStore(): RunStore {
     line: async (runId, key) => lines.get(runId)?.get(key),
     lines: async (runId) => linesOf(runId),
     async settleLine(runId, line) {
-      return Boolean(lines.get(runId) && compareAndSet(lines.get(runId)!, line.key, (current) => (current.status === 'pending' ? line : undefined))?.changed);
+      return Boolean(
+        lines.get(runId) &&
+          compareAndSet(lines.get(runId)!, line.key, (current) => (current.status === 'pending' ? line : undefined))
+            ?.changed,
+      );
     },
     async recordReversal(runId, key, amountReversed) {
-      const result = lines.get(runId) && compareAndSet(lines.get(runId)!, key, (l) => (amountReversed > (l.amountReversed ?? 0) ? { ...l, amountReversed } : undefined));
-      return result?.changed ? { line: result.after, delta: amountReversed - (result.before.amountReversed ?? 0) } : undefined;
+      const result =
+        lines.get(runId) &&
+        compareAndSet(lines.get(runId)!, key, (l) =>
+          amountReversed > (l.amountReversed ?? 0) ? { ...l, amountReversed } : undefined,
+        );
+      return result?.changed
+        ? { line: result.after, delta: amountReversed - (result.before.amountReversed ?? 0) }
+        : undefined;
     },
     async counts(runId) {
       const all = linesOf(runId);
@@ -151,7 +203,11 @@ export function memoryRunStore(): RunStore {
         paid: paid.length,
         failed: all.filter((l) => l.status === 'failed').length,
         paidTotals: totalsOf(paid),
-        reversedTotals: totalsOf(paid.filter((l) => l.amountReversed).map((l) => ({ money: { amount: l.amountReversed!, currency: l.money.currency } }))),
+        reversedTotals: totalsOf(
+          paid
+            .filter((l) => l.amountReversed)
+            .map((l) => ({ money: { amount: l.amountReversed!, currency: l.money.currency } })),
+        ),
       };
     },
     open: async () => [...runs.values()].filter((r) => r.status !== 'done'),
@@ -161,11 +217,18 @@ export function memoryRunStore(): RunStore {
 /** Remembers what was claimed: a second claim of the same scope and id is refused. */
 export function memoryClaims() {
   const claimed = new Set<string>();
-  return vi.fn(async (scope: string, id: string) => !claimed.has(`${scope}/${id}`) && Boolean(claimed.add(`${scope}/${id}`)));
+  return vi.fn(
+    async (scope: string, id: string) => !claimed.has(`${scope}/${id}`) && Boolean(claimed.add(`${scope}/${id}`)),
+  );
 }
 
 export function spyRequestNotifier(): RequestNotifier {
-  return { posted: vi.fn(async () => ({ channel: 'CAPPROVALS', ts: '1.0' })), changed: vi.fn(async () => undefined), finished: vi.fn(async () => undefined), settled: vi.fn(async () => undefined) };
+  return {
+    posted: vi.fn(async () => ({ channel: 'CAPPROVALS', ts: '1.0' })),
+    changed: vi.fn(async () => undefined),
+    finished: vi.fn(async () => undefined),
+    settled: vi.fn(async () => undefined),
+  };
 }
 
 export function spyPayoutNotifier(): { [K in keyof PayoutNotifier]: PayoutNotifier[K] & ReturnType<typeof vi.fn> } {
@@ -189,8 +252,23 @@ export const APPROVAL_TTL_SECONDS = 3_600;
 export function payableSeller(overrides: Partial<Seller> = {}): Seller {
   const at = '2026-11-01T00:00:00Z';
   return {
-    teamId: TEAM, userId: STAFF.seller, accountId: 'acct_seller', displayName: 'Ana', country: 'FR', email: null, state: 'payable', detailsSubmitted: true,
-    transfersCapability: 'active', payoutsEnabled: true, currentlyDue: [], disabledReason: null, everPayable: true, invitedBy: STAFF.requester, invitedAt: at, updatedAt: at, ...overrides,
+    teamId: TEAM,
+    userId: STAFF.seller,
+    accountId: 'acct_seller',
+    displayName: 'Ana',
+    country: 'FR',
+    email: null,
+    state: 'payable',
+    detailsSubmitted: true,
+    transfersCapability: 'active',
+    payoutsEnabled: true,
+    currentlyDue: [],
+    disabledReason: null,
+    everPayable: true,
+    invitedBy: STAFF.requester,
+    invitedAt: at,
+    updatedAt: at,
+    ...overrides,
   };
 }
 
@@ -198,13 +276,27 @@ export function payableSeller(overrides: Partial<Seller> = {}): Seller {
  * The request service over in-memory ports: EUR needs two approvers from 1,000.00 and allows at most 5,000.00; USD (the
  * platform's currency) always needs two; requests expire after an hour.
  */
-export function inMemoryRequests(options: { clock: { now(): Date }; sellers?: Seller[]; available?: Money[]; plan?: PlanStore }) {
+export function inMemoryRequests(options: {
+  clock: { now(): Date };
+  sellers?: Seller[];
+  available?: Money[];
+  plan?: PlanStore;
+}) {
   const store = memoryRequestStore();
   const queue = { enqueue: vi.fn(async () => undefined), requeue: vi.fn(async () => undefined) };
   const notifier = spyRequestNotifier();
-  const lists: Record<'requester' | 'approver', string[]> = { requester: [STAFF.requester, STAFF.approver1], approver: [STAFF.approver1, STAFF.approver2, STAFF.seller] };
-  const access: AccessPolicy = { has: async (userId, role) => lists[role].includes(userId), isStaff: async (userId) => [...lists.requester, ...lists.approver].includes(userId) };
-  const available = options.available ?? [{ amount: 50_000_00, currency: 'eur' }, { amount: 50_000_00, currency: 'usd' }];
+  const lists: Record<'requester' | 'approver', string[]> = {
+    requester: [STAFF.requester, STAFF.approver1],
+    approver: [STAFF.approver1, STAFF.approver2, STAFF.seller],
+  };
+  const access: AccessPolicy = {
+    has: async (userId, role) => lists[role].includes(userId),
+    isStaff: async (userId) => [...lists.requester, ...lists.approver].includes(userId),
+  };
+  const available = options.available ?? [
+    { amount: 50_000_00, currency: 'eur' },
+    { amount: 50_000_00, currency: 'usd' },
+  ];
   const service = createRequestService({
     gateway: fakeMoneyGateway({ balance: async () => ({ available, pending: [] }) }),
     store,
@@ -214,7 +306,12 @@ export function inMemoryRequests(options: { clock: { now(): Date }; sellers?: Se
     notifier,
     plan: options.plan ?? memoryPlanStore(),
     clock: options.clock,
-    policy: { thresholds: new Map([['eur', 1_000_00]]), maxima: new Map([['eur', 5_000_00]]), approvalTtlSeconds: APPROVAL_TTL_SECONDS, bankChangeHoldHours: 72 },
+    policy: {
+      thresholds: new Map([['eur', 1_000_00]]),
+      maxima: new Map([['eur', 5_000_00]]),
+      approvalTtlSeconds: APPROVAL_TTL_SECONDS,
+      bankChangeHoldHours: 72,
+    },
     funds: async () => ({ at: options.clock.now().toISOString(), currencies: [] }),
   });
   return { service, store, queue, notifier };

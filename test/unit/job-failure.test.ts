@@ -1,6 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
-import { z, ZodError } from 'zod';
 import { describe, expect, it } from 'vitest';
+import { ZodError, z } from 'zod';
 import { finalOrRetry, MalformedJobError, parseJobData } from '../../jobs/job-failure.js';
 import { paymentJob } from '../../jobs/payment.job.js';
 import { AppError } from '../../src/domain/errors.js';
@@ -16,16 +16,23 @@ describe('job failures', () => {
     })();
     expect(error).toBeInstanceOf(MalformedJobError);
     expect(error).toBeInstanceOf(UnrecoverableError);
-    expect((error as Error).message).toBe('malformed job data on payout-executions: payoutRef: not a payment reference: pay_zz.x');
+    expect((error as Error).message).toBe(
+      'malformed job data on payout-executions: payoutRef: not a payment reference: pay_zz.x',
+    );
     expect((error as Error).cause).toBeInstanceOf(ZodError);
   });
 
   it('when the data is missing altogether, then the issue is named for the data itself', () => {
-    expect(() => parseJobData({ queueName: 'q', data: undefined }, z.object({ runId: z.string() }))).toThrow(/^malformed job data on q: \(data\): /);
+    expect(() => parseJobData({ queueName: 'q', data: undefined }, z.object({ runId: z.string() }))).toThrow(
+      /^malformed job data on q: \(data\): /,
+    );
   });
 
   it('when job data fits, then the processor gets it parsed', () => {
-    expect(parseJobData({ queueName: 'q', data: { payoutRef: 'pay_rq.req_1' } }, paymentJob)).toEqual({ payoutRef: 'pay_rq.req_1', ref: { kind: 'request', requestId: 'req_1' } });
+    expect(parseJobData({ queueName: 'q', data: { payoutRef: 'pay_rq.req_1' } }, paymentJob)).toEqual({
+      payoutRef: 'pay_rq.req_1',
+      ref: { kind: 'request', requestId: 'req_1' },
+    });
   });
 
   it('when a refusal is permanent, then the job ends at once with the code in its message and the refusal as cause; a transient one is retried', () => {

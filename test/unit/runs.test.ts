@@ -5,27 +5,61 @@ import { createPaymentService } from '../../src/domain/payments.js';
 import type { MoneyGateway } from '../../src/domain/ports.js';
 import type { RunLineDraft } from '../../src/domain/requests.types.js';
 import { createRunService, type LaunchRun } from '../../src/domain/runs.js';
-import { fakeMoneyGateway, openGuard } from '../support/money-gateway.js';
 import { memoryAudit, memoryRunStore, spyPayoutNotifier, testClock } from '../support/memory-ports.js';
+import { fakeMoneyGateway, openGuard } from '../support/money-gateway.js';
 
 const NOW = '2026-11-24T12:00:00Z';
 
-const line = (key: string, amount: number, currency = 'eur'): RunLineDraft => ({ key, userId: `U${key}`, accountId: `acct_${key}`, money: { amount, currency }, description: null });
+const line = (key: string, amount: number, currency = 'eur'): RunLineDraft => ({
+  key,
+  userId: `U${key}`,
+  accountId: `acct_${key}`,
+  money: { amount, currency },
+  description: null,
+});
 
 const launch = (lines: RunLineDraft[], overrides: Partial<LaunchRun> = {}): LaunchRun => ({
-  id: 'run_1', teamId: 'T1', source: 'plan', requestId: 'req_1', scheduleId: null, requestedBy: 'UREQ', lines, message: null, ...overrides,
+  id: 'run_1',
+  teamId: 'T1',
+  source: 'plan',
+  requestId: 'req_1',
+  scheduleId: null,
+  requestedBy: 'UREQ',
+  lines,
+  message: null,
+  ...overrides,
 });
 
 /** The run service over the real payment service; Stripe is faked, `available` is the platform balance. */
 function setup(options: { available?: Money[]; gateway?: Partial<MoneyGateway> } = {}) {
   const clock = testClock(NOW);
-  const balance = { available: options.available ?? [{ amount: 10_000_00, currency: 'eur' }, { amount: 10_000_00, currency: 'usd' }] };
+  const balance = {
+    available: options.available ?? [
+      { amount: 10_000_00, currency: 'eur' },
+      { amount: 10_000_00, currency: 'usd' },
+    ],
+  };
   let transfers = 0;
-  const gateway = fakeMoneyGateway({ balance: async () => ({ available: balance.available, pending: [] }), createTransfer: vi.fn(async () => ({ id: `tr_${++transfers}`, requestId: null })), ...options.gateway });
-  const payments = createPaymentService({ gateway, attempts: { firstAttempt: async (_ref, now) => now }, ledger: { recordPaid: async () => true }, guard: openGuard, clock, log: { info: vi.fn(), warn: vi.fn() } });
+  const gateway = fakeMoneyGateway({
+    balance: async () => ({ available: balance.available, pending: [] }),
+    createTransfer: vi.fn(async () => ({ id: `tr_${++transfers}`, requestId: null })),
+    ...options.gateway,
+  });
+  const payments = createPaymentService({
+    gateway,
+    attempts: { firstAttempt: async (_ref, now) => now },
+    ledger: { recordPaid: async () => true },
+    guard: openGuard,
+    clock,
+    log: { info: vi.fn(), warn: vi.fn() },
+  });
   const runs = memoryRunStore();
   const audit = memoryAudit();
-  const queue = { enqueueLines: vi.fn(async () => undefined), enqueueFinish: vi.fn(async () => undefined), enqueueReconcile: vi.fn(async () => undefined) };
+  const queue = {
+    enqueueLines: vi.fn(async () => undefined),
+    enqueueFinish: vi.fn(async () => undefined),
+    enqueueReconcile: vi.fn(async () => undefined),
+  };
   const notifier = spyPayoutNotifier();
   const service = createRunService({ audit, payments, gateway, runs, queue, notifier, clock });
   return { service, runs, audit, queue, notifier, gateway, balance };
@@ -35,7 +69,15 @@ describe('runs', () => {
   it('when a run is launched, then its totals are summed per currency, it runs, its lines are queued and its progress message is kept', async () => {
     const { service, queue, notifier } = setup();
     const run = await service.launch(launch([line('a', 100_00), line('b', 250_00), line('c', 5_00, 'usd')]));
-    expect(run).toMatchObject({ status: 'running', lineCount: 3, totals: [{ currency: 'eur', amount: 350_00 }, { currency: 'usd', amount: 5_00 }], message: { channel: 'COPS', ts: '2.0' } });
+    expect(run).toMatchObject({
+      status: 'running',
+      lineCount: 3,
+      totals: [
+        { currency: 'eur', amount: 350_00 },
+        { currency: 'usd', amount: 5_00 },
+      ],
+      message: { channel: 'COPS', ts: '2.0' },
+    });
     expect(queue.enqueueLines).toHaveBeenCalledWith('run_1', ['a', 'b', 'c']);
     expect(notifier.runStarted).toHaveBeenCalledTimes(1);
   });
@@ -62,36 +104,66 @@ describe('runs', () => {
     await expect(service.payLine('run_1', 'a')).resolves.toBe('paid');
     await expect(service.payLine('run_1', 'a')).resolves.toBe('skipped');
     expect(gateway.createTransfer).toHaveBeenCalledTimes(1);
-    expect(gateway.createTransfer).toHaveBeenCalledWith(expect.objectContaining({ destinationAccountId: 'acct_a' }), expect.objectContaining({ idempotencyKey: 'pay_rl.run_1.a' }));
+    expect(gateway.createTransfer).toHaveBeenCalledWith(
+      expect.objectContaining({ destinationAccountId: 'acct_a' }),
+      expect.objectContaining({ idempotencyKey: 'pay_rl.run_1.a' }),
+    );
     expect(audit.actions()).toEqual(['run.line_paid']);
-    expect(notifier.runProgress).toHaveBeenCalledWith(expect.objectContaining({ id: 'run_1' }), expect.objectContaining({ pending: 1, paid: 1 }));
+    expect(notifier.runProgress).toHaveBeenCalledWith(
+      expect.objectContaining({ id: 'run_1' }),
+      expect.objectContaining({ pending: 1, paid: 1 }),
+    );
     expect(queue.enqueueFinish).not.toHaveBeenCalled();
     await service.payLine('run_1', 'b');
     expect(queue.enqueueFinish).toHaveBeenCalledWith('run_1');
-    await expect(runs.counts('run_1')).resolves.toMatchObject({ pending: 0, paid: 2, failed: 0, paidTotals: [{ currency: 'eur', amount: 300_00 }] });
+    await expect(runs.counts('run_1')).resolves.toMatchObject({
+      pending: 0,
+      paid: 2,
+      failed: 0,
+      paidTotals: [{ currency: 'eur', amount: 300_00 }],
+    });
   });
 
   it('when Stripe refuses a line for good, then the line fails with its reason and is among the failed lines', async () => {
-    const refusals = [new AppError('stripe_balance_insufficient', 'balance too low'), new AppError('stripe_account_invalid', 'no such destination')];
+    const refusals = [
+      new AppError('stripe_balance_insufficient', 'balance too low'),
+      new AppError('stripe_account_invalid', 'no such destination'),
+    ];
     const { service } = setup({ gateway: { createTransfer: vi.fn(async () => Promise.reject(refusals.shift())) } });
     await service.launch(launch([line('a', 100_00), line('b', 200_00), line('c', 300_00)]));
     await expect(service.payLine('run_1', 'a')).resolves.toBe('failed');
     await expect(service.payLine('run_1', 'b')).resolves.toBe('failed');
     const failed = await service.failedLines('run_1');
-    expect(failed.map((l) => [l.key, l.status])).toEqual([['a', 'failed'], ['b', 'failed']]);
+    expect(failed.map((l) => [l.key, l.status])).toEqual([
+      ['a', 'failed'],
+      ['b', 'failed'],
+    ]);
     expect(failed[0]!.reason).toContain('balance too low');
     expect(failed[1]!.reason).toBeTruthy();
   });
 
   it('when Stripe fails transiently, then the error is thrown for a retry and the line stays pending', async () => {
-    const { service, runs } = setup({ gateway: { createTransfer: vi.fn(async () => Promise.reject(new AppError('stripe_unavailable', 'busy', { retryable: true }))) } });
+    const { service, runs } = setup({
+      gateway: {
+        createTransfer: vi.fn(async () =>
+          Promise.reject(new AppError('stripe_unavailable', 'busy', { retryable: true })),
+        ),
+      },
+    });
     await service.launch(launch([line('a', 100_00)]));
     await expect(service.payLine('run_1', 'a')).rejects.toMatchObject({ retryable: true });
     await expect(runs.line('run_1', 'a')).resolves.toMatchObject({ status: 'pending' });
   });
 
   it('when every line is settled, then the run finishes once with its counts and failed lines, and is reconciled once', async () => {
-    const { service, queue, notifier } = setup({ gateway: { createTransfer: vi.fn().mockResolvedValueOnce({ id: 'tr_a', requestId: null }).mockRejectedValueOnce(new AppError('stripe_account_invalid', 'no such destination')) } });
+    const { service, queue, notifier } = setup({
+      gateway: {
+        createTransfer: vi
+          .fn()
+          .mockResolvedValueOnce({ id: 'tr_a', requestId: null })
+          .mockRejectedValueOnce(new AppError('stripe_account_invalid', 'no such destination')),
+      },
+    });
     await service.launch(launch([line('a', 100_00), line('b', 200_00)]));
     await service.finish('run_1');
     expect(notifier.runFinished).not.toHaveBeenCalled();
@@ -100,7 +172,11 @@ describe('runs', () => {
     await service.finish('run_1');
     await service.finish('run_1');
     expect(notifier.runFinished).toHaveBeenCalledTimes(1);
-    expect(notifier.runFinished).toHaveBeenCalledWith(expect.objectContaining({ status: 'done' }), expect.objectContaining({ paid: 1, failed: 1 }), [expect.objectContaining({ key: 'b' })]);
+    expect(notifier.runFinished).toHaveBeenCalledWith(
+      expect.objectContaining({ status: 'done' }),
+      expect.objectContaining({ paid: 1, failed: 1 }),
+      [expect.objectContaining({ key: 'b' })],
+    );
     expect(queue.enqueueReconcile).toHaveBeenCalledTimes(1);
     await expect(service.get('run_1')).resolves.toMatchObject({ status: 'done' });
   });
@@ -109,28 +185,62 @@ describe('runs', () => {
     const { service, runs, notifier, audit } = setup();
     await service.launch(launch([line('a', 1_000)]));
     await service.payLine('run_1', 'a');
-    const state = { object: 'transfer', stripeId: 'tr_1', amount: { amount: 1_000, currency: 'eur' }, amountReversed: 400 } as const;
+    const state = {
+      object: 'transfer',
+      stripeId: 'tr_1',
+      amount: { amount: 1_000, currency: 'eur' },
+      amountReversed: 400,
+    } as const;
     await expect(service.settle('run_1', 'a', state)).resolves.toBe(true);
     await expect(service.settle('run_1', 'a', state)).resolves.toBe(false);
-    await expect(service.settle('run_1', 'a', { ...state, stripeId: 'tr_other', amountReversed: 1_000 })).resolves.toBe(false);
+    await expect(service.settle('run_1', 'a', { ...state, stripeId: 'tr_other', amountReversed: 1_000 })).resolves.toBe(
+      false,
+    );
     await expect(service.settle('run_1', 'a', { ...state, amountReversed: 1_000 })).resolves.toBe(true);
-    expect(vi.mocked(notifier.runLineReversed).mock.calls.map(([, , reversed]) => reversed)).toEqual([{ amount: 400, currency: 'eur' }, { amount: 600, currency: 'eur' }]);
-    expect(audit.entries.filter((e) => e.action === 'run.line_reversed').map((e) => e.state)).toEqual(['partially_reversed', 'reversed']);
-    await expect(runs.counts('run_1')).resolves.toMatchObject({ paid: 1, reversedTotals: [{ currency: 'eur', amount: 1_000 }] });
+    expect(vi.mocked(notifier.runLineReversed).mock.calls.map(([, , reversed]) => reversed)).toEqual([
+      { amount: 400, currency: 'eur' },
+      { amount: 600, currency: 'eur' },
+    ]);
+    expect(audit.entries.filter((e) => e.action === 'run.line_reversed').map((e) => e.state)).toEqual([
+      'partially_reversed',
+      'reversed',
+    ]);
+    await expect(runs.counts('run_1')).resolves.toMatchObject({
+      paid: 1,
+      reversedTotals: [{ currency: 'eur', amount: 1_000 }],
+    });
   });
 
   it('when the failed lines are run again, then only they are paid, under the new run, and a second launch of that run adds nothing', async () => {
-    const { service, gateway, queue } = setup({ gateway: { createTransfer: vi.fn().mockRejectedValueOnce(new AppError('stripe_account_invalid', 'no such destination')).mockResolvedValue({ id: 'tr_ok', requestId: null }) } });
+    const { service, gateway, queue } = setup({
+      gateway: {
+        createTransfer: vi
+          .fn()
+          .mockRejectedValueOnce(new AppError('stripe_account_invalid', 'no such destination'))
+          .mockResolvedValue({ id: 'tr_ok', requestId: null }),
+      },
+    });
     await service.launch(launch([line('a', 100_00), line('b', 200_00)]));
     await service.payLine('run_1', 'a');
     await service.payLine('run_1', 'b');
     const failed = await service.failedLines('run_1');
-    const retry = launch(failed.map(({ key, userId, accountId, money, description }) => ({ key, userId, accountId, money, description })), { id: 'run_2', source: 'retry' });
-    await expect(service.launch(retry)).resolves.toMatchObject({ status: 'running', lineCount: 1, totals: [{ currency: 'eur', amount: 100_00 }] });
+    const retry = launch(
+      failed.map(({ key, userId, accountId, money, description }) => ({ key, userId, accountId, money, description })),
+      { id: 'run_2', source: 'retry' },
+    );
+    await expect(service.launch(retry)).resolves.toMatchObject({
+      status: 'running',
+      lineCount: 1,
+      totals: [{ currency: 'eur', amount: 100_00 }],
+    });
     expect(queue.enqueueLines).toHaveBeenLastCalledWith('run_2', ['a']);
     await expect(service.payLine('run_2', 'a')).resolves.toBe('paid');
     await service.launch(retry);
     await expect(service.payLine('run_2', 'a')).resolves.toBe('skipped');
-    expect(vi.mocked(gateway.createTransfer).mock.calls.map(([, tags]) => tags.idempotencyKey)).toEqual(['pay_rl.run_1.a', 'pay_rl.run_1.b', 'pay_rl.run_2.a']);
+    expect(vi.mocked(gateway.createTransfer).mock.calls.map(([, tags]) => tags.idempotencyKey)).toEqual([
+      'pay_rl.run_1.a',
+      'pay_rl.run_1.b',
+      'pay_rl.run_2.a',
+    ]);
   });
 });

@@ -1,12 +1,23 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createPaymentService } from '../../src/domain/payments.js';
-import type { PayoutRequest } from '../../src/domain/requests.types.js';
 import type { Run } from '../../src/domain/payouts.types.js';
+import type { PayoutRequest } from '../../src/domain/requests.types.js';
 import type { RunService } from '../../src/domain/runs.js';
 import { parseScheduleTime, type ScheduleTime } from '../../src/domain/schedule-time.js';
 import { createScheduleService } from '../../src/domain/schedules.js';
+import {
+  inMemoryRequests,
+  memoryAudit,
+  memoryClaims,
+  memoryFiringStore,
+  memoryPlanStore,
+  memoryScheduleStore,
+  STAFF,
+  spyPayoutNotifier,
+  TEAM,
+  testClock,
+} from '../support/memory-ports.js';
 import { fakeMoneyGateway, openGuard } from '../support/money-gateway.js';
-import { inMemoryRequests, memoryAudit, memoryClaims, memoryFiringStore, memoryPlanStore, memoryScheduleStore, spyPayoutNotifier, STAFF, TEAM, testClock } from '../support/memory-ports.js';
 
 const NOW = '2026-11-24T12:00:00.000Z';
 const parsed = parseScheduleTime(['daily', '09:00', 'UTC']);
@@ -16,29 +27,86 @@ const NEXT_MORNING = new Date('2026-11-25T09:00:00Z');
 function setup() {
   const clock = testClock(NOW);
   const plan = memoryPlanStore([
-    { teamId: TEAM, userId: 'USELLER', accountId: 'acct_seller', money: { amount: 50_00, currency: 'eur' }, description: null, approvedBy: [STAFF.approver1], requestId: 'req_p1', updatedAt: NOW },
-    { teamId: TEAM, userId: 'UGONE', accountId: 'acct_gone', money: { amount: 70_00, currency: 'eur' }, description: null, approvedBy: [STAFF.approver1], requestId: 'req_p2', updatedAt: NOW, pausedReason: 'disconnected' },
+    {
+      teamId: TEAM,
+      userId: 'USELLER',
+      accountId: 'acct_seller',
+      money: { amount: 50_00, currency: 'eur' },
+      description: null,
+      approvedBy: [STAFF.approver1],
+      requestId: 'req_p1',
+      updatedAt: NOW,
+    },
+    {
+      teamId: TEAM,
+      userId: 'UGONE',
+      accountId: 'acct_gone',
+      money: { amount: 70_00, currency: 'eur' },
+      description: null,
+      approvedBy: [STAFF.approver1],
+      requestId: 'req_p2',
+      updatedAt: NOW,
+      pausedReason: 'disconnected',
+    },
   ]);
   const requests = inMemoryRequests({ clock, plan });
   const gateway = fakeMoneyGateway();
-  const payments = createPaymentService({ gateway, attempts: { firstAttempt: async (_ref, now) => now }, ledger: { recordPaid: async () => true }, guard: openGuard, clock, log: { info: vi.fn(), warn: vi.fn() } });
-  const scheduler = { upsert: vi.fn(async () => undefined), remove: vi.fn(async () => undefined), next: vi.fn(async () => NEXT_MORNING) };
-  const runs = { launch: vi.fn(async (input: { id: string }) => ({ id: input.id, status: 'running' }) as Run) } as unknown as RunService & { launch: ReturnType<typeof vi.fn> };
+  const payments = createPaymentService({
+    gateway,
+    attempts: { firstAttempt: async (_ref, now) => now },
+    ledger: { recordPaid: async () => true },
+    guard: openGuard,
+    clock,
+    log: { info: vi.fn(), warn: vi.fn() },
+  });
+  const scheduler = {
+    upsert: vi.fn(async () => undefined),
+    remove: vi.fn(async () => undefined),
+    next: vi.fn(async () => NEXT_MORNING),
+  };
+  const runs = {
+    launch: vi.fn(async (input: { id: string }) => ({ id: input.id, status: 'running' }) as Run),
+  } as unknown as RunService & { launch: ReturnType<typeof vi.fn> };
   const paymentQueue = { enqueue: vi.fn(async () => undefined), requeue: vi.fn(async () => undefined) };
   const notifier = spyPayoutNotifier();
   const audit = memoryAudit();
   const service = createScheduleService({
-    schedules: memoryScheduleStore(), firings: memoryFiringStore(), scheduler, plan, runs, payments, paymentQueue, notifier, audit, claimOnce: memoryClaims(), clock, lateAfterMs: 60_000,
+    schedules: memoryScheduleStore(),
+    firings: memoryFiringStore(),
+    scheduler,
+    plan,
+    runs,
+    payments,
+    paymentQueue,
+    notifier,
+    audit,
+    claimOnce: memoryClaims(),
+    clock,
+    lateAfterMs: 60_000,
   });
   /** Asks for a schedule (or a resume) the way a person does, and approves it (a second approver when the policy wants one). */
-  async function approved(kind: 'schedule' | 'resume', draft: NonNullable<PayoutRequest['schedule']>): Promise<PayoutRequest> {
-    const request = await requests.service.create({ kind, teamId: TEAM, requestedBy: STAFF.requester, description: 'weekly float', schedule: draft });
+  async function approved(
+    kind: 'schedule' | 'resume',
+    draft: NonNullable<PayoutRequest['schedule']>,
+  ): Promise<PayoutRequest> {
+    const request = await requests.service.create({
+      kind,
+      teamId: TEAM,
+      requestedBy: STAFF.requester,
+      description: 'weekly float',
+      schedule: draft,
+    });
     let result = await requests.service.approve(request.id, STAFF.approver1);
     if (result.outcome === 'awaiting_second') result = await requests.service.approve(request.id, STAFF.approver2);
     expect(result.outcome).toBe('approved');
     return result.request!;
   }
-  const topupDraft = () => ({ scheduleId: service.newScheduleId(), action: 'topup' as const, time: DAILY_9, money: { amount: 500_00, currency: 'usd' } });
+  const topupDraft = () => ({
+    scheduleId: service.newScheduleId(),
+    action: 'topup' as const,
+    time: DAILY_9,
+    money: { amount: 500_00, currency: 'usd' },
+  });
   return { service, clock, scheduler, runs, paymentQueue, notifier, audit, gateway, approved, topupDraft };
 }
 
@@ -48,7 +116,14 @@ describe('schedules', () => {
     const draft = topupDraft();
     const request = await approved('schedule', draft);
     const schedule = await service.activate(request);
-    expect(schedule).toMatchObject({ id: draft.scheduleId, status: 'active', action: 'topup', money: { amount: 500_00, currency: 'usd' }, approvedBy: [STAFF.approver1, STAFF.approver2], activeSince: NOW });
+    expect(schedule).toMatchObject({
+      id: draft.scheduleId,
+      status: 'active',
+      action: 'topup',
+      money: { amount: 500_00, currency: 'usd' },
+      approvedBy: [STAFF.approver1, STAFF.approver2],
+      activeSince: NOW,
+    });
     await service.activate(request);
     expect(audit.actions()).toEqual(['schedule.created']);
     expect(scheduler.upsert).toHaveBeenCalledWith(expect.objectContaining({ id: draft.scheduleId, time: DAILY_9 }));
@@ -57,7 +132,9 @@ describe('schedules', () => {
 
   it('when a request that creates no schedule is activated, then it is refused with not_a_schedule', async () => {
     const { service } = setup();
-    await expect(service.activate({ schedule: null } as PayoutRequest)).rejects.toMatchObject({ code: 'not_a_schedule' });
+    await expect(service.activate({ schedule: null } as PayoutRequest)).rejects.toMatchObject({
+      code: 'not_a_schedule',
+    });
   });
 
   it('when a schedule is paused, then its job scheduler goes at once; pausing it again or an unknown one is refused with a code', async () => {
@@ -76,7 +153,10 @@ describe('schedules', () => {
     await service.pause(schedule.id, STAFF.approver1);
     clock.advance(3_600_000);
     const resume = await approved('resume', draft);
-    await expect(service.resume(resume)).resolves.toMatchObject({ status: 'active', activeSince: clock.now().toISOString() });
+    await expect(service.resume(resume)).resolves.toMatchObject({
+      status: 'active',
+      activeSince: clock.now().toISOString(),
+    });
     expect(scheduler.upsert).toHaveBeenCalledTimes(2);
     await expect(service.resume(resume)).resolves.toMatchObject({ status: 'active' });
     expect(scheduler.upsert).toHaveBeenCalledTimes(2);
@@ -91,12 +171,18 @@ describe('schedules', () => {
     await expect(service.fire(schedule.id, NEXT_MORNING)).resolves.toBe('fired');
     await expect(service.fire(schedule.id, new Date(NEXT_MORNING.getTime() + 30_000))).resolves.toBe('fired');
     const periodKey = `${schedule.id}-2026-11-25`;
-    expect(paymentQueue.enqueue.mock.calls).toEqual([[{ kind: 'scheduled-topup', periodKey }], [{ kind: 'scheduled-topup', periodKey }]]);
+    expect(paymentQueue.enqueue.mock.calls).toEqual([
+      [{ kind: 'scheduled-topup', periodKey }],
+      [{ kind: 'scheduled-topup', periodKey }],
+    ]);
     await expect(service.payFiring(periodKey)).resolves.toBe('paid');
     await expect(service.payFiring(periodKey)).resolves.toBe('skipped');
     await expect(service.fire(schedule.id, NEXT_MORNING)).resolves.toBe('duplicate');
     expect(gateway.createTopup).toHaveBeenCalledTimes(1);
-    expect(gateway.createTopup).toHaveBeenCalledWith(expect.objectContaining({ money: { amount: 500_00, currency: 'usd' } }), expect.objectContaining({ idempotencyKey: `pay_st.${periodKey}` }));
+    expect(gateway.createTopup).toHaveBeenCalledWith(
+      expect.objectContaining({ money: { amount: 500_00, currency: 'usd' } }),
+      expect.objectContaining({ idempotencyKey: `pay_st.${periodKey}` }),
+    );
     expect(notifier.scheduleFired).toHaveBeenCalledTimes(1);
   });
 
@@ -114,12 +200,20 @@ describe('schedules', () => {
 
   it('when a run schedule fires, then it launches one run of the unpaused plan lines named after the period, and firing the period again is a duplicate', async () => {
     const { service, clock, runs, notifier, approved } = setup();
-    const schedule = await service.activate(await approved('schedule', { scheduleId: service.newScheduleId(), action: 'run', time: DAILY_9, money: null }));
+    const schedule = await service.activate(
+      await approved('schedule', { scheduleId: service.newScheduleId(), action: 'run', time: DAILY_9, money: null }),
+    );
     clock.advance(NEXT_MORNING.getTime() - clock.now().getTime());
     await expect(service.fire(schedule.id, NEXT_MORNING)).resolves.toBe('fired');
     await expect(service.fire(schedule.id, NEXT_MORNING)).resolves.toBe('duplicate');
     expect(runs.launch).toHaveBeenCalledTimes(1);
-    expect(runs.launch).toHaveBeenCalledWith(expect.objectContaining({ id: `run-${schedule.id}-2026-11-25`, source: 'schedule', lines: [expect.objectContaining({ key: 'USELLER', money: { amount: 50_00, currency: 'eur' } })] }));
+    expect(runs.launch).toHaveBeenCalledWith(
+      expect.objectContaining({
+        id: `run-${schedule.id}-2026-11-25`,
+        source: 'schedule',
+        lines: [expect.objectContaining({ key: 'USELLER', money: { amount: 50_00, currency: 'eur' } })],
+      }),
+    );
     expect(notifier.scheduleFired).toHaveBeenCalledTimes(1);
   });
 
