@@ -51,6 +51,13 @@ import { createReconcileNotifier } from './adapters/slack/reconcile-notifier.js'
 import { createStripeLists } from './adapters/stripe/lists.js';
 import { createReconcileService, type ReconcileService } from './domain/reconcile.js';
 import { createMetrics, type Metrics } from './adapters/metrics/metrics.js';
+import { createAttachedFiles } from './adapters/slack/attached-files.js';
+import { createBatchIntake, type BatchIntake } from './domain/batch-intake.js';
+import { createDeliveries, type Deliveries } from './domain/deliveries.js';
+import { createPlanService, type PlanService } from './domain/plan.js';
+import { createAuditService, createExports, type AuditService, type Exports } from './domain/reports.js';
+import { createTreasury, type Treasury } from './domain/treasury.js';
+import { parseUserMention } from './slack/mrkdwn.js';
 import { instrumentGateway, instrumentPayoutNotifier, instrumentRequestStore } from './adapters/metrics/instrument.js';
 
 /** Everything the listeners, routes and job processors need, built once. */
@@ -91,7 +98,57 @@ export interface AppDeps {
   verifyWebhook: WebhookVerifier;
   /** This process's Prometheus metrics (each role serves its own). */
   metrics: Metrics;
+  /** The platform's balance as people ask about it. */
+  treasury: Treasury;
+  /** The payout plan as people change it directly. */
+  payoutPlan: PlanService;
+  /** The audit log as people read and export it. */
+  auditTrail: AuditService;
+  /** Long lists sent to a person as CSV files. */
+  exports: Exports;
+  /** Commands and form submissions the chat may deliver twice. */
+  deliveries: Deliveries;
+  /** One-off CSV batches as people hand them in. */
+  batches: BatchIntake;
   close(): Promise<void>;
+}
+
+/** What listeners read of the config: where clicks count, and the largest request a form may ask for. */
+export type ListenerConfig = Pick<Config, 'SLACK_TEAM_ID' | 'SLACK_APP_ID' | 'SLACK_OPS_CHANNEL' | 'SLACK_APPROVALS_CHANNEL' | 'MAX_REQUEST_AMOUNTS'>;
+
+/**
+ * What Bolt listeners get: domain services, the logger and a config slice. No clients, stores or queues, so a
+ * listener parses, asks the domain and renders, and whatever it did around the domain has a service to live in.
+ */
+export interface CommandDeps extends Pick<AppDeps, 'logger' | 'clock' | 'access' | 'sellers' | 'requests' | 'runs' | 'schedules' | 'freezes' | 'funding' | 'autoFunding' | 'reconcile' | 'treasury' | 'payoutPlan' | 'auditTrail' | 'exports' | 'deliveries' | 'batches'> {
+  config: ListenerConfig;
+  /** Each person's App Home tab, published when they open it or act on it. */
+  home: Pick<HomePublisher, 'publish'>;
+}
+
+export function commandDeps(deps: AppDeps): CommandDeps {
+  const { SLACK_TEAM_ID, SLACK_APP_ID, SLACK_OPS_CHANNEL, SLACK_APPROVALS_CHANNEL, MAX_REQUEST_AMOUNTS } = deps.config;
+  return {
+    config: { SLACK_TEAM_ID, SLACK_APP_ID, SLACK_OPS_CHANNEL, SLACK_APPROVALS_CHANNEL, MAX_REQUEST_AMOUNTS },
+    logger: deps.logger,
+    clock: deps.clock,
+    access: deps.access,
+    sellers: deps.sellers,
+    requests: deps.requests,
+    runs: deps.runs,
+    schedules: deps.schedules,
+    freezes: deps.freezes,
+    funding: deps.funding,
+    autoFunding: deps.autoFunding,
+    reconcile: deps.reconcile,
+    treasury: deps.treasury,
+    payoutPlan: deps.payoutPlan,
+    auditTrail: deps.auditTrail,
+    exports: deps.exports,
+    deliveries: deps.deliveries,
+    batches: deps.batches,
+    home: { publish: (teamId, userId) => deps.home.publish(teamId, userId) },
+  };
 }
 
 /** A scheduled firing that starts later than this after its time is reported to ops as late. */
@@ -204,6 +261,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     paymentQueue,
     notifier: payoutNotifier,
     audit,
+    requests: { create: (input) => requests.create(input) },
     claimOnce: (scope, id) => once.claim(scope, id, 30 * 86_400),
     clock,
     lateAfterMs: LATE_FIRING_MS,
@@ -298,6 +356,12 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     queues,
     verifyWebhook: createWebhookVerifier(stripe, config.STRIPE_WEBHOOK_SECRET),
     metrics,
+    treasury: createTreasury(gateway),
+    payoutPlan: createPlanService({ store: plan, audit, clock }),
+    auditTrail: createAuditService({ log: audit, files: messenger, clock }),
+    exports: createExports({ files: messenger, clock }),
+    deliveries: createDeliveries((scope, id, ttlSeconds) => once.claim(scope, id, ttlSeconds)),
+    batches: createBatchIntake({ files: createAttachedFiles(config.SLACK_BOT_TOKEN), sellers, mentionedUser: parseUserMention }),
     async close() {
       await queues.close();
       await closeRedis(redis);

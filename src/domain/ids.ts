@@ -4,8 +4,3 @@ import { randomBytes } from 'node:crypto';
 export function newId(prefix: string, now = Date.now()): string {
   return `${prefix}_${now.toString(36)}${randomBytes(6).toString('hex')}`;
 }
-
-/** A Slack user as people write one: `<@U123|name>` or `<@U123>` (also W… ids) → `U123`; anything else → undefined. */
-export function parseUserMention(token: string | undefined): string | undefined {
-  return token ? /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(token)?.[1] : undefined;
-}

@@ -1,6 +1,5 @@
 import { type CsvError, type Info, parse } from 'csv-parse/sync';
 import { isAppError } from './errors.js';
-import { parseUserMention } from './ids.js';
 import { MoneyError, type Money, normalizeCurrency, parseMoney } from './money.js';
 import { readDescription } from './text.js';
 
@@ -20,6 +19,8 @@ export interface BatchProblem {
 export interface SellerLookup {
   /** Resolves a ref to a seller, or undefined. */
   find(ref: { userId?: string; accountId?: string }): { userId: string; accountId: string; payable: boolean } | undefined;
+  /** The user a seller cell names in the chat's own syntax (a mention), or undefined: that syntax is the edge's. */
+  mentionedUser(raw: string): string | undefined;
 }
 
 export interface BatchOptions {
@@ -101,7 +102,7 @@ export function validateBatch(
     const money = checkMoney(rawAmount, rawCurrency, options.heldCurrencies);
     if (typeof money === 'string') lineProblems.push(money);
 
-    const ref = parseSellerRef(sellerRef);
+    const ref = parseSellerRef(sellerRef, sellers);
     const seller = ref ? sellers.find(ref) : undefined;
     if (!ref) lineProblems.push(`"${sellerRef}" is not a seller: ${SELLER_HELP}.`);
     else if (!seller) lineProblems.push(`${sellerRef} is not a seller of this workspace: invite them first with /payout invite.`);
@@ -153,10 +154,10 @@ function isHeader(record: string[]): boolean {
   return names[0] === 'seller' && names[1] === 'amount' && names[2] === 'currency' && (names[3] === undefined || names[3] === 'description');
 }
 
-function parseSellerRef(raw: string): { userId?: string; accountId?: string } | undefined {
+function parseSellerRef(raw: string, sellers: SellerLookup): { userId?: string; accountId?: string } | undefined {
   if (/^acct_[A-Za-z0-9]+$/.test(raw)) return { accountId: raw };
   if (/^[UW][A-Z0-9]{2,}$/.test(raw)) return { userId: raw };
-  const mentioned = parseUserMention(raw);
+  const mentioned = sellers.mentionedUser(raw);
   return mentioned ? { userId: mentioned } : undefined;
 }
 

@@ -303,3 +303,18 @@ export interface FundingNotifier {
 export interface FundingChecks {
   request(): Promise<void>;
 }
+
+/** A file sent to one person (their DM with the bot); `content` may come a chunk at a time, of any size. */
+export interface PersonalFiles {
+  dmFile(userId: string, file: { filename: string; content: string | AsyncIterable<string>; title: string; comment: string }): Promise<void>;
+}
+
+/** A file a person attached (a modal's file input), read as text. Throws AppError when it cannot be read. */
+export interface AttachedFiles {
+  read(file: AttachedFile): Promise<string>;
+}
+
+/** Where an attached file can be downloaded, as the chat's payload says. */
+export interface AttachedFile {
+  url?: string;
+}

@@ -6,6 +6,7 @@ import { unpausedLines, type Schedule } from './payouts.types.js';
 import { paymentRef, type PaymentService } from './payments.js';
 import type { PaymentRef, StripeState } from './payments.types.js';
 import type { FiringStore, PaymentQueue, PayoutNotifier, PlanStore, ScheduleStore, Scheduler } from './ports.js';
+import type { RequestService } from './requests.js';
 import type { PayoutRequest } from './requests.types.js';
 import type { RunService } from './runs.js';
 import { intendedFiring, periodKey } from './schedule-time.js';
@@ -20,6 +21,8 @@ export interface ScheduleServiceDeps {
   paymentQueue: PaymentQueue;
   notifier: PayoutNotifier;
   audit: AuditLog;
+  /** Resuming turns money back on, so it is a request approved like any other. */
+  requests: Pick<RequestService, 'create'>;
   /** Remembers alerts already sent. */
   claimOnce(scope: string, id: string): Promise<boolean>;
   clock: Clock;
@@ -35,6 +38,8 @@ export interface ScheduleService {
   activate(request: PayoutRequest): Promise<Schedule>;
   /** An approved `resume` request turns a paused schedule back on. */
   resume(request: PayoutRequest): Promise<Schedule>;
+  /** Asks for approval to resume a paused schedule (it turns money back on); the approved request calls `resume`. */
+  requestResume(scheduleId: string, userId: string, teamId: string): Promise<PayoutRequest>;
   /** Pausing and deleting stop money at once, so they need no approval. */
   pause(scheduleId: string, userId: string): Promise<Schedule>;
   remove(scheduleId: string, userId: string): Promise<Schedule>;
@@ -109,6 +114,18 @@ export function createScheduleService(deps: ScheduleServiceDeps): ScheduleServic
       const schedule = await setStatus(scheduleId, request.approvals.at(-1)?.userId ?? 'system', ['paused'], 'active', { activeSince: nowIso(), approvedBy: request.approvals.map((a) => a.userId) });
       await scheduler.upsert(schedule);
       return schedule;
+    },
+
+    async requestResume(scheduleId, userId, teamId) {
+      const schedule = await schedules.get(scheduleId);
+      if (!schedule || schedule.status !== 'paused') throw new AppError('schedule_state', 'That schedule is not paused.');
+      return deps.requests.create({
+        kind: 'resume',
+        teamId,
+        requestedBy: userId,
+        description: schedule.description,
+        schedule: { scheduleId, action: schedule.action, time: schedule.time, money: schedule.money },
+      });
     },
 
     async pause(scheduleId, userId) {

@@ -8,6 +8,11 @@ export function escapeMrkdwn(text: string): string {
 
 export const mention = (userId: string): string => `<@${userId}>`;
 
+/** A Slack user as people write one: `<@U123|name>` or `<@U123>` (also W… ids) → `U123`; anything else → undefined. */
+export function parseUserMention(token: string | undefined): string | undefined {
+  return token ? /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(token)?.[1] : undefined;
+}
+
 /** "1 seller", "2 sellers". */
 export const counted = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 

@@ -1,0 +1,21 @@
+import { AppError, isAppError } from '../../domain/errors.js';
+import type { AttachedFiles } from '../../domain/ports.js';
+import { inertText } from '../../domain/text.js';
+
+/** Files people attach in a modal's file input, downloaded with the bot token (files:read). */
+export function createAttachedFiles(botToken: string): AttachedFiles {
+  return {
+    async read(file) {
+      if (!file.url) throw new AppError('csv_file', 'That file could not be read.');
+      try {
+        const res = await fetch(file.url, { headers: { authorization: `Bearer ${botToken}` }, signal: AbortSignal.timeout(2_000) });
+        if (!res.ok) throw new AppError('csv_file', `Slack would not give me that file (HTTP ${res.status}).`);
+        // A file's text does not pass through the payload middleware: the same cleaning here.
+        return inertText(await res.text());
+      } catch (error) {
+        if (isAppError(error)) throw error;
+        throw new AppError('csv_file', 'That file could not be read.', { cause: error });
+      }
+    },
+  };
+}
