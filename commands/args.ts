@@ -26,3 +26,19 @@ export function parseCountry(token: string): string | undefined {
 
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 export const isEmail = (value: string): boolean => EMAIL.test(value);
+
+const DAY_MS = 86_400_000;
+
+/** `2026-12-01..2026-12-06` (UTC days, both included), or one day; undefined when it is not a range of real dates. */
+export function parseDateRange(text: string): { from: Date; to: Date } | undefined {
+  const match = /^(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?$/.exec(text);
+  if (!match) return undefined;
+  const day = (iso: string) => {
+    const date = new Date(`${iso}T00:00:00Z`);
+    return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== iso ? undefined : date;
+  };
+  const from = day(match[1]!);
+  const last = day(match[2] ?? match[1]!);
+  if (!from || !last || last < from) return undefined;
+  return { from, to: new Date(last.getTime() + DAY_MS) };
+}

@@ -1,27 +1,21 @@
-import type { AppDeps } from '../src/deps.js';
-import { isAppError } from '../src/domain/errors.js';
-import { formatMoney, type Money } from '../src/domain/money.js';
+import type { CommandDeps } from '../src/deps.js';
+import { formatMoney } from '../src/domain/money.js';
+import { allowed } from '../src/slack/allowed.js';
+import { replyOnAppError } from '../src/slack/app-errors.js';
 import { plain } from '../src/slack/blocks/common.js';
-import { allowed } from './guards.js';
 import type { Subcommand } from './types.js';
 
-export function balanceCommand(deps: AppDeps): Subcommand {
+export function balanceCommand(deps: CommandDeps): Subcommand {
   return {
     name: 'balance',
     usage: '/payout balance',
     summary: "the platform's available and pending balance per currency",
     async run(ctx) {
       if (!(await allowed(deps, ctx, 'staff'))) return;
-      try {
-        const { available, pending } = await deps.gateway.balance();
-        const currencies = [...new Set([...available, ...pending].map((m) => m.currency))].sort();
-        const find = (list: Money[], currency: string) => list.find((m) => m.currency === currency) ?? { amount: 0, currency };
-        const lines = currencies.map((c) => `• *${c.toUpperCase()}*: ${formatMoney(find(available, c))} available · ${formatMoney(find(pending, c))} pending`);
+      await replyOnAppError(ctx.reply, async () => {
+        const lines = (await deps.treasury.balance()).map((b) => `• *${b.currency.toUpperCase()}*: ${formatMoney(b.available)} available · ${formatMoney(b.pending)} pending`);
         await ctx.reply(plain(`*Platform balance*\n${lines.join('\n') || 'No balance yet.'}`));
-      } catch (error) {
-        if (!isAppError(error)) throw error;
-        await ctx.reply(`:x: ${error.userMessage}`);
-      }
+      });
     },
   };
 }

@@ -1,14 +1,14 @@
-import type { AppDeps } from '../src/deps.js';
-import { isAppError } from '../src/domain/errors.js';
+import type { CommandDeps } from '../src/deps.js';
 import { FORECAST_DAYS } from '../src/domain/funding.js';
+import { allowed } from '../src/slack/allowed.js';
+import { replyOnAppError } from '../src/slack/app-errors.js';
 import { forecastMessage } from '../src/slack/blocks/funding.js';
-import { allowed } from './guards.js';
 import type { Subcommand } from './types.js';
 
 const USAGE = '/payout forecast [<days>]';
 
 /** `/payout forecast [<days>]`: the funds per currency, day by day. */
-export function forecastCommand(deps: AppDeps): Subcommand {
+export function forecastCommand(deps: CommandDeps): Subcommand {
   return {
     name: 'forecast',
     usage: USAGE,
@@ -20,12 +20,7 @@ export function forecastCommand(deps: AppDeps): Subcommand {
         return ctx.reply(`Give the number of days as a whole number from 1 to ${FORECAST_DAYS.max}: \`${USAGE}\`.`);
       }
       if (!(await allowed(deps, ctx, 'staff'))) return;
-      try {
-        await ctx.reply(forecastMessage(await deps.funding.forecast(days)));
-      } catch (error) {
-        if (!isAppError(error)) throw error;
-        await ctx.reply(`:x: ${error.userMessage}`);
-      }
+      await replyOnAppError(ctx.reply, async () => ctx.reply(forecastMessage(await deps.funding.forecast(days))));
     },
   };
 }

@@ -1,32 +1,32 @@
-import { newTraceId } from '../src/logger.js';
 import type { App } from '@slack/bolt';
-import type { AppDeps } from '../src/deps.js';
+import type { CommandDeps } from '../src/deps.js';
+import { newTraceId } from '../src/logger.js';
 import { plain } from '../src/slack/blocks/common.js';
-import { ACTION_IDS } from '../src/slack/ids.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { tokenize } from './args.js';
-import { freezeCommands } from './freeze.js';
-import { helpCommand } from './help.js';
-import { pendingCommand, registerHome } from './home.js';
-import { inviteCommand, registerInviteModal } from './invite.js';
-import { sellersCommand, statusCommand } from './sellers.js';
 import { auditCommand } from './audit.js';
 import { balanceCommand } from './balance.js';
 import { forecastCommand } from './forecast.js';
-import { fundingCommand, registerFundingListeners } from './funding.js';
-import { registerDecisionListeners } from './decisions.js';
-import { moneyRequestCommand, registerMoneyRequestModals } from './money-requests.js';
-import { originGuard } from './origin-guard.js';
+import { freezeCommand } from './freeze.js';
+import { fundingCommand } from './funding.js';
+import { helpCommand } from './help.js';
+import { inviteCommand } from './invite.js';
+import { moneyRequestCommand } from './money-request.js';
+import { pendingCommand } from './pending.js';
 import { planCommand } from './plan.js';
 import { reconcileCommand } from './reconcile.js';
-import { registerRunListeners, runCommand } from './run.js';
-import { registerScheduleButtons, registerScheduleModal, scheduleCommand, schedulesCommand } from './schedules.js';
+import { runCommand } from './run.js';
+import { scheduleCommand } from './schedule.js';
+import { schedulesCommand } from './schedules.js';
+import { sellersCommand } from './sellers.js';
+import { statusCommand } from './status.js';
 import type { Subcommand, SubcommandContext } from './types.js';
+import { unfreezeCommand } from './unfreeze.js';
 
 export const SLASH_COMMAND = '/payout';
 
 /** Every subcommand, in the order help lists them. */
-export function buildSubcommands(deps: AppDeps): Subcommand[] {
+export function buildSubcommands(deps: CommandDeps): Subcommand[] {
   const subcommands: Subcommand[] = [
     inviteCommand(deps),
     sellersCommand(deps),
@@ -42,18 +42,17 @@ export function buildSubcommands(deps: AppDeps): Subcommand[] {
     schedulesCommand(deps),
     runCommand(deps),
     reconcileCommand(deps),
-    ...freezeCommands(deps),
+    freezeCommand(deps),
+    unfreezeCommand(deps),
     pendingCommand(deps),
   ];
   subcommands.unshift(helpCommand(() => subcommands));
   return subcommands;
 }
 
-export function registerListeners(app: App, deps: AppDeps): void {
+/** `/payout <subcommand> …`: one slash command, dispatched by its first word. */
+export function register(app: App, deps: CommandDeps): void {
   const subcommands = new Map(buildSubcommands(deps).map((c) => [c.name, c]));
-  // Before every listener, so no button or modal can skip it.
-  app.use(originGuard(deps));
-
   app.command(SLASH_COMMAND, async ({ ack, command, respond, client }) => {
     await ack();
     const [name = 'help', ...args] = tokenize(command.text);
@@ -69,7 +68,7 @@ export function registerListeners(app: App, deps: AppDeps): void {
       return;
     }
     // Slack may deliver the same command twice; one trigger_id is one request.
-    if (!(await deps.once.claim('slack-trigger', command.trigger_id, 3_600))) {
+    if (!(await deps.deliveries.firstTime('command', command.trigger_id))) {
       log.warn({ event: 'command.duplicate_delivery', triggerId: command.trigger_id }, 'ignored a repeated delivery');
       return;
     }
@@ -81,18 +80,4 @@ export function registerListeners(app: App, deps: AppDeps): void {
       await reply(':x: Something went wrong on our side and nothing was changed. Please try again in a minute.');
     }
   });
-
-  // Slack sends block_actions for URL buttons too; without an ack the seller sees a warning.
-  app.action(ACTION_IDS.onboardingStart, async ({ ack }) => {
-    await ack();
-  });
-
-  registerInviteModal(app, deps);
-  registerMoneyRequestModals(app, deps);
-  registerDecisionListeners(app, deps);
-  registerHome(app, deps);
-  registerScheduleButtons(app, deps);
-  registerScheduleModal(app, deps);
-  registerRunListeners(app, deps);
-  registerFundingListeners(app, deps);
 }

@@ -1,22 +1,19 @@
-import { newTraceId } from '../src/logger.js';
-import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { AppDeps } from '../src/deps.js';
+import type { CommandDeps } from '../src/deps.js';
 import { isAppError } from '../src/domain/errors.js';
 import { inertText } from '../src/domain/text.js';
-import { INVITE_FIELDS, VIEW_IDS } from '../src/slack/ids.js';
+import type { Logger } from '../src/logger.js';
+import { allowed } from '../src/slack/allowed.js';
+import { wordsFor } from '../src/slack/app-errors.js';
 import { inviteModal } from '../src/slack/blocks/invite-modal.js';
-import { mention } from '../src/slack/mrkdwn.js';
-import { parseUserMention } from '../src/domain/ids.js';
+import { mention, parseUserMention } from '../src/slack/mrkdwn.js';
+import type { Reply } from '../src/slack/replies.js';
 import { isEmail, parseCountry, parseEmail } from './args.js';
-import { allowed } from './guards.js';
-import { ephemeralReply, modalChannel } from './reply.js';
-import { onSubmission } from './submissions.js';
-import type { Subcommand, SubcommandContext } from './types.js';
+import type { Subcommand } from './types.js';
 
 const USAGE = '/payout invite @user [email] [country]';
 
-interface InviteArgs {
+export interface InviteArgs {
   sellerId: string;
   email: string | null;
   country: string | null;
@@ -52,7 +49,8 @@ async function displayNameOf(client: WebClient, userId: string): Promise<string 
   }
 }
 
-async function runInvite(deps: AppDeps, ctx: Pick<SubcommandContext, 'userId' | 'teamId' | 'reply' | 'log' | 'client'>, input: InviteArgs) {
+/** Invites the seller and tells the person how it went; the command and the invite modal both end here. */
+export async function runInvite(deps: Pick<CommandDeps, 'sellers'>, ctx: { userId: string; teamId: string; reply: Reply; log: Logger; client: WebClient }, input: InviteArgs) {
   try {
     const displayName = await displayNameOf(ctx.client, input.sellerId);
     const { seller, reinvite } = await deps.sellers.invite({ teamId: ctx.teamId, userId: input.sellerId, displayName, email: input.email, country: input.country, invitedBy: ctx.userId });
@@ -64,11 +62,11 @@ async function runInvite(deps: AppDeps, ctx: Pick<SubcommandContext, 'userId' | 
     );
   } catch (error) {
     ctx.log.error({ err: error, event: 'seller.invite_failed', sellerId: input.sellerId }, 'invite failed');
-    await ctx.reply(`:x: I could not invite ${mention(input.sellerId)}. ${isAppError(error) ? error.userMessage : 'Something went wrong on our side; please try again.'}`);
+    await ctx.reply(`:x: I could not invite ${mention(input.sellerId)}. ${isAppError(error) ? wordsFor(error) : 'Something went wrong on our side; please try again.'}`);
   }
 }
 
-export function inviteCommand(deps: AppDeps): Subcommand {
+export function inviteCommand(deps: CommandDeps): Subcommand {
   return {
     name: 'invite',
     usage: USAGE,
@@ -84,33 +82,4 @@ export function inviteCommand(deps: AppDeps): Subcommand {
       await runInvite(deps, ctx, parsed);
     },
   };
-}
-
-interface ViewValue {
-  value?: string | null;
-  selected_user?: string | null;
-}
-
-/** The invite modal: fields are checked before the ack so mistakes show in place. */
-export function registerInviteModal(app: App, deps: AppDeps): void {
-  onSubmission(app, deps, VIEW_IDS.invite, async ({ ack, body, view, client }) => {
-    const values = view.state.values as Record<string, Record<string, ViewValue>>;
-    const field = (f: { block: string; action: string }) => values[f.block]?.[f.action];
-    const sellerId = field(INVITE_FIELDS.user)?.selected_user ?? '';
-    const email = field(INVITE_FIELDS.email)?.value?.trim() ?? '';
-    const country = field(INVITE_FIELDS.country)?.value?.trim() ?? '';
-    const errors: Record<string, string> = {};
-    if (!sellerId) errors[INVITE_FIELDS.user.block] = 'Choose the seller to invite.';
-    if (email && !isEmail(email)) errors[INVITE_FIELDS.email.block] = 'That does not look like an email address.';
-    if (country && !parseCountry(country)) errors[INVITE_FIELDS.country.block] = 'Use a two-letter ISO country code such as US, FR or DE.';
-    if (Object.keys(errors).length > 0) return ack({ response_action: 'errors', errors });
-    await ack();
-
-    const userId = body.user.id;
-    const teamId = body.team?.id ?? body.user.team_id ?? '';
-    const log = deps.logger.child({ traceId: newTraceId(), userId, command: 'invite' });
-    const reply = ephemeralReply(client, modalChannel(view.private_metadata), userId);
-    if (!(await allowed(deps, { userId, reply }, 'requester'))) return;
-    await runInvite(deps, { userId, teamId, reply, log, client }, { sellerId, email: email || null, country: country ? (parseCountry(country) ?? null) : null });
-  });
 }

@@ -1,19 +1,18 @@
-import type { AppDeps } from '../src/deps.js';
-import { isAppError } from '../src/domain/errors.js';
+import type { CommandDeps } from '../src/deps.js';
 import { majorUnitsText, MoneyError, parseMoney } from '../src/domain/money.js';
 import { readDescription } from '../src/domain/text.js';
+import { allowed } from '../src/slack/allowed.js';
+import { replyOnAppError, wordsFor } from '../src/slack/app-errors.js';
 import { planList } from '../src/slack/blocks/payouts.js';
 import { requestSummary } from '../src/slack/blocks/requests.js';
-import { mention } from '../src/slack/mrkdwn.js';
-import { parseUserMention } from '../src/domain/ids.js';
-import { sendCsv } from './csv-export.js';
-import { allowed } from './guards.js';
+import { mention, parseUserMention } from '../src/slack/mrkdwn.js';
+import { sendCsv } from '../src/slack/send-csv.js';
 import type { Subcommand } from './types.js';
 
 const USAGE = '/payout plan @seller <amount> <currency> [description] | /payout plan @seller none | /payout plan [export]';
 
 /** The payout plan: what every payout run pays each seller. Each change is approved like a transfer of that amount. */
-export function planCommand(deps: AppDeps): Subcommand {
+export function planCommand(deps: CommandDeps): Subcommand {
   return {
     name: 'plan',
     usage: USAGE,
@@ -21,11 +20,11 @@ export function planCommand(deps: AppDeps): Subcommand {
     async run(ctx) {
       if (ctx.args.length === 0) {
         if (!(await allowed(deps, ctx, 'staff'))) return;
-        return ctx.reply(planList(await deps.plan.list(ctx.teamId)));
+        return ctx.reply(planList(await deps.payoutPlan.list(ctx.teamId)));
       }
       if (ctx.args.length === 1 && ctx.args[0]?.toLowerCase() === 'export') {
         if (!(await allowed(deps, ctx, 'staff'))) return;
-        const entries = await deps.plan.list(ctx.teamId);
+        const entries = await deps.payoutPlan.list(ctx.teamId);
         return sendCsv(deps, ctx.userId, ctx.reply, {
           name: 'plan',
           title: 'The payout plan',
@@ -41,21 +40,20 @@ export function planCommand(deps: AppDeps): Subcommand {
       if (!(await allowed(deps, ctx, 'requester'))) return;
       if (amount.toLowerCase() === 'none' && !currency) {
         // Removing a seller from the plan only stops money, so it takes effect at once.
-        const removed = await deps.plan.remove(ctx.teamId, sellerUserId);
-        if (removed) {
-          await deps.audit.append({ at: deps.clock.now().toISOString(), actor: ctx.userId, action: 'plan.removed', subject: removed.requestId, kind: 'plan', amounts: [removed.money], payee: { userId: removed.userId, accountId: removed.accountId }, state: 'removed' });
-        }
+        const removed = await deps.payoutPlan.remove(ctx.teamId, sellerUserId, ctx.userId);
         return ctx.reply(removed ? `:wastebasket: ${mention(sellerUserId)} is no longer in the payout plan.` : `${mention(sellerUserId)} was not in the payout plan.`);
       }
+      let money;
       try {
-        const money = parseMoney(amount, currency ?? '');
+        money = parseMoney(amount, currency ?? '');
+      } catch (error) {
+        if (error instanceof MoneyError) return ctx.reply(`${wordsFor(error)} Usage: \`${USAGE}\`.`);
+        throw error;
+      }
+      await replyOnAppError(ctx.reply, async () => {
         const request = await deps.requests.create({ kind: 'plan', teamId: ctx.teamId, requestedBy: ctx.userId, money, sellerUserId, description: readDescription(words.join(' ')) });
         await ctx.reply(`:inbox_tray: Asked for approval: ${requestSummary(request)} (\`${request.id}\`).`);
-      } catch (error) {
-        if (error instanceof MoneyError) return ctx.reply(`${error.userMessage} Usage: \`${USAGE}\`.`);
-        if (!isAppError(error)) throw error;
-        await ctx.reply(`:x: ${error.userMessage}`);
-      }
+      });
     },
   };
 }

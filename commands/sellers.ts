@@ -1,12 +1,10 @@
-import type { AppDeps } from '../src/deps.js';
-import { sellerList, sellerStatus } from '../src/slack/blocks/sellers.js';
-import { mention } from '../src/slack/mrkdwn.js';
-import { parseUserMention } from '../src/domain/ids.js';
-import { sendCsv } from './csv-export.js';
-import { allowed } from './guards.js';
+import type { CommandDeps } from '../src/deps.js';
+import { allowed } from '../src/slack/allowed.js';
+import { sellerList } from '../src/slack/blocks/sellers.js';
+import { sendCsv } from '../src/slack/send-csv.js';
 import type { Subcommand } from './types.js';
 
-export function sellersCommand(deps: AppDeps): Subcommand {
+export function sellersCommand(deps: CommandDeps): Subcommand {
   return {
     name: 'sellers',
     usage: '/payout sellers [export]',
@@ -24,22 +22,6 @@ export function sellersCommand(deps: AppDeps): Subcommand {
         columns: ['seller', 'account', 'country', 'state', 'still_due', 'invited_at'],
         data: sellers.map((s) => [s.userId, s.accountId, s.country, s.state, s.currentlyDue.join(' '), s.invitedAt]),
       });
-    },
-  };
-}
-
-export function statusCommand(deps: AppDeps): Subcommand {
-  const usage = '/payout status @user';
-  return {
-    name: 'status',
-    usage,
-    summary: "one seller's onboarding state and what Stripe still needs",
-    async run(ctx) {
-      const userId = parseUserMention(ctx.args[0]);
-      if (!userId || ctx.args.length > 1) return ctx.reply(`Mention one seller: \`${usage}\`.`);
-      if (!(await allowed(deps, ctx, 'staff'))) return;
-      const seller = await deps.sellers.get(ctx.teamId, userId);
-      await ctx.reply(seller ? sellerStatus(seller) : `${mention(userId)} is not a seller yet. Invite them with \`/payout invite ${mention(userId)}\`.`);
     },
   };
 }

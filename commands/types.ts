@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../src/logger.js';
-import type { SlackMessage } from '../src/slack/blocks/common.js';
+import type { Reply } from '../src/slack/replies.js';
 
 export interface SubcommandContext {
   args: string[];
@@ -10,7 +10,7 @@ export interface SubcommandContext {
   triggerId: string;
   traceId: string;
   /** An ephemeral reply to the person who typed the command. */
-  reply(message: SlackMessage | string): Promise<void>;
+  reply: Reply;
   client: WebClient;
   log: Logger;
 }
@@ -21,4 +21,3 @@ export interface Subcommand {
   summary: string;
   run(ctx: SubcommandContext): Promise<void>;
 }
-

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCountry, parseEmail, tokenize } from '../../commands/args.js';
-import { parseUserMention } from '../../src/domain/ids.js';
+import { parseUserMention } from '../../src/slack/mrkdwn.js';
 import { parseInviteArgs } from '../../commands/invite.js';
 
 describe('slash-command arguments', () => {

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import RedisMock from 'ioredis-mock';
 import { describe, expect, it } from 'vitest';
-import { auditList } from '../../commands/audit.js';
+import { auditList } from '../../src/slack/blocks/audit.js';
 import { AUDIT_STREAM, createRedisAuditLog } from '../../src/adapters/redis/request-store.js';
 import type { AuditEntry } from '../../src/domain/audit.js';
 import { messageProblems } from '../../emulators/slack/block-kit.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditList } from '../../commands/audit.js';
+import { auditList } from '../../src/slack/blocks/audit.js';
 import { messageProblems, viewProblems } from '../../emulators/slack/block-kit.js';
 import { homeView, pendingMessage } from '../../src/slack/blocks/home.js';
 import type { AuditEntry } from '../../src/domain/audit.js';

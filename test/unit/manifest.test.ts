@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildSubcommands } from '../../commands/index.js';
-import type { AppDeps } from '../../src/deps.js';
+import type { CommandDeps } from '../../src/deps.js';
 import { FILE_DOWNLOAD_SCOPE, SCOPE_OF_METHOD } from '../../emulators/slack/scopes.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -111,7 +111,7 @@ for (const [what, { scope, at }] of codeNeeds) need(scope, `${what} (${at.join('
 const botScopes = manifest.oauth_config.scopes.bot ?? [];
 
 /** The factories only close over deps; building them reads nothing from it. */
-const subcommandNames = buildSubcommands({} as AppDeps).map((c) => c.name);
+const subcommandNames = buildSubcommands({} as CommandDeps).map((c) => c.name);
 
 /** The `/payout` block of the outside contract (CONTRACT.md), including what the code does not handle yet. */
 const CONTRACT_SUBCOMMANDS = ['help', 'invite', 'sellers', 'status', 'topup', 'transfer', 'balance', 'audit', 'schedule', 'schedules', 'plan', 'run'];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type SellerLookup, validateBatch } from '../../src/domain/payout-batch.js';
+import { parseUserMention } from '../../src/slack/mrkdwn.js';
 
 const SELLERS = [
   { userId: 'U0ALICE', accountId: 'acct_1Alice', payable: true },
@@ -10,6 +11,7 @@ const SELLERS = [
 
 const sellers: SellerLookup = {
   find: ({ userId, accountId }) => SELLERS.find((s) => (userId && s.userId === userId) || (accountId && s.accountId === accountId)),
+  mentionedUser: parseUserMention,
 };
 
 const held = { heldCurrencies: new Set(['usd', 'eur']) };

@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { auditCsv } from '../../commands/audit.js';
-import { parseMoneyArgs } from '../../commands/money-requests.js';
+import { auditCsv } from '../../src/domain/csv.js';
+import { parseMoneyArgs } from '../../commands/money-request.js';
 import { retryDelayMs } from '../../jobs/backoff.js';
 import { toAppError } from '../../src/adapters/stripe/errors.js';
 import { AppError } from '../../src/domain/errors.js';

@@ -1,6 +1,6 @@
-import type { AppDeps } from '../src/deps.js';
-import type { Role } from '../src/domain/access.js';
-import type { SubcommandContext } from './types.js';
+import type { CommandDeps } from '../deps.js';
+import type { Role } from '../domain/access.js';
+import type { Reply } from './replies.js';
 
 const REFUSALS: Record<Role | 'staff', string> = {
   requester: "Sorry, you're not on the list of people who may request payouts. Ask your finance lead to add you.",
@@ -9,7 +9,7 @@ const REFUSALS: Record<Role | 'staff', string> = {
 };
 
 /** Replies with a polite refusal and returns false when the person may not do this. */
-export async function allowed(deps: AppDeps, ctx: Pick<SubcommandContext, 'userId' | 'reply'>, role: Role | 'staff'): Promise<boolean> {
+export async function allowed(deps: Pick<CommandDeps, 'access'>, ctx: { userId: string; reply: Reply }, role: Role | 'staff'): Promise<boolean> {
   const ok = role === 'staff' ? await deps.access.isStaff(ctx.userId) : await deps.access.has(ctx.userId, role);
   if (!ok) await ctx.reply(`:lock: ${REFUSALS[role]}`);
   return ok;

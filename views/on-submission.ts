@@ -1,9 +1,6 @@
 import type { App, Middleware, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import type { AppDeps } from '../src/deps.js';
+import type { CommandDeps } from '../src/deps.js';
 import { noticeModal } from '../src/slack/blocks/common.js';
-
-/** Longer than any modal stays open; after its one accepted submission a view is closed for good. */
-const SUBMISSION_TTL_SECONDS = 86_400;
 
 class AlreadySubmitted extends Error {}
 
@@ -16,10 +13,10 @@ type SubmissionListener = Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>>;
  * notice and its listener stops at that ack. The id alone is the key (not the hash): an accepted view closes,
  * so any later submission of it, updated or not, is a repeat.
  */
-export function onSubmission(app: App, deps: Pick<AppDeps, 'once' | 'logger'>, callbackId: string, listener: SubmissionListener): void {
+export function onSubmission(app: App, deps: Pick<CommandDeps, 'deliveries' | 'logger'>, callbackId: string, listener: SubmissionListener): void {
   app.view<ViewSubmitAction>(callbackId, async (args) => {
     const ack: typeof args.ack = async (response) => {
-      if (response?.response_action === 'errors' || (await deps.once.claim('slack-view', args.view.id, SUBMISSION_TTL_SECONDS))) return args.ack(response);
+      if (response?.response_action === 'errors' || (await deps.deliveries.firstTime('submission', args.view.id))) return args.ack(response);
       await args.ack({ response_action: 'update', view: noticeModal('Already received', ':white_check_mark: This was already received, so nothing more was made. Its answer comes as a message where you started.') });
       throw new AlreadySubmitted();
     };

@@ -1,8 +1,9 @@
 import type { AnyMiddlewareArgs, BlockAction, BlockSuggestion, Middleware, SlackActionMiddlewareArgs, SlackOptionsMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import type { AppDeps } from '../src/deps.js';
-import { noticeModal } from '../src/slack/blocks/common.js';
-import { ACTION_IDS } from '../src/slack/ids.js';
-import { ephemeralReply } from './reply.js';
+import type { WebClient } from '@slack/web-api';
+import type { CommandDeps } from '../deps.js';
+import { noticeModal } from './blocks/common.js';
+import { ACTION_IDS } from './ids.js';
+import { ephemeralReply } from './replies.js';
 
 type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];
 
@@ -38,7 +39,7 @@ const ORIGINS: Record<ActionId, Origin> = {
 
 const isActionId = (id: string): id is ActionId => Object.hasOwn(ORIGINS, id);
 
-const PLACES: Record<Exclude<Origin, 'anywhere'>, { counts(body: BlockAction, config: AppDeps['config']): boolean; refusal: string }> = {
+const PLACES: Record<Exclude<Origin, 'anywhere'>, { counts(body: BlockAction, config: CommandDeps['config']): boolean; refusal: string }> = {
   approvals: { counts: (body, config) => body.channel?.id === config.SLACK_APPROVALS_CHANNEL, refusal: 'Approvals count only in the approvals channel' },
   runs: { counts: (body, config) => [config.SLACK_OPS_CHANNEL, config.SLACK_APPROVALS_CHANNEL].includes(body.channel?.id ?? ''), refusal: 'Run buttons count only in the ops and approvals channels' },
   ops: { counts: (body, config) => body.channel?.id === config.SLACK_OPS_CHANNEL, refusal: 'Funding buttons count only in the ops channel' },
@@ -54,19 +55,19 @@ const PLACES: Record<Exclude<Origin, 'anywhere'>, { counts(body: BlockAction, co
  * counts only from our own workspace (and app, when SLACK_APP_ID is set), and a click only where its button is
  * shown. Anything else is acknowledged, answered politely and goes no further.
  */
-export function originGuard(deps: Pick<AppDeps, 'config' | 'slack' | 'logger'>): Middleware<AnyMiddlewareArgs> {
-  // Our workspace: SLACK_TEAM_ID, else what auth.test says (asked again after a failure).
+export function originGuard(deps: Pick<CommandDeps, 'config' | 'logger'>): Middleware<AnyMiddlewareArgs> {
+  // Our workspace: SLACK_TEAM_ID, else what auth.test says with our own token (asked again after a failure).
   let ownTeam: Promise<string | undefined> | undefined;
-  const expectedTeam = () =>
+  const expectedTeam = (client: WebClient) =>
     (ownTeam ??= deps.config.SLACK_TEAM_ID
       ? Promise.resolve(deps.config.SLACK_TEAM_ID)
-      : deps.slack.auth.test().then(
+      : client.auth.test().then(
           (r) => r.team_id,
           () => (ownTeam = undefined),
         ));
 
-  async function foreign(teamId: string | undefined, appId: string | undefined): Promise<string | undefined> {
-    const team = await expectedTeam();
+  async function foreign(client: WebClient, teamId: string | undefined, appId: string | undefined): Promise<string | undefined> {
+    const team = await expectedTeam(client);
     // Fail closed: what we cannot place in our workspace counts for nothing.
     if (!team) return 'I could not confirm this workspace just now, so it changed nothing. Please try again';
     if (teamId !== team) return 'This came from another workspace, so it changed nothing';
@@ -74,12 +75,12 @@ export function originGuard(deps: Pick<AppDeps, 'config' | 'slack' | 'logger'>):
     return undefined;
   }
 
-  async function misplaced(body: BlockAction): Promise<string | undefined> {
+  async function misplaced(client: WebClient, body: BlockAction): Promise<string | undefined> {
     const ids = (body.actions ?? []).map((a) => a.action_id);
     if (!ids.every(isActionId)) return "I don't know that button, so the click changed nothing";
     const places = ids.map((id) => ORIGINS[id]).filter((o) => o !== 'anywhere');
     if (places.length === 0) return undefined;
-    const refusal = await foreign(body.team?.id, body.api_app_id);
+    const refusal = await foreign(client, body.team?.id, body.api_app_id);
     if (refusal) return refusal;
     const wrong = places.find((place) => !PLACES[place].counts(body, deps.config));
     return wrong && `${PLACES[wrong].refusal}, so this click changed nothing`;
@@ -90,7 +91,7 @@ export function originGuard(deps: Pick<AppDeps, 'config' | 'slack' | 'logger'>):
     if (body.type === 'block_actions') {
       const { ack, respond } = args as unknown as SlackActionMiddlewareArgs<BlockAction>;
       const click = body as BlockAction;
-      const refusal = await misplaced(click);
+      const refusal = await misplaced(args.client, click);
       if (!refusal) return next();
       await ack();
       deps.logger.warn({ event: 'click.refused', reason: refusal, actionIds: click.actions?.map((a) => a.action_id), teamId: click.team?.id, appId: click.api_app_id, channelId: click.channel?.id, userId: click.user?.id }, 'ignored a click');
@@ -103,7 +104,7 @@ export function originGuard(deps: Pick<AppDeps, 'config' | 'slack' | 'logger'>):
     if (body.type === 'view_submission') {
       const { ack } = args as unknown as SlackViewMiddlewareArgs<ViewSubmitAction>;
       const submission = body as ViewSubmitAction;
-      const refusal = await foreign(submission.team?.id ?? submission.user.team_id, submission.api_app_id);
+      const refusal = await foreign(args.client, submission.team?.id ?? submission.user.team_id, submission.api_app_id);
       if (!refusal) return next();
       deps.logger.warn({ event: 'view.refused', reason: refusal, callbackId: submission.view.callback_id, teamId: submission.team?.id, appId: submission.api_app_id, userId: submission.user.id }, 'ignored a submission');
       await ack({ response_action: 'update', view: noticeModal('Not sent', `:lock: ${refusal}.`) });
@@ -113,7 +114,7 @@ export function originGuard(deps: Pick<AppDeps, 'config' | 'slack' | 'logger'>):
       // The seller picker's choices are names and account ids: none for another workspace.
       const { ack } = args as unknown as SlackOptionsMiddlewareArgs<'block_suggestion'>;
       const query = body as BlockSuggestion;
-      if (await foreign(query.team?.id ?? query.user.team_id, query.api_app_id)) return ack({ options: [] });
+      if (await foreign(args.client, query.team?.id ?? query.user.team_id, query.api_app_id)) return ack({ options: [] });
     }
     await next();
   };
