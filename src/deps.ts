@@ -358,10 +358,10 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     metrics,
     treasury: createTreasury(gateway),
     payoutPlan: createPlanService({ store: plan, audit, clock }),
-    auditTrail: createAuditService({ log: audit, files: messenger, clock }),
-    exports: createExports({ files: messenger, clock }),
+    auditTrail: createAuditService({ log: audit, inbox: messenger, clock }),
+    exports: createExports({ inbox: messenger, clock }),
     deliveries: createDeliveries((scope, id, ttlSeconds) => once.claim(scope, id, ttlSeconds)),
-    batches: createBatchIntake({ files: createAttachedFiles(config.SLACK_BOT_TOKEN), sellers, mentionedUser: parseUserMention }),
+    batches: createBatchIntake({ attachments: createAttachedFiles(config.SLACK_BOT_TOKEN), sellers, mentionedUser: parseUserMention }),
     async close() {
       await queues.close();
       await closeRedis(redis);

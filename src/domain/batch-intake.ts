@@ -14,10 +14,10 @@ export interface BatchIntake {
   check(input: { teamId: string; file: AttachedFile | undefined; pasted: string; heldCurrencies: string[] | undefined }): Promise<CheckedBatch>;
 }
 
-export function createBatchIntake(deps: { files: AttachedFiles; sellers: Pick<SellerService, 'list'>; mentionedUser: (raw: string) => string | undefined }): BatchIntake {
+export function createBatchIntake(deps: { attachments: AttachedFiles; sellers: Pick<SellerService, 'list'>; mentionedUser: (raw: string) => string | undefined }): BatchIntake {
   return {
     async check({ teamId, file, pasted, heldCurrencies }) {
-      const text = file ? await deps.files.read(file) : pasted;
+      const text = file ? await deps.attachments.read(file) : pasted;
       if (!text.trim()) return { empty: true };
       const sellers = await deps.sellers.list(teamId);
       const lookup = {

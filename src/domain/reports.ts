@@ -21,12 +21,12 @@ export interface Exports {
   send(userId: string, file: CsvExport): Promise<void>;
 }
 
-export function createExports(deps: { files: PersonalFiles; clock: Clock }): Exports {
+export function createExports(deps: { inbox: PersonalFiles; clock: Clock }): Exports {
   return {
     async send(userId, file) {
       const count = `${file.data.length} ${file.rows}`;
       const day = deps.clock.now().toISOString().slice(0, 10);
-      await deps.files.dmFile(userId, { filename: `payout-${file.name}-${day}.csv`, content: toCsv(file.columns, file.data), title: file.title, comment: `${count}.` });
+      await deps.inbox.dmFile(userId, { filename: `payout-${file.name}-${day}.csv`, content: toCsv(file.columns, file.data), title: file.title, comment: `${count}.` });
     },
   };
 }
@@ -40,7 +40,7 @@ export interface AuditService {
   export(userId: string, window: { from: Date; to: Date } | undefined, label: string): Promise<number>;
 }
 
-export function createAuditService(deps: { log: AuditLog; files: PersonalFiles; clock: Clock }): AuditService {
+export function createAuditService(deps: { log: AuditLog; inbox: PersonalFiles; clock: Clock }): AuditService {
   return {
     latest: (count) => deps.log.latest(count),
     async export(userId, window, label) {
@@ -52,7 +52,7 @@ export function createAuditService(deps: { log: AuditLog; files: PersonalFiles; 
           yield entry;
         }
       };
-      await deps.files.dmFile(userId, { filename: `payout-audit-${label}.csv`, content: auditCsv(counted()), title: 'Payout audit log', comment: `The payout audit log (${label}).` });
+      await deps.inbox.dmFile(userId, { filename: `payout-audit-${label}.csv`, content: auditCsv(counted()), title: 'Payout audit log', comment: `The payout audit log (${label}).` });
       return count;
     },
   };

@@ -44,7 +44,7 @@ const SCOPE_OF_CODE: { pattern: RegExp; what: string; scope: string }[] = [
 /** Scopes no Web API call needs but a manifest feature does. */
 const SCOPES_FOR_FEATURES: Record<string, string> = { commands: 'the /payout slash command' };
 
-const SOURCE_DIRS = ['src', 'commands', 'jobs'];
+const SOURCE_DIRS = ['src', 'commands', 'actions', 'views', 'events', 'shortcuts', 'jobs'];
 const CALL = /\.(chat|conversations|views|users|usergroups|files|auth)\.(\w+(?:\.\w+)?)\(/g;
 const UPLOAD_V2 = /\bfilesUploadV2\(/g;
 const API_CALL = /\.apiCall\(\s*['"`]([\w.]+)['"`]/g;
