@@ -8,7 +8,7 @@ import { createAccessPolicy, type AccessPolicy } from './domain/access.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { createConnectTokens, type ConnectTokens } from './domain/connect-tokens.js';
 import { createFundingService, type FundingService } from './domain/funding.js';
-import type { FundingChecks, FundingGateway, MoneyGateway, PaymentsGateway, PlanStore } from './domain/ports.js';
+import type { FundingChecks, PlanStore } from './domain/ports.js';
 import { createFundingChecks } from './adapters/queue/funding-checks.js';
 import { createRedisAutoFundingStore, createRedisShortfallNoticeStore } from './adapters/redis/funding-stores.js';
 import { createAutoFundingService, type AutoFundingService } from './domain/auto-funding.js';
@@ -36,11 +36,11 @@ import { createExecutionService, type ExecutionService } from './domain/executio
 import { createRequestService, type RequestService } from './domain/requests.js';
 import { closeRedis, createRedis } from './adapters/redis/connection.js';
 import { createReplicaAck } from './adapters/redis/replica-ack.js';
-import { createOnceRegistry, type OnceRegistry } from './adapters/redis/once.js';
+import { createOnceRegistry } from './adapters/redis/once.js';
 import { createReminderService, type ReminderService } from './domain/reminders.js';
 import { createRedisSellerStore } from './adapters/redis/seller-store.js';
 import { createSlackDirectory } from './adapters/slack/directory.js';
-import { createMessenger, type Messenger } from './adapters/slack/messenger.js';
+import { createMessenger } from './adapters/slack/messenger.js';
 import { createOnboardingNotifier } from './adapters/slack/onboarding-notifier.js';
 import { createStripeClient } from './adapters/stripe/client.js';
 import { createStripeGateway } from './adapters/stripe/gateway.js';
@@ -67,9 +67,6 @@ export interface AppDeps {
   clock: Clock;
   redis: RedisClient;
   stripe: Stripe;
-  gateway: PaymentsGateway & MoneyGateway & FundingGateway;
-  slack: WebClient;
-  messenger: Messenger;
   access: AccessPolicy;
   tokens: ConnectTokens;
   sellers: SellerService;
@@ -93,7 +90,6 @@ export interface AppDeps {
   /** Asks for a funding check soon (after a balance change Stripe tells us of). */
   fundingChecks: FundingChecks;
   audit: AuditLog;
-  once: OnceRegistry;
   queues: Queues;
   verifyWebhook: WebhookVerifier;
   /** This process's Prometheus metrics (each role serves its own). */
@@ -326,9 +322,6 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     clock,
     redis,
     stripe,
-    gateway,
-    slack,
-    messenger,
     access,
     tokens,
     sellers,
@@ -352,7 +345,6 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     autoFunding,
     fundingChecks,
     audit,
-    once,
     queues,
     verifyWebhook: createWebhookVerifier(stripe, config.STRIPE_WEBHOOK_SECRET),
     metrics,
