@@ -1,0 +1,154 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { AuditEntry, AuditLog } from '../../src/domain/audit.js';
+import { createBatchIntake } from '../../src/domain/batch-intake.js';
+import { createDeliveries } from '../../src/domain/deliveries.js';
+import { AppError } from '../../src/domain/errors.js';
+import type { PlanEntry, Schedule } from '../../src/domain/payouts.types.js';
+import { createPlanService } from '../../src/domain/plan.js';
+import type { PersonalFiles, PlanStore } from '../../src/domain/ports.js';
+import { createAuditService } from '../../src/domain/reports.js';
+import { createScheduleService, type ScheduleServiceDeps } from '../../src/domain/schedules.js';
+import type { Seller } from '../../src/domain/sellers.types.js';
+import { createTreasury } from '../../src/domain/treasury.js';
+import { parseUserMention } from '../../src/slack/mrkdwn.js';
+
+const NOW = new Date('2026-12-06T10:00:00Z');
+const clock = { now: () => NOW };
+
+function memoryAudit(entries: (AuditEntry & { id: string })[] = []): AuditLog & { appended: AuditEntry[] } {
+  const appended: AuditEntry[] = [];
+  return {
+    appended,
+    latest: async (count) => entries.slice(-count),
+    async *between(from, to) {
+      yield* entries.filter((e) => new Date(e.at) >= from && new Date(e.at) < to);
+    },
+    append: async (entry) => void appended.push(entry),
+  };
+}
+
+/** Collects what would be sent, reading a streamed file to its end as the upload does. */
+function memoryInbox(): PersonalFiles & { sent: { userId: string; filename: string; text: string }[] } {
+  const sent: { userId: string; filename: string; text: string }[] = [];
+  return {
+    sent,
+    async dmFile(userId, file) {
+      let text = '';
+      if (typeof file.content === 'string') text = file.content;
+      else for await (const chunk of file.content) text += chunk;
+      sent.push({ userId, filename: file.filename, text });
+    },
+  };
+}
+
+const entry: PlanEntry = { teamId: 'T1', userId: 'U2', accountId: 'acct_2', money: { amount: 12_000, currency: 'eur' }, description: null, approvedBy: ['U9'], requestId: 'req_plan', updatedAt: NOW.toISOString() };
+
+describe('the plan service', () => {
+  it('when a seller is taken out of the plan, then the removal is audited by who did it, at the clock’s time', async () => {
+    const store = { remove: vi.fn(async () => entry) } as unknown as PlanStore;
+    const audit = memoryAudit();
+    expect(await createPlanService({ store, audit, clock }).remove('T1', 'U2', 'U1')).toEqual(entry);
+    expect(audit.appended).toEqual([
+      { at: NOW.toISOString(), actor: 'U1', action: 'plan.removed', subject: 'req_plan', kind: 'plan', amounts: [entry.money], payee: { userId: 'U2', accountId: 'acct_2' }, state: 'removed' },
+    ]);
+  });
+
+  it('when the seller was not in the plan, then nothing is audited', async () => {
+    const audit = memoryAudit();
+    const store = { remove: vi.fn(async () => undefined) } as unknown as PlanStore;
+    expect(await createPlanService({ store, audit, clock }).remove('T1', 'U2', 'U1')).toBeUndefined();
+    expect(audit.appended).toEqual([]);
+  });
+});
+
+describe('the treasury', () => {
+  it('when a currency is only pending, then the balance lists it with nothing available, currencies in order', async () => {
+    const treasury = createTreasury({
+      balance: async () => ({ available: [{ amount: 500, currency: 'usd' }], pending: [{ amount: 700, currency: 'eur' }, { amount: 100, currency: 'usd' }] }),
+      platformAccount: async () => ({ id: 'acct_platform', country: 'US', defaultCurrency: 'usd' }),
+    });
+    expect(await treasury.balance()).toEqual([
+      { currency: 'eur', available: { amount: 0, currency: 'eur' }, pending: { amount: 700, currency: 'eur' } },
+      { currency: 'usd', available: { amount: 500, currency: 'usd' }, pending: { amount: 100, currency: 'usd' } },
+    ]);
+  });
+
+  it('when Stripe cannot say what the platform holds, then the held currencies are unknown rather than none', async () => {
+    const treasury = createTreasury({ balance: async () => Promise.reject(new Error('down')), platformAccount: async () => ({ id: 'a', country: 'US', defaultCurrency: 'usd' }) });
+    expect(await treasury.heldCurrencies()).toBeUndefined();
+  });
+});
+
+describe('the audit export', () => {
+  const at = (day: string) => ({ id: day, at: `${day}T12:00:00.000Z`, actor: 'U1', action: 'plan.removed', subject: 'req_1', kind: 'plan', amounts: [], state: 'removed' });
+
+  it('when a range is given, then only its entries are sent, counted, in a file named after it', async () => {
+    const inbox = memoryInbox();
+    const audit = createAuditService({ log: memoryAudit([at('2026-12-01'), at('2026-12-03'), at('2026-12-05')]), inbox, clock });
+    const count = await audit.export('U1', { from: new Date('2026-12-02T00:00:00Z'), to: new Date('2026-12-05T00:00:00Z') }, '2026-12-02..2026-12-04');
+    expect(count).toBe(1);
+    expect(inbox.sent[0]).toMatchObject({ userId: 'U1', filename: 'payout-audit-2026-12-02..2026-12-04.csv' });
+    expect(inbox.sent[0]!.text.trim().split('\n')).toHaveLength(2);
+  });
+
+  it('when no range is given, then everything up to today is sent', async () => {
+    const inbox = memoryInbox();
+    const audit = createAuditService({ log: memoryAudit([at('2020-01-01'), at('2026-12-06')]), inbox, clock });
+    expect(await audit.export('U1', undefined, 'all')).toBe(2);
+  });
+});
+
+describe('the batch intake', () => {
+  const sellers = { list: async () => [{ userId: 'U2', accountId: 'acct_2', state: 'payable' } as Seller] };
+
+  it('when a file is attached, then its text is checked instead of the pasted lines, mentions read by the edge’s parser', async () => {
+    const read = vi.fn(async () => '<@U2|ana>,10,eur');
+    const intake = createBatchIntake({ attachments: { read }, sellers, mentionedUser: parseUserMention });
+    const batch = await intake.check({ teamId: 'T1', file: { url: 'https://files/1' }, pasted: 'ignored', heldCurrencies: ['eur'] });
+    expect(read).toHaveBeenCalledWith({ url: 'https://files/1' });
+    expect(batch).toMatchObject({ empty: false, problems: [], lines: [{ userId: 'U2', accountId: 'acct_2', money: { amount: 1000, currency: 'eur' } }] });
+  });
+
+  it('when nothing is attached or pasted, then the batch is empty and no seller is read', async () => {
+    const list = vi.fn(sellers.list);
+    const intake = createBatchIntake({ attachments: { read: vi.fn() }, sellers: { list }, mentionedUser: parseUserMention });
+    expect(await intake.check({ teamId: 'T1', file: undefined, pasted: '  \n ', heldCurrencies: undefined })).toEqual({ empty: true });
+    expect(list).not.toHaveBeenCalled();
+  });
+});
+
+describe('deliveries', () => {
+  it('when a command and a form are seen, then each is remembered under the scope and for the time it always was', async () => {
+    const claimOnce = vi.fn(async () => true);
+    const deliveries = createDeliveries(claimOnce);
+    await deliveries.firstTime('command', 'trigger-1');
+    await deliveries.firstTime('submission', 'V1');
+    expect(claimOnce.mock.calls).toEqual([
+      ['slack-trigger', 'trigger-1', 3_600],
+      ['slack-view', 'V1', 86_400],
+    ]);
+  });
+});
+
+describe('resuming a schedule', () => {
+  const paused: Schedule = {
+    id: 'sch_1', teamId: 'T1', action: 'topup', time: { kind: 'daily', hour: 9, minute: 0, tz: 'UTC' } as unknown as Schedule['time'], money: { amount: 5000, currency: 'usd' },
+    description: 'weekly', status: 'paused', requestedBy: 'U1', approvedBy: ['U9'], activeSince: NOW.toISOString(), updatedAt: NOW.toISOString(),
+  };
+  const service = (schedule: Schedule | undefined, create = vi.fn(async (input: unknown) => ({ id: 'req_1', input }))) => ({
+    create,
+    schedules: createScheduleService({ schedules: { get: async () => schedule }, requests: { create }, clock } as unknown as ScheduleServiceDeps),
+  });
+
+  it('when a paused schedule is asked to resume, then a resume request carries what the schedule does', async () => {
+    const { schedules, create } = service(paused);
+    await schedules.requestResume('sch_1', 'U1', 'T1');
+    expect(create).toHaveBeenCalledWith({ kind: 'resume', teamId: 'T1', requestedBy: 'U1', description: 'weekly', schedule: { scheduleId: 'sch_1', action: 'topup', time: paused.time, money: paused.money } });
+  });
+
+  it('when the schedule is not paused, then it is refused and nothing is requested', async () => {
+    const { schedules, create } = service({ ...paused, status: 'active' });
+    await expect(schedules.requestResume('sch_1', 'U1', 'T1')).rejects.toBeInstanceOf(AppError);
+    expect(create).not.toHaveBeenCalled();
+  });
+});
