@@ -1,5 +1,5 @@
 import type { CommandDeps } from '../src/deps.js';
-import { formatMoney, MoneyError, normalizeCurrency, parseMoney } from '../src/domain/money.js';
+import { formatMoney, type Money, MoneyError, normalizeCurrency, parseMoney } from '../src/domain/money.js';
 import { allowed } from '../src/slack/allowed.js';
 import { replyOnAppError, wordsFor } from '../src/slack/app-errors.js';
 import { fundingStatusMessage } from '../src/slack/blocks/funding.js';
@@ -33,7 +33,7 @@ export function fundingCommand(deps: CommandDeps): Subcommand {
 
 async function askForAuto(deps: CommandDeps, ctx: SubcommandContext, cap: string, currency: string) {
   if (!(await allowed(deps, ctx, 'requester'))) return;
-  let money;
+  let money: Money;
   try {
     money = parseMoney(cap, currency);
   } catch (error) {

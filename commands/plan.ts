@@ -1,5 +1,5 @@
 import type { CommandDeps } from '../src/deps.js';
-import { majorUnitsText, MoneyError, parseMoney } from '../src/domain/money.js';
+import { majorUnitsText, type Money, MoneyError, parseMoney } from '../src/domain/money.js';
 import { readDescription } from '../src/domain/text.js';
 import { allowed } from '../src/slack/allowed.js';
 import { replyOnAppError, wordsFor } from '../src/slack/app-errors.js';
@@ -43,7 +43,7 @@ export function planCommand(deps: CommandDeps): Subcommand {
         const removed = await deps.payoutPlan.remove(ctx.teamId, sellerUserId, ctx.userId);
         return ctx.reply(removed ? `:wastebasket: ${mention(sellerUserId)} is no longer in the payout plan.` : `${mention(sellerUserId)} was not in the payout plan.`);
       }
-      let money;
+      let money: Money;
       try {
         money = parseMoney(amount, currency ?? '');
       } catch (error) {

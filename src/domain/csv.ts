@@ -9,7 +9,7 @@ export const csvCell = (value: unknown) => {
 };
 
 export const toCsv = (columns: readonly string[], rows: readonly (readonly unknown[])[]): string =>
-  [columns.join(','), ...rows.map((row) => row.map(csvCell).join(','))].join('\n') + '\n';
+  `${[columns.join(','), ...rows.map((row) => row.map(csvCell).join(','))].join('\n')}\n`;
 
 const AUDIT_COLUMNS = ['time', 'actor', 'action', 'payout_ref', 'subject', 'kind', 'payee', 'account', 'amount', 'currency', 'amount_minor', 'state', 'stripe_id', 'detail'] as const;
 

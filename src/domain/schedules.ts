@@ -118,7 +118,7 @@ export function createScheduleService(deps: ScheduleServiceDeps): ScheduleServic
 
     async requestResume(scheduleId, userId, teamId) {
       const schedule = await schedules.get(scheduleId);
-      if (!schedule || schedule.status !== 'paused') throw new AppError('schedule_state', 'That schedule is not paused.');
+      if (schedule?.status !== 'paused') throw new AppError('schedule_state', 'That schedule is not paused.');
       return deps.requests.create({
         kind: 'resume',
         teamId,
