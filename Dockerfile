@@ -8,6 +8,10 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY commands ./commands
+COPY actions ./actions
+COPY views ./views
+COPY events ./events
+COPY shortcuts ./shortcuts
 COPY jobs ./jobs
 RUN npm run build
 
