@@ -1,31 +1,18 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { AuditEntry, AuditLog } from '../../src/domain/audit.js';
+import type { AuditEntry } from '../../src/domain/audit.js';
 import { createBatchIntake } from '../../src/domain/batch-intake.js';
 import { createDeliveries } from '../../src/domain/deliveries.js';
-import { AppError } from '../../src/domain/errors.js';
-import type { PlanEntry, Schedule } from '../../src/domain/payouts.types.js';
+import type { PlanEntry } from '../../src/domain/payouts.types.js';
 import { createPlanService } from '../../src/domain/plan.js';
-import type { PersonalFiles, PlanStore } from '../../src/domain/ports.js';
+import type { PersonalFiles } from '../../src/domain/ports.js';
 import { createAuditService } from '../../src/domain/reports.js';
-import { createScheduleService, type ScheduleServiceDeps } from '../../src/domain/schedules.js';
 import type { Seller } from '../../src/domain/sellers.types.js';
 import { createTreasury } from '../../src/domain/treasury.js';
 import { parseUserMention } from '../../src/slack/mrkdwn.js';
+import { memoryAudit, memoryPlanStore } from '../support/memory-ports.js';
 
 const NOW = new Date('2026-12-06T10:00:00Z');
 const clock = { now: () => NOW };
-
-function memoryAudit(entries: (AuditEntry & { id: string })[] = []): AuditLog & { appended: AuditEntry[] } {
-  const appended: AuditEntry[] = [];
-  return {
-    appended,
-    latest: async (count) => entries.slice(-count),
-    async *between(from, to) {
-      yield* entries.filter((e) => new Date(e.at) >= from && new Date(e.at) < to);
-    },
-    append: async (entry) => void appended.push(entry),
-  };
-}
 
 /** Collects what would be sent, reading a streamed file to its end as the upload does. */
 function memoryInbox(): PersonalFiles & { sent: { userId: string; filename: string; text: string }[] } {
@@ -45,19 +32,19 @@ const entry: PlanEntry = { teamId: 'T1', userId: 'U2', accountId: 'acct_2', mone
 
 describe('the plan service', () => {
   it('when a seller is taken out of the plan, then the removal is audited by who did it, at the clock’s time', async () => {
-    const store = { remove: vi.fn(async () => entry) } as unknown as PlanStore;
     const audit = memoryAudit();
-    expect(await createPlanService({ store, audit, clock }).remove('T1', 'U2', 'U1')).toEqual(entry);
-    expect(audit.appended).toEqual([
+    const plan = createPlanService({ store: memoryPlanStore([entry]), audit, clock });
+    expect(await plan.remove('T1', 'U2', 'U1')).toEqual(entry);
+    expect(await plan.list('T1')).toEqual([]);
+    expect(audit.entries).toEqual([
       { at: NOW.toISOString(), actor: 'U1', action: 'plan.removed', subject: 'req_plan', kind: 'plan', amounts: [entry.money], payee: { userId: 'U2', accountId: 'acct_2' }, state: 'removed' },
     ]);
   });
 
   it('when the seller was not in the plan, then nothing is audited', async () => {
     const audit = memoryAudit();
-    const store = { remove: vi.fn(async () => undefined) } as unknown as PlanStore;
-    expect(await createPlanService({ store, audit, clock }).remove('T1', 'U2', 'U1')).toBeUndefined();
-    expect(audit.appended).toEqual([]);
+    expect(await createPlanService({ store: memoryPlanStore(), audit, clock }).remove('T1', 'U2', 'U1')).toBeUndefined();
+    expect(audit.entries).toEqual([]);
   });
 });
 
@@ -80,11 +67,16 @@ describe('the treasury', () => {
 });
 
 describe('the audit export', () => {
-  const at = (day: string) => ({ id: day, at: `${day}T12:00:00.000Z`, actor: 'U1', action: 'plan.removed', subject: 'req_1', kind: 'plan', amounts: [], state: 'removed' });
+  const at = (day: string): AuditEntry => ({ at: `${day}T12:00:00.000Z`, actor: 'U1', action: 'plan.removed', subject: 'req_1', kind: 'plan', amounts: [], state: 'removed' });
+  const logOf = (...entries: AuditEntry[]) => {
+    const log = memoryAudit();
+    log.entries.push(...entries);
+    return log;
+  };
 
   it('when a range is given, then only its entries are sent, counted, in a file named after it', async () => {
     const inbox = memoryInbox();
-    const audit = createAuditService({ log: memoryAudit([at('2026-12-01'), at('2026-12-03'), at('2026-12-05')]), inbox, clock });
+    const audit = createAuditService({ log: logOf(at('2026-12-01'), at('2026-12-03'), at('2026-12-05')), inbox, clock });
     const count = await audit.export('U1', { from: new Date('2026-12-02T00:00:00Z'), to: new Date('2026-12-05T00:00:00Z') }, '2026-12-02..2026-12-04');
     expect(count).toBe(1);
     expect(inbox.sent[0]).toMatchObject({ userId: 'U1', filename: 'payout-audit-2026-12-02..2026-12-04.csv' });
@@ -93,7 +85,7 @@ describe('the audit export', () => {
 
   it('when no range is given, then everything up to today is sent', async () => {
     const inbox = memoryInbox();
-    const audit = createAuditService({ log: memoryAudit([at('2020-01-01'), at('2026-12-06')]), inbox, clock });
+    const audit = createAuditService({ log: logOf(at('2020-01-01'), at('2026-12-06')), inbox, clock });
     expect(await audit.export('U1', undefined, 'all')).toBe(2);
   });
 });
@@ -127,28 +119,5 @@ describe('deliveries', () => {
       ['slack-trigger', 'trigger-1', 3_600],
       ['slack-view', 'V1', 86_400],
     ]);
-  });
-});
-
-describe('resuming a schedule', () => {
-  const paused: Schedule = {
-    id: 'sch_1', teamId: 'T1', action: 'topup', time: { kind: 'daily', hour: 9, minute: 0, tz: 'UTC' } as unknown as Schedule['time'], money: { amount: 5000, currency: 'usd' },
-    description: 'weekly', status: 'paused', requestedBy: 'U1', approvedBy: ['U9'], activeSince: NOW.toISOString(), updatedAt: NOW.toISOString(),
-  };
-  const service = (schedule: Schedule | undefined, create = vi.fn(async (input: unknown) => ({ id: 'req_1', input }))) => ({
-    create,
-    schedules: createScheduleService({ schedules: { get: async () => schedule }, requests: { create }, clock } as unknown as ScheduleServiceDeps),
-  });
-
-  it('when a paused schedule is asked to resume, then a resume request carries what the schedule does', async () => {
-    const { schedules, create } = service(paused);
-    await schedules.requestResume('sch_1', 'U1', 'T1');
-    expect(create).toHaveBeenCalledWith({ kind: 'resume', teamId: 'T1', requestedBy: 'U1', description: 'weekly', schedule: { scheduleId: 'sch_1', action: 'topup', time: paused.time, money: paused.money } });
-  });
-
-  it('when the schedule is not paused, then it is refused and nothing is requested', async () => {
-    const { schedules, create } = service({ ...paused, status: 'active' });
-    await expect(schedules.requestResume('sch_1', 'U1', 'T1')).rejects.toBeInstanceOf(AppError);
-    expect(create).not.toHaveBeenCalled();
   });
 });

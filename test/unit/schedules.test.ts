@@ -80,6 +80,7 @@ function setup() {
     paymentQueue,
     notifier,
     audit,
+    requests: requests.service,
     claimOnce: memoryClaims(),
     clock,
     lateAfterMs: 60_000,
@@ -144,6 +145,17 @@ describe('schedules', () => {
     expect(scheduler.remove).toHaveBeenCalledWith(schedule.id);
     await expect(service.pause(schedule.id, STAFF.approver1)).rejects.toMatchObject({ code: 'schedule_state' });
     await expect(service.pause('sch_nope', STAFF.approver1)).rejects.toMatchObject({ code: 'schedule_unknown' });
+  });
+
+  it('when Resume is asked for, then a paused schedule gets a resume request carrying what it does; an active one is refused and nothing is requested', async () => {
+    const { service, approved, topupDraft } = setup();
+    const draft = topupDraft();
+    const schedule = await service.activate(await approved('schedule', draft));
+    await expect(service.requestResume(schedule.id, STAFF.requester, TEAM)).rejects.toMatchObject({ code: 'schedule_state' });
+    await service.pause(schedule.id, STAFF.approver1);
+    const request = await service.requestResume(schedule.id, STAFF.requester, TEAM);
+    expect(request).toMatchObject({ kind: 'resume', state: 'pending', requestedBy: STAFF.requester, description: 'weekly float', schedule: draft });
+    await expect(service.requestResume('sch_nope', STAFF.requester, TEAM)).rejects.toMatchObject({ code: 'schedule_state' });
   });
 
   it('when an approved resume request arrives, then a paused schedule is active again from now; an active one is left as it is; a deleted one stays deleted', async () => {
