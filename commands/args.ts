@@ -42,3 +42,9 @@ export function parseDateRange(text: string): { from: Date; to: Date } | undefin
   if (!from || !last || last < from) return undefined;
   return { from, to: new Date(last.getTime() + DAY_MS) };
 }
+
+/** A page number as typed (`2`), or undefined when the token is not one. */
+export function parsePage(token: string): number | undefined {
+  const page = /^\d{1,6}$/.test(token) ? Number(token) : 0;
+  return page >= 1 ? page : undefined;
+}

@@ -3,24 +3,26 @@ import { majorUnitsText, type Money, MoneyError, parseMoney } from '../src/domai
 import { readDescription } from '../src/domain/text.js';
 import { allowed } from '../src/slack/allowed.js';
 import { replyOnAppError, wordsFor } from '../src/slack/app-errors.js';
-import { planList } from '../src/slack/blocks/payouts.js';
+import { PLAN_LINES_PER_PAGE, planList } from '../src/slack/blocks/payouts.js';
 import { requestSummary } from '../src/slack/blocks/requests.js';
 import { mention, parseUserMention } from '../src/slack/mrkdwn.js';
 import { sendCsv } from '../src/slack/send-csv.js';
+import { parsePage } from './args.js';
 import type { Subcommand } from './types.js';
 
-const USAGE = '/payout plan @seller <amount> <currency> [description] | /payout plan @seller none | /payout plan [export]';
+const USAGE = '/payout plan @seller <amount> <currency> [description] | /payout plan @seller none | /payout plan [page] | /payout plan export';
 
 /** The payout plan: what every payout run pays each seller. Each change is approved like a transfer of that amount. */
 export function planCommand(deps: CommandDeps): Subcommand {
   return {
     name: 'plan',
     usage: USAGE,
-    summary: "set or remove a seller's standing amount (after approval), or list the plan with its totals (all of it as CSV with `export`)",
+    summary: "set or remove a seller's standing amount (after approval), or list the plan with its totals a page at a time (all of it as CSV with `export`)",
     async run(ctx) {
-      if (ctx.args.length === 0) {
+      const page = ctx.args.length === 0 ? 1 : ctx.args.length === 1 ? parsePage(ctx.args[0] ?? '') : undefined;
+      if (page !== undefined) {
         if (!(await allowed(deps, ctx, 'staff'))) return;
-        return ctx.reply(planList(await deps.payoutPlan.list(ctx.teamId)));
+        return ctx.reply(planList(await deps.payoutPlan.page(ctx.teamId, (page - 1) * PLAN_LINES_PER_PAGE, PLAN_LINES_PER_PAGE), page));
       }
       if (ctx.args.length === 1 && ctx.args[0]?.toLowerCase() === 'export') {
         if (!(await allowed(deps, ctx, 'staff'))) return;

@@ -18,7 +18,7 @@ export interface BatchProblem {
 
 export interface SellerLookup {
   /** Resolves a ref to a seller, or undefined. */
-  find(ref: { userId?: string; accountId?: string }): { userId: string; accountId: string; payable: boolean } | undefined;
+  find(ref: SellerRef): { userId: string; accountId: string; payable: boolean } | undefined;
   /** The user a seller cell names in the chat's own syntax (a mention), or undefined: that syntax is the edge's. */
   mentionedUser(raw: string): string | undefined;
 }
@@ -26,29 +26,48 @@ export interface SellerLookup {
 export interface BatchOptions {
   /** Currencies the platform holds a balance in; when absent the caller checks them later. */
   heldCurrencies?: ReadonlySet<string>;
-  /** Default 5000. */
+  /** Default 50,000. */
   maxLines?: number;
 }
 
-const DEFAULT_MAX_LINES = 5000;
+/** How a line names its seller. */
+export type SellerRef = { userId?: string; accountId?: string };
+
+const DEFAULT_MAX_LINES = 50_000;
 const SELLER_HELP = 'use a Slack user id (U…), a mention (<@U…>) or a Stripe account id (acct_…)';
 const COLUMNS_HELP = 'Each line needs seller, amount, currency and an optional description; quote a description that has commas.';
+
+type BatchResult = { lines: (BatchLine & { userId: string; accountId: string })[]; problems: BatchProblem[] };
+interface ParsedRows {
+  records: { record: string[]; info: Info }[];
+  /** Rows that are not valid CSV. */
+  problems: BatchProblem[];
+}
 
 /**
  * Checks every line of a one-off CSV batch (`seller, amount, currency, description`) before anything is paid.
  * The batch may start only when `problems` is empty: that rule is the caller's.
  */
-export function validateBatch(
-  csvText: string,
-  sellers: SellerLookup,
-  options: BatchOptions = {},
-): { lines: (BatchLine & { userId: string; accountId: string })[]; problems: BatchProblem[] } {
-  const maxLines = options.maxLines ?? DEFAULT_MAX_LINES;
-  const problems: BatchProblem[] = [];
-  const lines: (BatchLine & { userId: string; accountId: string })[] = [];
-  const seen = new Map<string, number>();
-  let previousEnd = 0;
+export function validateBatch(csvText: string, sellers: SellerLookup, options: BatchOptions = {}): BatchResult {
+  return checkRows(parseRows(csvText), sellers, options);
+}
 
+/** The same checks for a batch of any size: the sellers its lines name are looked up together, before the lines are checked. */
+export async function validateBatchLookingUp(
+  csvText: string,
+  mentionedUser: SellerLookup['mentionedUser'],
+  lookUp: (refs: SellerRef[]) => Promise<Pick<SellerLookup, 'find'>>,
+  options: BatchOptions = {},
+): Promise<BatchResult> {
+  const rows = parseRows(csvText);
+  const refs = rows.records.flatMap(({ record }) => parseSellerRef(record[0] ?? '', mentionedUser) ?? []);
+  const { find } = await lookUp(refs);
+  return checkRows(rows, { find, mentionedUser }, options);
+}
+
+function parseRows(csvText: string): ParsedRows {
+  const problems: BatchProblem[] = [];
+  let previousEnd = 0;
   const records = parse(csvText, {
     bom: true,
     trim: true,
@@ -68,6 +87,13 @@ export function validateBatch(
       return record;
     },
   }) as unknown as { record: string[]; info: Info }[];
+  return { records, problems };
+}
+
+function checkRows({ records, problems }: ParsedRows, sellers: SellerLookup, options: BatchOptions): BatchResult {
+  const maxLines = options.maxLines ?? DEFAULT_MAX_LINES;
+  const lines: BatchResult['lines'] = [];
+  const seen = new Map<string, number>();
 
   let dataLines = 0;
   let firstRow = true;
@@ -102,7 +128,7 @@ export function validateBatch(
     const money = checkMoney(rawAmount, rawCurrency, options.heldCurrencies);
     if (typeof money === 'string') lineProblems.push(money);
 
-    const ref = parseSellerRef(sellerRef, sellers);
+    const ref = parseSellerRef(sellerRef, sellers.mentionedUser);
     const seller = ref ? sellers.find(ref) : undefined;
     if (!ref) lineProblems.push(`"${sellerRef}" is not a seller: ${SELLER_HELP}.`);
     else if (!seller) lineProblems.push(`${sellerRef} is not a seller of this workspace: invite them first with /payout invite.`);
@@ -154,10 +180,10 @@ function isHeader(record: string[]): boolean {
   return names[0] === 'seller' && names[1] === 'amount' && names[2] === 'currency' && (names[3] === undefined || names[3] === 'description');
 }
 
-function parseSellerRef(raw: string, sellers: SellerLookup): { userId?: string; accountId?: string } | undefined {
+function parseSellerRef(raw: string, mentionedUser: SellerLookup['mentionedUser']): SellerRef | undefined {
   if (/^acct_[A-Za-z0-9]+$/.test(raw)) return { accountId: raw };
   if (/^[UW][A-Z0-9]{2,}$/.test(raw)) return { userId: raw };
-  const mentioned = sellers.mentionedUser(raw);
+  const mentioned = mentionedUser(raw);
   return mentioned ? { userId: mentioned } : undefined;
 }
 

@@ -31,6 +31,18 @@ export interface SellerStore {
   /** Applies `change` to the current record atomically (retrying on a concurrent write); `change` returns undefined to leave it; undefined when there is none. */
   update(teamId: string, userId: string, change: (current: Seller) => Seller | undefined): Promise<{ before: Seller; after: Seller; changed: boolean } | undefined>;
   list(teamId: string): Promise<Seller[]>;
+  /** Payable sellers whose name (from any word), user id or account id starts with `prefix`, case and accents ignored; at most `limit`, read through an index. */
+  findPayable(teamId: string, prefix: string, limit: number): Promise<Seller[]>;
+  /** Sellers by user id from `offset`, at most `limit`, with how many there are and how many are payable; reads only that page. */
+  page(teamId: string, offset: number, limit: number): Promise<SellerPage>;
+  /** This workspace's sellers among those named by user id or account id, read together (for a CSV batch). */
+  findMany(teamId: string, refs: { userIds: string[]; accountIds: string[] }): Promise<Seller[]>;
+}
+
+export interface SellerPage {
+  sellers: Seller[];
+  total: number;
+  payable: number;
 }
 
 /** Resolves user-group ids to their members at the moment someone acts. */
@@ -123,6 +135,15 @@ export interface PlanStore {
   set(entry: PlanEntry): Promise<void>;
   remove(teamId: string, userId: string): Promise<PlanEntry | undefined>;
   list(teamId: string): Promise<PlanEntry[]>;
+  /** Lines by seller user id from `offset`, at most `limit`, with how many there are and the totals of all; reads only that page. */
+  page(teamId: string, offset: number, limit: number): Promise<PlanPage>;
+}
+
+export interface PlanPage {
+  entries: PlanEntry[];
+  total: number;
+  /** Per currency, over every line (paused ones too), in currency order. */
+  totals: { currency: string; amount: number; count: number }[];
 }
 
 export interface ScheduleStore {
@@ -311,10 +332,12 @@ export interface PersonalFiles {
 
 /** A file a person attached (a modal's file input), read as text. Throws AppError when it cannot be read. */
 export interface AttachedFiles {
-  read(file: AttachedFile): Promise<string>;
+  /** The file's text; gives up after `timeoutMs`. */
+  read(file: AttachedFile, timeoutMs: number): Promise<string>;
 }
 
-/** Where an attached file can be downloaded, as the chat's payload says. */
+/** Where an attached file can be downloaded, and its size in bytes, as the chat's payload says. */
 export interface AttachedFile {
   url?: string;
+  size?: number;
 }

@@ -1,8 +1,9 @@
 import type { Clock } from './clock.js';
+import type { SellerLookup, SellerRef } from './payout-batch.js';
 import type { ConnectTokens } from './connect-tokens.js';
 import { AppError } from './errors.js';
 import type { AuditLog } from './audit.js';
-import type { OnboardingNotifier, PaymentsGateway, PlanStore, SellerStore } from './ports.js';
+import type { OnboardingNotifier, PaymentsGateway, PlanStore, SellerPage, SellerStore } from './ports.js';
 import { applyAccountSnapshot, deriveSellerState, type AccountSnapshot, type Seller, type SellerPayout } from './sellers.types.js';
 
 export interface ConnectUrls {
@@ -40,6 +41,11 @@ export interface SellerService {
   syncAccount(accountId: string, options?: { returned?: boolean }): Promise<{ seller: Seller; outcome: OnboardingOutcome } | undefined>;
   get(teamId: string, userId: string): Promise<Seller | undefined>;
   list(teamId: string): Promise<Seller[]>;
+  /** The seller picker: payable sellers whose name or ids start with what was typed. */
+  findPayable(teamId: string, prefix: string, limit: number): Promise<Seller[]>;
+  page(teamId: string, offset: number, limit: number): Promise<SellerPage>;
+  /** Resolves the sellers a CSV batch names, together; those of another workspace are not found. */
+  lookUp(teamId: string, refs: SellerRef[]): Promise<Pick<SellerLookup, 'find'>>;
   /** A fresh Express Dashboard login link for the account a verified token names. */
   dashboardLinkFor(accountId: string): Promise<string>;
   /** Reads the seller's bank payout back from Stripe and records it; a new failure is told to ops and the seller, once. */
@@ -154,6 +160,21 @@ export function createSellerService(deps: SellerServiceDeps): SellerService {
 
     get: (teamId, userId) => store.get(teamId, userId),
     list: (teamId) => store.list(teamId),
+    findPayable: (teamId, prefix, limit) => store.findPayable(teamId, prefix, limit),
+    page: (teamId, offset, limit) => store.page(teamId, offset, limit),
+    async lookUp(teamId, refs) {
+      const userIds = refs.flatMap((r) => r.userId ?? []);
+      const accountIds = refs.flatMap((r) => r.accountId ?? []);
+      const found = await store.findMany(teamId, { userIds: [...new Set(userIds)], accountIds: [...new Set(accountIds)] });
+      const byUser = new Map(found.map((s) => [s.userId, s]));
+      const byAccount = new Map(found.map((s) => [s.accountId, s]));
+      return {
+        find: ({ userId, accountId }) => {
+          const seller = (userId && byUser.get(userId)) || (accountId && byAccount.get(accountId)) || undefined;
+          return seller ? { userId: seller.userId, accountId: seller.accountId, payable: seller.state === 'payable' } : undefined;
+        },
+      };
+    },
 
     async dashboardLinkFor(accountId) {
       const seller = await store.getByAccount(accountId);

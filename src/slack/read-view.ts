@@ -13,9 +13,9 @@ export const field = {
   option: state({ selected_option: z.object({ value: z.string() }).nullish() }).transform((s) => s?.selected_option?.value),
   /** A users_select's chosen user. */
   user: state({ selected_user: z.string().nullish() }).transform((s) => s?.selected_user ?? ''),
-  /** A file_input's files: where each can be downloaded. */
-  files: state({ files: z.array(z.object({ url_private_download: z.string().optional(), url_private: z.string().optional() })).nullish() }).transform((s) =>
-    (s?.files ?? []).map((f) => ({ url: f.url_private_download ?? f.url_private })),
+  /** A file_input's files: where each can be downloaded, and its size. */
+  files: state({ files: z.array(z.object({ url_private_download: z.string().optional(), url_private: z.string().optional(), size: z.number().optional() })).nullish() }).transform((s) =>
+    (s?.files ?? []).map((f) => ({ url: f.url_private_download ?? f.url_private, ...(f.size !== undefined ? { size: f.size } : {}) })),
   ),
 };
 

@@ -16,6 +16,7 @@ import type {
 import { createRequestService } from '../../src/domain/requests.js';
 import type { PayoutRequest } from '../../src/domain/requests.types.js';
 import type { Seller } from '../../src/domain/sellers.types.js';
+import { normaliseSearchText, searchTermsOf } from '../../src/domain/seller-search.js';
 import { fakeMoneyGateway } from './money-gateway.js';
 
 /** In-memory ports for the domain services: each keeps what the Redis one keeps, with the same compare-and-set contract. */
@@ -105,6 +106,16 @@ export function memorySellerStore(initial: Seller[] = []): SellerStore {
     },
     update: async (teamId, userId, change) => compareAndSet(records, `${teamId}/${userId}`, change),
     list: async (teamId) => [...records.values()].filter((s) => s.teamId === teamId),
+    async findPayable(teamId, prefix, limit) {
+      const typed = normaliseSearchText(prefix);
+      return [...records.values()].filter((s) => s.teamId === teamId && s.state === 'payable' && searchTermsOf(s).some((t) => t.startsWith(typed))).slice(0, limit);
+    },
+    async page(teamId, offset, limit) {
+      const all = [...records.values()].filter((s) => s.teamId === teamId).sort((a, b) => (a.userId < b.userId ? -1 : 1));
+      return { sellers: all.slice(offset, offset + limit), total: all.length, payable: all.filter((s) => s.state === 'payable').length };
+    },
+    findMany: async (teamId, { userIds, accountIds }) =>
+      [...records.values()].filter((s) => s.teamId === teamId && (userIds.includes(s.userId) || accountIds.includes(s.accountId))),
   };
 }
 
@@ -119,6 +130,19 @@ export function memoryPlanStore(initial: PlanEntry[] = []): PlanStore {
       return entry;
     },
     list: async (teamId) => [...entries.values()].filter((e) => e.teamId === teamId),
+    async page(teamId, offset, limit) {
+      const all = [...entries.values()].filter((e) => e.teamId === teamId).sort((a, b) => (a.userId < b.userId ? -1 : 1));
+      const totals = new Map<string, { amount: number; count: number }>();
+      for (const e of all) {
+        const t = totals.get(e.money.currency) ?? { amount: 0, count: 0 };
+        totals.set(e.money.currency, { amount: t.amount + e.money.amount, count: t.count + 1 });
+      }
+      return {
+        entries: all.slice(offset, offset + limit),
+        total: all.length,
+        totals: [...totals].map(([currency, t]) => ({ currency, ...t })).sort((a, b) => a.currency.localeCompare(b.currency)),
+      };
+    },
   };
 }
 

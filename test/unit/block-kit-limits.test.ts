@@ -44,8 +44,8 @@ const request = (kind: RequestKind, lines: number): PayoutRequest => ({
 
 /** Each list, at a size, and how a person gets what it leaves out. */
 const LISTS: { name: string; sizes: number[]; render: (n: number) => SlackMessage; rest: string }[] = [
-  { name: '/payout plan', sizes: [1, 100, 5_000, 50_000], render: (n) => planList(times(n, planEntry)), rest: '`/payout plan export`' },
-  { name: '/payout sellers', sizes: [1, 100, 5_000, 50_000], render: (n) => sellerList(times(n, seller)), rest: '`/payout sellers export`' },
+  { name: '/payout plan', sizes: [1, 100, 5_000, 50_000], render: (n) => planList({ entries: times(Math.min(n, 100), planEntry), total: n, totals: [{ currency: 'eur', amount: 1_000 * n, count: n }] }), rest: '`/payout plan export`' },
+  { name: '/payout sellers', sizes: [1, 100, 5_000, 50_000], render: (n) => sellerList({ sellers: times(Math.min(n, 100), seller), total: n, payable: 0 }), rest: '`/payout sellers export`' },
   { name: '/payout schedules', sizes: [1, 100, 5_000], render: (n) => scheduleList(times(n, schedule), 'America/New_York'), rest: '`/payout schedules 2`' },
   { name: "a run's failed lines", sizes: [1, 100, 5_000, 50_000], render: (n) => runProgressMessage({ ...run, lineCount: n }, { pending: 0, paid: 0, failed: n, paidTotals: [], reversedTotals: [] }, times(n, failedLine)), rest: '*Failed lines as CSV*' },
   { name: 'the audit list', sizes: [1, 100, 5_000], render: (n) => auditList(times(n, auditEntry)), rest: '`/payout audit export`' },
@@ -74,6 +74,19 @@ describe('every list fits Slack’s limits by construction', () => {
       }
     });
   }
+
+  it('when pages of 50,000 sellers and plan lines are asked for, then each says which of 500 it is, the next page is named until the last, and a page past it says so', () => {
+    const sellers = (page: number) => sellerList({ sellers: times(100, (i) => seller((page - 1) * 100 + i)), total: 50_000, payable: 0 }, page);
+    const plan = (page: number) => planList({ entries: times(100, (i) => planEntry((page - 1) * 100 + i)), total: 50_000, totals: [{ currency: 'eur', amount: 5_000_000, count: 50_000 }] }, page);
+    for (const message of [sellers(2), plan(2), sellers(500), plan(500)]) expect(messageProblems(message)).toEqual([]);
+    expect(JSON.stringify(sellers(2).blocks)).toContain('(page 2 of 500)');
+    expect(JSON.stringify(sellers(2).blocks)).toContain('…and 49800 more. `/payout sellers export` sends you all of them as a CSV file; `/payout status @user` shows one seller. `/payout sellers 3` shows the next 100.');
+    expect(JSON.stringify(plan(2).blocks)).toContain('…and 49800 more. `/payout plan export` sends you the whole plan as a CSV file. `/payout plan 3` shows the next 100.');
+    expect(JSON.stringify(sellers(500).blocks)).toContain('(page 500 of 500)');
+    expect(JSON.stringify(sellers(500).blocks)).not.toContain('more.');
+    expect(JSON.stringify(plan(500).blocks)).not.toContain('more.');
+    expect(sellerList({ sellers: [], total: 50_000, payable: 0 }, 501).text).toContain('There are only 500 pages of sellers: `/payout sellers 500` is the last.');
+  });
 
   it('when the second page of 5,000 schedules is asked for, then it shows schedules 21 to 40 with their buttons and points to page 3', () => {
     const message = scheduleList(times(5_000, schedule), undefined, 2);

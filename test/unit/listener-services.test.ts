@@ -91,21 +91,21 @@ describe('the audit export', () => {
 });
 
 describe('the batch intake', () => {
-  const sellers = { list: async () => [{ userId: 'U2', accountId: 'acct_2', state: 'payable' } as Seller] };
+  const sellers = { lookUp: async () => ({ find: ({ userId }: { userId?: string }) => (userId === 'U2' ? { userId: 'U2', accountId: 'acct_2', payable: true } : undefined) }) };
 
   it('when a file is attached, then its text is checked instead of the pasted lines, mentions read by the edge’s parser', async () => {
     const read = vi.fn(async () => '<@U2|ana>,10,eur');
     const intake = createBatchIntake({ attachments: { read }, sellers, mentionedUser: parseUserMention });
     const batch = await intake.check({ teamId: 'T1', file: { url: 'https://files/1' }, pasted: 'ignored', heldCurrencies: ['eur'] });
-    expect(read).toHaveBeenCalledWith({ url: 'https://files/1' });
+    expect(read).toHaveBeenCalledWith({ url: 'https://files/1' }, 2_000);
     expect(batch).toMatchObject({ empty: false, problems: [], lines: [{ userId: 'U2', accountId: 'acct_2', money: { amount: 1000, currency: 'eur' } }] });
   });
 
   it('when nothing is attached or pasted, then the batch is empty and no seller is read', async () => {
-    const list = vi.fn(sellers.list);
-    const intake = createBatchIntake({ attachments: { read: vi.fn() }, sellers: { list }, mentionedUser: parseUserMention });
+    const lookUp = vi.fn(sellers.lookUp);
+    const intake = createBatchIntake({ attachments: { read: vi.fn() }, sellers: { lookUp }, mentionedUser: parseUserMention });
     expect(await intake.check({ teamId: 'T1', file: undefined, pasted: '  \n ', heldCurrencies: undefined })).toEqual({ empty: true });
-    expect(list).not.toHaveBeenCalled();
+    expect(lookUp).not.toHaveBeenCalled();
   });
 });
 

@@ -6,26 +6,105 @@ import type { FiringStore, PlanStore, RunStore, ScheduleStore } from '../../doma
 import { createVersionedJsonStore, encodeNewRecord } from './versioned-json.js';
 
 const planKey = (teamId: string) => storeKey(`plan:${teamId}`);
+/** The plan's sellers by user id (score 0, lexical order), for paging. */
+const planSortedKey = (teamId: string) => storeKey(`plan:${teamId}:sorted`);
+/** `<currency>:amount` and `<currency>:count` over every line, kept with each change so a page need not read the plan. */
+const planTotalsKey = (teamId: string) => storeKey(`plan:${teamId}:totals`);
+/** Set once a plan written before the index existed has been indexed. */
+const planIndexedKey = (teamId: string) => storeKey(`plan:${teamId}:indexed`);
+
+/** Takes a line out of the totals and the index. KEYS: plan, sorted, totals. */
+const UNCOUNT_LINE = `
+local function uncount(userId)
+  local old = redis.call('HGET', KEYS[1], userId)
+  if not old then return false end
+  local money = cjson.decode(old)['money']
+  redis.call('HINCRBY', KEYS[3], money['currency'] .. ':amount', -money['amount'])
+  redis.call('HINCRBY', KEYS[3], money['currency'] .. ':count', -1)
+  redis.call('ZREM', KEYS[2], userId)
+  return old
+end
+`;
+
+/**
+ * A line replaces the seller's previous one; the index and totals move with it. A plan's first line finds nothing to
+ * index from before. KEYS: plan, sorted, totals, indexed. ARGV: userId, entry, currency, amount.
+ */
+const SET_PLAN_LINE = `${UNCOUNT_LINE}
+if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SET', KEYS[4], 'new') end
+uncount(ARGV[1])
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[2], 0, ARGV[1])
+redis.call('HINCRBY', KEYS[3], ARGV[3] .. ':amount', ARGV[4])
+redis.call('HINCRBY', KEYS[3], ARGV[3] .. ':count', 1)
+return 1
+`;
+
+const REMOVE_PLAN_LINE = `${UNCOUNT_LINE}
+local old = uncount(ARGV[1])
+if old then redis.call('HDEL', KEYS[1], ARGV[1]) end
+return old
+`;
+
+/** Rebuilds the index and totals from the plan itself, atomically, once per plan written before they existed. KEYS: plan, sorted, totals, indexed. */
+const INDEX_PLAN = `
+if redis.call('EXISTS', KEYS[4]) == 1 then return 0 end
+redis.call('DEL', KEYS[2], KEYS[3])
+local all = redis.call('HGETALL', KEYS[1])
+for i = 1, #all, 2 do
+  local money = cjson.decode(all[i + 1])['money']
+  redis.call('ZADD', KEYS[2], 0, all[i])
+  redis.call('HINCRBY', KEYS[3], money['currency'] .. ':amount', money['amount'])
+  redis.call('HINCRBY', KEYS[3], money['currency'] .. ':count', 1)
+end
+redis.call('SET', KEYS[4], '1')
+return 1
+`;
 
 export function createRedisPlanStore(redis: RedisClient): PlanStore {
+  const keys = (teamId: string) => [planKey(teamId), planSortedKey(teamId), planTotalsKey(teamId)];
+  const indexedTeams = new Set<string>();
+  async function ensureIndexed(teamId: string) {
+    if (indexedTeams.has(teamId)) return;
+    await redis.eval(INDEX_PLAN, 4, ...keys(teamId), planIndexedKey(teamId));
+    indexedTeams.add(teamId);
+  }
   return {
     async get(teamId, userId) {
       const raw = await redis.hget(planKey(teamId), userId);
       return raw ? (JSON.parse(raw) as PlanEntry) : undefined;
     },
     async set(entry) {
-      await redis.hset(planKey(entry.teamId), entry.userId, JSON.stringify(entry));
+      await redis.eval(SET_PLAN_LINE, 4, ...keys(entry.teamId), planIndexedKey(entry.teamId), entry.userId, JSON.stringify(entry), entry.money.currency, String(entry.money.amount));
     },
     async remove(teamId, userId) {
-      const [raw] = (await redis.multi().hget(planKey(teamId), userId).hdel(planKey(teamId), userId).exec()) ?? [];
-      const value = raw?.[1];
-      return typeof value === 'string' ? (JSON.parse(value) as PlanEntry) : undefined;
+      const raw = (await redis.eval(REMOVE_PLAN_LINE, 3, ...keys(teamId), userId)) as string | null;
+      return raw ? (JSON.parse(raw) as PlanEntry) : undefined;
     },
     async list(teamId) {
       const all = await redis.hgetall(planKey(teamId));
       return Object.values(all)
         .map((raw) => JSON.parse(raw) as PlanEntry)
         .sort((a, b) => a.userId.localeCompare(b.userId));
+    },
+    async page(teamId, offset, limit) {
+      await ensureIndexed(teamId);
+      const [userIds, total, totals] = await Promise.all([
+        redis.zrange(planSortedKey(teamId), offset, offset + limit - 1),
+        redis.zcard(planSortedKey(teamId)),
+        redis.hgetall(planTotalsKey(teamId)),
+      ]);
+      const raws = userIds.length > 0 ? await redis.hmget(planKey(teamId), ...userIds) : [];
+      const entries = raws.flatMap((raw) => (raw ? [JSON.parse(raw) as PlanEntry] : []));
+      const currencies = Object.keys(totals).flatMap((field) => (field.endsWith(':count') ? [field.slice(0, -':count'.length)] : []));
+      return {
+        entries,
+        total,
+        totals: currencies
+          .map((currency) => ({ currency, amount: Number(totals[`${currency}:amount`] ?? 0), count: Number(totals[`${currency}:count`] ?? 0) }))
+          .filter((t) => t.count > 0)
+          .sort((a, b) => a.currency.localeCompare(b.currency)),
+      };
     },
   };
 }

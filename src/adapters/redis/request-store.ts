@@ -62,10 +62,12 @@ export function createRedisRequestStore(redis: RedisClient, replicaAck: ReplicaA
         index: TERMINAL_STATES.has(after.state) ? { member: id, remove: true } : { member: id, score: Date.parse(after.updatedAt) },
       }));
     },
+    // Only the open requests, through the index each transition keeps (however many closed ones there are), in one read.
     async open() {
       const ids = await redis.zrange(OPEN_INDEX, 0, -1);
-      const requests = await Promise.all(ids.map(get));
-      return requests.filter((r): r is PayoutRequest => r !== undefined);
+      if (ids.length === 0) return [];
+      const raws = await redis.mget(ids.map(requestKey));
+      return raws.flatMap((raw) => (raw ? [(JSON.parse(raw) as { data: PayoutRequest }).data] : []));
     },
   };
 }

@@ -5,10 +5,10 @@ import { inertText } from '../../domain/text.js';
 /** Files people attach in a modal's file input, downloaded with the bot token (files:read). */
 export function createAttachedFiles(botToken: string): AttachedFiles {
   return {
-    async read(file) {
+    async read(file, timeoutMs) {
       if (!file.url) throw new AppError('csv_file', 'That file could not be read.');
       try {
-        const res = await fetch(file.url, { headers: { authorization: `Bearer ${botToken}` }, signal: AbortSignal.timeout(2_000) });
+        const res = await fetch(file.url, { headers: { authorization: `Bearer ${botToken}` }, signal: AbortSignal.timeout(timeoutMs) });
         if (!res.ok) throw new AppError('csv_file', `Slack would not give me that file (HTTP ${res.status}).`);
         // A file's text does not pass through the payload middleware: the same cleaning here.
         return inertText(await res.text());

@@ -8,6 +8,8 @@ export const LIMITS = {
   contextElements: 10,
   buttonText: 75,
   optionText: 75,
+  /** Options an external_select's block_suggestion may return. */
+  externalSelectOptions: 100,
   /** Not Slack's: one row of a list stays a line or two, so a long description cannot crowd out the others. */
   listRow: 300,
 } as const;

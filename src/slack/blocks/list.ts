@@ -8,6 +8,21 @@ export interface ListOptions {
   moreLabel: string;
   /** Show at most this many items, even when more would fit. */
   maxItems?: number;
+  /** When `items` is one page of a longer list: how many there are in all, and how many come before this page. */
+  page?: { total: number; before: number };
+}
+
+/** "page 2 of 500" in a title, or nothing when everything fits on one page. */
+export function pageLabel(page: number, total: number, perPage: number): string {
+  const pages = Math.ceil(total / perPage);
+  return pages > 1 ? ` (page ${page} of ${pages})` : '';
+}
+
+/** The answer when a page past the last is asked for, or undefined when `page` exists. */
+export function pastLastPage(page: number, total: number, perPage: number, command: string, what: string): string | undefined {
+  const pages = Math.max(1, Math.ceil(total / perPage));
+  if (page <= pages) return undefined;
+  return `There ${pages === 1 ? 'is only 1 page' : `are only ${pages} pages`} of ${what}: \`${command} ${pages}\` is the last.`;
 }
 
 /**
@@ -27,7 +42,7 @@ export function listBlocks<T>(items: readonly T[], render: (item: T) => string |
   for (; shown < limit; shown++) {
     const row = render(items[shown] as T);
     // Room for the "…and N more" line is kept unless this is the last item.
-    const reserve = shown + 1 < items.length ? 1 : 0;
+    const reserve = shown + 1 < (options.page ? options.page.total - options.page.before : items.length) ? 1 : 0;
     const used = blocks.length + (open === undefined ? 0 : 1);
     if (typeof row === 'string') {
       const text = clip(row, LIMITS.listRow);
@@ -45,7 +60,7 @@ export function listBlocks<T>(items: readonly T[], render: (item: T) => string |
     }
   }
   flush();
-  const hidden = items.length - shown;
+  const hidden = (options.page ? options.page.total - options.page.before : items.length) - shown;
   if (hidden > 0) blocks.push(context(`…and ${hidden} more. ${options.moreLabel}`));
   return blocks;
 }

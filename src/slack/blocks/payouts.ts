@@ -5,7 +5,8 @@ import { ACTION_IDS } from '../ids.js';
 import { counted, escapeMrkdwn, mention } from '../mrkdwn.js';
 import { button, confirmed, context, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
 import { LIMITS } from './limits.js';
-import { listBlocks } from './list.js';
+import { listBlocks, pageLabel, pastLastPage } from './list.js';
+import type { PlanPage } from '../../domain/ports.js';
 
 export const formatTotals = (totals: Money[]): string => totals.map((t) => formatMoney(t)).join(' + ') || 'nothing';
 
@@ -122,19 +123,25 @@ export function scheduleList(items: { schedule: Schedule; next: Date | undefined
   return { text: `${items.length} schedules`, blocks: [header(title), ...rows] };
 }
 
-const MAX_PLAN_SHOWN = 100;
 /** "• @ana €12.50 · March": one line of a plan or a run. */
 export const payLine = (line: { userId: string; money: Money; description: string | null }) => `• ${mention(line.userId)} ${formatMoney(line.money)}${line.description ? ` · ${escapeMrkdwn(line.description)}` : ''}`;
 const planLine = (e: PlanEntry) => `${payLine(e)}${e.pausedReason ? ` · :double_vertical_bar: paused: ${escapeMrkdwn(e.pausedReason)}` : ''}`;
 
-export function planList(entries: PlanEntry[]): SlackMessage {
-  if (entries.length === 0) return plain('The payout plan is empty. Add a seller with `/payout plan @seller 50.00 eur`.');
-  const totals = new Map<string, { amount: number; count: number }>();
-  for (const e of entries) {
-    const t = totals.get(e.money.currency) ?? { amount: 0, count: 0 };
-    totals.set(e.money.currency, { amount: t.amount + e.money.amount, count: t.count + 1 });
-  }
-  const totalLine = [...totals].map(([currency, t]) => `${formatMoney({ currency, amount: t.amount })} (${counted(t.count, 'seller')})`).join(' · ');
-  const rows = listBlocks(entries, planLine, { maxBlocks: LIMITS.messageBlocks - 2, maxItems: MAX_PLAN_SHOWN, moreLabel: '`/payout plan export` sends you the whole plan as a CSV file.' });
-  return { text: `Payout plan: ${counted(entries.length, 'seller')}`, blocks: [section(`*Payout plan* (${counted(entries.length, 'seller')})`), ...rows, section(`*Totals per run*: ${totalLine}`)] };
+/** How many plan lines one page of `/payout plan` shows. */
+export const PLAN_LINES_PER_PAGE = 100;
+
+/** One page (from 1) of the payout plan, with the totals of all of it. */
+export function planList(plan: PlanPage, page = 1): SlackMessage {
+  if (plan.total === 0) return plain('The payout plan is empty. Add a seller with `/payout plan @seller 50.00 eur`.');
+  const past = pastLastPage(page, plan.total, PLAN_LINES_PER_PAGE, '/payout plan', 'the plan');
+  if (past) return plain(past);
+  const totalLine = plan.totals.map((t) => `${formatMoney({ currency: t.currency, amount: t.amount })} (${counted(t.count, 'seller')})`).join(' · ');
+  const rows = listBlocks(plan.entries, planLine, {
+    maxBlocks: LIMITS.messageBlocks - 2,
+    maxItems: PLAN_LINES_PER_PAGE,
+    page: { total: plan.total, before: (page - 1) * PLAN_LINES_PER_PAGE },
+    moreLabel: `\`/payout plan export\` sends you the whole plan as a CSV file. \`/payout plan ${page + 1}\` shows the next ${PLAN_LINES_PER_PAGE}.`,
+  });
+  const title = `*Payout plan* (${counted(plan.total, 'seller')})${pageLabel(page, plan.total, PLAN_LINES_PER_PAGE)}`;
+  return { text: `Payout plan: ${counted(plan.total, 'seller')}`, blocks: [section(title), ...rows, section(`*Totals per run*: ${totalLine}`)] };
 }

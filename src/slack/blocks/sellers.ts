@@ -4,7 +4,8 @@ import { ACTION_IDS } from '../ids.js';
 import { mention, slackDate } from '../mrkdwn.js';
 import { context, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
 import { LIMITS } from './limits.js';
-import { listBlocks } from './list.js';
+import { listBlocks, pageLabel, pastLastPage } from './list.js';
+import type { SellerPage } from '../../domain/ports.js';
 
 const STATE_LABELS: Record<SellerState, string> = {
   invited: ':hourglass_flowing_sand: Invited — onboarding not finished',
@@ -162,15 +163,20 @@ export function sellerStatus(seller: Seller): SlackMessage {
   };
 }
 
-const MAX_LISTED = 100;
+/** How many sellers one page of `/payout sellers` shows. */
+export const SELLERS_PER_PAGE = 100;
 
-export function sellerList(sellers: Seller[]): SlackMessage {
-  if (sellers.length === 0) return plain('No sellers yet. Invite one with `/payout invite @user`.');
-  const payable = sellers.filter((s) => s.state === 'payable').length;
-  const rows = listBlocks(sellers, sellerLine, {
+/** One page (from 1) of the sellers. */
+export function sellerList(list: SellerPage, page = 1): SlackMessage {
+  if (list.total === 0) return plain('No sellers yet. Invite one with `/payout invite @user`.');
+  const past = pastLastPage(page, list.total, SELLERS_PER_PAGE, '/payout sellers', 'sellers');
+  if (past) return plain(past);
+  const rows = listBlocks(list.sellers, sellerLine, {
     maxBlocks: LIMITS.messageBlocks - 1,
-    maxItems: MAX_LISTED,
-    moreLabel: '`/payout sellers export` sends you all of them as a CSV file; `/payout status @user` shows one seller.',
+    maxItems: SELLERS_PER_PAGE,
+    page: { total: list.total, before: (page - 1) * SELLERS_PER_PAGE },
+    moreLabel: `\`/payout sellers export\` sends you all of them as a CSV file; \`/payout status @user\` shows one seller. \`/payout sellers ${page + 1}\` shows the next ${SELLERS_PER_PAGE}.`,
   });
-  return { text: `${sellers.length} sellers, ${payable} payable`, blocks: [section(`*Sellers* — ${sellers.length} in all, ${payable} payable`), ...rows] };
+  const title = `*Sellers* — ${list.total} in all, ${list.payable} payable${pageLabel(page, list.total, SELLERS_PER_PAGE)}`;
+  return { text: `${list.total} sellers, ${list.payable} payable`, blocks: [section(title), ...rows] };
 }
