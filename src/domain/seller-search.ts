@@ -20,7 +20,7 @@ export function searchTermsOf(seller: Pick<Seller, 'displayName' | 'userId' | 'a
   const terms = new Set<string>();
   const name = normaliseSearchText(seller.displayName ?? '');
   const words = name.split(' ').filter(Boolean).slice(0, MAX_WORDS);
-  words.forEach((_, i) => terms.add(words.slice(i).join(' ')));
+  for (let i = 0; i < words.length; i++) terms.add(words.slice(i).join(' '));
   terms.add(seller.userId.toLowerCase());
   terms.add(seller.accountId.toLowerCase());
   terms.delete('');

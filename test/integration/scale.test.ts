@@ -150,7 +150,7 @@ describe('the seller picker', () => {
   it('when sellers were stored before the index existed, then the first search indexes them, and indexing again changes nothing', async () => {
     const redis = h.bot.deps.redis;
     const old = sellerRecord('T0LEGACY', 'UOLD', 'Öld Timer');
-    await redis.set(`{payout}:seller:T0LEGACY:UOLD`, JSON.stringify({ v: 3, data: old }));
+    await redis.set('{payout}:seller:T0LEGACY:UOLD', JSON.stringify({ v: 3, data: old }));
     await redis.sadd('{payout}:sellers:T0LEGACY', 'UOLD');
     for (let i = 0; i < 2; i++) {
       expect((await createRedisSellerStore(redis).findPayable('T0LEGACY', 'old', 100)).map((s) => s.userId)).toEqual(['UOLD']);

@@ -6,7 +6,6 @@ import type { PlanEntry } from '../../src/domain/payouts.types.js';
 import { createPlanService } from '../../src/domain/plan.js';
 import type { PersonalFiles } from '../../src/domain/ports.js';
 import { createAuditService } from '../../src/domain/reports.js';
-import type { Seller } from '../../src/domain/sellers.types.js';
 import { createTreasury } from '../../src/domain/treasury.js';
 import { parseUserMention } from '../../src/slack/mrkdwn.js';
 import { memoryAudit, memoryPlanStore } from '../support/memory-ports.js';
