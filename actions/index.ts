@@ -2,6 +2,8 @@ import type { App } from '@slack/bolt';
 import type { CommandDeps } from '../src/deps.js';
 import { register as approve } from './approve.js';
 import { register as fundingRequestTopup } from './funding-request-topup.js';
+import { register as homeFreeze } from './home-freeze.js';
+import { register as limitOverride } from './limit-override.js';
 import { register as onboardingStart } from './onboarding-start.js';
 import { register as reject } from './reject.js';
 import { register as runFailedCsv } from './run-failed-csv.js';
@@ -25,4 +27,6 @@ export function register(app: App, deps: CommandDeps): void {
   schedulePause(app, deps);
   scheduleResume(app, deps);
   scheduleDelete(app, deps);
+  limitOverride(app, deps);
+  homeFreeze(app, deps);
 }

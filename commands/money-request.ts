@@ -6,6 +6,7 @@ import type { Logger } from '../src/logger.js';
 import { allowed } from '../src/slack/allowed.js';
 import { replyOnAppError, wordsFor } from '../src/slack/app-errors.js';
 import { moneyRequestModal } from '../src/slack/blocks/request-modals.js';
+import { modalCurrencies } from '../src/slack/modal-currencies.js';
 import { requestSummary } from '../src/slack/blocks/requests.js';
 import { parseUserMention } from '../src/slack/mrkdwn.js';
 import type { Reply } from '../src/slack/replies.js';
@@ -69,7 +70,7 @@ export function moneyRequestCommand(deps: CommandDeps, kind: MoneyKind): Subcomm
     async run(ctx) {
       if (!(await allowed(deps, ctx, 'requester'))) return;
       if (ctx.args.length === 0) {
-        await ctx.client.views.open({ trigger_id: ctx.triggerId, view: moneyRequestModal(kind, { channelId: ctx.channelId }) });
+        await ctx.client.views.open({ trigger_id: ctx.triggerId, view: moneyRequestModal(kind, { channelId: ctx.channelId }, {}, await modalCurrencies(deps.treasury, kind)) });
         return;
       }
       const parsed = parseMoneyArgs(kind, ctx.args);

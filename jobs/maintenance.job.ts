@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { KEEP_FINISHED } from './payment.job.js';
 
-/** Housekeeping: the sweeper, a run's finish, reconciliations and funding checks. The job name says which. */
+/** Housekeeping: the sweeper, a run's finish, reconciliations, funding checks and reminders. The job name says which. */
 export const MAINTENANCE_QUEUE = 'payout-maintenance';
 
 export const MAINTENANCE_JOBS = {
@@ -9,6 +9,7 @@ export const MAINTENANCE_JOBS = {
   runFinish: 'run-finish',
   reconcile: 'reconcile',
   fundingCheck: 'funding-check',
+  reminder: 'reminder',
 } as const;
 
 /** One schema per job name. */
@@ -21,10 +22,13 @@ export const maintenanceJobs = {
     z.object({ trigger: z.literal('run'), runId: z.string().min(1) }),
   ]),
   [MAINTENANCE_JOBS.fundingCheck]: z.object({}),
+  /** A pending request's reminder, at one of its points (src/domain/reminders.ts). */
+  [MAINTENANCE_JOBS.reminder]: z.object({ requestId: z.string().min(1), point: z.enum(['halfway', 'closing']) }),
 };
 export type MaintenanceJobName = keyof typeof maintenanceJobs;
 export type RunFinishJob = z.infer<(typeof maintenanceJobs)['run-finish']>;
 export type ReconcileJob = z.infer<(typeof maintenanceJobs)['reconcile']>;
+export type ReminderJob = z.infer<(typeof maintenanceJobs)['reminder']>;
 
 export const isMaintenanceJob = (name: string): name is MaintenanceJobName => Object.hasOwn(maintenanceJobs, name);
 
@@ -33,6 +37,11 @@ export const runFinishJobId = (runId: string): string => `${runId}-finish`;
 export const runReconcileJobId = (runId: string): string => `${runId}-reconcile`;
 /** Kept as long as payments, so a repeated run end finds its job and adds none. */
 export const RUN_END_JOB_OPTIONS = { removeOnComplete: KEEP_FINISHED } as const;
+
+/** One job per request and point, whoever queues it and however often: BullMQ ignores an id it has. */
+export const reminderJobId = (requestId: string, point: ReminderJob['point']): string => `reminder-${requestId}-${point}`;
+/** Kept past any request's life (30 days at most), so a duplicate id is ignored rather than run again. */
+export const REMINDER_JOB_OPTIONS = { removeOnComplete: { age: 31 * 86_400 }, removeOnFail: { age: 31 * 86_400 } } as const;
 
 export const SCHEDULER_IDS = {
   sweep: 'sweep-requests',

@@ -8,7 +8,7 @@ import { processSweep } from './sweep.processor.js';
 
 type MaintenanceDeps = Parameters<typeof processSweep>[0] &
   Parameters<typeof processReconcile>[1] &
-  Pick<AppDeps, 'runs' | 'funding'>;
+  Pick<AppDeps, 'runs' | 'funding' | 'reminders'>;
 
 /** The maintenance queue's jobs, told apart by name; each one's data is checked against its contract first. */
 export async function processMaintenance(
@@ -24,6 +24,10 @@ export async function processMaintenance(
     case MAINTENANCE_JOBS.fundingCheck:
       parseJobData(job, maintenanceJobs[job.name]);
       return deps.funding.check();
+    case MAINTENANCE_JOBS.reminder: {
+      const { requestId, point } = parseJobData(job, maintenanceJobs[job.name]);
+      return deps.reminders.remind(requestId, point);
+    }
     case MAINTENANCE_JOBS.sweep:
       parseJobData(job, maintenanceJobs[job.name]);
       return processSweep(deps);

@@ -14,8 +14,8 @@ import { createRedisAutoFundingStore, createRedisShortfallNoticeStore } from './
 import { createAutoFundingService, type AutoFundingService } from './domain/auto-funding.js';
 import { createFundingNotifier } from './adapters/slack/funding-notifier.js';
 import { createRecordEffects } from './domain/record-effects.js';
-import { createFreezeService, createPaymentGuard, type FreezeService } from './domain/controls.js';
-import { createRedisFreezeStore, createRedisVelocityCounter } from './adapters/redis/controls-store.js';
+import { createFreezeService, createLimitOverrides, createLimitsLeft, createPaymentGuard, type FreezeService, type LimitOverrideService } from './domain/controls.js';
+import { createRedisFreezeStore, createRedisLimitHoldStore, createRedisVelocityCounter } from './adapters/redis/controls-store.js';
 import { createHeldPayments } from './adapters/queue/held-payments.js';
 import { createControlNotifier } from './adapters/slack/control-notifier.js';
 import { createHomePublisher, refreshingHomes, type HomePublisher } from './adapters/slack/home-publisher.js';
@@ -38,6 +38,7 @@ import { closeRedis, createRedis } from './adapters/redis/connection.js';
 import { createReplicaAck } from './adapters/redis/replica-ack.js';
 import { createOnceRegistry } from './adapters/redis/once.js';
 import { createReminderService, type ReminderService } from './domain/reminders.js';
+import { createReminderQueue } from './adapters/queue/reminder-queue.js';
 import { createRedisSellerStore } from './adapters/redis/seller-store.js';
 import { createSlackDirectory } from './adapters/slack/directory.js';
 import { createMessenger } from './adapters/slack/messenger.js';
@@ -72,7 +73,7 @@ export interface AppDeps {
   sellers: SellerService;
   requests: RequestService;
   execution: ExecutionService;
-  /** Reminders in the approval message's thread before a request expires (driven by the sweeper). */
+  /** Reminders in the approval message's thread before a request expires (delayed jobs; the sweeper as a safety net). */
   reminders: ReminderService;
   payments: PaymentService;
   /** What Stripe's webhooks say about a payment, read back and recorded. */
@@ -82,6 +83,8 @@ export interface AppDeps {
   schedules: ScheduleService;
   /** The kill switch: freezes in force, lifted by an approved unfreeze request. */
   freezes: FreezeService;
+  /** Payments a daily limit holds, and the two-approver overrides that let one go today. */
+  limitOverrides: LimitOverrideService;
   /** Each person's App Home tab. */
   home: HomePublisher;
   reconcile: ReconcileService;
@@ -214,14 +217,20 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     claimOnce: (scope, id) => once.claim(scope, id, 3 * 86_400),
     logger,
   });
+  const limitHolds = createRedisLimitHoldStore(redis);
+  const velocity = createRedisVelocityCounter(redis);
+  const dailyLimits = { total: config.VELOCITY_DAILY_TOTAL, perSeller: config.VELOCITY_DAILY_PER_SELLER };
   const guard = createPaymentGuard({
     freezes: freezeStore,
-    velocity: createRedisVelocityCounter(redis),
-    limits: { total: config.VELOCITY_DAILY_TOTAL, perSeller: config.VELOCITY_DAILY_PER_SELLER },
+    velocity,
+    limits: dailyLimits,
+    holds: limitHolds,
     clock,
     notifier: controlNotifier,
   });
-  const freezes = createFreezeService({ freezes: freezeStore, held: createHeldPayments([queues.executions, queues.runLines]), audit, notifier: controlNotifier, clock });
+  const heldPayments = createHeldPayments([queues.executions, queues.runLines]);
+  const freezes = createFreezeService({ freezes: freezeStore, held: heldPayments, audit, notifier: controlNotifier, clock });
+  const limitOverrides = createLimitOverrides({ holds: limitHolds, held: heldPayments, audit, clock });
   const payments = createPaymentService({ gateway, attempts: createRedisPaymentAttempts(redis, replicaAck), ledger, guard, clock, log: logger });
   // The Home tab shows requests, freezes, balances, schedules and the latest reconcile: read when it is published.
   const home = createHomePublisher({
@@ -244,7 +253,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
   });
   const requestNotifier = refreshingHomes(createRequestNotifier(messenger, { approvals: config.SLACK_APPROVALS_CHANNEL, ops: config.SLACK_OPS_CHANNEL }, logger), home, logger);
   const plan = thenCheckFunds(createRedisPlanStore(redis), ['set', 'remove'], fundingChecks);
-  const payoutNotifier = instrumentPayoutNotifier(createPayoutNotifier(messenger, redis, config.SLACK_OPS_CHANNEL, logger), metrics);
+  const payoutNotifier = instrumentPayoutNotifier(createPayoutNotifier(messenger, redis, config.SLACK_OPS_CHANNEL, logger, (runId, count) => runStore.firstLines(runId, count)), metrics);
   const runs = createRunService({ audit, payments, gateway, runs: runStore, queue: createRunQueue(queues.runLines, queues.maintenance), notifier: payoutNotifier, clock });
   const scheduleStore = thenCheckFunds(createRedisScheduleStore(redis), ['create', 'update'], fundingChecks);
   const schedules = createScheduleService({
@@ -295,10 +304,11 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     queue: paymentQueue,
     notifier: requestNotifier,
     clock,
-    applyRecord: createRecordEffects({ plan, schedules, runs, freezes, autoFunding, clock }),
+    applyRecord: createRecordEffects({ plan, schedules, runs, freezes, overrides: limitOverrides, autoFunding, clock }),
   });
   const reminders = createReminderService({
     store: requestStore,
+    queue: createReminderQueue(queues.maintenance, clock, logger),
     remind: threadReminder(messenger, config.PAYOUT_APPROVERS),
     claimOnce: (scope, id, ttlSeconds) => once.claim(scope, id, ttlSeconds),
     clock,
@@ -314,6 +324,9 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     clock,
     policy: { thresholds: config.DUAL_APPROVAL_THRESHOLDS, maxima: config.MAX_REQUEST_AMOUNTS, approvalTtlSeconds: config.APPROVAL_TTL_SECONDS, bankChangeHoldHours: config.BANK_CHANGE_HOLD_HOURS },
     funds: (amounts, available) => funding.fundsFor(amounts, available),
+    heldByLimit: (payoutRef) => limitOverrides.held(payoutRef),
+    limitsLeft: createLimitsLeft({ velocity, limits: dailyLimits, clock }),
+    reminders,
   });
   const reconcile = createReconcileService({ ledger, stripe: createStripeLists(stripe), store: reconcileStore, audit, notifier: createReconcileNotifier(messenger, config.SLACK_OPS_CHANNEL), clock });
   return {
@@ -340,6 +353,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     runs,
     schedules,
     freezes,
+    limitOverrides,
     reconcile,
     funding,
     autoFunding,

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { CommandDeps } from '../src/deps.js';
+import { register as freezeSubmitted } from './freeze-submitted.js';
 import { register as inviteSubmitted } from './invite-submitted.js';
 import { register as moneyRequestSubmitted } from './money-request-submitted.js';
 import { register as rejectSubmitted } from './reject-submitted.js';
@@ -13,4 +14,5 @@ export function register(app: App, deps: CommandDeps): void {
   rejectSubmitted(app, deps);
   runCsvSubmitted(app, deps);
   scheduleSubmitted(app, deps);
+  freezeSubmitted(app, deps);
 }

@@ -16,7 +16,8 @@ const MoneyForm = z
   .object({
     [MONEY_FIELDS.seller.block]: field.option,
     [MONEY_FIELDS.amount.block]: field.text,
-    [MONEY_FIELDS.currency.block]: field.text,
+    // A select of the held balances, or a typed code when Stripe was slow to say which.
+    [MONEY_FIELDS.currency.block]: field.choiceOrText,
     [MONEY_FIELDS.description.block]: field.text,
     [MONEY_FIELDS.statementDescriptor.block]: field.text,
     meta: channelMeta,

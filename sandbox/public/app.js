@@ -498,6 +498,7 @@ function selectionFor(el, itemBlocks) {
 }
 
 async function sendAction(el) {
+  if (el.dataset.confirm && !window.confirm(el.dataset.confirm)) return;
   const msg = el.closest('.msg');
   const inModal = el.closest('.modal');
   const inHome = el.closest('.home-view');

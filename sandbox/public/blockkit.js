@@ -139,7 +139,9 @@ function interactive(element, ctx, blockIndex, elementIndex) {
       if (element.url) {
         return `<a class="bk-button${style}" data-action${where} href="${escapeHtml(element.url)}" target="_blank" rel="noopener">${label}</a>`;
       }
-      return `<button type="button" class="bk-button${style}" data-action${where}>${label}</button>`;
+      // Slack asks first when a button carries a `confirm` dialog; the console asks with the browser's own.
+      const confirm = element.confirm ? attr('data-confirm', [plain(element.confirm.title), plain(element.confirm.text), `(${plain(element.confirm.confirm) || 'Yes'} / ${plain(element.confirm.deny) || 'Cancel'})`].join('\n\n')) : '';
+      return `<button type="button" class="bk-button${style}" data-action${where}${confirm}>${label}</button>`;
     }
     case 'static_select':
     case 'external_select':

@@ -1,10 +1,10 @@
 import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
-import { formatMoney, type CurrencyAmounts } from './money.js';
-import type { Freeze, FreezeScope } from './controls.types.js';
+import { formatMoney, type CurrencyAmounts, type Money } from './money.js';
+import type { Freeze, FreezeScope, LimitHold, LimitLeft } from './controls.types.js';
 import type { PaymentInstruction } from './payments.types.js';
-import type { ControlNotifier, FreezeStore, HeldPayments, PaymentGuard, VelocityCounter } from './ports.js';
+import type { ControlNotifier, FreezeStore, HeldPayments, LimitHoldStore, PaymentGuard, VelocityCounter } from './ports.js';
 
 /** One key per scope: freezing the same scope twice is one freeze. */
 export const scopeKey = (scope: FreezeScope): string =>
@@ -40,7 +40,7 @@ const nextUtcMidnight = (at: Date): Date => new Date(Date.UTC(at.getUTCFullYear(
  * atomically. A payment that may not go now throws a retryable AppError with the time to look again; the worker
  * delays its job by that much, so it waits without using up its attempts and goes out once when allowed.
  */
-export function createPaymentGuard(deps: { freezes: FreezeStore; velocity: VelocityCounter; limits: DailyLimits; clock: Clock; notifier: ControlNotifier }): PaymentGuard {
+export function createPaymentGuard(deps: { freezes: FreezeStore; velocity: VelocityCounter; limits: DailyLimits; holds: LimitHoldStore; clock: Clock; notifier: ControlNotifier }): PaymentGuard {
   return {
     async admit(ref, payoutRef, instruction) {
       const freeze = freezeOver(await deps.freezes.list(), instruction);
@@ -53,9 +53,13 @@ export function createPaymentGuard(deps: { freezes: FreezeStore; velocity: Veloc
       const now = deps.clock.now();
       const limits = { total: deps.limits.total.get(currency), perSeller: deps.limits.perSeller.get(currency) };
       if (limits.total === undefined && limits.perSeller === undefined) return;
-      const counted = await deps.velocity.reserve({ payoutRef, day: utcDay(now), money: instruction.money, accountId: instruction.destinationAccountId, limits });
+      const day = utcDay(now);
+      // An override lets this one payment pass today's limits; it still counts towards the day's totals.
+      const overridden = await deps.holds.overridden(payoutRef, day);
+      const counted = await deps.velocity.reserve({ payoutRef, day, money: instruction.money, accountId: instruction.destinationAccountId, limits: overridden ? { total: undefined, perSeller: undefined } : limits });
       if (counted.ok) return;
       const limit = { amount: counted.limit, currency };
+      await deps.holds.hold({ payoutRef, money: instruction.money, accountId: instruction.destinationAccountId, which: counted.which, limit, day });
       await deps.notifier.limitReached({ ref, payoutRef, instruction, which: counted.which, limit, used: { amount: counted.used, currency } });
       const wait = Math.min(LIMIT_RECHECK_MS, nextUtcMidnight(now).getTime() - now.getTime() + 1_000);
       throw new AppError('daily_limit', `This payment would pass the daily ${counted.which === 'total' ? 'limit' : 'limit per seller'} of ${formatMoney(limit)}; it waits for the next UTC day or an override.`, {
@@ -64,6 +68,27 @@ export function createPaymentGuard(deps: { freezes: FreezeStore; velocity: Veloc
       });
     },
     release: (payoutRef) => deps.velocity.release(payoutRef),
+  };
+}
+
+/**
+ * What today's limits leave, per currency the payment moves: in all and (for one seller) to that seller. Nothing for
+ * a currency with no limit. Read for cards only; the Lua reserve at payment time is what holds.
+ */
+export function createLimitsLeft(deps: { velocity: Pick<VelocityCounter, 'used'>; limits: DailyLimits; clock: Clock }) {
+  return async (amounts: Money[], accountId: string | null): Promise<LimitLeft[]> => {
+    const day = utcDay(deps.clock.now());
+    const perCurrency = await Promise.all(
+      amounts.map(async ({ currency }) => {
+        const total = deps.limits.total.get(currency);
+        const perSeller = accountId ? deps.limits.perSeller.get(currency) : undefined;
+        if (total === undefined && perSeller === undefined) return [];
+        const used = await deps.velocity.used(day, currency, accountId);
+        const left = (which: LimitLeft['which'], limit: number, usedSoFar: number): LimitLeft => ({ which, left: { amount: Math.max(0, limit - usedSoFar), currency }, limit: { amount: limit, currency } });
+        return [...(total !== undefined ? [left('total', total, used.total)] : []), ...(perSeller !== undefined ? [left('seller', perSeller, used.seller)] : [])];
+      }),
+    );
+    return perCurrency.flat();
   };
 }
 
@@ -97,5 +122,25 @@ export function createFreezeService(deps: { freezes: FreezeStore; held: HeldPaym
       return lifted;
     },
     list: () => deps.freezes.list(),
+  };
+}
+
+export interface LimitOverrideService {
+  /** Why this payment waits on a daily limit; undefined when no limit holds it. */
+  held(payoutRef: string): Promise<LimitHold | undefined>;
+  /** After two approvers approved: the held payment passes today's limits (once: its job id is its reference) and goes out now. */
+  grant(payoutRef: string, by: string[]): Promise<void>;
+}
+
+export function createLimitOverrides(deps: { holds: LimitHoldStore; held: HeldPayments; audit: AuditLog; clock: Clock }): LimitOverrideService {
+  return {
+    held: (payoutRef) => deps.holds.get(payoutRef),
+    async grant(payoutRef, by) {
+      const hold = await deps.holds.get(payoutRef);
+      const now = deps.clock.now();
+      await deps.holds.override(payoutRef, utcDay(now));
+      await deps.audit.append({ at: now.toISOString(), actor: by.join(','), action: 'limit.override', subject: payoutRef, payoutRef, kind: 'limit', amounts: hold ? [hold.money] : [], state: 'overridden', detail: `today, ${utcDay(now)}` });
+      await deps.held.wake();
+    },
   };
 }

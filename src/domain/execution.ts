@@ -1,6 +1,7 @@
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
 import { formatMoney, shortfallOf } from './money.js';
+import { WAITING_CODES } from './controls.js';
 import { reversalOf, type PaymentService } from './payments.js';
 import type { PaymentInstruction, StripeState } from './payments.types.js';
 import type { PaymentQueue, MoneyGateway, RequestNotifier, RequestStore } from './ports.js';
@@ -104,6 +105,16 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
     return true;
   }
 
+  /** Its card says why it waits (frozen, or the daily limit), not "Executing", until it is paid. */
+  async function markWaiting(requestId: string, code: 'payments_frozen' | 'daily_limit'): Promise<void> {
+    const waiting = await store.transition(
+      requestId,
+      (r) => (r.state === 'executing' && r.waitingOn?.code !== code ? { ...r, waitingOn: { code, since: nowIso() }, updatedAt: nowIso() } : undefined),
+      { actor: 'system', action: 'request.waiting', detail: code },
+    );
+    if (waiting?.changed) await deps.notifier.changed(waiting.after);
+  }
+
   return {
     async execute(requestId) {
       if (await holdWhenShort(requestId)) return 'held';
@@ -124,6 +135,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
       try {
         result = await carryOut(request);
       } catch (error) {
+        if (error instanceof AppError && WAITING_CODES.has(error.code)) await markWaiting(requestId, error.code as 'payments_frozen' | 'daily_limit');
         if (!(error instanceof AppError) || error.retryable) throw error;
         const message = await explainFailure(error, request, gateway);
         const failed = await store.transition(
@@ -138,7 +150,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
         requestId,
         (r) =>
           r.state === 'executing'
-            ? { ...r, state: 'completed', ...result, executingSince: null, heldForFunds: null, settlement: r.kind === 'topup' ? 'pending' : null, updatedAt: nowIso() }
+            ? { ...r, state: 'completed', ...result, executingSince: null, heldForFunds: null, waitingOn: null, settlement: r.kind === 'topup' ? 'pending' : null, updatedAt: nowIso() }
             : undefined,
         { actor: 'system', action: 'request.completed' },
       );

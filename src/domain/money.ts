@@ -42,7 +42,7 @@ export function minorUnitDigits(currency: string): 0 | 2 | 3 {
 }
 
 /** How many decimals a person may type: the API's, except none for the whole-units special cases. */
-function typedDecimals(currency: string): number {
+export function typedDecimals(currency: string): number {
   return WHOLE_UNITS_ONLY.has(currency) ? 0 : minorUnitDigits(currency);
 }
 

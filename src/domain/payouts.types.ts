@@ -68,6 +68,8 @@ export interface Run {
   requestId: string | null;
   scheduleId: string | null;
   requestedBy: string | null;
+  /** Who approved it: the run request's approvers, or the schedule's (absent on older runs). */
+  approvedBy?: string[];
   totals: Money[];
   lineCount: number;
   status: 'new' | 'held' | 'running' | 'done';
@@ -77,6 +79,9 @@ export interface Run {
   createdAt: string;
   updatedAt: string;
 }
+
+/** How many of a run's first lines its store keeps in order: what its cards show. */
+export const RUN_HEAD_LINES = 10;
 
 export interface RunCounts {
   pending: number;

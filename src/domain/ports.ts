@@ -1,5 +1,5 @@
 import type { Money } from './money.js';
-import type { Freeze } from './controls.types.js';
+import type { Freeze, LimitHold } from './controls.types.js';
 import type { AutoFunding, AutoTopup, ShortfallNotice } from './funding.types.js';
 import type { Firing, PlanEntry, Run, RunCounts, RunLine, Schedule } from './payouts.types.js';
 import type { PaymentInstruction, PaymentRef, StripeState, StripeTags } from './payments.types.js';
@@ -179,6 +179,8 @@ export interface RunStore {
   update(runId: string, change: (current: Run) => Run | undefined): Promise<{ before: Run; after: Run; changed: boolean } | undefined>;
   line(runId: string, key: string): Promise<RunLine | undefined>;
   lines(runId: string): Promise<RunLine[]>;
+  /** The run's first lines in their order, as they are now, without reading the rest (at most RUN_HEAD_LINES). */
+  firstLines(runId: string, count: number): Promise<RunLine[]>;
   /** pending → paid | failed, once; the counters move with it. False when the line was already settled. */
   settleLine(runId: string, line: RunLine): Promise<boolean>;
   /** Records how much of a paid line Stripe shows reversed; the line as it is now when that changed, else undefined. */
@@ -257,12 +259,24 @@ export interface VelocityCounter {
   >;
   /** Stripe refused for good: what the reference counted is given back (to the day it counted towards). */
   release(payoutRef: string): Promise<void>;
+  /** What the day has counted so far in this currency: in all, and to this seller. */
+  used(day: string, currency: string, accountId: string | null): Promise<{ total: number; seller: number }>;
 }
 
 /** The last check before a Stripe write; throws a retryable AppError (payments_frozen, daily_limit) when the payment must wait. */
 export interface PaymentGuard {
   admit(ref: PaymentRef, payoutRef: string, instruction: PaymentInstruction): Promise<void>;
   release(payoutRef: string): Promise<void>;
+}
+
+/** Payments a daily limit holds, and the overrides two approvers granted (one reference, one UTC day). */
+export interface LimitHoldStore {
+  /** Records (or refreshes) why this payment waits. */
+  hold(hold: LimitHold): Promise<void>;
+  get(payoutRef: string): Promise<LimitHold | undefined>;
+  /** Lets this payment pass the daily limits on this UTC day (it still counts towards them). */
+  override(payoutRef: string, day: string): Promise<void>;
+  overridden(payoutRef: string, day: string): Promise<boolean>;
 }
 
 /** Payments waiting on a freeze or a limit: woken so they look again now rather than at their next check. */

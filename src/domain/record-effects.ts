@@ -1,5 +1,5 @@
 import type { Clock } from './clock.js';
-import { scopeKey, type FreezeService } from './controls.js';
+import { scopeKey, type FreezeService, type LimitOverrideService } from './controls.js';
 import { AppError } from './errors.js';
 import type { AutoFundingService } from './auto-funding.js';
 import type { RecordEffect } from './execution.js';
@@ -7,8 +7,8 @@ import type { PlanStore } from './ports.js';
 import type { RunService } from './runs.js';
 import type { ScheduleService } from './schedules.js';
 
-/** What an approved plan change, schedule, resume, run, unfreeze or funding permission does: our own records change, and runs start. */
-export function createRecordEffects(deps: { plan: PlanStore; schedules: ScheduleService; runs: RunService; freezes: FreezeService; autoFunding: Pick<AutoFundingService, 'enable'>; clock: Clock }): RecordEffect {
+/** What an approved plan change, schedule, resume, run, unfreeze, limit override or funding permission does: our own records change, and runs start. */
+export function createRecordEffects(deps: { plan: PlanStore; schedules: ScheduleService; runs: RunService; freezes: FreezeService; overrides: Pick<LimitOverrideService, 'grant'>; autoFunding: Pick<AutoFundingService, 'enable'>; clock: Clock }): RecordEffect {
   return async (request) => {
     switch (request.kind) {
       case 'plan': {
@@ -35,6 +35,11 @@ export function createRecordEffects(deps: { plan: PlanStore; schedules: Schedule
         await deps.freezes.lift(request.unfreeze, request.approvals.map((a) => a.userId));
         return `unfreeze ${scopeKey(request.unfreeze)}`;
       }
+      case 'override': {
+        if (!request.override) throw new AppError('no_payment', 'This override names no payment.');
+        await deps.overrides.grant(request.override.payoutRef, request.approvals.map((a) => a.userId));
+        return `override ${request.override.payoutRef}`;
+      }
       case 'run': {
         if (!request.run) throw new AppError('no_run', 'This request has no lines to pay.');
         // The run id is the request id: a re-run of this job finds the same run and resumes it.
@@ -45,6 +50,7 @@ export function createRecordEffects(deps: { plan: PlanStore; schedules: Schedule
           requestId: request.id,
           scheduleId: null,
           requestedBy: request.requestedBy,
+          approvedBy: request.approvals.map((a) => a.userId),
           lines: request.run.lines,
           message: request.message,
         });

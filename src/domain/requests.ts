@@ -6,7 +6,7 @@ import { formatMoney, totalsOf, type CurrencyAmounts, type Money } from './money
 import { exceedsMaximum, requiredApprovals } from './policy.js';
 import type { PaymentQueue, MoneyGateway, PlanStore, RequestNotifier, RequestStore, SellerStore } from './ports.js';
 import { unpausedLines } from './payouts.types.js';
-import type { FreezeScope } from './controls.types.js';
+import type { FreezeScope, LimitHold, LimitLeft } from './controls.types.js';
 import type { FundsCheck, PayoutRequest, RequestKind, ScheduleDraft } from './requests.types.js';
 import type { Seller } from './sellers.types.js';
 
@@ -23,6 +23,12 @@ export interface RequestServiceDeps {
   /** The funds a card shows for what a transfer or run moves (src/domain/funding.ts). */
   /** Funds for the card; `available` when the caller has just read the balance. */
   funds: (amounts: Money[], available?: Money[]) => Promise<FundsCheck>;
+  /** What today's daily limits leave for these amounts (to this seller's account, for a transfer). */
+  limitsLeft: (amounts: Money[], accountId: string | null) => Promise<LimitLeft[]>;
+  /** Queues the reminders of a request once it is posted. */
+  reminders: { schedule(request: PayoutRequest): Promise<void> };
+  /** Why a payment waits on a daily limit, for an override request. */
+  heldByLimit: (payoutRef: string) => Promise<LimitHold | undefined>;
 }
 
 /** Kinds whose card shows the funds they would take. */
@@ -44,6 +50,8 @@ export interface NewRequest {
   run?: NonNullable<PayoutRequest['run']>;
   /** unfreeze: the freeze to lift. */
   unfreeze?: FreezeScope;
+  /** override: the reference of the payment a daily limit holds. */
+  override?: string;
 }
 
 /** What a click did. `refused` and `unchanged` leave the request exactly as it was. */
@@ -122,8 +130,17 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
     return { money: { amount: 0, currency: scope.kind === 'currency' ? scope.currency : 'usd' }, totals: [], destination: null, available: null, balance: undefined, extraApprovalReason: undefined };
   }
 
+  /** An override names a payment a daily limit holds now; it moves no money of its own, and two approvers decide. */
+  async function validateOverride(input: NewRequest, payoutRef: string) {
+    if (!(await access.isStaff(input.requestedBy))) throw new AppError('not_staff', 'Only payout requesters and approvers may ask to override a daily limit.');
+    const hold = await deps.heldByLimit(payoutRef);
+    if (!hold) throw new AppError('not_held', `\`${payoutRef}\` is not waiting on a daily limit (it may have gone out already).`);
+    return { money: hold.money, totals: [], destination: null, available: null, balance: undefined, extraApprovalReason: undefined, override: { payoutRef, accountId: hold.accountId } };
+  }
+
   async function validate(input: NewRequest) {
     if (input.unfreeze) return validateUnfreeze(input, input.unfreeze);
+    if (input.override) return validateOverride(input, input.override);
     if (!(await access.has(input.requestedBy, 'requester'))) {
       throw new AppError('not_requester', "You're not on the list of people who may request payouts. Ask your finance lead to add you.");
     }
@@ -164,13 +181,10 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
   }
 
   /** Best effort: a card without fresh funds still shows the last ones, and a click is never refused for it. */
-  const fundsOf = async (request: Pick<PayoutRequest, 'kind' | 'totals'>, available?: Money[]): Promise<{ funds?: FundsCheck }> => {
+  const fundsOf = async (request: Pick<PayoutRequest, 'kind' | 'totals' | 'destination'>, available?: Money[]): Promise<{ funds?: FundsCheck; limitsLeft?: LimitLeft[] }> => {
     if (!TAKES_FUNDS.has(request.kind)) return {};
-    try {
-      return { funds: await deps.funds(request.totals, available) };
-    } catch {
-      return {};
-    }
+    const [funds, limitsLeft] = await Promise.all([deps.funds(request.totals, available).catch(() => undefined), deps.limitsLeft(request.totals, request.destination?.accountId ?? null).catch(() => undefined)]);
+    return { ...(funds ? { funds } : {}), ...(limitsLeft?.length ? { limitsLeft } : {}) };
   };
 
   const isExpired = (request: PayoutRequest) => request.state === 'pending' && Date.parse(request.expiresAt) <= clock.now().getTime();
@@ -212,9 +226,10 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
 
   return {
     async create(input) {
-      const { money, totals, destination, available, balance, extraApprovalReason } = await validate(input);
+      const validated = await validate(input);
+      const { money, totals, destination, available, balance, extraApprovalReason } = validated;
       // The balance validate() just read: one Stripe call per request, not two.
-      const { funds } = await fundsOf({ kind: input.kind, totals }, balance);
+      const { funds, limitsLeft } = await fundsOf({ kind: input.kind, totals, destination }, balance);
       const replaces = input.kind === 'plan' && destination ? (await deps.plan.get(input.teamId, destination.userId))?.money : undefined;
       const at = clock.now();
       const request: PayoutRequest = {
@@ -230,12 +245,14 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
         destination,
         availableAtRequest: available,
         funds: funds ?? null,
+        ...(limitsLeft ? { limitsLeft } : {}),
         schedule: input.schedule ?? null,
         run: input.run ?? null,
         ...(input.unfreeze ? { unfreeze: input.unfreeze } : {}),
+        ...('override' in validated ? { override: validated.override } : {}),
         ...(replaces ? { replaces } : {}),
         state: 'pending',
-        requiredApprovals: input.unfreeze ? 2 : (totals.some((t) => requiredApprovals(t, deps.policy.thresholds) === 2) ? 2 : 1) + (extraApprovalReason ? 1 : 0),
+        requiredApprovals: input.unfreeze || input.override ? 2 : (totals.some((t) => requiredApprovals(t, deps.policy.thresholds) === 2) ? 2 : 1) + (extraApprovalReason ? 1 : 0),
         ...(extraApprovalReason ? { extraApprovalReason } : {}),
         approvals: [],
         rejection: null,
@@ -251,15 +268,18 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
         updatedAt: at.toISOString(),
       };
       await store.create(request, input.requestedBy);
+      let posted: PayoutRequest;
       try {
         const message = await deps.notifier.posted(request);
         const attached = await store.transition(request.id, (r) => ({ ...r, message }), { actor: 'system', action: 'request.posted' });
-        return attached?.after ?? request;
+        posted = attached?.after ?? request;
       } catch (error) {
         // Nobody can approve a request nobody can see: withdraw it rather than leave it half-made.
         await store.transition(request.id, (r) => (r.state === 'pending' ? { ...r, state: 'rejected', rejection: { userId: 'system', reason: 'the approval message could not be posted', at: nowIso() }, updatedAt: nowIso() } : undefined), { actor: 'system', action: 'request.withdrawn' });
         throw new AppError('not_posted', 'I could not post the approval request to the approvals channel, so nothing was requested. Please try again in a minute.', { cause: error });
       }
+      await deps.reminders.schedule(posted);
+      return posted;
     },
 
     async approve(id, userId) {
@@ -308,5 +328,6 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
     async openBy(userId) {
       return (await store.open()).filter((r) => r.requestedBy === userId).reverse();
     },
+
   };
 }

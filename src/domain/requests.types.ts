@@ -1,4 +1,4 @@
-import type { FreezeScope } from './controls.types.js';
+import type { FreezeScope, LimitLeft } from './controls.types.js';
 import type { Money } from './money.js';
 import type { ScheduleTime } from './schedule-time.js';
 
@@ -6,9 +6,10 @@ import type { ScheduleTime } from './schedule-time.js';
  * topup / transfer: move money once · plan: set a seller's standing amount · schedule: create a recurring top-up or payout run
  * · resume: turn a paused schedule back on · run: pay a list of sellers now (the plan, a CSV batch, or failed lines again)
  * · unfreeze: lift a freeze (always two approvers).
+ * · override: let one payment a daily limit holds go today (always two approvers).
  * · funding: a standing permission for the bot to top up, up to `money` in any rolling 7 days.
  */
-export type RequestKind = 'topup' | 'transfer' | 'plan' | 'schedule' | 'resume' | 'run' | 'unfreeze' | 'funding';
+export type RequestKind = 'topup' | 'transfer' | 'plan' | 'schedule' | 'resume' | 'run' | 'unfreeze' | 'funding' | 'override';
 
 /** One payment of a run; `key` is unique within the run (the seller for plan runs, the line number for CSV batches). */
 export interface RunLineDraft {
@@ -72,12 +73,18 @@ export interface PayoutRequest {
   funds?: FundsCheck | null;
   /** An approved transfer the balance cannot cover yet: it waits (the sweeper tries again) instead of failing. */
   heldForFunds?: { short: Money; since: string } | null;
+  /** Transfers and runs: what today's daily limits leave, refreshed with the funds (absent: no limit applies). */
+  limitsLeft?: LimitLeft[];
+  /** An executing payment the kill switch or a daily limit holds: it waits (a delayed job) rather than fails. */
+  waitingOn?: { code: 'payments_frozen' | 'daily_limit'; since: string } | null;
   schedule: ScheduleDraft | null;
   run: { source: 'plan' | 'csv' | 'retry'; lines: RunLineDraft[] } | null;
   /** Plan changes: what the seller got in every run until now, when they were in the plan already. */
   replaces?: Money;
   /** Unfreeze requests: the freeze to lift. */
   unfreeze?: FreezeScope;
+  /** Override requests: the held payment (its reference and the seller's account); `money` is its amount. */
+  override?: { payoutRef: string; accountId: string };
   state: RequestState;
   /** 1 or 2 by the amount; one more while the seller's bank account has just changed. */
   requiredApprovals: number;

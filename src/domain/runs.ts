@@ -25,6 +25,7 @@ export interface LaunchRun {
   requestId: string | null;
   scheduleId: string | null;
   requestedBy: string | null;
+  approvedBy?: string[];
   lines: RunLineDraft[];
   message: Run['message'];
 }
@@ -97,6 +98,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
           requestId: input.requestId,
           scheduleId: input.scheduleId,
           requestedBy: input.requestedBy,
+          approvedBy: input.approvedBy,
           totals: totalsOf(lines),
           lineCount: lines.length,
           status: 'new',

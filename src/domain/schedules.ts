@@ -178,6 +178,7 @@ export function createScheduleService(deps: ScheduleServiceDeps): ScheduleServic
         requestId: null,
         scheduleId,
         requestedBy: null,
+        approvedBy: schedule.approvedBy,
         lines: entries.map((e) => ({ key: e.userId, userId: e.userId, accountId: e.accountId, money: e.money, description: e.description ?? schedule.description })),
         message: null,
       });

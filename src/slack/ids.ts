@@ -13,6 +13,8 @@ export const ACTION_IDS = {
   waitingApprove: 'waiting_approve',
   waitingReject: 'waiting_reject',
   fundingRequestTopup: 'funding_request_topup',
+  limitOverride: 'limit_override',
+  homeFreeze: 'home_freeze',
 } as const;
 
 /** Global shortcuts' callback ids, as manifest.yml declares them. */
@@ -25,11 +27,21 @@ export const VIEW_IDS = {
   reject: 'reject_modal',
   runCsv: 'run_csv_modal',
   schedule: 'schedule_modal',
+  freeze: 'freeze_modal',
+} as const;
+
+export const FREEZE_FIELDS = {
+  reason: { block: 'freeze_reason', action: 'reason' },
 } as const;
 
 export const SCHEDULE_FIELDS = {
   action: { block: 'schedule_action', action: 'action' },
+  /** The text grammar; modals opened before the structured fields still send it. */
   when: { block: 'schedule_when', action: 'when' },
+  frequency: { block: 'schedule_frequency', action: 'frequency' },
+  weekday: { block: 'schedule_weekday', action: 'weekday' },
+  time: { block: 'schedule_time', action: 'time' },
+  zone: { block: 'schedule_zone', action: 'zone' },
 } as const;
 
 export const CSV_FIELDS = {

@@ -9,8 +9,12 @@ export const field = {
   text: state({ value: z.string().nullish() }).transform((s) => s?.value?.trim() ?? ''),
   /** A text input as typed (pasted lines keep their line numbers). */
   rawText: state({ value: z.string().nullish() }).transform((s) => s?.value ?? ''),
+  /** A static select's choice or, where the field is a text input instead, what was typed (trimmed). */
+  choiceOrText: state({ selected_option: z.object({ value: z.string() }).nullish(), value: z.string().nullish() }).transform((s) => (s?.selected_option?.value ?? s?.value ?? '').trim()),
   /** A static or external select's chosen value. */
   option: state({ selected_option: z.object({ value: z.string() }).nullish() }).transform((s) => s?.selected_option?.value),
+  /** A timepicker's chosen time, HH:MM. */
+  time: state({ selected_time: z.string().nullish() }).transform((s) => s?.selected_time ?? ''),
   /** A users_select's chosen user. */
   user: state({ selected_user: z.string().nullish() }).transform((s) => s?.selected_user ?? ''),
   /** A file_input's files: where each can be downloaded, and its size. */

@@ -32,6 +32,34 @@ describe('cards that tell the whole story', () => {
     expect(card).toContain('…and 2 more');
   });
 
+  it('when a CSV run of 12 lines is approved, then its progress card and its final card still say who gets what (10 lines, then "…and 2 more"), who asked and who approved', async () => {
+    const before = h.slack.views().length;
+    await h.sender.slashCommand({ text: 'run csv', userId: PEOPLE.requester, channelId: CHANNELS.general });
+    const view = await h.slack.waitFor(() => h.slack.views().slice(before).find((v) => v.callback_id === 'run_csv_modal'));
+    const csv = Array.from({ length: 12 }, (_, i) => `${i % 2 ? PEOPLE.seller2 : PEOPLE.seller1},${i + 1}.50,eur,paid ${i + 1}`).join('\n');
+    const posted = h.slack.messages(CHANNELS.approvals).length;
+    await h.sender.viewSubmission({ userId: PEOPLE.requester, callbackId: 'run_csv_modal', viewId: view.id, values: { csv_text: { text: { type: 'plain_text_input', value: csv } } } });
+    const message = await h.slack.waitFor(() => h.slack.messages(CHANNELS.approvals)[posted]);
+    const requestId = /Request `(req_\w+)`/.exec(messageText(message))![1]!;
+    await clickApprove(h, message, requestId, PEOPLE.approver1);
+    const final = await h.slack.waitFor(() => {
+      const text = messageText(approvalMessageNow(h, message.ts));
+      return text.includes('Finished') ? text : undefined;
+    }, { timeoutMs: 15_000 });
+    // Every chat.update of this message: the cards while lines were paid, and the last.
+    const updates = h.slack.callsTo('chat.update').filter((c) => c.args.ts === message.ts).map((c) => JSON.stringify(c.args.blocks));
+    const progress = updates.filter((blocks) => blocks.includes('Run `') && !blocks.includes('Finished'));
+    expect(progress.length).toBeGreaterThan(0);
+    for (const text of [...progress, final]) {
+      expect(text).toContain('Who gets what');
+      expect(text).toContain(`• <@${PEOPLE.seller1}> €1.50 · paid 1`);
+      expect(text).toContain(`• <@${PEOPLE.seller2}> €10.50 · paid 10`);
+      expect(text).not.toContain('paid 11');
+      expect(text).toContain('…and 2 more');
+      expect(text).toContain(`Requested by <@${PEOPLE.requester}> · approved by <@${PEOPLE.approver1}>`);
+    }
+  });
+
   it('when a plan amount is changed, then the card shows the amount it replaces, and once approved says what was done and by whom', async () => {
     const first = await requestViaSlack(h, `plan <@${PEOPLE.seller1}|ana> 300.00 eur`);
     expect(messageText(first.message)).not.toContain('was ');

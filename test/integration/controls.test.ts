@@ -3,6 +3,7 @@ import { CHANNELS, PEOPLE, messageText, startHarness, type Harness } from '../..
 import { eventually } from '../support/eventually.js';
 import { onboardPayableSeller } from '../support/onboarding.js';
 import { clickApprove, requestViaSlack, stripePosts, waitForState } from '../support/requests.js';
+import { storeKey } from '../../src/adapters/redis/keys.js';
 
 let h: Harness;
 let sellerAccount: string;
@@ -87,5 +88,43 @@ describe('daily limits', () => {
     await pause(2_000);
     expect(usdPaid().reduce((sum, t) => sum + t.amount, 0)).toBe(300_00);
     expect(h.slack.messages(PEOPLE.requester).some((m) => messageText(m).includes('Daily limit reached'))).toBe(true);
+  }, 60_000);
+
+  it('when an override of a held payment is approved by one approver it still waits; approved by a second, it is paid once today and counted in the day\'s total', async () => {
+    const usdPaid = () => h.stripe.control.transfers().filter((t) => t.currency === 'usd' && t.transfer_group?.startsWith('pay_rq.'));
+    const notice = h.slack.messages(CHANNELS.ops).find((m) => messageText(m).includes('Daily limit reached') && JSON.stringify(m.blocks ?? []).includes('limit_override'))!;
+    const payoutRef = /`(pay_rq\.req_\w+)`/.exec(messageText(notice))![1]!;
+    expect(usdPaid().some((t) => t.transfer_group === payoutRef)).toBe(false);
+    // The held request's card says why it waits, not "Executing".
+    const heldCard = () => messageText(h.slack.messages(CHANNELS.approvals).find((m) => messageText(m).includes(`Request \`${payoutRef.slice('pay_rq.'.length)}\``)));
+    await h.slack.waitFor(() => heldCard().includes('waiting for the daily limit') || undefined);
+    expect(heldCard()).not.toContain('Executing');
+    // The DM to the requester tells, but offers no button (it would not count there).
+    expect(h.slack.messages(PEOPLE.requester).some((m) => JSON.stringify(m.blocks ?? []).includes('limit_override'))).toBe(false);
+
+    const before = h.slack.messages(CHANNELS.approvals).length;
+    await h.sender.blockAction({ userId: PEOPLE.requester, actionId: 'limit_override', value: payoutRef, channelId: CHANNELS.ops, messageTs: notice.ts });
+    const card = await h.slack.waitFor(() => h.slack.messages(CHANNELS.approvals).slice(before).find((m) => messageText(m).includes('Override the daily limit')));
+    expect(messageText(card)).toContain(payoutRef);
+    const overrideId = /Request `(req_\w+)`/.exec(messageText(card))![1]!;
+
+    await clickApprove(h, card, overrideId, PEOPLE.approver1);
+    await waitForState(h, overrideId, ['pending']);
+    await pause(2_000);
+    expect(usdPaid().some((t) => t.transfer_group === payoutRef)).toBe(false);
+
+    await clickApprove(h, card, overrideId, PEOPLE.approver2);
+    await waitForState(h, overrideId, ['completed']);
+    await eventually(async () => usdPaid().some((t) => t.transfer_group === payoutRef) || undefined, { timeoutMs: 15_000, what: 'the overridden payment paid' });
+    await pause(2_000);
+    expect(usdPaid().filter((t) => t.transfer_group === payoutRef)).toHaveLength(1);
+    await h.slack.waitFor(() => heldCard().includes('Paid') || undefined);
+    expect(usdPaid().reduce((sum, t) => sum + t.amount, 0)).toBe(400_00);
+    const day = h.bot.deps.clock.now().toISOString().slice(0, 10);
+    expect(Number(await h.bot.deps.redis.get(storeKey(`velocity:${day}:usd`)))).toBe(400_00);
+    expect((await h.bot.deps.audit.latest(100)).some((e) => e.action === 'limit.override' && e.subject === payoutRef)).toBe(true);
+    // A new transfer's card says what the day's limit leaves: nothing, $400 being paid against $300.
+    const next = await requestViaSlack(h, `transfer <@${PEOPLE.seller1}|ana> 10 usd after the override`);
+    expect(messageText(next.message)).toContain('$0.00 of $300.00 left today');
   }, 60_000);
 });

@@ -76,4 +76,38 @@ describe('the App Home tab', () => {
     await h.slack.waitFor(() => h.slack.ephemerals(PEOPLE.outsider).find((e) => messageText(e).includes('not on the list of people who may request payouts')));
     expect(h.slack.views().slice(before).filter((v) => v.callback_id === 'topup_modal')).toHaveLength(0);
   });
+
+  it('when an approver presses "Freeze all payouts" on their Home tab and says why, then everything is frozen, audited, told, and the tab shows it; a non-approver\'s click is refused politely', async () => {
+    const home = await openHome(PEOPLE.approver2, 'Nothing is frozen');
+    const freezeButton = buttonsOf(home.blocks).find((b) => b.action_id === 'home_freeze');
+    expect(freezeButton?.confirm).toBeDefined();
+    const mine = await openHome(PEOPLE.requester, 'My requests');
+    expect(buttonsOf(mine.blocks).some((b) => b.action_id === 'home_freeze')).toBe(false);
+
+    // A requester sends the click anyway: they are told, nothing changes.
+    let before = h.slack.views().length;
+    await h.sender.blockAction({ userId: PEOPLE.requester, actionId: 'home_freeze', value: 'all', viewId: mine.id });
+    const refusal = await h.slack.waitFor(() => h.slack.views().slice(before).find((v) => messageText(v).includes('only approvers can freeze')));
+    expect(refusal.callback_id ?? '').not.toBe('freeze_modal');
+    expect(await h.bot.deps.freezes.list()).toHaveLength(0);
+
+    before = h.slack.views().length;
+    await h.sender.blockAction({ userId: PEOPLE.approver2, actionId: 'home_freeze', value: 'all', viewId: home.id });
+    const modal = await h.slack.waitFor(() => h.slack.views().slice(before).find((v) => v.callback_id === 'freeze_modal'));
+    const empty = await h.sender.viewSubmission({ userId: PEOPLE.approver2, callbackId: 'freeze_modal', viewId: modal.id, values: { freeze_reason: { reason: { type: 'plain_text_input', value: '  ' } } } });
+    expect(JSON.parse(empty.body)).toMatchObject({ response_action: 'errors', errors: { freeze_reason: expect.stringContaining('Say why') } });
+    const res = await h.sender.viewSubmission({ userId: PEOPLE.approver2, callbackId: 'freeze_modal', viewId: modal.id, values: { freeze_reason: { reason: { type: 'plain_text_input', value: 'card testing seen' } } } });
+    expect(res.status).toBe(200);
+
+    expect(await h.bot.deps.freezes.list()).toMatchObject([{ scope: { kind: 'all' }, by: PEOPLE.approver2, reason: 'card testing seen' }]);
+    for (const channel of [CHANNELS.ops, CHANNELS.approvals]) {
+      await h.slack.waitFor(() => h.slack.messages(channel).find((m) => messageText(m).includes('Frozen: all payouts') && messageText(m).includes('card testing seen')));
+    }
+    expect((await h.bot.deps.audit.latest(20)).some((e) => e.action === 'freeze.on' && e.actor === PEOPLE.approver2)).toBe(true);
+    const after = await h.slack.waitFor(() => {
+      const view = h.slack.homeView(PEOPLE.approver2);
+      return view && messageText(view).includes('Frozen: all payouts') ? view : undefined;
+    });
+    expect(buttonsOf(after.blocks).some((b) => b.action_id === 'home_freeze')).toBe(false);
+  });
 });

@@ -43,6 +43,39 @@ describe('amounts mean one thing', () => {
     await expectRefused(`plan ${seller} 12.50 jpy`, '12.50 has 2 decimals but JPY takes whole amounts only.');
   });
 
+  it('when a requester opens the transfer modal, then the currency is a select of the held balances and the amount a number field; the top-up modal offers only the platform currency; a choice from them is requested', async () => {
+    const before = h.slack.views().length;
+    await h.sender.slashCommand({ text: 'transfer', userId: PEOPLE.requester });
+    const view = await h.slack.waitFor(() => h.slack.views().slice(before).find((v) => v.callback_id === 'transfer_modal'));
+    const element = (blockId: string) => (view.blocks as { block_id?: string; element?: Record<string, unknown> }[]).find((b) => b.block_id === blockId)?.element;
+    const held = (await h.bot.deps.treasury.heldCurrencies()) ?? [];
+    expect(element('money_currency')).toMatchObject({ type: 'static_select' });
+    expect((element('money_currency')?.options as { value: string }[]).map((o) => o.value)).toEqual(held);
+    expect(element('money_amount')).toMatchObject({ type: 'number_input', is_decimal_allowed: true });
+
+    const topupFrom = h.slack.views().length;
+    await h.sender.slashCommand({ text: 'topup', userId: PEOPLE.requester });
+    const topup = await h.slack.waitFor(() => h.slack.views().slice(topupFrom).find((v) => v.callback_id === 'topup_modal'));
+    const platform = await h.bot.deps.treasury.defaultCurrency();
+    expect(JSON.stringify(topup.blocks)).toContain(`"initial_option":{"text":{"type":"plain_text","text":"${platform.toUpperCase()}"},"value":"${platform}"}`);
+
+    const posted = h.slack.messages(CHANNELS.approvals).length;
+    const res = await h.sender.viewSubmission({
+      userId: PEOPLE.requester,
+      callbackId: 'transfer_modal',
+      viewId: view.id,
+      values: {
+        money_seller: { seller_picker: { type: 'external_select', selected_option: { value: PEOPLE.seller1 } } },
+        money_amount: { amount: { type: 'number_input', value: '12.5' } },
+        money_currency: { currency: { type: 'static_select', selected_option: { value: held[0] } } },
+        money_description: { description: { type: 'plain_text_input', value: 'from the select' } },
+      },
+    });
+    expect(res.status).toBe(200);
+    const card = await h.slack.waitFor(() => h.slack.messages(CHANNELS.approvals)[posted]);
+    expect(messageText(card)).toContain('from the select');
+  });
+
   it('when the top-up modal is given 1.500 eur, then the amount field shows both readings and nothing is requested', async () => {
     await h.sender.slashCommand({ text: 'topup', userId: PEOPLE.requester });
     const view = await h.slack.waitFor(() => h.slack.views().find((v) => v.callback_id === 'topup_modal'));

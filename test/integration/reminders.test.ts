@@ -48,4 +48,32 @@ describe('reminders before a request expires', () => {
     expect(remindersOf(decided.message.ts)).toHaveLength(0);
     expect((await h.bot.deps.requests.get(waiting.requestId))?.state).toBe('pending');
   }, 40_000);
+
+  it('when a request is made, then a delayed job per point is queued (id from request and point); when they fire on two workers, one reminder each, none for a decided request, and queuing again after a restart adds nothing', async () => {
+    testClock.offsetMs = 0;
+    const second = await h.startAnotherBot();
+    const waiting = await requestViaSlack(h, 'topup 22 usd jobs waiting');
+    const decided = await requestViaSlack(h, 'topup 23 usd jobs decided');
+    await clickApprove(h, decided.message, decided.requestId, PEOPLE.approver1);
+    await waitForState(h, decided.requestId, ['completed']);
+
+    const queue = h.bot.deps.queues.maintenance;
+    const jobsOf = (requestId: string) => Promise.all(['halfway', 'closing'].map((point) => queue.getJob(`reminder-${requestId}-${point}`)));
+    const [halfway, closing] = await jobsOf(waiting.requestId);
+    expect(await halfway?.getState()).toBe('delayed');
+    expect(halfway?.opts.delay).toBeGreaterThan(11 * 3_600_000);
+    expect(closing?.opts.delay).toBeGreaterThan(22 * 3_600_000);
+
+    // Their time comes (promoted now rather than waited for): each point once, mentioning the approvers.
+    for (const job of [...(await jobsOf(waiting.requestId)), ...(await jobsOf(decided.requestId))]) await job?.promote();
+    await h.slack.waitFor(() => remindersOf(waiting.message.ts)[1], { timeoutMs: 10_000 });
+    expect(remindersOf(waiting.message.ts).map(messageText).every((text) => text.includes(`<@${PEOPLE.approver1}>`))).toBe(true);
+
+    await second.stop();
+    await h.startAnotherBot();
+    await h.bot.deps.reminders.schedule((await h.bot.deps.requests.get(waiting.requestId))!);
+    await sweeps();
+    expect(remindersOf(waiting.message.ts).map((m) => messageText(m).includes('Expiring soon')).sort()).toEqual([false, true]);
+    expect(remindersOf(decided.message.ts)).toHaveLength(0);
+  }, 40_000);
 });

@@ -123,4 +123,28 @@ describe('schedules', () => {
     const message = await h.slack.waitFor(() => h.slack.messages(CHANNELS.approvals)[posted]);
     expect(messageText(message)).toContain('every day at 06:00 (Asia/Tokyo)');
   });
+
+  it('when the schedule modal opens, then "When" is a frequency, a weekday, a time picker and a zone; every field\'s problem shows at once; a good choice is asked for', async () => {
+    const before = h.slack.views().length;
+    await h.sender.slashCommand({ text: 'schedule', userId: PEOPLE.requester });
+    const view = await h.slack.waitFor(() => h.slack.views().slice(before).find((v) => v.callback_id === 'schedule_modal'));
+    const types = Object.fromEntries((view.blocks as { block_id?: string; element?: { type: string } }[]).map((b) => [b.block_id, b.element?.type]));
+    expect(types).toMatchObject({ schedule_frequency: 'static_select', schedule_weekday: 'static_select', schedule_time: 'timepicker', schedule_zone: 'static_select' });
+    expect(types.schedule_when).toBeUndefined();
+    const values = (time: string | null, amount: string, description: string) => ({
+      schedule_action: { action: { type: 'static_select', selected_option: { value: 'topup' } } },
+      schedule_frequency: { frequency: { type: 'static_select', selected_option: { value: 'weekly' } } },
+      schedule_weekday: { weekday: { type: 'static_select', selected_option: { value: 'fri' } } },
+      schedule_time: { time: { type: 'timepicker', selected_time: time } },
+      schedule_zone: { zone: { type: 'static_select', selected_option: { value: 'Europe/Paris' } } },
+      money_amount: { amount: { type: 'plain_text_input', value: amount } },
+      money_description: { description: { type: 'plain_text_input', value: description } },
+    });
+    const bad = await h.sender.viewSubmission({ userId: PEOPLE.requester, callbackId: 'schedule_modal', viewId: view.id, values: values(null, '100 xyz', 'x'.repeat(600)) });
+    expect(bad.json).toMatchObject({ response_action: 'errors', errors: { schedule_time: expect.any(String), money_amount: expect.any(String), money_description: expect.stringContaining('500') } });
+    const posted = h.slack.messages(CHANNELS.approvals).length;
+    await h.sender.viewSubmission({ userId: PEOPLE.requester, callbackId: 'schedule_modal', viewId: view.id, values: values('10:00', '150 usd', 'weekly float') });
+    const message = await h.slack.waitFor(() => h.slack.messages(CHANNELS.approvals)[posted]);
+    expect(messageText(message)).toContain('every Friday at 10:00 (Europe/Paris)');
+  });
 });

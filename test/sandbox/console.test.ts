@@ -41,6 +41,8 @@ describe('the sandbox console', () => {
     const { consoleUrl } = sandbox!;
     const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(WAIT_MS);
+    // A button's confirm dialog (as Slack's): go ahead.
+    page.on('dialog', (dialog) => void dialog.accept());
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
 
@@ -115,7 +117,7 @@ describe('the sandbox console', () => {
     await modal.locator('[data-block-id="money_seller"] input').click();
     await modal.getByRole('option', { name: /seller1/ }).click();
     await modal.locator('[data-block-id="money_amount"] input').fill('1500');
-    await modal.locator('[data-block-id="money_currency"] input').fill('usd');
+    await modal.locator('[data-block-id="money_currency"] select').selectOption('usd');
     await modal.locator('[data-block-id="money_description"] input').fill('Payout day rehearsal');
     await shot('transfer-modal');
     await modal.getByRole('button', { name: 'Ask for approval' }).click();
@@ -198,6 +200,8 @@ describe('the sandbox console', () => {
     if (!HAS_CHROMIUM) ctx.skip(`no Chromium at ${CHROMIUM}: install Debian's chromium package or set CHROMIUM_PATH`);
     const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(WAIT_MS);
+    // A button's confirm dialog (as Slack's): go ahead.
+    page.on('dialog', (dialog) => void dialog.accept());
     const type = async (text: string) => {
       await page.fill('#composer-input', text);
       await page.press('#composer-input', 'Enter');
@@ -243,6 +247,8 @@ describe('the sandbox console', () => {
     if (!HAS_CHROMIUM) ctx.skip(`no Chromium at ${CHROMIUM}: install Debian's chromium package or set CHROMIUM_PATH`);
     const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(WAIT_MS);
+    // A button's confirm dialog (as Slack's): go ahead.
+    page.on('dialog', (dialog) => void dialog.accept());
     await page.goto(`${sandbox!.consoleUrl}#as=requester&in=general`);
     await page.fill('#composer-input', '/payout run csv');
     await page.press('#composer-input', 'Enter');
@@ -257,6 +263,30 @@ describe('the sandbox console', () => {
     await page.locator('#messages .msg.ephemeral', { hasText: 'Asked for approval' }).last().waitFor();
     await page.click('.sidebar [data-conv="CAPPROVALS"]');
     await page.locator('#messages .msg[data-kind="message"]', { hasText: 'Payout run request' }).filter({ hasText: '$20.00' }).waitFor();
+    await page.close();
+  }, 30_000);
+
+  it("freezes everything from an approver's Home tab: the confirm dialog, the reason, and the tab shows the freeze", async (ctx) => {
+    if (!HAS_CHROMIUM) ctx.skip(`no Chromium at ${CHROMIUM}: install Debian's chromium package or set CHROMIUM_PATH`);
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
+    page.setDefaultTimeout(WAIT_MS);
+    const asked: string[] = [];
+    page.on('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.accept();
+    });
+    await page.goto(`${sandbox!.consoleUrl}#as=approver1&in=general`);
+    await page.click('.sidebar [data-conv="home:UAPPROVER1"]');
+    const home = page.locator('#messages .home-view');
+    await home.getByRole('button', { name: 'Freeze all payouts' }).click();
+    const modal = page.getByRole('dialog', { name: 'Freeze all payouts' });
+    await modal.locator('textarea, input[type=text]').first().fill('rehearsing the kill switch');
+    await modal.getByRole('button', { name: 'Freeze now' }).click();
+    await modal.waitFor({ state: 'detached' });
+    await home.filter({ hasText: 'Frozen: all payouts' }).waitFor();
+    expect(asked).toEqual([expect.stringContaining('Freeze all payouts?')]);
+    expect(await sandbox!.bot.deps.freezes.list()).toMatchObject([{ scope: { kind: 'all' }, by: 'UAPPROVER1', reason: 'rehearsing the kill switch' }]);
+    await sandbox!.bot.deps.freezes.lift({ kind: 'all' }, ['UAPPROVER1', 'UAPPROVER2']);
     await page.close();
   }, 30_000);
 });

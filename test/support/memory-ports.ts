@@ -202,6 +202,7 @@ export function memoryRunStore(): RunStore {
     update: async (runId, change) => compareAndSet(runs, runId, change),
     line: async (runId, key) => lines.get(runId)?.get(key),
     lines: async (runId) => linesOf(runId),
+    firstLines: async (runId, count) => linesOf(runId).slice(0, count),
     async settleLine(runId, line) {
       return Boolean(
         lines.get(runId) &&
@@ -337,6 +338,9 @@ export function inMemoryRequests(options: {
       bankChangeHoldHours: 72,
     },
     funds: async () => ({ at: options.clock.now().toISOString(), currencies: [] }),
+    limitsLeft: async () => [],
+    reminders: { schedule: async () => undefined },
+    heldByLimit: async () => undefined,
   });
   return { service, store, queue, notifier };
 }

@@ -49,7 +49,24 @@ const LISTS: { name: string; sizes: number[]; render: (n: number) => SlackMessag
   { name: '/payout schedules', sizes: [1, 100, 5_000], render: (n) => scheduleList(times(n, schedule), 'America/New_York'), rest: '`/payout schedules 2`' },
   { name: "a run's failed lines", sizes: [1, 100, 5_000, 50_000], render: (n) => runProgressMessage({ ...run, lineCount: n }, { pending: 0, paid: 0, failed: n, paidTotals: [], reversedTotals: [] }, times(n, failedLine)), rest: '*Failed lines as CSV*' },
   { name: 'the audit list', sizes: [1, 100, 5_000], render: (n) => auditList(times(n, auditEntry)), rest: '`/payout audit export`' },
+  {
+    name: "a running run's card (who gets what)",
+    sizes: [1, 11, 50_000],
+    render: (n) => runProgressMessage({ ...run, status: 'running', lineCount: n, approvedBy: ['U0APPROVER', 'U0APPROVER2'] }, { pending: n, paid: 0, failed: 0, paidTotals: [], reversedTotals: [] }, [], times(Math.min(n, 10), failedLine)),
+    rest: 'The CSV file has every line.',
+  },
 ];
+
+describe("a run's final card", () => {
+  it('when a run of 50,000 lines ends with every line failed, then its card shows the first 10 lines, who asked and approved, and the failed lines, within Block Kit limits', () => {
+    const message = runProgressMessage({ ...run, lineCount: 50_000, approvedBy: ['U0APPROVER'] }, { pending: 0, paid: 0, failed: 50_000, paidTotals: [], reversedTotals: [] }, times(50_000, failedLine), times(10, failedLine));
+    expect(messageProblems(message)).toEqual([]);
+    const text = JSON.stringify(message.blocks);
+    expect(text).toContain('…and 49990 more. The CSV file has every line.');
+    expect(text).toContain('Requested by <@U0OPS> · approved by <@U0APPROVER>');
+    expect(text).toContain('*Failed lines as CSV*');
+  });
+});
 
 describe('every list fits Slack’s limits by construction', () => {
   for (const list of LISTS) {

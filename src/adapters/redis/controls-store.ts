@@ -1,8 +1,8 @@
 import type { RedisClient } from './connection.js';
 import { storeKey } from './keys.js';
-import type { Freeze } from '../../domain/controls.types.js';
+import type { Freeze, LimitHold } from '../../domain/controls.types.js';
 import { scopeKey } from '../../domain/controls.js';
-import type { FreezeStore, VelocityCounter } from '../../domain/ports.js';
+import type { FreezeStore, LimitHoldStore, VelocityCounter } from '../../domain/ports.js';
 
 const FREEZES = storeKey('freezes');
 
@@ -73,12 +73,37 @@ export function createRedisVelocityCounter(redis: RedisClient): VelocityCounter 
       if (ok === 1) return { ok: true };
       return which === 1 ? { ok: false, which: 'total', limit: limits.total!, used: used! } : { ok: false, which: 'seller', limit: limits.perSeller!, used: used! };
     },
+    async used(day, currency, accountId) {
+      const [total, seller] = await redis.mget(totalKey(day, currency), accountId ? sellerKey(day, currency, accountId) : totalKey(day, currency));
+      return { total: Number(total ?? 0), seller: accountId ? Number(seller ?? 0) : 0 };
+    },
     async release(payoutRef) {
       const raw = await redis.get(countedKey(payoutRef));
       if (!raw) return;
       const mark = JSON.parse(raw) as Counted;
       const keys = [totalKey(mark.day, mark.currency), sellerKey(mark.day, mark.currency, mark.accountId), countedKey(payoutRef)];
       await redis.eval(RELEASE, keys.length, ...keys, raw, mark.amount);
+    },
+  };
+}
+
+const holdKey = (payoutRef: string) => storeKey(`limit:hold:${payoutRef}`);
+const overrideKey = (payoutRef: string, day: string) => storeKey(`limit:override:${day}:${payoutRef}`);
+
+export function createRedisLimitHoldStore(redis: RedisClient): LimitHoldStore {
+  return {
+    async hold(hold) {
+      await redis.set(holdKey(hold.payoutRef), JSON.stringify(hold), 'EX', COUNTER_TTL_SECONDS);
+    },
+    async get(payoutRef) {
+      const raw = await redis.get(holdKey(payoutRef));
+      return raw ? (JSON.parse(raw) as LimitHold) : undefined;
+    },
+    async override(payoutRef, day) {
+      await redis.set(overrideKey(payoutRef, day), '1', 'EX', COUNTER_TTL_SECONDS);
+    },
+    async overridden(payoutRef, day) {
+      return (await redis.exists(overrideKey(payoutRef, day))) === 1;
     },
   };
 }

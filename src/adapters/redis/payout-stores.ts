@@ -1,7 +1,7 @@
 import type { RedisClient } from './connection.js';
 import { storeKey } from './keys.js';
 import { noReplicaAck, type ReplicaAck } from './replica-ack.js';
-import type { Firing, PlanEntry, Run, RunCounts, RunLine, Schedule } from '../../domain/payouts.types.js';
+import { RUN_HEAD_LINES, type Firing, type PlanEntry, type Run, type RunCounts, type RunLine, type Schedule } from '../../domain/payouts.types.js';
 import type { FiringStore, PlanStore, RunStore, ScheduleStore } from '../../domain/ports.js';
 import { createVersionedJsonStore, encodeNewRecord } from './versioned-json.js';
 
@@ -167,12 +167,15 @@ const runKey = (id: string) => storeKey(`run:${id}`);
 const OPEN_RUNS = storeKey('runs:open');
 const linesKey = (id: string) => storeKey(`run:${id}:lines`);
 const countsKey = (id: string) => storeKey(`run:${id}:counts`);
+/** The keys of the run's first lines, in order (the lines' hash has none). */
+const headKey = (id: string) => storeKey(`run:${id}:head`);
 
-/** The run, its lines and its counters appear together or not at all. */
+/** The run, its lines, its first lines' order and its counters appear together or not at all. */
 const CREATE_RUN = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
 for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+for i = 2, math.min(#ARGV, ${2 * RUN_HEAD_LINES}), 2 do redis.call('RPUSH', KEYS[5], ARGV[i]) end
 redis.call('HSET', KEYS[3], 'pending', (#ARGV - 1) / 2, 'paid', 0, 'failed', 0)
 redis.call('ZADD', KEYS[4], redis.call('TIME')[1], cjson.decode(ARGV[1])['data']['id'])
 return 1
@@ -211,7 +214,7 @@ export function createRedisRunStore(redis: RedisClient, replicaAck: ReplicaAck =
   return {
     async create(run, lines) {
       const args = [encodeNewRecord(run), ...lines.flatMap((line) => [line.key, JSON.stringify(line)])];
-      const created = (await redis.eval(CREATE_RUN, 4, runKey(run.id), linesKey(run.id), countsKey(run.id), OPEN_RUNS, ...args)) === 1;
+      const created = (await redis.eval(CREATE_RUN, 5, runKey(run.id), linesKey(run.id), countsKey(run.id), OPEN_RUNS, headKey(run.id), ...args)) === 1;
       if (created) await replicaAck();
       return { run: created ? run : ((await get(run.id)) ?? run), created };
     },
@@ -223,6 +226,11 @@ export function createRedisRunStore(redis: RedisClient, replicaAck: ReplicaAck =
     },
     async lines(runId) {
       return Object.values(await redis.hgetall(linesKey(runId))).map((raw) => JSON.parse(raw) as RunLine);
+    },
+    async firstLines(runId, count) {
+      const keys = await redis.lrange(headKey(runId), 0, Math.min(count, RUN_HEAD_LINES) - 1);
+      if (keys.length === 0) return [];
+      return (await redis.hmget(linesKey(runId), ...keys)).flatMap((raw) => (raw ? [JSON.parse(raw) as RunLine] : []));
     },
     async settleLine(runId, line) {
       const settled = (await redis.eval(SETTLE_LINE, 2, linesKey(runId), countsKey(runId), line.key, JSON.stringify(line), line.status, line.money.currency, String(line.money.amount))) === 1;

@@ -26,10 +26,10 @@ export function createControlNotifier(deps: {
     unfrozen: (freeze, by) => both('unfrozen', unfreezeNotice(freeze, by)),
     async limitReached(event) {
       if (event.instruction.action !== 'transfer' || !(await deps.claimOnce('limit-notice', event.payoutRef))) return;
-      const message = limitNotice({ ...event, money: event.instruction.money, accountId: event.instruction.destinationAccountId });
-      await tryTo('limit-ops', () => messenger.post(channels.ops, message));
+      const facts = { ...event, money: event.instruction.money, accountId: event.instruction.destinationAccountId };
+      await tryTo('limit-ops', () => messenger.post(channels.ops, limitNotice(facts, { offerOverride: true })));
       const requester = await deps.requesterOf(event.ref).catch(() => null);
-      if (requester) await tryTo('limit-dm', () => messenger.dm(requester, message));
+      if (requester) await tryTo('limit-dm', () => messenger.dm(requester, limitNotice(facts, { offerOverride: false })));
     },
   };
 }

@@ -28,7 +28,8 @@ export function batchModal(meta: BatchModalMeta): types.ModalView {
         block_id: CSV_FIELDS.text.block,
         optional: true,
         label: { type: 'plain_text', text: 'Or paste the lines' },
-        hint: { type: 'plain_text', text: 'seller (@mention, user id or acct_…), amount, currency, description — one payment per line' },
+        // What payout-batch.ts accepts: a typed "@name" is not a mention in a text field, so it is not offered.
+        hint: { type: 'plain_text', text: 'One payment per line: seller (user id U…, <@U…> or acct_…), amount, currency, optional description (in quotes if it has commas). A header row "seller,amount,currency,description" is fine.' },
         element: { type: 'plain_text_input', action_id: CSV_FIELDS.text.action, multiline: true, max_length: 3000 },
       },
     ],

@@ -1,7 +1,10 @@
+import type { types } from '@slack/bolt';
 import type { Freeze, FreezeScope } from '../../domain/controls.types.js';
+import { MAX_DESCRIPTION_LENGTH } from '../../domain/text.js';
 import { formatMoney, type Money } from '../../domain/money.js';
 import { escapeMrkdwn, mention, slackDate } from '../mrkdwn.js';
-import { plain, type SlackMessage } from './common.js';
+import { ACTION_IDS, FREEZE_FIELDS, VIEW_IDS } from '../ids.js';
+import { button, confirmed, modal, plain, section, textInput, type SlackMessage } from './common.js';
 
 /** "all payouts" / "EUR payouts" / "payouts to @ana". */
 export function scopeLabel(scope: FreezeScope): string {
@@ -23,9 +26,42 @@ export const freezeNotice = (freeze: Freeze): SlackMessage =>
 export const unfreezeNotice = (freeze: Freeze, by: string[]): SlackMessage =>
   plain(`:arrow_forward: *Unfrozen: ${scopeLabel(freeze.scope)}*, approved by ${by.map(mention).join(' and ')}. The payments that waited go out now, each once.`);
 
-export function limitNotice(event: { payoutRef: string; which: 'total' | 'seller'; limit: Money; used: Money; money: Money; accountId: string }): SlackMessage {
+/** A payment held by a daily limit. Ops gets the override button (a request two approvers decide); the requester's DM only the news. */
+export function limitNotice(event: { payoutRef: string; which: 'total' | 'seller'; limit: Money; used: Money; money: Money; accountId: string }, options: { offerOverride: boolean }): SlackMessage {
   const what = event.which === 'total' ? 'the daily limit' : `the daily limit per seller (\`${event.accountId}\`)`;
-  return plain(
-    `:warning: *Daily limit reached*: ${formatMoney(event.money)} (\`${event.payoutRef}\`) would pass ${what} of ${formatMoney(event.limit)} (${formatMoney(event.used)} paid today). It waits and goes out on the next UTC day.`,
+  const notice = plain(
+    `:warning: *Daily limit reached*: ${formatMoney(event.money)} (\`${event.payoutRef}\`) would pass ${what} of ${formatMoney(event.limit)} (${formatMoney(event.used)} paid today). It waits and goes out on the next UTC day, or today if two approvers approve an override.`,
   );
+  if (!options.offerOverride) return notice;
+  const override = confirmed(
+    button(ACTION_IDS.limitOverride, 'Override the daily limit', event.payoutRef),
+    'Ask to override the limit?',
+    `This asks two approvers to let ${formatMoney(event.money)} (${event.payoutRef}) go today, past the daily limit. It still counts towards today's total.`,
+    'Ask approvers',
+  );
+  return { ...notice, blocks: [...notice.blocks, { type: 'actions', elements: [override] }] };
 }
+
+export const NOT_AN_APPROVER = ':lock: Sorry, only approvers can freeze payouts, so nothing was changed. Ask an approver, or your finance lead if you should be one.';
+
+/** The approver's Home tab button: Slack asks first, then the modal asks why. */
+export const freezeAllButton = (): types.Button =>
+  confirmed(
+    button(ACTION_IDS.homeFreeze, 'Freeze all payouts', 'all', 'danger'),
+    'Freeze all payouts?',
+    'Nothing reaches Stripe from the moment you confirm the reason, until two approvers unfreeze. Requests can still be made and approved; they wait.',
+    'Freeze…',
+  );
+
+/** Why everything stops: ops and approvers read it, and it is kept in the audit log. */
+export const freezeModal = (): types.ModalView =>
+  modal({
+    callbackId: VIEW_IDS.freeze,
+    meta: {},
+    title: 'Freeze all payouts',
+    submit: 'Freeze now',
+    blocks: [
+      section(':octagonal_sign: Every payout stops at once: nothing reaches Stripe until two approvers approve `/payout unfreeze all`.'),
+      textInput(FREEZE_FIELDS.reason, 'Why?', { multiline: true, maxLength: MAX_DESCRIPTION_LENGTH, placeholder: 'Everyone sees this: say what to check before unfreezing.' }),
+    ],
+  });

@@ -7,7 +7,7 @@ import type { PayoutRequest } from '../../domain/requests.types.js';
 import { ACTION_IDS } from '../ids.js';
 import { mention, slackDate } from '../mrkdwn.js';
 import { button, context, divider, header, section, type KnownBlock, type SlackMessage } from './common.js';
-import { freezeLine } from './controls.js';
+import { freezeAllButton, freezeLine } from './controls.js';
 import { LIMITS } from './limits.js';
 import { listBlocks } from './list.js';
 import { scheduleWhat } from './payouts.js';
@@ -31,9 +31,9 @@ export interface HomeData {
 
 /**
  * Each part's share of the 100 blocks a Home tab may hold, so the view fits whatever the data: every list is cut
- * by listBlocks within its share, with "…and N more". With 3 headers, 2 dividers, balances and the reconcile line: 89.
+ * by listBlocks within its share, with "…and N more". With 3 headers, 2 dividers, the freeze button, balances and the reconcile line: 89.
  */
-const HOME_BUDGET = { waiting: 40, freezes: 6, schedules: 12, mine: 24 } as const;
+const HOME_BUDGET = { waiting: 40, freezes: 6, schedules: 12, mine: 23 } as const;
 
 function waitingRow(request: PayoutRequest): KnownBlock[] {
   const approvals = request.approvals.length > 0 ? ` · ${request.approvals.length} of ${request.requiredApprovals} approvals` : '';
@@ -74,6 +74,7 @@ function approverBlocks(data: NonNullable<HomeData['approver']>): KnownBlock[] {
       ? listBlocks(data.freezes, freezeLine, { maxBlocks: HOME_BUDGET.freezes, moreLabel: '`/payout freeze` lists them all.' })
       : [section(':large_green_circle: Nothing is frozen.')]),
   );
+  if (!data.freezes.some((f) => f.scope.kind === 'all')) blocks.push({ type: 'actions', block_id: 'home_freeze', elements: [freezeAllButton()] });
   blocks.push(section(`*Available*: ${data.balances ? data.balances.map((b) => formatMoney(b)).join(' · ') || 'nothing' : 'Stripe did not answer just now'}`));
   const active = data.schedules.filter((s) => s.schedule.status === 'active').sort((a, b) => (a.next?.getTime() ?? Infinity) - (b.next?.getTime() ?? Infinity));
   blocks.push(
@@ -87,9 +88,16 @@ function approverBlocks(data: NonNullable<HomeData['approver']>): KnownBlock[] {
   return blocks;
 }
 
+/** What waits on funds, a freeze or a daily limit says so, rather than "queued" or "being paid". */
+function stateWords(request: PayoutRequest): string {
+  if (request.state === 'approved' && request.heldForFunds) return `:raised_hand: waiting for funds (short by ${formatMoney(request.heldForFunds.short)})`;
+  if (request.state === 'executing' && request.waitingOn) return request.waitingOn.code === 'payments_frozen' ? ':octagonal_sign: waiting: payouts are frozen' : ':raised_hand: waiting for the daily limit';
+  return STATE_WORDS[request.state];
+}
+
 function mineBlocks(mine: PayoutRequest[]): KnownBlock[] {
   const rows = mine.length
-    ? listBlocks(mine, (r) => `${STATE_WORDS[r.state]} · ${requestSummary(r)} · \`${r.id}\``, { maxBlocks: HOME_BUDGET.mine, moreLabel: 'Older ones are in the approvals channel.' })
+    ? listBlocks(mine, (r) => `${stateWords(r)} · ${requestSummary(r)} · \`${r.id}\``, { maxBlocks: HOME_BUDGET.mine, moreLabel: 'Older ones are in the approvals channel.' })
     : [section('Nothing of yours is open. `/payout help` lists what you can ask for.')];
   return [header('My requests'), ...rows];
 }

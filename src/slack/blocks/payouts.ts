@@ -20,11 +20,34 @@ export function progressBar(done: number, total: number): string {
   return `\`${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}\` ${total === 0 ? 100 : Math.floor((done / total) * 100)}%`;
 }
 
+/** A run's cards list its first lines; the rest are where the run came from. */
+export const RUN_LINES_SHOWN = 10;
+export const RUN_REST: Record<Run['source'], string> = {
+  plan: '`/payout plan` lists everyone in the plan.',
+  schedule: '`/payout plan` lists everyone in the plan.',
+  csv: 'The CSV file has every line.',
+  retry: "The run's *Failed lines as CSV* has every line.",
+};
+
+/** Who gets what (the first lines, then "…and N more"), who asked and who approved: the whole story, as on the request card. */
+function runStoryBlocks(run: Run, head: RunLine[]): KnownBlock[] {
+  const people = [run.requestedBy ? `Requested by ${mention(run.requestedBy)}` : run.scheduleId ? `Scheduled (\`${run.scheduleId}\`)` : '', run.approvedBy?.length ? `approved by ${run.approvedBy.map(mention).join(' and ')}` : '']
+    .filter(Boolean)
+    .join(' · ');
+  return [
+    ...(head.length > 0 ? [section('*Who gets what*'), ...listBlocks(head, payLine, { maxBlocks: 3, maxItems: RUN_LINES_SHOWN, page: { total: run.lineCount, before: 0 }, moreLabel: RUN_REST[run.source] })] : []),
+    ...(people ? [context(people)] : []),
+  ];
+}
+
 const MAX_FAILED_SHOWN = 20;
 const failedLine = (l: RunLine) => `• ${mention(l.userId)} ${formatMoney(l.money)}: ${escapeMrkdwn(l.reason ?? 'failed')}`;
 
-/** A run's live view: counts and a bar while it runs; totals, failed lines and a retry button at the end. */
-export function runProgressMessage(run: Run, counts: RunCounts, failed: RunLine[] = []): SlackMessage {
+/**
+ * A run's live view: who gets what, who asked and approved, counts and a bar while it runs; totals, failed lines and
+ * a retry button at the end. `head` is the run's first lines (never all of them: a run may have 50,000).
+ */
+export function runProgressMessage(run: Run, counts: RunCounts, failed: RunLine[] = [], head: RunLine[] = []): SlackMessage {
   const done = counts.paid + counts.failed;
   const title = run.source === 'schedule' ? 'Scheduled payout run' : run.source === 'retry' ? 'Payout run (retrying failed lines)' : 'Payout run';
   const lines = [
@@ -33,7 +56,7 @@ export function runProgressMessage(run: Run, counts: RunCounts, failed: RunLine[
     progressBar(done, run.lineCount),
     ...(counts.reversedTotals.length > 0 ? [`:leftwards_arrow_with_hook: reversed after payment: ${formatTotals(counts.reversedTotals)}`] : []),
   ];
-  const blocks: KnownBlock[] = [header(title), section(lines.join('\n'))];
+  const blocks: KnownBlock[] = [header(title), section(lines.join('\n')), ...runStoryBlocks(run, head)];
   if (run.status === 'held') blocks.push(section(`:raised_hand: *Held*: short by ${formatTotals(run.shortfall)}. Top up, then press Start.`), { type: 'actions', elements: [confirmed(button(ACTION_IDS.runStart, 'Start run', run.id, 'primary'), 'Start this run?', `It pays ${run.lineCount} lines, ${formatTotals(run.totals).replace(/<@(\w+)>/g, '@$1')} in all.`, 'Start run')] });
   if (run.status === 'done') {
     blocks.push(section(`*Finished*: paid ${formatTotals(counts.paidTotals)} in ${counts.paid} transfers${counts.failed ? `; ${counts.failed} failed` : ''}.`));

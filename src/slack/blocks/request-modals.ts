@@ -1,13 +1,56 @@
 import type { types } from '@slack/bolt';
 import type { RequestKind } from '../../domain/requests.types.js';
+import { typedDecimals } from '../../domain/money.js';
 import { MAX_DESCRIPTION_LENGTH } from '../../domain/text.js';
 import { MONEY_FIELDS, REJECT_FIELDS, VIEW_IDS } from '../ids.js';
 import { modal, textInput } from './common.js';
 
 type InputBlock = types.InputBlock;
 
+const currencyOption = (code: string) => ({ text: { type: 'plain_text' as const, text: code.toUpperCase() }, value: code });
+
+/**
+ * The currency: a select of `currencies` (the balances held; for top-ups the platform's own), or, when they could
+ * not be read, the typed ISO code. The submission reads either.
+ */
+function currencyInput(currencies: string[] | undefined, initial: string | undefined): InputBlock {
+  if (!currencies?.length) return textInput(MONEY_FIELDS.currency, 'Currency', { placeholder: 'usd', maxLength: 3, hint: 'ISO code, e.g. usd, eur, gbp', initial });
+  const chosen = initial && currencies.includes(initial) ? initial : currencies.length === 1 ? currencies[0] : undefined;
+  return {
+    type: 'input',
+    block_id: MONEY_FIELDS.currency.block,
+    label: { type: 'plain_text', text: 'Currency' },
+    element: {
+      type: 'static_select',
+      action_id: MONEY_FIELDS.currency.action,
+      placeholder: { type: 'plain_text', text: 'Choose a currency' },
+      options: currencies.slice(0, 100).map(currencyOption),
+      ...(chosen ? { initial_option: currencyOption(chosen) } : {}),
+    },
+  };
+}
+
+/** A number field; decimals only where one of the currencies has them (yen has none), and the hint says how many. */
+function amountInput(currencies: string[] | undefined, initial: string | undefined): InputBlock {
+  const decimals = currencies?.length ? currencies.map((c) => `${c.toUpperCase()}: ${typedDecimals(c) === 0 ? 'whole units' : `up to ${typedDecimals(c)} decimals`}`).slice(0, 6).join(', ') : 'as the currency has';
+  return {
+    type: 'input',
+    block_id: MONEY_FIELDS.amount.block,
+    label: { type: 'plain_text', text: 'Amount' },
+    hint: { type: 'plain_text', text: `In major units, e.g. 120.00 or 1500 (${decimals}).`.slice(0, 150) },
+    element: {
+      type: 'number_input',
+      action_id: MONEY_FIELDS.amount.action,
+      is_decimal_allowed: !currencies?.length || currencies.some((c) => typedDecimals(c) > 0),
+      min_value: '0',
+      placeholder: { type: 'plain_text', text: '120.00' },
+      ...(initial ? { initial_value: initial } : {}),
+    },
+  };
+}
+
 /** The transfer and top-up modals: the same amount, currency and description fields, plus the seller or the statement descriptor. */
-export function moneyRequestModal(kind: RequestKind, meta: { channelId: string }, prefill: { amount?: string; currency?: string; description?: string } = {}): types.ModalView {
+export function moneyRequestModal(kind: RequestKind, meta: { channelId: string }, prefill: { amount?: string; currency?: string; description?: string } = {}, currencies?: string[]): types.ModalView {
   const first: InputBlock[] =
     kind === 'transfer'
       ? [
@@ -30,8 +73,8 @@ export function moneyRequestModal(kind: RequestKind, meta: { channelId: string }
     submit: 'Ask for approval',
     blocks: [
       ...first,
-      textInput(MONEY_FIELDS.amount, 'Amount', { placeholder: '120.00', hint: 'In major units, e.g. 120.00 or 1500', initial: prefill.amount }),
-      textInput(MONEY_FIELDS.currency, 'Currency', { placeholder: 'usd', maxLength: 3, hint: 'ISO code, e.g. usd, eur, gbp', initial: prefill.currency }),
+      amountInput(currencies, prefill.amount),
+      currencyInput(currencies, prefill.currency),
       textInput(MONEY_FIELDS.description, 'Description', { optional: true, maxLength: MAX_DESCRIPTION_LENGTH, placeholder: 'Weekly earnings', initial: prefill.description }),
       ...last,
     ],

@@ -1,10 +1,11 @@
 import { formatMoney, type Money } from '../../domain/money.js';
+import type { LimitLeft } from '../../domain/controls.types.js';
 import type { FundsCheck, PayoutRequest, RequestKind } from '../../domain/requests.types.js';
 import { scopeLabel } from './controls.js';
 import { asOf } from './funding.js';
 import { LIMITS, clip } from './limits.js';
 import { listBlocks } from './list.js';
-import { formatTotals, payLine, scheduleWhat } from './payouts.js';
+import { formatTotals, payLine, RUN_LINES_SHOWN, RUN_REST, scheduleWhat } from './payouts.js';
 import { ACTION_IDS } from '../ids.js';
 import { counted, escapeMrkdwn, mention, mentionPrincipal, slackDate } from '../mrkdwn.js';
 import type { ReminderPoint } from '../../domain/reminders.js';
@@ -20,6 +21,7 @@ const KIND_TITLES: Record<RequestKind, string> = {
   run: 'Payout run request',
   unfreeze: 'Unfreeze payouts',
   funding: 'Automatic top-ups',
+  override: 'Override the daily limit',
 };
 
 /** "2 sellers" for a run of two sellers; "2 sellers in 120 payments" when some are paid more than once. */
@@ -51,6 +53,8 @@ export function requestSummary(request: PayoutRequest): string {
       return `unfreeze ${request.unfreeze ? scopeLabel(request.unfreeze) : 'payouts'}`;
     case 'funding':
       return `automatic top-ups of up to ${amount} in any 7 days, when the forecast falls short`;
+    case 'override':
+      return `let ${amount} (\`${request.override?.payoutRef ?? ''}\`) pass today's daily limit`;
   }
 }
 
@@ -69,6 +73,8 @@ function destinationField(request: PayoutRequest): string {
       return 'The platform balance';
     case 'unfreeze':
       return request.unfreeze ? scopeLabel(request.unfreeze) : 'nothing';
+    case 'override':
+      return `${formatMoney(request.money)} to \`${request.override?.accountId ?? ''}\` (\`${request.override?.payoutRef ?? ''}\`)`;
   }
 }
 
@@ -90,6 +96,8 @@ function doneLine(request: PayoutRequest): string {
       return `:white_check_mark: *Schedule resumed*${ref}${approvedBy(request)}`;
     case 'unfreeze':
       return `:white_check_mark: *Unfrozen*: ${destinationField(request)}${approvedBy(request)}`;
+    case 'override':
+      return `:white_check_mark: *Limit overridden*: ${destinationField(request)} goes out today, once${approvedBy(request)}`;
     default:
       return `:white_check_mark: *Done*${ref}${approvedBy(request)}`;
   }
@@ -106,6 +114,12 @@ function statusLine(request: PayoutRequest): string {
         ? `:raised_hand: *Approved, waiting for funds* (short by ${formatMoney(request.heldForFunds.short)} ${slackDate(request.heldForFunds.since)}): it is paid when the balance covers it.`
         : `:large_green_circle: *Approved* by ${approvers(request)}; queued for payment.`;
     case 'executing':
+      if (request.waitingOn?.code === 'payments_frozen') {
+        return `:octagonal_sign: *Approved, waiting: payouts are frozen* (${slackDate(request.waitingOn.since)}); it goes out once they are unfrozen.${approvedBy(request)}`;
+      }
+      if (request.waitingOn?.code === 'daily_limit') {
+        return `:raised_hand: *Approved, waiting for the daily limit* (${slackDate(request.waitingOn.since)}); it goes out on the next UTC day, or today if two approvers approve an override.${approvedBy(request)}`;
+      }
       return request.attempts > 1
         ? `:hourglass_flowing_sand: *Executing* (attempt ${request.attempts}; Stripe was busy, retrying)…`
         : ':hourglass_flowing_sand: *Executing* at Stripe…';
@@ -161,6 +175,12 @@ function fundsField(funds: FundsCheck): string {
   return `*Available now* (${asOf(new Date(funds.at))})\n${lines.join('\n')}`;
 }
 
+/** "$4,200.00 of $5,000.00 left today": each daily limit this request counts towards. */
+function limitsField(limits: LimitLeft[]): string {
+  const lines = limits.map((l) => `${formatMoney(l.left)} of ${formatMoney(l.limit)} left today${l.which === 'seller' ? ' (to this seller)' : ''}${l.left.amount === 0 ? ' :warning:' : ''}`);
+  return `*Daily limit*\n${lines.join('\n')}`;
+}
+
 /**
  * Approve asks first when the request exceeds the balance (it then waits for funds instead of failing) or when this
  * approval is one of two or more (at or above the dual threshold).
@@ -177,21 +197,15 @@ export function approveButton(actionId: string, request: PayoutRequest): types.B
   return confirmed(approve, 'Approve this?', `${requestSummary(request).replace(/<@(\w+)>/g, '@$1')}: your approval is one of ${request.requiredApprovals}.`, 'Approve');
 }
 
-/** A run's card lists its first lines; the rest are where the run came from. */
-const RUN_LINES_SHOWN = 10;
-const RUN_REST: Record<NonNullable<PayoutRequest['run']>['source'], string> = {
-  plan: '`/payout plan` lists everyone in the plan.',
-  csv: 'The CSV file has every line.',
-  retry: 'The run\'s *Failed lines as CSV* has every line.',
-};
-
 export function approvalMessage(request: PayoutRequest): SlackMessage {
-  // An unfreeze moves no money: it shows what it lets go again, and who asked.
-  const facts = request.kind === 'unfreeze' ? [`*Lets go again*\n${destinationField(request)}`, `*Requested by*\n${mention(request.requestedBy)} ${slackDate(request.requestedAt)}`] : [
+  // An unfreeze or an override moves no money of its own: it shows what it lets go, and who asked.
+  const letsGo = request.kind === 'unfreeze' ? 'Lets go again' : request.kind === 'override' ? 'Lets go today, past the daily limit' : undefined;
+  const facts = letsGo ? [`*${letsGo}*\n${destinationField(request)}`, `*Requested by*\n${mention(request.requestedBy)} ${slackDate(request.requestedAt)}`] : [
     request.totals.length > 1 || request.kind === 'run' ? `*Totals*\n${formatTotals(request.totals)}` : `*Amount*\n${formatMoney(request.money)}${was(request)}`,
     `*To*\n${destinationField(request)}`,
     `*Requested by*\n${mention(request.requestedBy)} ${slackDate(request.requestedAt)}`,
     request.funds ? fundsField(request.funds) : `*Available now*\n${request.availableAtRequest ? formatMoney(request.availableAtRequest) : 'unknown'}`,
+    ...(request.limitsLeft?.length ? [limitsField(request.limitsLeft)] : []),
   ];
   const blocks: KnownBlock[] = [
     header(KIND_TITLES[request.kind]),
