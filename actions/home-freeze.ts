@@ -1,7 +1,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { CommandDeps } from '../src/deps.js';
 import { noticeModal } from '../src/slack/blocks/common.js';
-import { NOT_AN_APPROVER, freezeModal } from '../src/slack/blocks/controls.js';
+import { freezeModal, NOT_AN_APPROVER } from '../src/slack/blocks/controls.js';
 import { ACTION_IDS } from '../src/slack/ids.js';
 
 /**
@@ -12,6 +12,9 @@ export function register(app: App, deps: CommandDeps): void {
   app.action<BlockAction<ButtonAction>>(ACTION_IDS.homeFreeze, async ({ ack, body, client }) => {
     await ack();
     const approver = await deps.access.has(body.user.id, 'approver');
-    await client.views.open({ trigger_id: body.trigger_id, view: approver ? freezeModal() : noticeModal('Not allowed', NOT_AN_APPROVER) });
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: approver ? freezeModal() : noticeModal('Not allowed', NOT_AN_APPROVER),
+    });
   });
 }

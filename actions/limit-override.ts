@@ -14,8 +14,16 @@ export function register(app: App, deps: CommandDeps): void {
     await ack();
     const reply = ephemeralReply(client, body.channel?.id, body.user.id);
     await replyOnAppError(reply, async () => {
-      const request = await deps.requests.create({ kind: 'override', teamId: body.team?.id ?? '', requestedBy: body.user.id, description: null, override: action.value ?? '' });
-      await reply(`:inbox_tray: Asked two approvers to ${requestSummary(request)} (\`${request.id}\`). Until then it waits.`);
+      const request = await deps.requests.create({
+        kind: 'override',
+        teamId: body.team?.id ?? '',
+        requestedBy: body.user.id,
+        description: null,
+        override: action.value ?? '',
+      });
+      await reply(
+        `:inbox_tray: Asked two approvers to ${requestSummary(request)} (\`${request.id}\`). Until then it waits.`,
+      );
     });
   });
 }

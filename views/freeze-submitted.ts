@@ -9,7 +9,9 @@ import { FREEZE_FIELDS, VIEW_IDS } from '../src/slack/ids.js';
 import { field, readView } from '../src/slack/read-view.js';
 import { onSubmission } from './on-submission.js';
 
-const FreezeForm = z.object({ [FREEZE_FIELDS.reason.block]: field.text }).transform((f) => ({ reason: f[FREEZE_FIELDS.reason.block] }));
+const FreezeForm = z
+  .object({ [FREEZE_FIELDS.reason.block]: field.text })
+  .transform((f) => ({ reason: f[FREEZE_FIELDS.reason.block] }));
 
 /** The freeze modal from the Home tab: the same freeze service as `/payout freeze all` (audited; ops and approvals told). */
 export function register(app: App, deps: CommandDeps): void {
@@ -21,12 +23,25 @@ export function register(app: App, deps: CommandDeps): void {
     } catch (error) {
       return ack({ response_action: 'errors', errors: { [block]: wordsFor(error) } });
     }
-    if (!reason) return ack({ response_action: 'errors', errors: { [block]: 'Say why, so everyone knows what to check before unfreezing.' } });
-    if (!(await deps.access.has(body.user.id, 'approver'))) return ack({ response_action: 'update', view: noticeModal('Not allowed', NOT_AN_APPROVER) });
+    if (!reason)
+      return ack({
+        response_action: 'errors',
+        errors: { [block]: 'Say why, so everyone knows what to check before unfreezing.' },
+      });
+    if (!(await deps.access.has(body.user.id, 'approver')))
+      return ack({ response_action: 'update', view: noticeModal('Not allowed', NOT_AN_APPROVER) });
     // The modal closes at once; the Home tab, republished, and the notice in approvals and ops show the freeze.
     await ack();
-    const frozen = await deps.freezes.freeze({ scope: { kind: 'all' }, by: body.user.id, reason, at: deps.clock.now().toISOString() });
-    deps.logger.info({ event: frozen ? 'freeze.on' : 'freeze.already', scope: 'all', userId: body.user.id, from: 'home' }, 'freeze');
+    const frozen = await deps.freezes.freeze({
+      scope: { kind: 'all' },
+      by: body.user.id,
+      reason,
+      at: deps.clock.now().toISOString(),
+    });
+    deps.logger.info(
+      { event: frozen ? 'freeze.on' : 'freeze.already', scope: 'all', userId: body.user.id, from: 'home' },
+      'freeze',
+    );
     await deps.home.publish(body.team?.id ?? body.user.team_id ?? '', body.user.id);
   });
 }

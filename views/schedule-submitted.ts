@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { tokenize } from '../commands/args.js';
 import { askForSchedule } from '../commands/schedule.js';
 import type { CommandDeps } from '../src/deps.js';
-import { MoneyError, type Money, parseMoney } from '../src/domain/money.js';
+import { type Money, MoneyError, parseMoney } from '../src/domain/money.js';
 import { parseScheduleTime } from '../src/domain/schedule-time.js';
 import { readDescription } from '../src/domain/text.js';
 import { wordsFor } from '../src/slack/app-errors.js';
@@ -31,7 +31,15 @@ const ScheduleForm = z
     return {
       action: f[SCHEDULE_FIELDS.action.block],
       typedWhen: typed.length > 0,
-      when: typed.length > 0 ? typed : [frequency, ...(frequency === 'weekly' ? [f[SCHEDULE_FIELDS.weekday.block] ?? ''] : []), f[SCHEDULE_FIELDS.time.block], f[SCHEDULE_FIELDS.zone.block] ?? ''],
+      when:
+        typed.length > 0
+          ? typed
+          : [
+              frequency,
+              ...(frequency === 'weekly' ? [f[SCHEDULE_FIELDS.weekday.block] ?? ''] : []),
+              f[SCHEDULE_FIELDS.time.block],
+              f[SCHEDULE_FIELDS.zone.block] ?? '',
+            ],
       amount: tokenize(f[MONEY_FIELDS.amount.block]),
       description: f[MONEY_FIELDS.description.block],
       channelId: f.meta.channelId,
@@ -40,7 +48,13 @@ const ScheduleForm = z
 
 /** Where a schedule-time error belongs: the zone, the time, the weekday or the frequency. */
 const whenBlock = (error: string) =>
-  /zone/i.test(error) ? SCHEDULE_FIELDS.zone.block : /HH:MM|hour|minute/i.test(error) ? SCHEDULE_FIELDS.time.block : /weekday/i.test(error) ? SCHEDULE_FIELDS.weekday.block : SCHEDULE_FIELDS.frequency.block;
+  /zone/i.test(error)
+    ? SCHEDULE_FIELDS.zone.block
+    : /HH:MM|hour|minute/i.test(error)
+      ? SCHEDULE_FIELDS.time.block
+      : /weekday/i.test(error)
+        ? SCHEDULE_FIELDS.weekday.block
+        : SCHEDULE_FIELDS.frequency.block;
 
 /** The schedule modal: what, when (frequency, weekday, time, zone) and a top-up's amount; every field's mistake at once, in place. */
 export function register(app: App, deps: CommandDeps): void {
@@ -51,15 +65,20 @@ export function register(app: App, deps: CommandDeps): void {
     if (action !== 'topup' && action !== 'run') errors[SCHEDULE_FIELDS.action.block] = 'Say what to schedule.';
 
     const parsed = parseScheduleTime(form.when);
-    if ('error' in parsed) errors[form.typedWhen ? SCHEDULE_FIELDS.when.block : whenBlock(parsed.error)] = parsed.error.slice(0, 300);
-    else if (parsed.rest.length > 0) errors[SCHEDULE_FIELDS.when.block] = `"${parsed.rest.join(' ')}" is not part of a time: say only when, e.g. weekly mon 09:00 UTC.`;
+    if ('error' in parsed)
+      errors[form.typedWhen ? SCHEDULE_FIELDS.when.block : whenBlock(parsed.error)] = parsed.error.slice(0, 300);
+    else if (parsed.rest.length > 0)
+      errors[SCHEDULE_FIELDS.when.block] =
+        `"${parsed.rest.join(' ')}" is not part of a time: say only when, e.g. weekly mon 09:00 UTC.`;
 
     const [amount, currency, ...extra] = form.amount;
     let money: Money | null = null;
-    if (action === 'run' && amount) errors[MONEY_FIELDS.amount.block] = 'A payout run pays the payout plan; it takes no amount.';
+    if (action === 'run' && amount)
+      errors[MONEY_FIELDS.amount.block] = 'A payout run pays the payout plan; it takes no amount.';
     if (action === 'topup') {
       try {
-        if (!amount || !currency || extra.length > 0) throw new MoneyError('amount_invalid', 'Give the amount of each top-up and its currency, e.g. 2000.00 usd.');
+        if (!amount || !currency || extra.length > 0)
+          throw new MoneyError('amount_invalid', 'Give the amount of each top-up and its currency, e.g. 2000.00 usd.');
         money = parseMoney(amount, currency);
       } catch (error) {
         if (!(error instanceof MoneyError)) throw error;
@@ -73,9 +92,14 @@ export function register(app: App, deps: CommandDeps): void {
     } catch (error) {
       errors[MONEY_FIELDS.description.block] = wordsFor(error);
     }
-    if (Object.keys(errors).length > 0 || 'error' in parsed || (action !== 'topup' && action !== 'run')) return ack({ response_action: 'errors', errors });
+    if (Object.keys(errors).length > 0 || 'error' in parsed || (action !== 'topup' && action !== 'run'))
+      return ack({ response_action: 'errors', errors });
     await ack();
     const reply = ephemeralReply(client, form.channelId, body.user.id);
-    await askForSchedule(deps, { userId: body.user.id, teamId: body.team?.id ?? body.user.team_id ?? '', reply }, { action, time: parsed.time, money, description });
+    await askForSchedule(
+      deps,
+      { userId: body.user.id, teamId: body.team?.id ?? body.user.team_id ?? '', reply },
+      { action, time: parsed.time, money, description },
+    );
   });
 }

@@ -1,5 +1,10 @@
 import type { Queue } from 'bullmq';
-import { MAINTENANCE_JOBS, REMINDER_JOB_OPTIONS, type ReminderJob, reminderJobId } from '../../../jobs/maintenance.job.js';
+import {
+  MAINTENANCE_JOBS,
+  REMINDER_JOB_OPTIONS,
+  type ReminderJob,
+  reminderJobId,
+} from '../../../jobs/maintenance.job.js';
 import type { Clock } from '../../domain/clock.js';
 import type { ReminderQueue } from '../../domain/reminders.js';
 import type { Logger } from '../../logger.js';

@@ -55,7 +55,13 @@ const SCHEDULE_ZONES = [
   'Pacific/Honolulu',
 ] as const;
 
-const select = (field: { block: string; action: string }, label: string, options: ReturnType<typeof option>[], initial?: ReturnType<typeof option>, optional = false): types.InputBlock => ({
+const select = (
+  field: { block: string; action: string },
+  label: string,
+  options: ReturnType<typeof option>[],
+  initial?: ReturnType<typeof option>,
+  optional = false,
+): types.InputBlock => ({
   type: 'input',
   block_id: field.block,
   optional,
@@ -74,17 +80,41 @@ export function scheduleModal(channelId: string): types.ModalView {
     title: 'New schedule',
     submit: 'Ask for approval',
     blocks: [
-      select(SCHEDULE_FIELDS.action, 'What', [option('topup', 'Top up the balance'), option('run', 'Pay the payout plan')], option('run', 'Pay the payout plan')),
-      select(SCHEDULE_FIELDS.frequency, 'How often', [option('daily', 'Every day'), option('weekly', 'Every week')], option('weekly', 'Every week')),
-      select(SCHEDULE_FIELDS.weekday, 'On (weekly)', WEEKDAYS.map(([value, text]) => option(value, text)), option('mon', 'Monday'), true),
+      select(
+        SCHEDULE_FIELDS.action,
+        'What',
+        [option('topup', 'Top up the balance'), option('run', 'Pay the payout plan')],
+        option('run', 'Pay the payout plan'),
+      ),
+      select(
+        SCHEDULE_FIELDS.frequency,
+        'How often',
+        [option('daily', 'Every day'), option('weekly', 'Every week')],
+        option('weekly', 'Every week'),
+      ),
+      select(
+        SCHEDULE_FIELDS.weekday,
+        'On (weekly)',
+        WEEKDAYS.map(([value, text]) => option(value, text)),
+        option('mon', 'Monday'),
+        true,
+      ),
       {
         type: 'input',
         block_id: SCHEDULE_FIELDS.time.block,
         label: { type: 'plain_text', text: 'At' },
         element: { type: 'timepicker', action_id: SCHEDULE_FIELDS.time.action, initial_time: '09:00' },
       },
-      select(SCHEDULE_FIELDS.zone, 'Time zone', SCHEDULE_ZONES.map((z) => option(z, z)), option('UTC', 'UTC')),
-      textInput(MONEY_FIELDS.amount, 'Top-up amount and currency', { optional: true, hint: 'Top-ups only, e.g. 2000.00 usd' }),
+      select(
+        SCHEDULE_FIELDS.zone,
+        'Time zone',
+        SCHEDULE_ZONES.map((z) => option(z, z)),
+        option('UTC', 'UTC'),
+      ),
+      textInput(MONEY_FIELDS.amount, 'Top-up amount and currency', {
+        optional: true,
+        hint: 'Top-ups only, e.g. 2000.00 usd',
+      }),
       textInput(MONEY_FIELDS.description, 'Description', { optional: true, maxLength: MAX_DESCRIPTION_LENGTH }),
     ],
   });
