@@ -28,9 +28,10 @@ describe('worker supervisor', () => {
     for (const waiting of [5, 0]) {
       let made = 0;
       const worker = fakeWorker();
-      const supervised = superviseWorkers([() => (made++, worker as unknown as Worker)], queueWithWaiting(waiting), logger, timing);
+      // A stall time well above any event-loop lag on a loaded machine, and a wait of three stall times.
+      const supervised = superviseWorkers([() => (made++, worker as unknown as Worker)], queueWithWaiting(waiting), logger, { checkMs: 20, stallMs: 500 });
       const busy = setInterval(() => waiting && worker.emit('active'), 10);
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
       clearInterval(busy);
       expect(made).toBe(1);
       await supervised.close();
