@@ -2,6 +2,7 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { CommandDeps } from '../src/deps.js';
 import { majorUnitsText } from '../src/domain/money.js';
 import { ACTION_IDS } from '../src/slack/ids.js';
+import { describeRecorded, plainWords } from '../src/slack/messages.js';
 import { ephemeralReply } from '../src/slack/replies.js';
 import { sendCsv } from '../src/slack/send-csv.js';
 
@@ -17,7 +18,7 @@ export function register(app: App, deps: CommandDeps): void {
       title: 'The failed lines',
       rows: 'failed lines',
       columns: ['seller', 'amount', 'currency', 'description', 'account', 'reason'],
-      data: failed.map((l) => [l.userId, majorUnitsText(l.money), l.money.currency, l.description, l.accountId, l.reason]),
+      data: failed.map((l) => [l.userId, majorUnitsText(l.money), l.money.currency, l.description, l.accountId, l.reason && describeRecorded(l.reason, plainWords)]),
     });
   });
 }

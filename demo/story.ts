@@ -7,6 +7,7 @@ import { buttonUrl, CHANNELS, messageText, PEOPLE, startHarness, type Harness } 
 import type { RecordedCall } from '../emulators/slack/fake-slack.js';
 import { formatMoney } from '../src/domain/money.js';
 import type { PayoutRequest } from '../src/domain/requests.types.js';
+import { describeRecorded, plainWords } from '../src/slack/messages.js';
 import { bold, card, colorByDefault, dim, who, where, type SlackLike } from './render.js';
 
 /** However the story goes, the process ends within this time. */
@@ -171,7 +172,7 @@ async function play(h: Harness): Promise<void> {
   const opsBefore = slack.messages(CHANNELS.ops).length;
   await click(PEOPLE.approver2, 'Approve', 'request_approve', topup.requestId, topupTs);
   const created = await waitForState(topup.requestId, ['completed', 'failed']);
-  if (created.state !== 'completed' || !created.stripeId) throw new Error(`the top-up ${created.state}: ${created.failure?.message ?? 'no Stripe id'}`);
+  if (created.state !== 'completed' || !created.stripeId) throw new Error(`the top-up ${created.state}: ${created.failure ? describeRecorded(created.failure, plainWords) : 'no Stripe id'}`);
   await slack.waitFor(() => updatesOf(topupTs).slice(seenUpdates).some((c) => messageText(asMessage(c)).includes('Top-up created')), WAIT);
   const topupDm = await slack.waitFor(() => slack.messages(PEOPLE.requester).slice(requesterDms).find((m) => m.text?.includes(topup.requestId)), WAIT);
   const createdNotice = await slack.waitFor(() => slack.messages(CHANNELS.ops).slice(opsBefore).find((m) => m.text?.includes(topup.requestId)), WAIT);
@@ -197,7 +198,7 @@ async function play(h: Harness): Promise<void> {
   const approverReplies = slack.ephemerals(PEOPLE.approver1).length;
   await click(PEOPLE.approver1, 'Approve', 'request_approve', transfer.requestId, transferTs);
   const paid = await waitForState(transfer.requestId, ['completed', 'failed']);
-  if (paid.state !== 'completed') throw new Error(`the transfer failed: ${paid.failure?.message ?? 'unknown reason'}`);
+  if (paid.state !== 'completed') throw new Error(`the transfer failed: ${paid.failure ? describeRecorded(paid.failure, plainWords) : 'unknown reason'}`);
   const paidUpdate = await slack.waitFor(() => updatesOf(transferTs).findLast((c) => messageText(asMessage(c)).includes('Paid')), WAIT);
   const paidDm = await slack.waitFor(() => slack.messages(PEOPLE.requester).slice(paidDms).find((m) => m.text?.includes(transfer.requestId) && m.text.includes('Paid')), WAIT);
   showEphemerals(PEOPLE.approver1, approverReplies);

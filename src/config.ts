@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { isAppError } from './domain/errors.js';
+import { describeError, plainWords } from './slack/messages.js';
 import { isDay, type Day } from './domain/business-days.js';
 import { parseCurrencyAmounts, type CurrencyAmounts } from './domain/money.js';
 import { parseScheduleTime } from './domain/schedule-time.js';
@@ -15,7 +16,7 @@ const currencyAmounts = z.string().transform((raw, ctx): CurrencyAmounts => {
   try {
     return parseCurrencyAmounts(raw);
   } catch (error) {
-    ctx.addIssue({ code: 'custom', message: isAppError(error) ? error.userMessage : (error as Error).message });
+    ctx.addIssue({ code: 'custom', message: isAppError(error) ? describeError(error, plainWords) : (error as Error).message });
     return z.NEVER;
   }
 });

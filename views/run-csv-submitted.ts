@@ -4,12 +4,14 @@ import { z } from 'zod';
 import { askForRun } from '../commands/run.js';
 import type { CommandDeps } from '../src/deps.js';
 import type { CheckedBatch } from '../src/domain/batch-intake.js';
+import type { BatchProblem } from '../src/domain/payout-batch.js';
 import type { AttachedFile } from '../src/domain/ports.js';
 import { newTraceId } from '../src/logger.js';
 import { replyOnAppError, wordsFor } from '../src/slack/app-errors.js';
 import { noticeModal } from '../src/slack/blocks/common.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { CSV_FIELDS, VIEW_IDS } from '../src/slack/ids.js';
+import { describeLineProblem, plainWords } from '../src/slack/messages.js';
 import { field, readView } from '../src/slack/read-view.js';
 import { ephemeralReply, type Reply } from '../src/slack/replies.js';
 import { onSubmission } from './on-submission.js';
@@ -26,8 +28,9 @@ const BatchForm = z
 
 const CSV_TITLE = 'Pay a CSV batch';
 
-const problemsText = (problems: { line: number; message: string }[]) => {
-  const shown = problems.slice(0, MAX_PROBLEMS_SHOWN).map((p) => `Line ${p.line}: ${p.message}`);
+/** Plain words: a modal's errors are plain text, and the message after the ack escapes them. */
+const problemsText = (problems: BatchProblem[]) => {
+  const shown = problems.slice(0, MAX_PROBLEMS_SHOWN).map((p) => `Line ${p.line}: ${describeLineProblem(p.problem, plainWords)}`);
   if (problems.length > shown.length) shown.push(`…and ${problems.length - shown.length} more.`);
   return shown.join('\n').slice(0, 2_000);
 };

@@ -76,14 +76,15 @@ export function register(app: App, deps: CommandDeps): void {
     if (action === 'run' && amount)
       errors[MONEY_FIELDS.amount.block] = 'A payout run pays the payout plan; it takes no amount.';
     if (action === 'topup') {
-      try {
-        if (!amount || !currency || extra.length > 0)
-          throw new MoneyError('amount_invalid', 'Give the amount of each top-up and its currency, e.g. 2000.00 usd.');
-        money = parseMoney(amount, currency);
-      } catch (error) {
-        if (!(error instanceof MoneyError)) throw error;
-        errors[MONEY_FIELDS.amount.block] = wordsFor(error);
-      }
+      if (!amount || !currency || extra.length > 0)
+        errors[MONEY_FIELDS.amount.block] = 'Give the amount of each top-up and its currency, e.g. 2000.00 usd.';
+      else
+        try {
+          money = parseMoney(amount, currency);
+        } catch (error) {
+          if (!(error instanceof MoneyError)) throw error;
+          errors[MONEY_FIELDS.amount.block] = wordsFor(error);
+        }
     }
 
     let description: string | null = null;

@@ -105,17 +105,17 @@ export function createAutoFundingService(deps: AutoFundingDeps): AutoFundingServ
       if (!topup || topup.status !== 'queued') return 'skipped';
       // `funding off` acts at once, on top-ups claimed but not yet made too.
       if (!(await store.permission(currency))) {
-        const stopped = await store.updateTopup(key, (t) => (t.status === 'queued' ? { ...t, status: 'failed', failure: 'automatic top-ups were turned off' } : undefined));
+        const stopped = await store.updateTopup(key, (t) => (t.status === 'queued' ? { ...t, status: 'failed', failure: { code: 'auto_funding_off', params: {} } } : undefined));
         if (stopped?.changed) await record(stopped.after, 'funding.auto_topup_skipped', { detail: 'automatic top-ups were turned off' });
         return 'skipped';
       }
       const outcome = await deps.payments.pay(refOf(currency, day), { action: 'topup', money: { amount: topup.amount, currency }, description: `Automatic top-up for ${day}`, statementDescriptor: null });
       const result = await store.updateTopup(key, (t) =>
-        t.status !== 'queued' ? undefined : outcome.status === 'paid' ? { ...t, status: 'created', stripeId: outcome.stripeId, settlement: 'pending' } : { ...t, status: 'failed', failure: outcome.error.userMessage },
+        t.status !== 'queued' ? undefined : outcome.status === 'paid' ? { ...t, status: 'created', stripeId: outcome.stripeId, settlement: 'pending' } : { ...t, status: 'failed', failure: outcome.error.problem },
       );
       if (result?.changed) {
         const made = result.after;
-        await record(made, made.status === 'created' ? 'funding.auto_topup_created' : 'funding.auto_topup_failed', { ...(made.stripeId ? { stripeId: made.stripeId } : {}), ...(made.failure ? { detail: made.failure } : {}) });
+        await record(made, made.status === 'created' ? 'funding.auto_topup_created' : 'funding.auto_topup_failed', { ...(made.stripeId ? { stripeId: made.stripeId } : {}), ...(outcome.status === 'failed' ? { detail: outcome.error.code } : {}) });
         const permission = await store.permission(currency);
         if (permission) await deps.notifier.autoTopupMade(made, permission, await store.usedSince(currency, windowStart()));
       }

@@ -1,7 +1,7 @@
 import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
-import { formatMoney, type CurrencyAmounts, type Money } from './money.js';
+import type { CurrencyAmounts, Money } from './money.js';
 import type { Freeze, FreezeScope, LimitHold, LimitLeft } from './controls.types.js';
 import type { PaymentInstruction } from './payments.types.js';
 import type { ControlNotifier, FreezeStore, HeldPayments, LimitHoldStore, PaymentGuard, VelocityCounter } from './ports.js';
@@ -45,7 +45,7 @@ export function createPaymentGuard(deps: { freezes: FreezeStore; velocity: Veloc
     async admit(ref, payoutRef, instruction) {
       const freeze = freezeOver(await deps.freezes.list(), instruction);
       if (freeze) {
-        throw new AppError('payments_frozen', `Payments are frozen (${freeze.reason}); this one waits until they are unfrozen.`, { retryable: true, retryAfterMs: FROZEN_RECHECK_MS });
+        throw new AppError('payments_frozen', { reason: freeze.reason }, { retryable: true, retryAfterMs: FROZEN_RECHECK_MS });
       }
       // Top-ups bring money in; the daily limits are on what leaves.
       if (instruction.action !== 'transfer') return;
@@ -62,7 +62,7 @@ export function createPaymentGuard(deps: { freezes: FreezeStore; velocity: Veloc
       await deps.holds.hold({ payoutRef, money: instruction.money, accountId: instruction.destinationAccountId, which: counted.which, limit, day });
       await deps.notifier.limitReached({ ref, payoutRef, instruction, which: counted.which, limit, used: { amount: counted.used, currency } });
       const wait = Math.min(LIMIT_RECHECK_MS, nextUtcMidnight(now).getTime() - now.getTime() + 1_000);
-      throw new AppError('daily_limit', `This payment would pass the daily ${counted.which === 'total' ? 'limit' : 'limit per seller'} of ${formatMoney(limit)}; it waits for the next UTC day or an override.`, {
+      throw new AppError('daily_limit', { which: counted.which, limit }, {
         retryable: true,
         retryAfterMs: wait,
       });

@@ -1,14 +1,17 @@
 import type { Clock } from './clock.js';
-import { AppError } from './errors.js';
+import { AppError, hasCode, type Problem } from './errors.js';
 import { formatMoney, shortfallOf } from './money.js';
 import { WAITING_CODES } from './controls.js';
-import { reversalOf, type PaymentService } from './payments.js';
+import { refusalOf, reversalOf, type PaymentService } from './payments.js';
 import type { PaymentInstruction, StripeState } from './payments.types.js';
 import type { PaymentQueue, MoneyGateway, RequestNotifier, RequestStore } from './ports.js';
-import { MONEY_MOVING_KINDS, type PayoutRequest, type Settlement } from './requests.types.js';
+import type { PayoutRequest, RequestOf, Settlement } from './requests.types.js';
 
-/** Carries out an approved request that moves no money itself (plan, schedule, resume, run); returns what it made. */
-export type RecordEffect = (request: PayoutRequest) => Promise<string>;
+/** A request that moves no money itself: its approval changes our own records (and may start a run). */
+export type RecordRequest = Exclude<PayoutRequest, RequestOf<'topup' | 'transfer'>>;
+
+/** Carries out an approved request that moves no money itself (plan, schedule, resume, run…); returns what it made. */
+export type RecordEffect = (request: RecordRequest) => Promise<string>;
 
 export interface ExecutionDeps {
   applyRecord: RecordEffect;
@@ -38,18 +41,11 @@ export interface ExecutionService {
   settle(requestId: string, state: StripeState): Promise<boolean>;
 }
 
-/** What to do after each kind of permanent failure, in words for the requester. */
-async function explainFailure(error: AppError, request: PayoutRequest, gateway: MoneyGateway): Promise<string> {
-  if (error.code === 'stripe_balance_insufficient') {
-    const balance = await gateway.balance().catch(() => undefined);
-    const available = balance?.available.find((b) => b.currency === request.money.currency);
-    const have = available ? formatMoney(available) : 'unknown';
-    return `The platform balance is too low: ${have} available, ${formatMoney(request.money)} needed. Top it up (\`/payout topup\`) and request this again.`;
-  }
-  if (error.code === 'stripe_insufficient_capabilities_for_transfer') {
-    return 'The seller can no longer receive transfers (their Stripe account is restricted). Ask them to finish onboarding (`/payout invite` sends a fresh link), then request this again.';
-  }
-  return error.userMessage;
+/** A permanent failure as the request keeps it; a balance too low also says what was available, when it can be read. */
+async function failureOf(error: AppError, request: PayoutRequest, gateway: MoneyGateway): Promise<Problem> {
+  if (!hasCode(error, 'stripe_balance_insufficient')) return error.problem;
+  const balance = await gateway.balance().catch(() => undefined);
+  return refusalOf(error, request.money, balance?.available.find((b) => b.currency === request.money.currency) ?? null);
 }
 
 /** The audit entry of a settlement: the state Stripe shows, and for a reversal how much of what. */
@@ -64,16 +60,15 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
   const { store, gateway, clock } = deps;
   const nowIso = () => clock.now().toISOString();
 
-  function instruction(request: PayoutRequest): PaymentInstruction {
+  function instruction(request: RequestOf<'topup' | 'transfer'>): PaymentInstruction {
     const { money, description } = request;
     if (request.kind === 'topup') return { action: 'topup', money, description, statementDescriptor: request.statementDescriptor };
-    if (!request.destination) throw new AppError('no_destination', 'This transfer has no seller.');
     return { action: 'transfer', money, description, destinationAccountId: request.destination.accountId };
   }
 
   /** The money a request moves goes through the one money path; the other kinds change our records. */
   async function carryOut(request: PayoutRequest): Promise<{ stripeId: string } | { resultRef: string }> {
-    if (!MONEY_MOVING_KINDS.has(request.kind)) return { resultRef: await deps.applyRecord(request) };
+    if (request.kind !== 'topup' && request.kind !== 'transfer') return { resultRef: await deps.applyRecord(request) };
     const outcome = await deps.payments.pay({ kind: 'request', requestId: request.id }, instruction(request));
     if (outcome.status === 'failed') throw outcome.error;
     return { stripeId: outcome.stripeId };
@@ -98,7 +93,10 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
     if (!short) return false;
     const held = await store.transition(
       requestId,
-      (r) => (r.state === 'approved' && r.heldForFunds?.short.amount !== short.amount ? { ...r, heldForFunds: { short, since: r.heldForFunds?.since ?? nowIso() }, updatedAt: nowIso() } : undefined),
+      (r) =>
+        r.kind === 'transfer' && r.state === 'approved' && r.heldForFunds?.short.amount !== short.amount
+          ? { ...r, heldForFunds: { short, since: r.heldForFunds?.since ?? nowIso() }, updatedAt: nowIso() }
+          : undefined,
       { actor: 'system', action: 'request.held', detail: `short by ${formatMoney(short)}` },
     );
     if (held?.changed) await deps.notifier.changed(held.after);
@@ -137,10 +135,10 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
       } catch (error) {
         if (error instanceof AppError && WAITING_CODES.has(error.code)) await markWaiting(requestId, error.code as 'payments_frozen' | 'daily_limit');
         if (!(error instanceof AppError) || error.retryable) throw error;
-        const message = await explainFailure(error, request, gateway);
+        const failure = await failureOf(error, request, gateway);
         const failed = await store.transition(
           requestId,
-          (r) => (r.state === 'executing' ? { ...r, state: 'failed', failure: { code: error.code, message }, executingSince: null, updatedAt: nowIso() } : undefined),
+          (r) => (r.state === 'executing' ? { ...r, state: 'failed', failure, executingSince: null, updatedAt: nowIso() } : undefined),
           { actor: 'system', action: 'request.failed', detail: error.code },
         );
         if (failed?.changed) await deps.notifier.finished(failed.after);
@@ -150,7 +148,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
         requestId,
         (r) =>
           r.state === 'executing'
-            ? { ...r, state: 'completed', ...result, executingSince: null, heldForFunds: null, waitingOn: null, settlement: r.kind === 'topup' ? 'pending' : null, updatedAt: nowIso() }
+            ? { ...r, state: 'completed', ...result, executingSince: null, ...(r.kind === 'transfer' ? { heldForFunds: null } : {}), waitingOn: null, settlement: r.kind === 'topup' ? 'pending' : null, updatedAt: nowIso() }
             : undefined,
         { actor: 'system', action: 'request.completed' },
       );

@@ -108,7 +108,7 @@ export function createFundingService(deps: FundingDeps): FundingService {
     for (const request of await deps.requests.open()) {
       if (request.state !== 'approved' && request.state !== 'executing') continue;
       if (request.kind === 'transfer') flows.push({ day: today, money: request.money, label: `transfer \`${request.id}\`` });
-      if (request.kind === 'run' && request.run) for (const money of totalsOf(request.run.lines)) flows.push({ day: today, money, label: `run \`${request.id}\`` });
+      if (request.kind === 'run') for (const money of totalsOf(request.run.lines)) flows.push({ day: today, money, label: `run \`${request.id}\`` });
     }
     for (const run of await deps.runs.open()) {
       const paid = run.status === 'running' ? (await deps.runs.counts(run.id)).paidTotals : [];

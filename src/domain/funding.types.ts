@@ -1,4 +1,5 @@
 import type { Shortfall } from './forecast.js';
+import type { RecordedProblem } from './errors.js';
 
 /**
  * What ops was told about one shortfall, keyed by currency and day (`usd-2026-12-16`): open while the forecast
@@ -34,6 +35,7 @@ export interface AutoTopup {
   claimedAt: string;
   status: 'queued' | 'created' | 'failed';
   stripeId: string | null;
-  failure: string | null;
+  /** Why it was not made, or Stripe's words when it failed later. */
+  failure: RecordedProblem | null;
   settlement: 'pending' | 'succeeded' | 'failed' | 'canceled' | 'reversed' | null;
 }

@@ -1,13 +1,7 @@
-import { AppError } from './errors.js';
+import { AppError, type ErrorParams } from './errors.js';
+import type { Money } from './money.types.js';
 
-/**
- * Money in integer minor units as Stripe counts them, with lowercase ISO 4217 codes.
- * Stripe's table: https://docs.stripe.com/currencies#zero-decimal (and its special cases).
- */
-export interface Money {
-  readonly amount: number; // minor units, integer
-  readonly currency: string; // lowercase ISO code
-}
+export type { Money } from './money.types.js';
 
 const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
 const THREE_DECIMAL = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
@@ -18,10 +12,12 @@ const ISO_CURRENCIES = new Set(Intl.supportedValuesOf('currency').map((c) => c.t
 /** The most a single amount may be, in major units: far beyond any real payout, well inside integer precision. */
 const ABSURD_MAJOR_AMOUNT = 1e11;
 
-/** A refused amount or currency: a stable code, its parameters, and plain words (no mrkdwn) for the person. */
-export class MoneyError extends AppError {
-  constructor(code: 'currency_unknown' | 'amount_invalid' | 'amount_too_precise' | 'amounts_invalid', message: string, params: Record<string, unknown> = {}) {
-    super(code, message, { params });
+type MoneyCode = 'currency_unknown' | 'amount_invalid' | 'amount_too_precise' | 'amounts_invalid';
+
+/** A refused amount or currency: a stable code and what was typed; the edge words it (and may add its usage line). */
+export class MoneyError<C extends MoneyCode = MoneyCode> extends AppError<C> {
+  constructor(code: C, params: ErrorParams[C]) {
+    super(code, params);
     this.name = 'MoneyError';
   }
 }
@@ -29,7 +25,7 @@ export class MoneyError extends AppError {
 export function normalizeCurrency(raw: string): string {
   const code = raw.trim().toLowerCase();
   if (!/^[a-z]{3}$/.test(code) || !ISO_CURRENCIES.has(code)) {
-    throw new MoneyError('currency_unknown', `"${raw.trim()}" is not an ISO currency code (try usd, eur, gbp, jpy…)`, { currency: raw.trim() });
+    throw new MoneyError('currency_unknown', { currency: raw.trim() });
   }
   return code;
 }
@@ -54,7 +50,8 @@ function toMoney(whole: string, fraction: string, currency: string): Money {
 
 /**
  * More decimals than the currency has are refused, zeros included: "1.500 eur" may be €1,500.00 (a dot between
- * thousands, as much of Europe writes it) or €1.50, and guessing either one moves the wrong money.
+ * thousands, as much of Europe writes it) or €1.50, and guessing either one moves the wrong money. The readings are
+ * what the person may have meant.
  */
 function tooPrecise(typed: string, whole: string, fraction: string, currency: string): MoneyError {
   const allowed = typedDecimals(currency);
@@ -62,12 +59,7 @@ function tooPrecise(typed: string, whole: string, fraction: string, currency: st
   if (/^\d{1,3}\.\d{3}$/.test(typed)) readings.push(toMoney(`${whole}${fraction}`, '', currency));
   const significant = fraction.replace(/0+$/, '');
   if (significant.length <= allowed) readings.push(toMoney(whole, significant, currency));
-  const shown = readings.filter((m) => m.amount > 0).map((m) => formatMoney(m));
-  const code = currency.toUpperCase();
-  const has = allowed === 0 ? `${code} takes whole amounts only` : `${code} has ${allowed}`;
-  const question = shown.length > 0 ? `: did you mean ${shown.join(' or ')}?` : '.';
-  const decimals = `${fraction.length} decimal${fraction.length === 1 ? '' : 's'}`;
-  return new MoneyError('amount_too_precise', `${typed} has ${decimals} but ${has}${question}`, { typed, decimals: fraction.length, allowed, currency, readings });
+  return new MoneyError('amount_too_precise', { typed, currency, decimals: fraction.length, allowed, readings: readings.filter((m) => m.amount > 0) });
 }
 
 /** Parses a decimal amount in major units ("10.50", "1500", "1,500.00") into Money. */
@@ -77,19 +69,18 @@ export function parseMoney(rawAmount: string, rawCurrency: string): Money {
   const text = typed.replace(/,(?=\d{3}(\D|$))/g, '');
   const match = /^(\d+)(?:\.(\d+))?$/.exec(text);
   if (!match) {
-    if (/^-/.test(text)) throw new MoneyError('amount_invalid', 'The amount must be positive.', { typed });
-    throw new MoneyError('amount_invalid', `"${typed}" is not an amount: write it like 10.50 or 1500`, { typed });
+    throw new MoneyError('amount_invalid', { typed, problem: /^-/.test(text) ? 'negative' : 'not_a_number' });
   }
   const whole = match[1] ?? '0';
   const fraction = match[2] ?? '';
   if (fraction.length > typedDecimals(currency)) throw tooPrecise(typed, whole, fraction, currency);
   if (THREE_DECIMAL.has(currency) && fraction.length === 3 && !fraction.endsWith('0')) {
     // Stripe requires the last of the three digits to be 0.
-    throw new MoneyError('amount_too_precise', `${currency.toUpperCase()} amounts have at most 2 decimals at Stripe: make the third one 0.`, { typed, currency });
+    throw new MoneyError('amount_too_precise', { typed, currency, lastDigitNotZero: true });
   }
-  if (Number(whole) >= ABSURD_MAJOR_AMOUNT) throw new MoneyError('amount_invalid', 'That amount is too large to be real.', { typed });
+  if (Number(whole) >= ABSURD_MAJOR_AMOUNT) throw new MoneyError('amount_invalid', { typed, problem: 'too_large' });
   const money = toMoney(whole, fraction, currency);
-  if (!Number.isSafeInteger(money.amount) || money.amount <= 0) throw new MoneyError('amount_invalid', 'The amount must be greater than zero.', { typed });
+  if (!Number.isSafeInteger(money.amount) || money.amount <= 0) throw new MoneyError('amount_invalid', { typed, problem: 'not_positive' });
   return money;
 }
 
@@ -117,10 +108,10 @@ export function parseCurrencyAmounts(raw: string): CurrencyAmounts {
   for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
     const [code, amount, extra] = part.split(':');
     if (code === undefined || amount === undefined || extra !== undefined) {
-      throw new MoneyError('amounts_invalid', `"${part}" should look like usd:1000`);
+      throw new MoneyError('amounts_invalid', { part });
     }
     const money = parseMoney(amount, code);
-    if (result.has(money.currency)) throw new MoneyError('amounts_invalid', `${money.currency.toUpperCase()} is listed twice`);
+    if (result.has(money.currency)) throw new MoneyError('amounts_invalid', { listedTwice: money.currency });
     result.set(money.currency, money.amount);
   }
   return result;

@@ -1,7 +1,7 @@
 import type { Clock } from './clock.js';
-import { AppError } from './errors.js';
+import { AppError, hasCode, type Problem } from './errors.js';
 import { WAITING_CODES } from './controls.js';
-import { formatMoney } from './money.js';
+import { formatMoney, type Money } from './money.js';
 import type { MoneyGateway, PaymentGuard, PaymentAttempts, PaymentLedger } from './ports.js';
 import type { PaymentInstruction, PaymentKind, PaymentRef, StripeState, StripeTags } from './payments.types.js';
 
@@ -13,7 +13,7 @@ const ID = /^[A-Za-z0-9_-]+$/;
 export function paymentRef(ref: PaymentRef): string {
   const parts =
     ref.kind === 'request' ? [ref.requestId] : ref.kind === 'run-line' ? [ref.runId, ref.lineKey] : ref.kind === 'scheduled-topup' ? [ref.periodKey] : [`${ref.currency}-${ref.day}`];
-  if (!parts.every((part) => ID.test(part))) throw new AppError('bad_payment_ref', `Not a valid payment reference part: ${parts.join('.')}`);
+  if (!parts.every((part) => ID.test(part))) throw new AppError('bad_payment_ref', { parts });
   return `pay_${TAGS[ref.kind]}.${parts.join('.')}`;
 }
 
@@ -48,6 +48,15 @@ export type PaymentOutcome =
   | { status: 'failed'; error: AppError };
 
 /** Stripe keeps idempotency keys for about 24 hours; past this, look for what an earlier attempt created before trying again. */
+/**
+ * A permanent refusal as a record keeps it. A balance too low also says what the payment needed and, when the caller
+ * read it, what was available: what a person needs to decide the top-up.
+ */
+export function refusalOf(error: AppError, needed: Money, available?: Money | null): Problem {
+  if (!hasCode(error, 'stripe_balance_insufficient')) return error.problem;
+  return { code: error.code, params: { ...error.params, needed, ...(available === undefined ? {} : { available }) } };
+}
+
 export const IDEMPOTENCY_WINDOW_MS = 23 * 3_600_000;
 
 /** One structured log line per payment event; pino's signature. */
@@ -106,12 +115,12 @@ export function createPaymentService(deps: { gateway: MoneyGateway; attempts: Pa
         const appError = error instanceof AppError ? error : undefined;
         const fields = { ...base, code: appError?.code, stripeRequestId: appError?.options.stripeRequestId ?? null };
         if (appError && WAITING_CODES.has(appError.code)) {
-          log.info({ ...fields, event: 'payment.waiting' }, appError.userMessage);
+          log.info({ ...fields, event: 'payment.waiting' }, appError.message);
           throw error;
         }
         if (!appError || appError.retryable) {
           // An AppError says enough (code, Stripe's request id); its cause holds Stripe's whole response, which stays out of the logs.
-          log.warn({ ...fields, event: 'payment.retry', ...(appError ? { reason: appError.userMessage } : { err: error }) }, 'payment will be tried again');
+          log.warn({ ...fields, event: 'payment.retry', ...(appError ? { reason: appError.message } : { err: error }) }, 'payment will be tried again');
           throw error;
         }
         log.warn({ ...fields, event: 'payment.failed' }, 'payment refused');

@@ -1,5 +1,5 @@
 import { type CsvError, type Info, parse } from 'csv-parse/sync';
-import { isAppError } from './errors.js';
+import { isAppError, type Problem } from './errors.js';
 import { MoneyError, type Money, normalizeCurrency, parseMoney } from './money.js';
 import { readDescription } from './text.js';
 
@@ -13,7 +13,7 @@ export interface BatchLine {
 
 export interface BatchProblem {
   line: number;
-  message: string;
+  problem: Problem;
 }
 
 export interface SellerLookup {
@@ -34,8 +34,6 @@ export interface BatchOptions {
 export type SellerRef = { userId?: string; accountId?: string };
 
 const DEFAULT_MAX_LINES = 50_000;
-const SELLER_HELP = 'use a Slack user id (U…), a mention (<@U…>) or a Stripe account id (acct_…)';
-const COLUMNS_HELP = 'Each line needs seller, amount, currency and an optional description; quote a description that has commas.';
 
 type BatchResult = { lines: (BatchLine & { userId: string; accountId: string })[]; problems: BatchProblem[] };
 interface ParsedRows {
@@ -79,7 +77,7 @@ function parseRows(csvText: string): ParsedRows {
       if (!error) return undefined;
       // An unclosed quote is only noticed at the end of the input, long after the row that opened it.
       const line = error.code !== 'CSV_QUOTE_NOT_CLOSED' && typeof error.lines === 'number' ? error.lines : firstFilledLineAfter(csvText, previousEnd);
-      if (!problems.some((p) => p.line === line)) problems.push({ line, message: csvSyntaxMessage(error.code) });
+      if (!problems.some((p) => p.line === line)) problems.push({ line, problem: { code: 'line_not_csv', params: { csvCode: error.code } } });
       return undefined;
     },
     on_record: (record: string[], context: Info) => {
@@ -107,35 +105,35 @@ function checkRows({ records, problems }: ParsedRows, sellers: SellerLookup, opt
 
     dataLines++;
     if (dataLines > maxLines) {
-      problems.push({ line, message: `A batch has at most ${maxLines} lines: split the file into several batches.` });
+      problems.push({ line, problem: { code: 'batch_too_long', params: { max: maxLines } } });
       break;
     }
 
     if (record.length < 3 || record.length > 4) {
-      problems.push({ line, message: `This line has ${record.length} ${record.length === 1 ? 'column' : 'columns'}, not 3 or 4. ${COLUMNS_HELP}` });
+      problems.push({ line, problem: { code: 'line_columns', params: { count: record.length } } });
       continue;
     }
     const [sellerRef = '', rawAmount = '', rawCurrency = '', rawDescription = ''] = record;
-    const lineProblems: string[] = [];
+    const lineProblems: Problem[] = [];
     let description: string | null = null;
     try {
       description = readDescription(rawDescription);
     } catch (error) {
       if (!isAppError(error)) throw error;
-      lineProblems.push(error.userMessage);
+      lineProblems.push(error.problem);
     }
 
     const money = checkMoney(rawAmount, rawCurrency, options.heldCurrencies);
-    if (typeof money === 'string') lineProblems.push(money);
+    if ('code' in money) lineProblems.push(money);
 
     const ref = parseSellerRef(sellerRef, sellers.mentionedUser);
     const seller = ref ? sellers.find(ref) : undefined;
-    if (!ref) lineProblems.push(`"${sellerRef}" is not a seller: ${SELLER_HELP}.`);
-    else if (!seller) lineProblems.push(`${sellerRef} is not a seller of this workspace: invite them first with /payout invite.`);
-    else if (!seller.payable) lineProblems.push(`${sellerRef} cannot be paid yet: their Stripe account is not ready for payouts.`);
+    if (!ref) lineProblems.push({ code: 'line_seller_ref', params: { ref: sellerRef } });
+    else if (!seller) lineProblems.push({ code: 'line_seller_unknown', params: { ref: sellerRef } });
+    else if (!seller.payable) lineProblems.push({ code: 'line_seller_not_payable', params: { ref: sellerRef } });
 
-    if (lineProblems.length > 0 || typeof money === 'string' || !seller) {
-      for (const message of lineProblems) problems.push({ line, message });
+    if (lineProblems.length > 0 || 'code' in money || !seller) {
+      for (const problem of lineProblems) problems.push({ line, problem });
       continue;
     }
 
@@ -143,7 +141,7 @@ function checkRows({ records, problems }: ParsedRows, sellers: SellerLookup, opt
     const identity = JSON.stringify([seller.userId, money.amount, money.currency, description ?? '']);
     const first = seen.get(identity);
     if (first !== undefined) {
-      problems.push({ line, message: `This repeats line ${first}: same seller, amount, currency and description. Remove it, or make the descriptions differ if both are meant.` });
+      problems.push({ line, problem: { code: 'line_repeats', params: { first } } });
       continue;
     }
     seen.set(identity, line);
@@ -152,21 +150,6 @@ function checkRows({ records, problems }: ParsedRows, sellers: SellerLookup, opt
 
   problems.sort((a, b) => a.line - b.line);
   return { lines, problems };
-}
-
-function csvSyntaxMessage(code: string): string {
-  const quoting = 'put the whole value in quotes and double any quote inside it ("").';
-  switch (code) {
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return 'This line is not valid CSV: a quote opened here is never closed, so the lines after it could not be read.';
-    case 'INVALID_OPENING_QUOTE':
-      return `This line is not valid CSV: a quote appears inside a value; ${quoting}`;
-    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
-    case 'CSV_INVALID_CLOSING_QUOTE':
-      return `This line is not valid CSV: text follows a closing quote; ${quoting}`;
-    default:
-      return `This line is not valid CSV. ${COLUMNS_HELP}`;
-  }
 }
 
 function firstFilledLineAfter(text: string, line: number): number {
@@ -187,18 +170,15 @@ function parseSellerRef(raw: string, mentionedUser: SellerLookup['mentionedUser'
   return mentioned ? { userId: mentioned } : undefined;
 }
 
-/** The line's money, or the polite reason it is not payable. */
-function checkMoney(rawAmount: string, rawCurrency: string, held: ReadonlySet<string> | undefined): Money | string {
+/** The line's money, or why it is not payable. */
+function checkMoney(rawAmount: string, rawCurrency: string, held: ReadonlySet<string> | undefined): Money | Problem {
   try {
     const currency = normalizeCurrency(rawCurrency);
     const money = parseMoney(rawAmount, currency);
-    if (held && !held.has(currency)) {
-      const list = [...held].map((c) => c.toUpperCase()).sort().join(', ');
-      return `The platform holds no ${currency.toUpperCase()} balance to pay from${list ? `: use ${list}` : ''}.`;
-    }
+    if (held && !held.has(currency)) return { code: 'line_currency_not_held', params: { currency, held: [...held] } };
     return money;
   } catch (error) {
-    if (error instanceof MoneyError) return /[.?]$/.test(error.userMessage) ? error.userMessage : `${error.userMessage}.`;
+    if (error instanceof MoneyError) return error.problem;
     throw error;
   }
 }

@@ -1,4 +1,5 @@
 import type { Money } from './money.js';
+import type { RecordedProblem } from './errors.js';
 import type { RunLineDraft, Settlement } from './requests.types.js';
 import type { ScheduleTime } from './schedule-time.js';
 
@@ -52,7 +53,7 @@ export type RunLineStatus = 'pending' | 'paid' | 'failed';
 export interface RunLine extends RunLineDraft {
   status: RunLineStatus;
   stripeId: string | null;
-  reason: string | null;
+  reason: RecordedProblem | null;
   /** How much of a paid line Stripe shows reversed, in minor units (absent: none). */
   amountReversed?: number;
 }

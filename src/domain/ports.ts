@@ -1,4 +1,5 @@
 import type { Money } from './money.js';
+import type { Problem } from './errors.js';
 import type { Freeze, LimitHold } from './controls.types.js';
 import type { AutoFunding, AutoTopup, ShortfallNotice } from './funding.types.js';
 import type { Firing, PlanEntry, Run, RunCounts, RunLine, Schedule } from './payouts.types.js';
@@ -200,7 +201,7 @@ export interface RunQueue {
 
 /** What ops is told about schedules and runs; the Slack adapter renders it. */
 export interface PayoutNotifier {
-  scheduleFired(schedule: Schedule, firing: Firing, outcome: { stripeId?: string; runId?: string; error?: string }): Promise<void>;
+  scheduleFired(schedule: Schedule, firing: Firing, outcome: { stripeId?: string; runId?: string; error?: Problem }): Promise<void>;
   firingMissed(schedule: Schedule, intendedAt: Date): Promise<void>;
   /** A scheduled top-up's later fate, from Stripe's webhooks. */
   scheduledTopupSettled(schedule: Schedule, firing: Firing, topupId: string, settlement: string, reason: string | null): Promise<void>;

@@ -1,6 +1,5 @@
 import type { Clock } from './clock.js';
 import { scopeKey, type FreezeService, type LimitOverrideService } from './controls.js';
-import { AppError } from './errors.js';
 import type { AutoFundingService } from './auto-funding.js';
 import type { RecordEffect } from './execution.js';
 import type { PlanStore } from './ports.js';
@@ -12,7 +11,6 @@ export function createRecordEffects(deps: { plan: PlanStore; schedules: Schedule
   return async (request) => {
     switch (request.kind) {
       case 'plan': {
-        if (!request.destination) throw new AppError('no_destination', 'This plan change names no seller.');
         await deps.plan.set({
           teamId: request.teamId,
           userId: request.destination.userId,
@@ -30,18 +28,15 @@ export function createRecordEffects(deps: { plan: PlanStore; schedules: Schedule
       case 'resume':
         return (await deps.schedules.resume(request)).id;
       case 'unfreeze': {
-        if (!request.unfreeze) throw new AppError('no_scope', 'This unfreeze names nothing to unfreeze.');
         // Lifted already (another unfreeze of the same scope): nothing waits on it any more, which is what was asked.
         await deps.freezes.lift(request.unfreeze, request.approvals.map((a) => a.userId));
         return `unfreeze ${scopeKey(request.unfreeze)}`;
       }
       case 'override': {
-        if (!request.override) throw new AppError('no_payment', 'This override names no payment.');
         await deps.overrides.grant(request.override.payoutRef, request.approvals.map((a) => a.userId));
         return `override ${request.override.payoutRef}`;
       }
       case 'run': {
-        if (!request.run) throw new AppError('no_run', 'This request has no lines to pay.');
         // The run id is the request id: a re-run of this job finds the same run and resumes it.
         const run = await deps.runs.launch({
           id: request.id,
@@ -58,8 +53,6 @@ export function createRecordEffects(deps: { plan: PlanStore; schedules: Schedule
       }
       case 'funding':
         return `funding ${(await deps.autoFunding.enable(request)).currency}`;
-      default:
-        throw new AppError('not_a_record', `A ${request.kind} request moves money itself.`);
     }
   };
 }

@@ -1,13 +1,13 @@
 import type { AccessPolicy } from './access.js';
 import type { Clock } from './clock.js';
-import { AppError } from './errors.js';
+import { AppError, type ErrorParams, type Problem } from './errors.js';
 import { newId } from './ids.js';
-import { formatMoney, totalsOf, type CurrencyAmounts, type Money } from './money.js';
+import { totalsOf, type CurrencyAmounts, type Money } from './money.js';
 import { exceedsMaximum, requiredApprovals } from './policy.js';
 import type { PaymentQueue, MoneyGateway, PlanStore, RequestNotifier, RequestStore, SellerStore } from './ports.js';
 import { unpausedLines } from './payouts.types.js';
 import type { FreezeScope, LimitHold, LimitLeft } from './controls.types.js';
-import type { FundsCheck, PayoutRequest, RequestKind, ScheduleDraft } from './requests.types.js';
+import type { BankChangeHold, FundsCheck, PayoutRequest, RequestBase, RequestKind, RunDraft, ScheduleDraft } from './requests.types.js';
 import type { Seller } from './sellers.types.js';
 
 export interface RequestServiceDeps {
@@ -47,34 +47,36 @@ export interface NewRequest {
   /** schedule, resume. */
   schedule?: ScheduleDraft;
   /** run. */
-  run?: NonNullable<PayoutRequest['run']>;
+  run?: RunDraft;
   /** unfreeze: the freeze to lift. */
   unfreeze?: FreezeScope;
   /** override: the reference of the payment a daily limit holds. */
   override?: string;
 }
 
-/** What a click did. `refused` and `unchanged` leave the request exactly as it was. */
+/** What a click did. `refused` and `unchanged` leave the request exactly as it was; `refusal` says why. */
 export type ClickResult =
   | { outcome: 'approved' | 'awaiting_second' | 'rejected' | 'expired'; request: PayoutRequest }
-  | { outcome: 'unchanged' | 'refused'; request: PayoutRequest | undefined; message: string };
+  | { outcome: 'unchanged' | 'refused'; request: PayoutRequest | undefined; refusal: Problem };
 
-const STATE_WORDS: Record<PayoutRequest['state'], string> = {
-  pending: 'still pending',
-  approved: 'already approved',
-  executing: 'already approved and being paid',
-  completed: 'already done',
-  failed: 'already approved, and it failed',
-  rejected: 'already rejected',
-  expired: 'expired',
-};
+/** What a request that is no longer pending shows of its decision. */
+const decisionOf = (request: PayoutRequest): Problem => ({
+  code: 'request_decided',
+  params: { state: request.state, approvedBy: request.approvals.map((a) => a.userId), rejectedBy: request.rejection?.userId ?? null },
+});
 
-export function describeDecision(request: PayoutRequest): string {
-  if (request.state === 'rejected' && request.rejection) return `already rejected by <@${request.rejection.userId}>`;
-  if (request.state === 'expired') return 'expired';
-  const by = request.approvals.map((a) => `<@${a.userId}>`).join(' and ');
-  return by ? `${STATE_WORDS[request.state]} (approved by ${by})` : STATE_WORDS[request.state];
-}
+/** Whether the request pays this person: they may not decide it. */
+const pays = (request: PayoutRequest, userId: string): boolean =>
+  request.kind === 'transfer' || request.kind === 'plan' ? request.destination.userId === userId : request.kind === 'run' && request.run.lines.some((l) => l.userId === userId);
+
+/** The seller's account a transfer or plan change pays: the daily limit per seller applies to it. */
+/** What the kind of a request carries beyond what every request has. */
+type KindFacts = DistributiveOmit<PayoutRequest, keyof RequestBase>;
+
+/** The seller's account a transfer or a plan change pays: the daily limit per seller applies to it. */
+const payeeAccountOf = (request: KindFacts | PayoutRequest): string | null =>
+  request.kind === 'transfer' || request.kind === 'plan' ? request.destination.accountId : null;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export interface RequestService {
   /** Validates, stores a pending request and posts it for approval. Throws AppError with a message for the requester. */
@@ -94,26 +96,49 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
   const { store, clock, access } = deps;
   const nowIso = () => clock.now().toISOString();
 
-  const currencyList = (codes: string[]) => codes.map((c) => c.toUpperCase()).join(', ') || 'no balance yet';
-
-  async function payableSeller(teamId: string, userId: string | undefined): Promise<Seller> {
-    const seller = userId ? await deps.sellers.get(teamId, userId) : undefined;
-    if (!seller) throw new AppError('seller_unknown', `<@${userId}> is not a seller yet. Invite them first with \`/payout invite\`.`);
-    if (seller.state === 'disconnected') {
-      throw new AppError('seller_disconnected', `<@${seller.userId}> disconnected their Stripe account from us, so they cannot be paid. They can connect again through a new \`/payout invite\`.`);
-    }
-    if (seller.state !== 'payable') {
-      throw new AppError('seller_not_payable', `<@${seller.userId}> cannot be paid yet: their Stripe onboarding is not complete (transfers are ${seller.transfersCapability}).`);
-    }
+  async function payableSeller(teamId: string, userId: string): Promise<Seller> {
+    const seller = await deps.sellers.get(teamId, userId);
+    if (!seller) throw new AppError('seller_unknown', { userId });
+    if (seller.state === 'disconnected') throw new AppError('seller_disconnected', { userId: seller.userId });
+    if (seller.state !== 'payable') throw new AppError('seller_not_payable', { userId: seller.userId, transfers: seller.transfersCapability });
     return seller;
   }
 
   /** A bank account changed just before a payment is the classic account-takeover pattern: one more pair of eyes while it is fresh. */
-  function bankChangeHold(seller: Seller | null): string | undefined {
-    if (!seller?.bankChangedAt) return undefined;
+  function bankChangeHold(seller: Seller): { bankChangeHold?: BankChangeHold } {
+    if (!seller.bankChangedAt) return {};
     const until = Date.parse(seller.bankChangedAt) + deps.policy.bankChangeHoldHours * 3_600_000;
-    if (clock.now().getTime() >= until) return undefined;
-    return `<@${seller.userId}>'s bank account changed at ${seller.bankChangedAt.slice(0, 16).replace('T', ' ')} UTC (held until ${new Date(until).toISOString().slice(0, 16).replace('T', ' ')} UTC)`;
+    if (clock.now().getTime() >= until) return {};
+    return { bankChangeHold: { userId: seller.userId, changedAt: seller.bankChangedAt, until: new Date(until).toISOString() } };
+  }
+
+  /** What the request's kind carries, checked as it is made: the seller must be payable, a run must have lines. */
+  async function factsOf(input: NewRequest): Promise<KindFacts> {
+    const missing = (what: ErrorParams['request_incomplete']['missing']) => new AppError('request_incomplete', { kind: input.kind, missing: what });
+    switch (input.kind) {
+      case 'topup':
+        return { kind: 'topup', statementDescriptor: input.statementDescriptor ?? null };
+      case 'transfer':
+      case 'plan': {
+        if (!input.sellerUserId) throw missing('seller');
+        const seller = await payableSeller(input.teamId, input.sellerUserId);
+        return { kind: input.kind, destination: { userId: seller.userId, accountId: seller.accountId }, ...bankChangeHold(seller) };
+      }
+      case 'schedule':
+      case 'resume':
+        if (!input.schedule) throw missing('schedule');
+        return { kind: input.kind, schedule: input.schedule };
+      case 'run':
+        if (!input.run) throw missing('lines');
+        return { kind: 'run', run: input.run };
+      case 'unfreeze':
+        if (!input.unfreeze) throw missing('scope');
+        return { kind: 'unfreeze', unfreeze: input.unfreeze };
+      case 'funding':
+        return { kind: 'funding' };
+      case 'override':
+        throw missing('payment');
+    }
   }
 
   /** What the approval policy applies to: a single amount, a run's totals, or (run schedules) the plan's totals. */
@@ -126,64 +151,63 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
 
   /** An unfreeze moves no money: any requester or approver may ask, and two approvers decide. */
   async function validateUnfreeze(input: NewRequest, scope: FreezeScope) {
-    if (!(await access.isStaff(input.requestedBy))) throw new AppError('not_staff', 'Only payout requesters and approvers may ask to unfreeze payouts.');
-    return { money: { amount: 0, currency: scope.kind === 'currency' ? scope.currency : 'usd' }, totals: [], destination: null, available: null, balance: undefined, extraApprovalReason: undefined };
+    if (!(await access.isStaff(input.requestedBy))) throw new AppError('not_staff', { to: 'unfreeze' });
+    const facts: KindFacts = { kind: 'unfreeze', unfreeze: scope };
+    return { money: { amount: 0, currency: scope.kind === 'currency' ? scope.currency : 'usd' }, totals: [], facts, available: null, balance: undefined };
   }
 
   /** An override names a payment a daily limit holds now; it moves no money of its own, and two approvers decide. */
   async function validateOverride(input: NewRequest, payoutRef: string) {
-    if (!(await access.isStaff(input.requestedBy))) throw new AppError('not_staff', 'Only payout requesters and approvers may ask to override a daily limit.');
+    if (!(await access.isStaff(input.requestedBy))) throw new AppError('not_staff', { to: 'override' });
     const hold = await deps.heldByLimit(payoutRef);
-    if (!hold) throw new AppError('not_held', `\`${payoutRef}\` is not waiting on a daily limit (it may have gone out already).`);
-    return { money: hold.money, totals: [], destination: null, available: null, balance: undefined, extraApprovalReason: undefined, override: { payoutRef, accountId: hold.accountId } };
+    if (!hold) throw new AppError('not_held', { payoutRef });
+    const facts: KindFacts = { kind: 'override', override: { payoutRef, accountId: hold.accountId } };
+    return { money: hold.money, totals: [], facts, available: null, balance: undefined };
   }
 
   async function validate(input: NewRequest) {
     if (input.unfreeze) return validateUnfreeze(input, input.unfreeze);
     if (input.override) return validateOverride(input, input.override);
     if (!(await access.has(input.requestedBy, 'requester'))) {
-      throw new AppError('not_requester', "You're not on the list of people who may request payouts. Ask your finance lead to add you.");
+      throw new AppError('not_requester', {});
     }
     const totals = await amountsOf(input);
     const headline = [...totals].sort((a, b) => b.amount - a.amount)[0];
-    if (!headline) throw new AppError('nothing_to_pay', 'There is nothing to pay: the payout plan is empty. Add sellers with `/payout plan @seller <amount> <currency>`.');
+    if (!headline) throw new AppError('nothing_to_pay', {});
     for (const money of input.run ? input.run.lines.map((l) => l.money) : input.schedule?.action === 'run' ? [] : totals) {
       const max = exceedsMaximum(money, deps.policy.maxima);
-      if (max !== undefined) throw new AppError('over_maximum', `The most a single ${input.run ? 'payment' : 'request'} may be is ${formatMoney({ amount: max, currency: money.currency })}.`);
+      if (max !== undefined) throw new AppError('over_maximum', { max: { amount: max, currency: money.currency }, per: input.run ? 'payment' : 'request' });
     }
-    const seller = input.kind === 'transfer' || input.kind === 'plan' ? await payableSeller(input.teamId, input.sellerUserId) : null;
-    const destination = seller ? { userId: seller.userId, accountId: seller.accountId } : null;
+    const facts = await factsOf(input);
     const [platform, balance] = await Promise.all([deps.gateway.platformAccount(), deps.gateway.balance()]);
     const held = balance.available.map((b) => b.currency);
     const topsUp = input.kind === 'topup' || input.kind === 'funding' || input.schedule?.action === 'topup';
     for (const { currency } of totals) {
       if (topsUp && currency !== platform.defaultCurrency) {
-        throw new AppError('topup_currency', `Top-ups are made in the platform's own currency (${platform.defaultCurrency.toUpperCase()}), not ${currency.toUpperCase()}.`);
+        throw new AppError('topup_currency', { currency, platformCurrency: platform.defaultCurrency });
       }
       if (!topsUp && !held.includes(currency)) {
-        throw new AppError('currency_not_held', `The platform holds no ${currency.toUpperCase()} balance. It holds ${currencyList(held)}.`);
+        throw new AppError('currency_not_held', { currency, held });
       }
     }
     const available = balance.available.find((b) => b.currency === headline.currency) ?? null;
-    return { money: headline, totals, destination, available, balance: balance.available, extraApprovalReason: bankChangeHold(seller) };
+    return { money: headline, totals, facts, available, balance: balance.available };
   }
 
   /** The decision shared by approve and reject: is this person allowed to act on this request right now? */
   function refusal(request: PayoutRequest | undefined, userId: string, isApprover: boolean): ClickResult | undefined {
-    if (!request) return { outcome: 'refused', request, message: 'I could not find that request.' };
-    if (!isApprover) return { outcome: 'refused', request, message: "Sorry, you're not on the list of approvers, so this click changed nothing." };
-    if (request.state !== 'pending') return { outcome: 'unchanged', request, message: `This request is ${describeDecision(request)}.` };
-    if (request.requestedBy === userId) return { outcome: 'refused', request, message: 'You asked for this one, so someone else has to approve or reject it.' };
-    if (request.destination?.userId === userId || request.run?.lines.some((l) => l.userId === userId)) {
-      return { outcome: 'refused', request, message: 'This one pays you, so someone else has to approve or reject it.' };
-    }
+    if (!request) return { outcome: 'refused', request, refusal: { code: 'request_unknown', params: {} } };
+    if (!isApprover) return { outcome: 'refused', request, refusal: { code: 'not_approver', params: {} } };
+    if (request.state !== 'pending') return { outcome: 'unchanged', request, refusal: decisionOf(request) };
+    if (request.requestedBy === userId) return { outcome: 'refused', request, refusal: { code: 'own_request', params: {} } };
+    if (pays(request, userId)) return { outcome: 'refused', request, refusal: { code: 'pays_you', params: {} } };
     return undefined;
   }
 
   /** Best effort: a card without fresh funds still shows the last ones, and a click is never refused for it. */
-  const fundsOf = async (request: Pick<PayoutRequest, 'kind' | 'totals' | 'destination'>, available?: Money[]): Promise<{ funds?: FundsCheck; limitsLeft?: LimitLeft[] }> => {
+  const fundsOf = async (request: Pick<PayoutRequest, 'kind' | 'totals'> & { accountId: string | null }, available?: Money[]): Promise<{ funds?: FundsCheck; limitsLeft?: LimitLeft[] }> => {
     if (!TAKES_FUNDS.has(request.kind)) return {};
-    const [funds, limitsLeft] = await Promise.all([deps.funds(request.totals, available).catch(() => undefined), deps.limitsLeft(request.totals, request.destination?.accountId ?? null).catch(() => undefined)]);
+    const [funds, limitsLeft] = await Promise.all([deps.funds(request.totals, available).catch(() => undefined), deps.limitsLeft(request.totals, request.accountId).catch(() => undefined)]);
     return { ...(funds ? { funds } : {}), ...(limitsLeft?.length ? { limitsLeft } : {}) };
   };
 
@@ -192,7 +216,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
   async function expire(request: PayoutRequest): Promise<ClickResult> {
     const result = await store.transition(request.id, (r) => (isExpired(r) ? { ...r, state: 'expired', updatedAt: nowIso() } : undefined), { actor: 'system', action: 'request.expired' });
     if (result?.changed) await deps.notifier.finished(result.after);
-    return { outcome: 'unchanged', request: result?.after ?? request, message: 'This request has expired; nothing was paid. Ask for it again if it is still needed.' };
+    return { outcome: 'unchanged', request: result?.after ?? request, refusal: { code: 'request_expired', params: {} } };
   }
 
   /**
@@ -226,34 +250,23 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
 
   return {
     async create(input) {
-      const validated = await validate(input);
-      const { money, totals, destination, available, balance, extraApprovalReason } = validated;
+      const { money, totals, facts, available, balance } = await validate(input);
       // The balance validate() just read: one Stripe call per request, not two.
-      const { funds, limitsLeft } = await fundsOf({ kind: input.kind, totals, destination }, balance);
-      const replaces = input.kind === 'plan' && destination ? (await deps.plan.get(input.teamId, destination.userId))?.money : undefined;
+      const { funds, limitsLeft } = await fundsOf({ kind: input.kind, totals, accountId: payeeAccountOf(facts) }, balance);
+      const replaces = facts.kind === 'plan' ? (await deps.plan.get(input.teamId, facts.destination.userId))?.money : undefined;
+      const held = facts.kind === 'transfer' || facts.kind === 'plan' ? facts.bankChangeHold : undefined;
       const at = clock.now();
-      const request: PayoutRequest = {
+      const base: RequestBase = {
         id: newId('req', at.getTime()),
-        kind: input.kind,
         teamId: input.teamId,
         requestedBy: input.requestedBy,
         requestedAt: at.toISOString(),
         money,
         totals,
         description: input.description,
-        statementDescriptor: input.statementDescriptor ?? null,
-        destination,
         availableAtRequest: available,
-        funds: funds ?? null,
-        ...(limitsLeft ? { limitsLeft } : {}),
-        schedule: input.schedule ?? null,
-        run: input.run ?? null,
-        ...(input.unfreeze ? { unfreeze: input.unfreeze } : {}),
-        ...('override' in validated ? { override: validated.override } : {}),
-        ...(replaces ? { replaces } : {}),
         state: 'pending',
-        requiredApprovals: input.unfreeze || input.override ? 2 : (totals.some((t) => requiredApprovals(t, deps.policy.thresholds) === 2) ? 2 : 1) + (extraApprovalReason ? 1 : 0),
-        ...(extraApprovalReason ? { extraApprovalReason } : {}),
+        requiredApprovals: input.unfreeze || input.override ? 2 : (totals.some((t) => requiredApprovals(t, deps.policy.thresholds) === 2) ? 2 : 1) + (held ? 1 : 0),
         approvals: [],
         rejection: null,
         expiresAt: new Date(at.getTime() + deps.policy.approvalTtlSeconds * 1000).toISOString(),
@@ -267,6 +280,12 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
         message: null,
         updatedAt: at.toISOString(),
       };
+      const request: PayoutRequest =
+        facts.kind === 'transfer' || facts.kind === 'run'
+          ? { ...base, ...facts, funds: funds ?? null, ...(limitsLeft ? { limitsLeft } : {}) }
+          : facts.kind === 'plan' && replaces
+            ? { ...base, ...facts, replaces }
+            : { ...base, ...facts };
       await store.create(request, input.requestedBy);
       let posted: PayoutRequest;
       try {
@@ -276,7 +295,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
       } catch (error) {
         // Nobody can approve a request nobody can see: withdraw it rather than leave it half-made.
         await store.transition(request.id, (r) => (r.state === 'pending' ? { ...r, state: 'rejected', rejection: { userId: 'system', reason: 'the approval message could not be posted', at: nowIso() }, updatedAt: nowIso() } : undefined), { actor: 'system', action: 'request.withdrawn' });
-        throw new AppError('not_posted', 'I could not post the approval request to the approvals channel, so nothing was requested. Please try again in a minute.', { cause: error });
+        throw new AppError('not_posted', {}, { cause: error });
       }
       await deps.reminders.schedule(posted);
       return posted;
@@ -284,10 +303,10 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
 
     async approve(id, userId) {
       const current = await store.get(id);
-      const refreshed = current ? await fundsOf(current) : {};
+      const refreshed = current ? await fundsOf({ kind: current.kind, totals: current.totals, accountId: payeeAccountOf(current) }) : {};
       const decided = await decide(id, userId, { actor: userId, action: 'request.approval' }, (current) => {
         if (current.approvals.some((a) => a.userId === userId)) {
-          return { outcome: 'unchanged', request: current, message: 'You already approved this request; it needs a second, different approver.' };
+          return { outcome: 'unchanged', request: current, refusal: { code: 'approved_already', params: {} } };
         }
         const approvals = [...current.approvals, { userId, at: nowIso() }];
         return { ...current, ...refreshed, approvals, state: approvals.length >= current.requiredApprovals ? 'approved' : 'pending', updatedAt: nowIso() };

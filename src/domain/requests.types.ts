@@ -1,15 +1,10 @@
 import type { FreezeScope, LimitLeft } from './controls.types.js';
-import type { Money } from './money.js';
+import type { Problem } from './errors.js';
+import type { Money } from './money.types.js';
+import type { RequestKind, RequestState } from './request-kinds.js';
 import type { ScheduleTime } from './schedule-time.js';
 
-/**
- * topup / transfer: move money once · plan: set a seller's standing amount · schedule: create a recurring top-up or payout run
- * · resume: turn a paused schedule back on · run: pay a list of sellers now (the plan, a CSV batch, or failed lines again)
- * · unfreeze: lift a freeze (always two approvers).
- * · override: let one payment a daily limit holds go today (always two approvers).
- * · funding: a standing permission for the bot to top up, up to `money` in any rolling 7 days.
- */
-export type RequestKind = 'topup' | 'transfer' | 'plan' | 'schedule' | 'resume' | 'run' | 'unfreeze' | 'funding' | 'override';
+export type { RequestKind, RequestState } from './request-kinds.js';
 
 /** One payment of a run; `key` is unique within the run (the seller for plan runs, the line number for CSV batches). */
 export interface RunLineDraft {
@@ -27,12 +22,6 @@ export interface ScheduleDraft {
   /** Top-up schedules: the amount of each top-up. */
   money: Money | null;
 }
-
-/**
- * pending → approved → executing → completed | failed, or pending → rejected | expired.
- * A completed top-up still settles later (its `settlement` follows Stripe's webhooks).
- */
-export type RequestState = 'pending' | 'approved' | 'executing' | 'completed' | 'failed' | 'rejected' | 'expired';
 
 export const TERMINAL_STATES: ReadonlySet<RequestState> = new Set(['completed', 'failed', 'rejected', 'expired']);
 
@@ -52,44 +41,22 @@ export interface Approval {
   at: string;
 }
 
-export interface PayoutRequest {
+/** What every request carries, whatever its kind. */
+export interface RequestBase {
   id: string;
-  kind: RequestKind;
   teamId: string;
   requestedBy: string;
   requestedAt: string;
-  /** The headline amount; for runs and run schedules the largest per-currency total. */
+  /** The headline amount; for runs and run schedules the largest per-currency total; for an unfreeze zero. */
   money: Money;
   /** Per currency: what the approval policy applies to (a run's totals; otherwise just `money`). */
   totals: Money[];
   description: string | null;
-  /** Top-ups: what the bank statement shows (at most 15 characters). */
-  statementDescriptor: string | null;
-  /** Transfers: the seller. */
-  destination: { userId: string; accountId: string } | null;
   /** The platform's available balance in this currency when it was requested, shown to approvers. */
   availableAtRequest: Money | null;
-  /** Transfers and runs: the funds for each currency they move, refreshed at each click (absent on older requests). */
-  funds?: FundsCheck | null;
-  /** An approved transfer the balance cannot cover yet: it waits (the sweeper tries again) instead of failing. */
-  heldForFunds?: { short: Money; since: string } | null;
-  /** Transfers and runs: what today's daily limits leave, refreshed with the funds (absent: no limit applies). */
-  limitsLeft?: LimitLeft[];
-  /** An executing payment the kill switch or a daily limit holds: it waits (a delayed job) rather than fails. */
-  waitingOn?: { code: 'payments_frozen' | 'daily_limit'; since: string } | null;
-  schedule: ScheduleDraft | null;
-  run: { source: 'plan' | 'csv' | 'retry'; lines: RunLineDraft[] } | null;
-  /** Plan changes: what the seller got in every run until now, when they were in the plan already. */
-  replaces?: Money;
-  /** Unfreeze requests: the freeze to lift. */
-  unfreeze?: FreezeScope;
-  /** Override requests: the held payment (its reference and the seller's account); `money` is its amount. */
-  override?: { payoutRef: string; accountId: string };
   state: RequestState;
   /** 1 or 2 by the amount; one more while the seller's bank account has just changed. */
   requiredApprovals: number;
-  /** Why one more approver than the amount needs (the seller's bank account changed at …); absent otherwise. */
-  extraApprovalReason?: string;
   approvals: Approval[];
   rejection: { userId: string; reason: string; at: string } | null;
   expiresAt: string;
@@ -98,7 +65,8 @@ export interface PayoutRequest {
   stripeId: string | null;
   /** What a request that moves no money itself made: a schedule id, a run id, a plan entry. */
   resultRef: string | null;
-  failure: { code: string; message: string } | null;
+  /** Why it failed: a problem (code and params), or the words Stripe or an older record gave. */
+  failure: Problem | { code: string; message: string } | null;
   /**
    * What Stripe shows now, read back at each webhook. Top-ups: pending until succeeded, failed, canceled or reversed.
    * Transfers: null until Stripe shows some of it reversed.
@@ -108,7 +76,103 @@ export interface PayoutRequest {
   amountReversed: number;
   /** Where the approval message is, so every step updates it instead of posting anew. */
   message: { channel: string; ts: string } | null;
+  /** An executing payment the kill switch or a daily limit holds: it waits (a delayed job) rather than fails. */
+  waitingOn?: { code: 'payments_frozen' | 'daily_limit'; since: string } | null;
   updatedAt: string;
+}
+
+/** The seller a transfer or a plan change is for. */
+export interface Payee {
+  userId: string;
+  accountId: string;
+}
+
+/** One more approver than the amount needs: the seller's bank account changed recently. */
+export interface BankChangeHold {
+  userId: string;
+  changedAt: string;
+  until: string;
+}
+
+interface SellerFacts {
+  destination: Payee;
+  /** Present while the seller's bank account has just changed. */
+  bankChangeHold?: BankChangeHold;
+  /** Words written by records older than `bankChangeHold`. */
+  extraApprovalReason?: string;
+}
+
+/** Transfers and runs: the funds for each currency they move, refreshed at each click (absent on older requests). */
+interface FundsFacts {
+  funds?: FundsCheck | null;
+  /** What today's daily limits leave, refreshed with the funds (absent: no limit applies). */
+  limitsLeft?: LimitLeft[];
+}
+
+export interface TopupRequest extends RequestBase {
+  kind: 'topup';
+  /** What the bank statement shows (at most 15 characters). */
+  statementDescriptor: string | null;
+}
+
+export interface TransferRequest extends RequestBase, SellerFacts, FundsFacts {
+  kind: 'transfer';
+  /** An approved transfer the balance cannot cover yet: it waits (the sweeper tries again) instead of failing. */
+  heldForFunds?: { short: Money; since: string } | null;
+}
+
+export interface PlanRequest extends RequestBase, SellerFacts {
+  kind: 'plan';
+  /** What the seller got in every run until now, when they were in the plan already. */
+  replaces?: Money;
+}
+
+/** A new schedule, made when approved. */
+export interface ScheduleRequest extends RequestBase {
+  kind: 'schedule';
+  schedule: ScheduleDraft;
+}
+
+/** A paused schedule turned back on: `schedule` is what it pays, as it was when paused. */
+export interface ResumeRequest extends RequestBase {
+  kind: 'resume';
+  schedule: ScheduleDraft;
+}
+
+export interface RunRequest extends RequestBase, FundsFacts {
+  kind: 'run';
+  run: RunDraft;
+}
+
+export interface UnfreezeRequest extends RequestBase {
+  kind: 'unfreeze';
+  /** The freeze to lift. */
+  unfreeze: FreezeScope;
+}
+
+export interface FundingRequest extends RequestBase {
+  kind: 'funding';
+}
+
+/** Lets one payment a daily limit holds go today; `money` is its amount. */
+export interface OverrideRequest extends RequestBase {
+  kind: 'override';
+  /** The held payment: its reference and the seller's account. */
+  override: { payoutRef: string; accountId: string };
+}
+
+/**
+ * One request, by kind: the compiler knows what each kind carries. Stored as JSON with these same fields (older
+ * records also carry the fields of other kinds as null, which nothing reads).
+ */
+export type PayoutRequest = TopupRequest | TransferRequest | PlanRequest | ScheduleRequest | ResumeRequest | RunRequest | UnfreezeRequest | FundingRequest | OverrideRequest;
+
+/** The request of one kind: `RequestOf<'run'>`. */
+export type RequestOf<K extends RequestKind> = Extract<PayoutRequest, { kind: K }>;
+
+export interface RunDraft {
+  source: 'plan' | 'csv' | 'retry';
+  lines: RunLineDraft[];
 }
 
 /** Kinds whose execution calls Stripe directly; the others change our own records (and may start runs). */

@@ -1,9 +1,9 @@
 import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
-import { formatMoney, shortfallOf, totalsOf } from './money.js';
+import { shortfallOf, totalsOf } from './money.js';
 import type { Run, RunLine } from './payouts.types.js';
-import { paymentRef, reversalOf, type PaymentService } from './payments.js';
+import { paymentRef, refusalOf, reversalOf, type PaymentService } from './payments.js';
 import type { StripeState } from './payments.types.js';
 import type { MoneyGateway, PayoutNotifier, RunQueue, RunStore } from './ports.js';
 import type { RunLineDraft } from './requests.types.js';
@@ -52,7 +52,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
 
   async function start(runId: string): Promise<Run> {
     const run = await runs.get(runId);
-    if (!run) throw new AppError('run_unknown', `There is no run ${runId}.`);
+    if (!run) throw new AppError('run_unknown', { runId });
     if (run.status === 'done') return run;
     // Read once: a line settled meanwhile is skipped by its job, so a slightly old list is safe to queue.
     const pending = (await runs.lines(runId)).filter((l) => l.status === 'pending');
@@ -122,7 +122,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
       const settled: RunLine =
         outcome.status === 'paid'
           ? { ...line, status: 'paid', stripeId: outcome.stripeId }
-          : { ...line, status: 'failed', reason: outcome.error.code === 'stripe_balance_insufficient' ? `balance too low for ${formatMoney(line.money)}` : outcome.error.userMessage };
+          : { ...line, status: 'failed', reason: refusalOf(outcome.error, line.money) };
       if (await runs.settleLine(runId, settled)) {
         await deps.audit.append({
           at: nowIso(),
@@ -135,7 +135,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
           payee: { userId: line.userId, accountId: line.accountId },
           state: settled.status,
           ...(settled.stripeId ? { stripeId: settled.stripeId } : {}),
-          ...(settled.reason ? { detail: settled.reason } : {}),
+          ...(outcome.status === 'failed' ? { detail: outcome.error.code } : {}),
         });
       }
       await afterLine(runId);

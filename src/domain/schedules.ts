@@ -7,7 +7,7 @@ import { paymentRef, type PaymentService } from './payments.js';
 import type { PaymentRef, StripeState } from './payments.types.js';
 import type { FiringStore, PaymentQueue, PayoutNotifier, PlanStore, ScheduleStore, Scheduler } from './ports.js';
 import type { RequestService } from './requests.js';
-import type { PayoutRequest } from './requests.types.js';
+import type { PayoutRequest, RequestOf } from './requests.types.js';
 import type { RunService } from './runs.js';
 import { intendedFiring, periodKey } from './schedule-time.js';
 
@@ -35,9 +35,9 @@ export type FiringResult = 'fired' | 'duplicate' | 'skipped';
 export interface ScheduleService {
   newScheduleId(): string;
   /** An approved `schedule` request becomes a live schedule with its BullMQ job scheduler. */
-  activate(request: PayoutRequest): Promise<Schedule>;
+  activate(request: RequestOf<'schedule'>): Promise<Schedule>;
   /** An approved `resume` request turns a paused schedule back on. */
-  resume(request: PayoutRequest): Promise<Schedule>;
+  resume(request: RequestOf<'resume'>): Promise<Schedule>;
   /** Asks for approval to resume a paused schedule (it turns money back on); the approved request calls `resume`. */
   requestResume(scheduleId: string, userId: string, teamId: string): Promise<PayoutRequest>;
   /** Pausing and deleting stop money at once, so they need no approval. */
@@ -75,8 +75,8 @@ export function createScheduleService(deps: ScheduleServiceDeps): ScheduleServic
 
   async function setStatus(scheduleId: string, actor: string, from: Schedule['status'][], to: Schedule['status'], extra: Partial<Schedule> = {}): Promise<Schedule> {
     const result = await schedules.update(scheduleId, (s) => (from.includes(s.status) ? { ...s, ...extra, status: to, updatedAt: nowIso() } : undefined));
-    if (!result) throw new AppError('schedule_unknown', `There is no schedule ${scheduleId}.`);
-    if (!result.changed) throw new AppError('schedule_state', `That schedule is already ${result.before.status}.`);
+    if (!result) throw new AppError('schedule_unknown', { scheduleId });
+    if (!result.changed) throw new AppError('schedule_state', { status: result.before.status });
     await record(result.after, actor, `schedule.${to}`);
     return result.after;
   }
@@ -86,7 +86,6 @@ export function createScheduleService(deps: ScheduleServiceDeps): ScheduleServic
 
     async activate(request) {
       const draft = request.schedule;
-      if (!draft) throw new AppError('not_a_schedule', 'This request creates no schedule.');
       const schedule: Schedule = {
         id: draft.scheduleId,
         teamId: request.teamId,
@@ -108,7 +107,7 @@ export function createScheduleService(deps: ScheduleServiceDeps): ScheduleServic
     },
 
     async resume(request) {
-      const scheduleId = request.schedule?.scheduleId ?? '';
+      const { scheduleId } = request.schedule;
       const current = await schedules.get(scheduleId);
       if (current?.status === 'active') return current;
       const schedule = await setStatus(scheduleId, request.approvals.at(-1)?.userId ?? 'system', ['paused'], 'active', { activeSince: nowIso(), approvedBy: request.approvals.map((a) => a.userId) });
@@ -118,7 +117,7 @@ export function createScheduleService(deps: ScheduleServiceDeps): ScheduleServic
 
     async requestResume(scheduleId, userId, teamId) {
       const schedule = await schedules.get(scheduleId);
-      if (schedule?.status !== 'paused') throw new AppError('schedule_state', 'That schedule is not paused.');
+      if (schedule?.status !== 'paused') throw new AppError('schedule_state', { status: schedule?.status ?? 'deleted', expected: 'paused' });
       return deps.requests.create({
         kind: 'resume',
         teamId,
@@ -200,9 +199,10 @@ export function createScheduleService(deps: ScheduleServiceDeps): ScheduleServic
         return 'skipped';
       }
       const outcome = await deps.payments.pay(ref, { action: 'topup', money: schedule.money, description: schedule.description, statementDescriptor: null });
-      const result = outcome.status === 'paid' ? { stripeId: outcome.stripeId } : { error: outcome.error.userMessage };
-      if (await deps.firings.finish(key, result.stripeId ?? `failed: ${result.error}`)) {
-        await record(schedule, 'system', result.stripeId ? 'schedule.topup_created' : 'schedule.topup_failed', { ref, ...result, ...(result.error ? { detail: result.error } : {}) });
+      const result = outcome.status === 'paid' ? { stripeId: outcome.stripeId } : { error: outcome.error.problem };
+      if (await deps.firings.finish(key, result.stripeId ?? `failed: ${outcome.status === 'failed' ? outcome.error.code : ''}`)) {
+        const audit = outcome.status === 'paid' ? { stripeId: outcome.stripeId } : { detail: outcome.error.code };
+        await record(schedule, 'system', result.stripeId ? 'schedule.topup_created' : 'schedule.topup_failed', { ref, ...audit });
         await deps.notifier.scheduleFired(schedule, firing, result);
       }
       return outcome.status;

@@ -127,7 +127,7 @@ export function createSellerService(deps: SellerServiceDeps): SellerService {
 
     async onboardingLinkFor(accountId) {
       const seller = await store.getByAccount(accountId);
-      if (!seller) throw new AppError('seller_unknown', 'This onboarding link is not for a seller we know. Ask the ops team for a new invite.');
+      if (!seller) throw new AppError('seller_unknown', { link: 'onboarding' });
       const link = await gateway.createOnboardingLink({
         accountId,
         refreshUrl: urls.refresh(tokens.issue('refresh', accountId)),
@@ -178,7 +178,7 @@ export function createSellerService(deps: SellerServiceDeps): SellerService {
 
     async dashboardLinkFor(accountId) {
       const seller = await store.getByAccount(accountId);
-      if (!seller || seller.disconnectedAt) throw new AppError('seller_unknown', 'This link is not for a seller we can reach. Ask the ops team.');
+      if (!seller || seller.disconnectedAt) throw new AppError('seller_unknown', { link: 'dashboard' });
       return gateway.createLoginLink(accountId);
     },
 

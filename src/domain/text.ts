@@ -19,9 +19,7 @@ export const MAX_DESCRIPTION_LENGTH = 500;
 export function readDescription(raw: string | null | undefined, noun: 'description' | 'reason' = 'description'): string | null {
   const text = raw?.trim() ?? '';
   if (text.length > MAX_DESCRIPTION_LENGTH) {
-    throw new AppError('text_too_long', `The ${noun} is ${text.length.toLocaleString('en-US')} characters long: keep it to ${MAX_DESCRIPTION_LENGTH}.`, {
-      params: { noun, length: text.length, max: MAX_DESCRIPTION_LENGTH },
-    });
+    throw new AppError('text_too_long', { noun, length: text.length, max: MAX_DESCRIPTION_LENGTH });
   }
   return text || null;
 }

@@ -1,12 +1,10 @@
 import { type AppError, isAppError } from '../domain/errors.js';
-
-/** The words a person reads for an AppError: chosen here, once, for every listener. */
-const errorText = (error: AppError): string => error.userMessage;
+import { describeError } from './messages.js';
 
 /** The person's words for `error`; anything but an AppError is thrown on (a bug: Bolt's error handler logs it). */
 export function wordsFor(error: unknown): string {
   if (!isAppError(error)) throw error;
-  return errorText(error);
+  return describeError(error);
 }
 
 /**

@@ -4,6 +4,7 @@ import { PEOPLE, messageText, startHarness, type Harness } from '../../emulators
 import { eventually } from '../support/eventually.js';
 import { onboardPayableSeller } from '../support/onboarding.js';
 import { approvalMessageNow, clickApprove, requestViaSlack, stripePosts, waitForState } from '../support/requests.js';
+import { describeRecorded } from '../../src/slack/messages.js';
 
 let h: Harness;
 const seller = `<@${PEOPLE.seller1}|ana>`;
@@ -68,7 +69,7 @@ describe('executing approved requests against Stripe', () => {
       const { message, requestId } = await approvedTransfer('50.00');
       const request = await waitForState(h, requestId, ['failed']);
       expect(request.failure?.code).toBe('stripe_balance_insufficient');
-      expect(request.failure?.message).toContain('available, €50.00 needed');
+      expect(request.failure && describeRecorded(request.failure)).toContain('available, €50.00 needed');
       expect(postsOf(requestId)).toHaveLength(1);
       await h.slack.waitFor(() => messageText(approvalMessageNow(h, message.ts)).includes('Failed'));
       expect(messageText(approvalMessageNow(h, message.ts))).toContain('/payout topup');
@@ -84,7 +85,7 @@ describe('executing approved requests against Stripe', () => {
     await h.stripe.control.restrictAccount(account.id);
     await clickApprove(h, message, requestId, PEOPLE.approver1);
     const request = await waitForState(h, requestId, ['failed']);
-    expect(request.failure?.message).toMatch(/can no longer receive transfers/);
+    expect(request.failure && describeRecorded(request.failure)).toMatch(/can no longer receive transfers/);
     await h.stripe.control.completeOnboarding(account.id, { complete: true });
     await eventually(async () => (await h.bot.deps.sellers.get('T0TEAM', PEOPLE.seller1))?.state === 'payable');
   });

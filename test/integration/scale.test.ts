@@ -4,7 +4,7 @@ import { messageProblems } from '../../emulators/slack/block-kit.js';
 import { createRedisPlanStore } from '../../src/adapters/redis/payout-stores.js';
 import { createRedisRequestStore } from '../../src/adapters/redis/request-store.js';
 import { createRedisSellerStore } from '../../src/adapters/redis/seller-store.js';
-import type { PayoutRequest } from '../../src/domain/requests.types.js';
+import type { RequestBase } from '../../src/domain/requests.types.js';
 import { eventually } from '../support/eventually.js';
 import { countingReads, planEntry, seedPlan, seedSellers, sellerRecord, transferRequest } from '../support/scale.js';
 
@@ -168,7 +168,7 @@ describe('the open-requests index', () => {
     const now = new Date();
     const ids = ['req_ix_done', 'req_ix_rejected', 'req_ix_failed', 'req_ix_expiring', 'req_ix_waiting', 'req_ix_executing'];
     for (const id of ids) await store.create(transferRequest(id, now, id === 'req_ix_expiring' ? -1 : 86_400_000), 'UREQUESTER');
-    const move = (id: string, change: Partial<PayoutRequest>) => store.transition(id, (r) => ({ ...r, ...change, updatedAt: new Date().toISOString() }), { actor: 'test', action: 'test.move' });
+    const move = (id: string, change: Partial<RequestBase>) => store.transition(id, (r) => ({ ...r, ...change, updatedAt: new Date().toISOString() }), { actor: 'test', action: 'test.move' });
     for (const id of ['req_ix_done', 'req_ix_failed', 'req_ix_executing']) await move(id, { state: 'approved' });
     for (const id of ['req_ix_done', 'req_ix_failed', 'req_ix_executing']) await move(id, { state: 'executing', executingSince: new Date().toISOString() });
     await move('req_ix_done', { state: 'completed' });

@@ -37,7 +37,7 @@ export async function seedPlan(redis: RedisClient, sellers: Seller[], concurrenc
 /** A transfer request as stored, pending until `expiresAt`. */
 export const transferRequest = (id: string, at: Date, ttlMs = 86_400_000): PayoutRequest => ({
   id, kind: 'transfer', teamId: 'T0TEAM', requestedBy: 'UREQUESTER', requestedAt: at.toISOString(), money: { amount: 500, currency: 'eur' }, totals: [{ amount: 500, currency: 'eur' }],
-  description: null, statementDescriptor: null, destination: { userId: 'USELLER', accountId: 'acct_seller' }, availableAtRequest: null, schedule: null, run: null,
+  description: null, destination: { userId: 'USELLER', accountId: 'acct_seller' }, availableAtRequest: null,
   state: 'pending', requiredApprovals: 1, approvals: [], rejection: null, expiresAt: new Date(at.getTime() + ttlMs).toISOString(), executingSince: null, attempts: 0,
   stripeId: null, resultRef: null, failure: null, settlement: null, amountReversed: 0, message: null, updatedAt: at.toISOString(),
 });

@@ -4,7 +4,7 @@ import { messageProblems, viewProblems } from '../../emulators/slack/block-kit.j
 import { homeView, pendingMessage } from '../../src/slack/blocks/home.js';
 import type { AuditEntry } from '../../src/domain/audit.js';
 import type { PlanEntry, Run, RunLine, Schedule } from '../../src/domain/payouts.types.js';
-import type { PayoutRequest, RequestKind } from '../../src/domain/requests.types.js';
+import type { PayoutRequest, RequestBase } from '../../src/domain/requests.types.js';
 import type { Seller } from '../../src/domain/sellers.types.js';
 import { section, type SlackMessage } from '../../src/slack/blocks/common.js';
 import { clip } from '../../src/slack/blocks/limits.js';
@@ -34,13 +34,17 @@ const schedule = (i: number): { schedule: Schedule; next: Date | undefined } => 
 const failedLine = (i: number): RunLine => ({ key: `line${i}`, userId: userId(i), accountId: `acct_${i}`, money: { amount: 500, currency: 'eur' }, description: HOSTILE, status: 'failed', stripeId: null, reason: HOSTILE });
 const auditEntry = (i: number): AuditEntry & { id: string } => ({ id: `${i}-0`, at: AT, actor: userId(i), action: 'request.failed', subject: `req_${i}`, payoutRef: `pay_rq.req_${i}`, kind: 'transfer', amounts: [{ amount: 500, currency: 'eur' }, { amount: 700, currency: 'usd' }], payee: { userId: userId(i), accountId: `acct_${i}` }, state: 'failed', stripeId: `tr_${i}`, detail: HOSTILE });
 const run: Run = { id: 'run_big', teamId: 'T0TEAM', source: 'csv', requestId: 'req_run', scheduleId: null, requestedBy: 'U0OPS', totals: [{ amount: 5_000_00, currency: 'eur' }], lineCount: 0, status: 'done', shortfall: [], message: null, createdAt: AT, updatedAt: AT };
-const request = (kind: RequestKind, lines: number): PayoutRequest => ({
-  id: 'req_big', kind, teamId: 'T0TEAM', requestedBy: 'U0OPS', requestedAt: AT, money: { amount: 500, currency: 'eur' }, totals: [{ amount: 500 * lines, currency: 'eur' }], description: HOSTILE, statementDescriptor: null,
-  destination: kind === 'run' ? null : { userId: userId(1), accountId: 'acct_1' }, availableAtRequest: { amount: 0, currency: 'eur' }, schedule: null,
-  run: kind === 'run' ? { source: 'csv', lines: times(lines, (i) => ({ key: `line${i}`, userId: userId(i), accountId: `acct_${i}`, money: { amount: 500, currency: 'eur' }, description: HOSTILE })) } : null,
-  state: 'pending', requiredApprovals: 2, approvals: [], rejection: { userId: 'U0APPROVER', reason: HOSTILE, at: AT }, expiresAt: AT, executingSince: null, attempts: 0, stripeId: null, resultRef: null,
-  failure: null, settlement: null, amountReversed: 0, message: null, updatedAt: AT,
-});
+const request = (kind: 'run' | 'transfer' | 'plan' | 'topup', lines: number): PayoutRequest => {
+  const base: RequestBase = {
+    id: 'req_big', teamId: 'T0TEAM', requestedBy: 'U0OPS', requestedAt: AT, money: { amount: 500, currency: 'eur' }, totals: [{ amount: 500 * lines, currency: 'eur' }], description: HOSTILE,
+    availableAtRequest: { amount: 0, currency: 'eur' }, state: 'pending', requiredApprovals: 2, approvals: [], rejection: { userId: 'U0APPROVER', reason: HOSTILE, at: AT }, expiresAt: AT,
+    executingSince: null, attempts: 0, stripeId: null, resultRef: null, failure: null, settlement: null, amountReversed: 0, message: null, updatedAt: AT,
+  };
+  if (kind === 'run') return { ...base, kind, run: { source: 'csv', lines: times(lines, (i) => ({ key: `line${i}`, userId: userId(i), accountId: `acct_${i}`, money: { amount: 500, currency: 'eur' }, description: HOSTILE })) } };
+  if (kind === 'topup') return { ...base, kind, statementDescriptor: null };
+  const destination = { userId: userId(1), accountId: 'acct_1' };
+  return kind === 'plan' ? { ...base, kind, destination } : { ...base, kind, destination };
+};
 
 /** Each list, at a size, and how a person gets what it leaves out. */
 const LISTS: { name: string; sizes: number[]; render: (n: number) => SlackMessage; rest: string }[] = [

@@ -67,7 +67,7 @@ describe('the last check before Stripe', () => {
   });
 
   it('when Stripe refuses a counted payment for good, then what it counted is given back', async () => {
-    const gw = fakeMoneyGateway({ createTransfer: vi.fn(async () => Promise.reject(new AppError('stripe_balance_insufficient', 'too low'))) });
+    const gw = fakeMoneyGateway({ createTransfer: vi.fn(async () => Promise.reject(new AppError('stripe_balance_insufficient', { action: 'pay' }))) });
     const { guard, counter } = guardWith([]);
     const service = createPaymentService({ gateway: gw, ledger: { recordPaid: vi.fn() }, guard, attempts: { firstAttempt: async (_r, now) => now }, clock, log });
     await expect(service.pay(ref, transfer)).resolves.toMatchObject({ status: 'failed' });

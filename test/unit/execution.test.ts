@@ -4,15 +4,15 @@ import { createPaymentService } from '../../src/domain/payments.js';
 import { AppError } from '../../src/domain/errors.js';
 import type { MoneyGateway, RequestNotifier, RequestStore } from '../../src/domain/ports.js';
 import { fakeMoneyGateway, openGuard } from '../support/money-gateway.js';
-import type { PayoutRequest } from '../../src/domain/requests.types.js';
+import type { PayoutRequest, RequestOf } from '../../src/domain/requests.types.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 
-function approvedTransfer(overrides: Partial<PayoutRequest> = {}): PayoutRequest {
+function approvedTransfer(overrides: Partial<RequestOf<'transfer'>> = {}): PayoutRequest {
   return {
     id: 'req_1', kind: 'transfer', teamId: 'T1', requestedBy: 'U1', requestedAt: NOW.toISOString(), money: { amount: 1000, currency: 'eur' },
-    totals: [{ amount: 1000, currency: 'eur' }], description: null, statementDescriptor: null, destination: { userId: 'U2', accountId: 'acct_2' },
-    availableAtRequest: null, schedule: null, run: null, resultRef: null, state: 'approved',
+    totals: [{ amount: 1000, currency: 'eur' }], description: null, destination: { userId: 'U2', accountId: 'acct_2' },
+    availableAtRequest: null, resultRef: null, state: 'approved',
     requiredApprovals: 1, approvals: [{ userId: 'U3', at: NOW.toISOString() }], rejection: null, expiresAt: NOW.toISOString(),
     executingSince: null, attempts: 0, stripeId: null, failure: null, settlement: null, amountReversed: 0, message: null, updatedAt: NOW.toISOString(), ...overrides,
   };
@@ -73,7 +73,7 @@ describe('execution', () => {
 
   it('when Stripe fails transiently, then the error is rethrown for a retry and the request stays executing', async () => {
     const store = memoryStore(approvedTransfer());
-    const gw = gateway({ createTransfer: vi.fn(async () => Promise.reject(new AppError('stripe_unavailable', 'busy', { retryable: true }))) });
+    const gw = gateway({ createTransfer: vi.fn(async () => Promise.reject(new AppError('stripe_unavailable', { action: 'pay' }, { retryable: true }))) });
     await expect(execution(store, gw).execute('req_1')).rejects.toMatchObject({ retryable: true });
     expect(store.current().state).toBe('executing');
   });

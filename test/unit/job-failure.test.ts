@@ -36,12 +36,12 @@ describe('job failures', () => {
   });
 
   it('when a refusal is permanent, then the job ends at once with the code in its message and the refusal as cause; a transient one is retried', () => {
-    const refusal = new AppError('account_not_payable', 'not payable');
+    const refusal = new AppError('seller_not_payable', { userId: 'U1', transfers: 'inactive' });
     const final = finalOrRetry(refusal) as Error;
     expect(final).toBeInstanceOf(UnrecoverableError);
-    expect(final.message).toContain('account_not_payable');
+    expect(final.message).toContain('seller_not_payable');
     expect(final.cause).toBe(refusal);
-    const transient = new AppError('stripe_unavailable', 'busy', { retryable: true });
+    const transient = new AppError('stripe_unavailable', { action: 'pay' }, { retryable: true });
     expect(finalOrRetry(transient)).toBe(transient);
   });
 });

@@ -67,9 +67,9 @@ describe('pay', () => {
   });
 
   it('when Stripe refuses for good, then the outcome is failed with its code; when it fails transiently, then it throws for a retry', async () => {
-    const refused = gateway({ createTransfer: vi.fn(async () => Promise.reject(new AppError('stripe_balance_insufficient', 'low'))) });
+    const refused = gateway({ createTransfer: vi.fn(async () => Promise.reject(new AppError('stripe_balance_insufficient', { action: 'pay' }))) });
     await expect(createPaymentService({ gateway: refused, ledger, guard: openGuard, attempts: firstTriedAt(NOW), clock, log }).pay(ref, transfer)).resolves.toMatchObject({ status: 'failed', error: { code: 'stripe_balance_insufficient' } });
-    const busy = gateway({ createTransfer: vi.fn(async () => Promise.reject(new AppError('stripe_unavailable', 'busy', { retryable: true }))) });
+    const busy = gateway({ createTransfer: vi.fn(async () => Promise.reject(new AppError('stripe_unavailable', { action: 'pay' }, { retryable: true }))) });
     await expect(createPaymentService({ gateway: busy, ledger, guard: openGuard, attempts: firstTriedAt(NOW), clock, log }).pay(ref, transfer)).rejects.toMatchObject({ retryable: true });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type SellerLookup, validateBatch } from '../../src/domain/payout-batch.js';
+import { type BatchProblem, type SellerLookup, validateBatch } from '../../src/domain/payout-batch.js';
+import { describeLineProblem, plainWords } from '../../src/slack/messages.js';
 import { parseUserMention } from '../../src/slack/mrkdwn.js';
 
 const SELLERS = [
@@ -16,6 +17,8 @@ const sellers: SellerLookup = {
 
 const held = { heldCurrencies: new Set(['usd', 'eur']) };
 const csv = (...lines: string[]) => lines.join('\n');
+/** Each problem with the words a person reads for it. */
+const shown = (problems: BatchProblem[]) => problems.map((p) => ({ line: p.line, message: describeLineProblem(p.problem, plainWords) }));
 
 describe('validateBatch', () => {
   it('when the CSV is clean (header, quoted description with a comma, mention and acct_ refs), then every line is ready and nothing is wrong', () => {
@@ -63,7 +66,7 @@ describe('validateBatch', () => {
       held,
     );
     expect(problems.map((p) => p.line)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
-    const at = (line: number) => problems.find((p) => p.line === line)?.message;
+    const at = (line: number) => shown(problems).find((p) => p.line === line)?.message;
     expect(at(2)).toBe('The amount must be positive.');
     expect(at(3)).toMatch(/U0NOBODY is not a seller of this workspace/);
     expect(at(4)).toBe('10.999 has 3 decimals but USD has 2: did you mean $10,999.00?');
@@ -82,29 +85,29 @@ describe('validateBatch', () => {
 
   it('when a line describes itself at more than the one description limit, then that line is reported and not paid', () => {
     const { lines, problems } = validateBatch(csv('U0ALICE,10,usd,ok', `U0BOB,10,usd,"${'x'.repeat(5_000)}"`), sellers, held);
-    expect(problems).toEqual([{ line: 2, message: 'The description is 5,000 characters long: keep it to 500.' }]);
+    expect(shown(problems)).toEqual([{ line: 2, message: 'The description is 5,000 characters long: keep it to 500.' }]);
     expect(lines.map((l) => l.line)).toEqual([1]);
   });
 
   it('when one line has both a bad seller and a bad amount, then both are reported on that line', () => {
     const { problems } = validateBatch('U0NOBODY,-1,usd', sellers, held);
-    expect(problems).toEqual([
+    expect(shown(problems)).toEqual([
       { line: 1, message: 'The amount must be positive.' },
       { line: 1, message: expect.stringMatching(/U0NOBODY is not a seller/) },
     ]);
   });
 
   it('when a quote is left open or stray, then that line is reported as not valid CSV', () => {
-    expect(validateBatch(csv('U0ALICE,1,usd', '', '', 'U0BOB,2,usd,"open', 'U0BOB,3,usd'), sellers, held).problems).toEqual([
+    expect(shown(validateBatch(csv('U0ALICE,1,usd', '', '', 'U0BOB,2,usd,"open', 'U0BOB,3,usd'), sellers, held).problems)).toEqual([
       { line: 4, message: expect.stringMatching(/^This line is not valid CSV: a quote opened here is never closed/) },
     ]);
     const stray = validateBatch(csv('U0ALICE,1,usd', 'U0BOB,2,usd,x"y"', 'U0BOB,3,usd'), sellers, held);
-    expect(stray.problems).toEqual([{ line: 2, message: expect.stringMatching(/^This line is not valid CSV: a quote appears inside a value/) }]);
+    expect(shown(stray.problems)).toEqual([{ line: 2, message: expect.stringMatching(/^This line is not valid CSV: a quote appears inside a value/) }]);
   });
 
   it('when there are more lines than allowed, then the first extra line is reported', () => {
     const text = csv('seller,amount,currency', 'U0ALICE,1,usd', 'U0ALICE,2,usd', 'U0ALICE,3,usd');
-    expect(validateBatch(text, sellers, { ...held, maxLines: 2 }).problems).toEqual([
+    expect(shown(validateBatch(text, sellers, { ...held, maxLines: 2 }).problems)).toEqual([
       { line: 4, message: 'A batch has at most 2 lines: split the file into several batches.' },
     ]);
   });

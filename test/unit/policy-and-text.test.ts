@@ -42,7 +42,7 @@ describe('text people typed', () => {
 
 describe('retries', () => {
   it("honours Stripe's Retry-After, else backs off exponentially with jitter, capped at a minute", () => {
-    expect(retryDelayMs(1, new AppError('x', 'y', { retryable: true, retryAfterMs: 7_000 }))).toBe(7_000);
+    expect(retryDelayMs(1, new AppError('stripe_unavailable', { action: 'pay' }, { retryable: true, retryAfterMs: 7_000 }))).toBe(7_000);
     expect(retryDelayMs(1, new Error('net'), () => 0)).toBe(500);
     expect(retryDelayMs(3, new Error('net'), () => 1)).toBe(4_000);
     expect(retryDelayMs(20, new Error('net'), () => 1)).toBe(60_000);

@@ -34,8 +34,8 @@ describe('replyOnAppError', () => {
   it('when the work throws an AppError, then the person is told its words and the refusal is seen', async () => {
     const reply = vi.fn(async () => undefined);
     const refused = vi.fn();
-    await replyOnAppError(reply, async () => Promise.reject(new AppError('not_staff', 'Only approvers can.')), { lead: 'No luck. ', refused });
-    expect(reply).toHaveBeenCalledWith(':x: No luck. Only approvers can.');
+    await replyOnAppError(reply, async () => Promise.reject(new AppError('not_staff', { to: 'unfreeze' })), { lead: 'No luck. ', refused });
+    expect(reply).toHaveBeenCalledWith(':x: No luck. Only payout requesters and approvers may ask to unfreeze payouts.');
     expect(refused).toHaveBeenCalledWith(expect.objectContaining({ code: 'not_staff' }));
   });
 

@@ -96,7 +96,7 @@ describe('requests', () => {
     const { service } = setup({ sellers: [seller({ bankChangedAt: '2026-11-24T10:00:00Z' })] });
     const request = await service.create(transfer(100_00));
     expect(request.requiredApprovals).toBe(2);
-    expect(request.extraApprovalReason).toBeTruthy();
+    expect(request.kind === 'transfer' && request.bankChangeHold).toBeTruthy();
   });
 
   it('when the approval time has passed, then a click expires the request instead of approving it, and nothing is queued', async () => {

@@ -7,6 +7,7 @@ import type { RunLineDraft } from '../../src/domain/requests.types.js';
 import { createRunService, type LaunchRun } from '../../src/domain/runs.js';
 import { memoryAudit, memoryRunStore, spyPayoutNotifier, testClock } from '../support/memory-ports.js';
 import { fakeMoneyGateway, openGuard } from '../support/money-gateway.js';
+import { describeRecorded } from '../../src/slack/messages.js';
 
 const NOW = '2026-11-24T12:00:00Z';
 
@@ -126,8 +127,8 @@ describe('runs', () => {
 
   it('when Stripe refuses a line for good, then the line fails with its reason and is among the failed lines', async () => {
     const refusals = [
-      new AppError('stripe_balance_insufficient', 'balance too low'),
-      new AppError('stripe_account_invalid', 'no such destination'),
+      new AppError('stripe_balance_insufficient', { action: 'create the transfer' }),
+      new AppError('stripe_refused', { action: 'create the transfer', stripeCode: 'account_invalid', detail: 'no such destination' }),
     ];
     const { service } = setup({ gateway: { createTransfer: vi.fn(async () => Promise.reject(refusals.shift())) } });
     await service.launch(launch([line('a', 100_00), line('b', 200_00), line('c', 300_00)]));
@@ -138,7 +139,7 @@ describe('runs', () => {
       ['a', 'failed'],
       ['b', 'failed'],
     ]);
-    expect(failed[0]!.reason).toContain('balance too low');
+    expect(describeRecorded(failed[0]!.reason!)).toContain('balance too low');
     expect(failed[1]!.reason).toBeTruthy();
   });
 
@@ -146,7 +147,7 @@ describe('runs', () => {
     const { service, runs } = setup({
       gateway: {
         createTransfer: vi.fn(async () =>
-          Promise.reject(new AppError('stripe_unavailable', 'busy', { retryable: true })),
+          Promise.reject(new AppError('stripe_unavailable', { action: 'pay' }, { retryable: true })),
         ),
       },
     });
@@ -161,7 +162,7 @@ describe('runs', () => {
         createTransfer: vi
           .fn()
           .mockResolvedValueOnce({ id: 'tr_a', requestId: null })
-          .mockRejectedValueOnce(new AppError('stripe_account_invalid', 'no such destination')),
+          .mockRejectedValueOnce(new AppError('stripe_refused', { action: 'create the transfer', stripeCode: 'account_invalid', detail: 'no such destination' })),
       },
     });
     await service.launch(launch([line('a', 100_00), line('b', 200_00)]));
@@ -216,7 +217,7 @@ describe('runs', () => {
       gateway: {
         createTransfer: vi
           .fn()
-          .mockRejectedValueOnce(new AppError('stripe_account_invalid', 'no such destination'))
+          .mockRejectedValueOnce(new AppError('stripe_refused', { action: 'create the transfer', stripeCode: 'account_invalid', detail: 'no such destination' }))
           .mockResolvedValue({ id: 'tr_ok', requestId: null }),
       },
     });

@@ -20,7 +20,7 @@ function auditEntry(request: PayoutRequest, audit: { actor: string; action: stri
     ...(MONEY_MOVING_KINDS.has(request.kind) ? { payoutRef: requestRef(request.id) } : {}),
     kind: request.kind,
     amounts: request.totals,
-    ...(request.destination ? { payee: request.destination } : {}),
+    ...(request.kind === 'transfer' || request.kind === 'plan' ? { payee: request.destination } : {}),
     state: request.state,
     ...(request.stripeId ? { stripeId: request.stripeId } : {}),
     ...(audit.detail ? { detail: audit.detail } : {}),

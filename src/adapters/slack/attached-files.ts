@@ -6,15 +6,15 @@ import { inertText } from '../../domain/text.js';
 export function createAttachedFiles(botToken: string): AttachedFiles {
   return {
     async read(file, timeoutMs) {
-      if (!file.url) throw new AppError('csv_file', 'That file could not be read.');
+      if (!file.url) throw new AppError('csv_file', {});
       try {
         const res = await fetch(file.url, { headers: { authorization: `Bearer ${botToken}` }, signal: AbortSignal.timeout(timeoutMs) });
-        if (!res.ok) throw new AppError('csv_file', `Slack would not give me that file (HTTP ${res.status}).`);
+        if (!res.ok) throw new AppError('csv_file', { status: res.status });
         // A file's text does not pass through the payload middleware: the same cleaning here.
         return inertText(await res.text());
       } catch (error) {
         if (isAppError(error)) throw error;
-        throw new AppError('csv_file', 'That file could not be read.', { cause: error });
+        throw new AppError('csv_file', {}, { cause: error });
       }
     },
   };

@@ -1,12 +1,10 @@
 import Stripe from 'stripe';
 import { AppError } from '../../domain/errors.js';
 
-/** Stripe's failures as the domain sees them: a code, a message for people, and whether another try may succeed. */
+/** Stripe's failures as the domain sees them: a code, what we were trying to do, and whether another try may succeed. */
 export function toAppError(error: unknown, action: string): AppError {
   if (error instanceof AppError) return error;
-  if (!(error instanceof Stripe.errors.StripeError)) {
-    return new AppError('stripe_unreachable', `Stripe could not be reached while trying to ${action}. It will be tried again.`, { retryable: true, cause: error });
-  }
+  if (!(error instanceof Stripe.errors.StripeError)) return new AppError('stripe_unreachable', { action }, { retryable: true, cause: error });
   const retryAfterSeconds = Number(error.headers?.['retry-after']);
   const retryAfterMs = Number.isFinite(retryAfterSeconds) && retryAfterSeconds > 0 ? retryAfterSeconds * 1000 : undefined;
   const shouldRetry = error.headers?.['stripe-should-retry'];
@@ -14,13 +12,15 @@ export function toAppError(error: unknown, action: string): AppError {
   // 409: another request with the same idempotency key is still in flight (or a lock timed out): try again later.
   const transient =
     shouldRetry === 'true' || (shouldRetry !== 'false' && (status === 409 || status === 429 || status >= 500 || error instanceof Stripe.errors.StripeConnectionError));
-  const code = error.code ?? error.type;
-  const detail = error.message ? ` Stripe said: ${error.message}` : '';
+  const stripeCode = error.code ?? error.type;
+  const refusal = { action, stripeCode, ...(error.message ? { detail: error.message } : {}) };
   const options = { retryable: transient, cause: error, ...(retryAfterMs ? { retryAfterMs } : {}), ...(error.requestId ? { stripeRequestId: error.requestId } : {}) };
-  if (transient) return new AppError(status === 429 ? 'stripe_rate_limited' : 'stripe_unavailable', `Stripe is busy or unavailable right now while trying to ${action}; it will be tried again.`, options);
-  if (error instanceof Stripe.errors.StripeAuthenticationError) return new AppError('stripe_auth', 'The Stripe API key was refused. Check STRIPE_SECRET_KEY.', options);
-  if (error instanceof Stripe.errors.StripeIdempotencyError) return new AppError('stripe_idempotency', `Stripe refused a repeated request while trying to ${action}.${detail}`, options);
-  return new AppError(`stripe_${code}`, `Stripe refused to ${action}.${detail}`, options);
+  if (transient) return new AppError(status === 429 ? 'stripe_rate_limited' : 'stripe_unavailable', { action }, options);
+  if (error instanceof Stripe.errors.StripeAuthenticationError) return new AppError('stripe_auth', {}, options);
+  if (error instanceof Stripe.errors.StripeIdempotencyError) return new AppError('stripe_idempotency', refusal, options);
+  // The refusals the domain tells apart keep their own code; any other travels with Stripe's code in its params.
+  const told = stripeCode === 'balance_insufficient' || stripeCode === 'insufficient_capabilities_for_transfer';
+  return new AppError(told ? (`stripe_${stripeCode}` as const) : 'stripe_refused', refusal, options);
 }
 
 export async function callStripe<T>(action: string, call: () => Promise<T>): Promise<T> {

@@ -1,5 +1,6 @@
 import type { ClickResult } from '../../domain/requests.js';
 import { MONEY_MOVING_KINDS } from '../../domain/requests.types.js';
+import { describeError } from '../messages.js';
 
 const CLICK_REPLIES: Partial<Record<ClickResult['outcome'], (r: ClickResult) => string>> = {
   approved: (r) =>
@@ -11,4 +12,4 @@ const CLICK_REPLIES: Partial<Record<ClickResult['outcome'], (r: ClickResult) => 
 };
 
 /** What the person who clicked Approve or Reject (or submitted a rejection) is told. */
-export const clickReply = (result: ClickResult): string => ('message' in result ? `:information_source: ${result.message}` : (CLICK_REPLIES[result.outcome]?.(result) ?? ''));
+export const clickReply = (result: ClickResult): string => ('refusal' in result ? `:information_source: ${describeError(result.refusal)}` : (CLICK_REPLIES[result.outcome]?.(result) ?? ''));

@@ -4,10 +4,11 @@ import type { FundingForecast } from '../../domain/funding.js';
 import type { AutoFunding, AutoTopup, ShortfallNotice } from '../../domain/funding.types.js';
 import { formatMoney } from '../../domain/money.js';
 import { ACTION_IDS } from '../ids.js';
-import { escapeMrkdwn, mention } from '../mrkdwn.js';
+import { mention } from '../mrkdwn.js';
 import { button, context, divider, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
 import { LIMITS } from './limits.js';
 import { listBlocks } from './list.js';
+import { describeRecorded } from '../messages.js';
 
 /** 'Mon 14 Dec'. */
 export const formatDay = (day: Day): string => startOfDay(day).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
@@ -93,14 +94,14 @@ export function autoTopupNotice(topup: AutoTopup, permission: AutoFunding, used:
   const text =
     topup.status === 'created'
       ? `:robot_face: *Automatic top-up* of ${money} for the shortfall on ${formatDay(topup.day)} (\`${topup.stripeId}\`), under the standing permission \`${permission.requestId}\`: ${capText(permission, used)}.`
-      : `:x: *Automatic top-up* of ${money} for ${formatDay(topup.day)} was not made: ${escapeMrkdwn(topup.failure ?? 'unknown reason')}. Top up by hand (\`/payout topup\`).`;
+      : `:x: *Automatic top-up* of ${money} for ${formatDay(topup.day)} was not made: ${topup.failure ? describeRecorded(topup.failure) : 'unknown reason'}. Top up by hand (\`/payout topup\`).`;
   return plain(text);
 }
 
 /** An automatic top-up Stripe shows failed, canceled or reversed. */
 export function autoTopupSettledNotice(topup: AutoTopup): SlackMessage {
   const money = formatMoney({ amount: topup.amount, currency: topup.currency });
-  return plain(`:x: The automatic top-up of ${money} for ${formatDay(topup.day)} (\`${topup.stripeId}\`) was ${topup.settlement}${topup.failure ? `: ${escapeMrkdwn(topup.failure)}` : ''}. \`/payout forecast\` shows what is short now.`);
+  return plain(`:x: The automatic top-up of ${money} for ${formatDay(topup.day)} (\`${topup.stripeId}\`) was ${topup.settlement}${topup.failure ? `: ${describeRecorded(topup.failure)}` : ''}. \`/payout forecast\` shows what is short now.`);
 }
 
 /** `/payout funding`: the standing permissions and what their caps have left. */

@@ -90,7 +90,7 @@ function approverBlocks(data: NonNullable<HomeData['approver']>): KnownBlock[] {
 
 /** What waits on funds, a freeze or a daily limit says so, rather than "queued" or "being paid". */
 function stateWords(request: PayoutRequest): string {
-  if (request.state === 'approved' && request.heldForFunds) return `:raised_hand: waiting for funds (short by ${formatMoney(request.heldForFunds.short)})`;
+  if (request.state === 'approved' && request.kind === 'transfer' && request.heldForFunds) return `:raised_hand: waiting for funds (short by ${formatMoney(request.heldForFunds.short)})`;
   if (request.state === 'executing' && request.waitingOn) return request.waitingOn.code === 'payments_frozen' ? ':octagonal_sign: waiting: payouts are frozen' : ':raised_hand: waiting for the daily limit';
   return STATE_WORDS[request.state];
 }

@@ -7,6 +7,8 @@ import { button, confirmed, context, header, plain, section, type KnownBlock, ty
 import { LIMITS } from './limits.js';
 import { listBlocks, pageLabel, pastLastPage } from './list.js';
 import type { PlanPage } from '../../domain/ports.js';
+import { describeError, describeRecorded } from '../messages.js';
+import type { Problem } from '../../domain/errors.js';
 
 export const formatTotals = (totals: Money[]): string => totals.map((t) => formatMoney(t)).join(' + ') || 'nothing';
 
@@ -41,7 +43,7 @@ function runStoryBlocks(run: Run, head: RunLine[]): KnownBlock[] {
 }
 
 const MAX_FAILED_SHOWN = 20;
-const failedLine = (l: RunLine) => `• ${mention(l.userId)} ${formatMoney(l.money)}: ${escapeMrkdwn(l.reason ?? 'failed')}`;
+const failedLine = (l: RunLine) => `• ${mention(l.userId)} ${formatMoney(l.money)}: ${l.reason ? describeRecorded(l.reason) : 'failed'}`;
 
 /**
  * A run's live view: who gets what, who asked and approved, counts and a bar while it runs; totals, failed lines and
@@ -89,10 +91,10 @@ export function runHeldNotice(run: Run, available: Money[]): SlackMessage {
   };
 }
 
-export function scheduleFiredNotice(schedule: Schedule, firing: Firing, outcome: { stripeId?: string; runId?: string; error?: string }): SlackMessage {
+export function scheduleFiredNotice(schedule: Schedule, firing: Firing, outcome: { stripeId?: string; runId?: string; error?: Problem }): SlackMessage {
   const when = formatInZone(new Date(firing.intendedAt), schedule.time.tz);
   const late = firing.late ? ` :snail: It ran late: due ${when}, started ${formatInZone(new Date(firing.startedAt), schedule.time.tz)}.` : '';
-  if (outcome.error) return plain(`:x: Scheduled ${scheduleWhat(schedule)} for ${when} failed: ${escapeMrkdwn(outcome.error)}${late}`);
+  if (outcome.error) return plain(`:x: Scheduled ${scheduleWhat(schedule)} for ${when} failed: ${describeError(outcome.error)}${late}`);
   if (outcome.runId) return plain(`:alarm_clock: Scheduled payout run for ${when} started (\`${outcome.runId}\`).${late}`);
   return plain(`:alarm_clock: Scheduled ${scheduleWhat(schedule)} for ${when}: top-up \`${outcome.stripeId}\` created; its settlement follows.${late}`);
 }

@@ -1,6 +1,6 @@
 import { formatMoney, type Money } from '../../domain/money.js';
 import type { LimitLeft } from '../../domain/controls.types.js';
-import type { FundsCheck, PayoutRequest, RequestKind } from '../../domain/requests.types.js';
+import type { FundsCheck, PayoutRequest, RequestKind, RequestOf } from '../../domain/requests.types.js';
 import { scopeLabel } from './controls.js';
 import { asOf } from './funding.js';
 import { LIMITS, clip } from './limits.js';
@@ -8,6 +8,7 @@ import { listBlocks } from './list.js';
 import { formatTotals, payLine, RUN_LINES_SHOWN, RUN_REST, scheduleWhat } from './payouts.js';
 import { ACTION_IDS } from '../ids.js';
 import { counted, escapeMrkdwn, mention, mentionPrincipal, slackDate } from '../mrkdwn.js';
+import { describeRecorded } from '../messages.js';
 import type { ReminderPoint } from '../../domain/reminders.js';
 import type { types } from '@slack/bolt';
 import { button, confirmed, context, fields, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
@@ -25,32 +26,31 @@ const KIND_TITLES: Record<RequestKind, string> = {
 };
 
 /** "2 sellers" for a run of two sellers; "2 sellers in 120 payments" when some are paid more than once. */
-function runPeople(request: PayoutRequest): string {
-  const lines = request.run?.lines ?? [];
+function runPeople(request: RequestOf<'run'>): string {
+  const { lines } = request.run;
   const sellers = new Set(lines.map((l) => l.userId)).size;
   return `${counted(sellers, 'seller')}${lines.length !== sellers ? ` in ${lines.length} payments` : ''}`;
 }
 
-const was = (request: PayoutRequest) => (request.replaces ? ` (was ${formatMoney(request.replaces)})` : '');
+const was = (request: PayoutRequest) => (request.kind === 'plan' && request.replaces ? ` (was ${formatMoney(request.replaces)})` : '');
 
 /** "€10.00 to @ana" / "$2,000.00 top-up": the one-line summary used in notifications and DMs. */
 export function requestSummary(request: PayoutRequest): string {
   const amount = formatMoney(request.money);
-  const seller = request.destination ? mention(request.destination.userId) : '';
   switch (request.kind) {
     case 'transfer':
-      return `${amount} to ${seller}`;
+      return `${amount} to ${mention(request.destination.userId)}`;
     case 'plan':
-      return `${seller} gets ${amount} in every payout run${was(request)}`;
+      return `${mention(request.destination.userId)} gets ${amount} in every payout run${was(request)}`;
     case 'schedule':
     case 'resume':
-      return request.schedule ? `${request.kind === 'resume' ? 'resume ' : ''}${scheduleWhat(request.schedule)} (${formatTotals(request.totals)} each time)` : 'a schedule';
+      return `${request.kind === 'resume' ? 'resume ' : ''}${scheduleWhat(request.schedule)} (${formatTotals(request.totals)} each time)`;
     case 'run':
       return `pay ${runPeople(request)} ${formatTotals(request.totals)}`;
     case 'topup':
       return `${amount} top-up of the platform balance`;
     case 'unfreeze':
-      return `unfreeze ${request.unfreeze ? scopeLabel(request.unfreeze) : 'payouts'}`;
+      return `unfreeze ${scopeLabel(request.unfreeze)}`;
     case 'funding':
       return `automatic top-ups of up to ${amount} in any 7 days, when the forecast falls short`;
     case 'override':
@@ -62,23 +62,32 @@ function destinationField(request: PayoutRequest): string {
   switch (request.kind) {
     case 'transfer':
     case 'plan':
-      return `${mention(request.destination?.userId ?? '')} · \`${request.destination?.accountId ?? ''}\``;
+      return `${mention(request.destination.userId)} · \`${request.destination.accountId}\``;
     case 'run':
-      return `${runPeople(request)} (${request.run?.source === 'csv' ? 'CSV batch' : request.run?.source === 'retry' ? 'failed lines again' : 'the payout plan'})`;
+      return `${runPeople(request)} (${request.run.source === 'csv' ? 'CSV batch' : request.run.source === 'retry' ? 'failed lines again' : 'the payout plan'})`;
     case 'schedule':
     case 'resume':
-      return request.schedule?.action === 'run' ? 'Everyone in the payout plan' : 'The platform balance';
+      return request.schedule.action === 'run' ? 'Everyone in the payout plan' : 'The platform balance';
     case 'topup':
     case 'funding':
       return 'The platform balance';
     case 'unfreeze':
-      return request.unfreeze ? scopeLabel(request.unfreeze) : 'nothing';
+      return scopeLabel(request.unfreeze);
     case 'override':
-      return `${formatMoney(request.money)} to \`${request.override?.accountId ?? ''}\` (\`${request.override?.payoutRef ?? ''}\`)`;
+      return `${formatMoney(request.money)} to \`${request.override.accountId}\` (\`${request.override.payoutRef}\`)`;
   }
 }
 
-const extraReason = (request: PayoutRequest) => (request.extraApprovalReason ? `\n:bank: One more approver than usual: ${escapeMrkdwn(request.extraApprovalReason)}.` : '');
+/** "2026-03-01 09:30 UTC": a bank change hold's times as the card has always shown them. */
+const utcMinute = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+
+/** Why one more approver than the amount needs; records older than `bankChangeHold` kept words. */
+function extraReason(request: PayoutRequest): string {
+  if (request.kind !== 'transfer' && request.kind !== 'plan') return '';
+  const { bankChangeHold: hold, extraApprovalReason: words } = request;
+  const reason = hold ? `${mention(hold.userId)}'s bank account changed at ${utcMinute(hold.changedAt)} (held until ${utcMinute(hold.until)})` : words && escapeMrkdwn(words);
+  return reason ? `\n:bank: One more approver than usual: ${reason}.` : '';
+}
 
 const approvers = (request: PayoutRequest) => request.approvals.map((a) => mention(a.userId)).join(' and ');
 /** Final states keep who approved, when anyone did. */
@@ -110,7 +119,7 @@ function statusLine(request: PayoutRequest): string {
         ? `:large_yellow_circle: *${request.approvals.length} of ${request.requiredApprovals} approvals* (${approvers(request)}): waiting for another, different approver.${extraReason(request)}`
         : `:large_yellow_circle: *Waiting for approval* (${request.requiredApprovals > 1 ? `needs ${request.requiredApprovals} different approvers` : 'needs 1 approver'}) · expires ${slackDate(request.expiresAt)}${extraReason(request)}`;
     case 'approved':
-      return request.heldForFunds
+      return request.kind === 'transfer' && request.heldForFunds
         ? `:raised_hand: *Approved, waiting for funds* (short by ${formatMoney(request.heldForFunds.short)} ${slackDate(request.heldForFunds.since)}): it is paid when the balance covers it.`
         : `:large_green_circle: *Approved* by ${approvers(request)}; queued for payment.`;
     case 'executing':
@@ -126,7 +135,7 @@ function statusLine(request: PayoutRequest): string {
     case 'completed':
       return request.stripeId ? completedLine(request) : doneLine(request);
     case 'failed':
-      return `:x: *Failed*: ${escapeMrkdwn(request.failure?.message ?? 'unknown reason')}${approvedBy(request)}`;
+      return `:x: *Failed*: ${request.failure ? describeRecorded(request.failure) : 'unknown reason'}${approvedBy(request)}`;
     case 'rejected':
       return `:no_entry_sign: *Rejected* by ${mention(request.rejection?.userId ?? 'unknown')}: ${escapeMrkdwn(request.rejection?.reason ?? '')}${approvedBy(request)}`;
     case 'expired':
@@ -149,9 +158,27 @@ function completedLine(request: PayoutRequest): string {
     case 'failed':
     case 'canceled':
     case 'reversed':
-      return `:x: *Top-up ${request.settlement}* (${id})${request.failure ? `: ${escapeMrkdwn(request.failure.message)}` : ''}${approvedBy(request)}`;
+      return `:x: *Top-up ${request.settlement}* (${id})${request.failure ? `: ${describeRecorded(request.failure)}` : ''}${approvedBy(request)}`;
     default:
       return `:bank: *Top-up created* (${id}); funds usually arrive within a few business days. Approved by ${approvers(request)}.`;
+  }
+}
+
+/** The funds a transfer's or a run's card shows. */
+const fundsOf = (request: PayoutRequest) => (request.kind === 'transfer' || request.kind === 'run' ? request.funds : undefined);
+
+/** What only some kinds show: who gets what, when, the statement descriptor. */
+function kindBlocks(request: PayoutRequest): KnownBlock[] {
+  switch (request.kind) {
+    case 'run':
+      return [section('*Who gets what*'), ...listBlocks(request.run.lines, payLine, { maxBlocks: 3, maxItems: RUN_LINES_SHOWN, moreLabel: RUN_REST[request.run.source] })];
+    case 'schedule':
+    case 'resume':
+      return [section(`*When*\n${request.schedule.time.label}`)];
+    case 'topup':
+      return request.statementDescriptor ? [context(`Statement descriptor: ${escapeMrkdwn(request.statementDescriptor)}`)] : [];
+    default:
+      return [];
   }
 }
 
@@ -186,7 +213,8 @@ function limitsField(limits: LimitLeft[]): string {
  * approval is one of two or more (at or above the dual threshold).
  */
 export function approveButton(actionId: string, request: PayoutRequest): types.Button {
-  const short = request.funds ? shortOf(request.funds) : [];
+  const funds = fundsOf(request);
+  const short = funds ? shortOf(funds) : [];
   if (short.length > 0) {
     // Funds may be on their way: approving is allowed, but the approver is told first what happens.
     const text = `This request exceeds what is available by ${short.map((m) => formatMoney(m)).join(' and ')}. If approved, it waits for funds instead of failing, and is paid when they arrive.`;
@@ -200,21 +228,21 @@ export function approveButton(actionId: string, request: PayoutRequest): types.B
 export function approvalMessage(request: PayoutRequest): SlackMessage {
   // An unfreeze or an override moves no money of its own: it shows what it lets go, and who asked.
   const letsGo = request.kind === 'unfreeze' ? 'Lets go again' : request.kind === 'override' ? 'Lets go today, past the daily limit' : undefined;
+  const funds = fundsOf(request);
+  const limitsLeft = request.kind === 'transfer' || request.kind === 'run' ? request.limitsLeft : undefined;
   const facts = letsGo ? [`*${letsGo}*\n${destinationField(request)}`, `*Requested by*\n${mention(request.requestedBy)} ${slackDate(request.requestedAt)}`] : [
     request.totals.length > 1 || request.kind === 'run' ? `*Totals*\n${formatTotals(request.totals)}` : `*Amount*\n${formatMoney(request.money)}${was(request)}`,
     `*To*\n${destinationField(request)}`,
     `*Requested by*\n${mention(request.requestedBy)} ${slackDate(request.requestedAt)}`,
-    request.funds ? fundsField(request.funds) : `*Available now*\n${request.availableAtRequest ? formatMoney(request.availableAtRequest) : 'unknown'}`,
-    ...(request.limitsLeft?.length ? [limitsField(request.limitsLeft)] : []),
+    funds ? fundsField(funds) : `*Available now*\n${request.availableAtRequest ? formatMoney(request.availableAtRequest) : 'unknown'}`,
+    ...(limitsLeft?.length ? [limitsField(limitsLeft)] : []),
   ];
   const blocks: KnownBlock[] = [
     header(KIND_TITLES[request.kind]),
     fields(facts),
   ];
   if (request.description) blocks.push(section(`*Description*\n${escapeMrkdwn(request.description)}`));
-  if (request.run) blocks.push(section('*Who gets what*'), ...listBlocks(request.run.lines, payLine, { maxBlocks: 3, maxItems: RUN_LINES_SHOWN, moreLabel: RUN_REST[request.run.source] }));
-  if (request.schedule) blocks.push(section(`*When*\n${request.schedule.time.label}`));
-  if (request.statementDescriptor) blocks.push(context(`Statement descriptor: ${escapeMrkdwn(request.statementDescriptor)}`));
+  blocks.push(...kindBlocks(request));
   blocks.push(section(statusLine(request)));
   if (request.state === 'pending') {
     blocks.push({
