@@ -47,7 +47,6 @@ export type PaymentOutcome =
   | { status: 'paid'; stripeId: string; stripeRequestId: string | null; found: boolean }
   | { status: 'failed'; error: AppError };
 
-/** Stripe keeps idempotency keys for about 24 hours; past this, look for what an earlier attempt created before trying again. */
 /**
  * A permanent refusal as a record keeps it. A balance too low also says what the payment needed and, when the caller
  * read it, what was available: what a person needs to decide the top-up.
@@ -57,6 +56,7 @@ export function refusalOf(error: AppError, needed: Money, available?: Money | nu
   return { code: error.code, params: { ...error.params, needed, ...(available === undefined ? {} : { available }) } };
 }
 
+/** Stripe keeps idempotency keys for about 24 hours; past this, look for what an earlier attempt created before trying again. */
 export const IDEMPOTENCY_WINDOW_MS = 23 * 3_600_000;
 
 /** One structured log line per payment event; pino's signature. */
