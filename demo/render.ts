@@ -43,7 +43,7 @@ const resolve = (options: RenderOptions = {}): Resolved => ({
 const ansi = (code: string, close: string) => (on: boolean, text: string) => (on ? `\x1b[${code}m${text}\x1b[${close}m` : text);
 export const bold = ansi('1', '22');
 /** Dim, kept through any bold inside (both end with the same code). */
-export const dim = (on: boolean, text: string): string => (on ? `\x1b[2m${text.replace(/\x1b\[22m/g, '\x1b[22m\x1b[2m')}\x1b[22m` : text);
+export const dim = (on: boolean, text: string): string => (on ? `\x1b[2m${text.replaceAll('\x1b[22m', '\x1b[22m\x1b[2m')}\x1b[22m` : text);
 export const cyan = ansi('36', '39');
 export const green = ansi('32', '39');
 export const yellow = ansi('33', '39');

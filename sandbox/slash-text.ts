@@ -14,25 +14,25 @@ const FORMATTED = /^<(?:@[UW][A-Z0-9]+|#[CGD][A-Z0-9]+|mailto:[^>\s]+|https?:\/\
 const EMAIL = /^([^\s@<>]+@[^\s@<>]+\.[A-Za-z]{2,})([.,;:!?)]*)$/;
 const URL_TOKEN = /^(https?:\/\/[^\s<>]+?)([.,;:!?)]*)$/;
 
-const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function formatWord(word: string, directory: Directory): string {
   if (FORMATTED.test(word)) return word;
   const mention = /^@([\w.-]+?)([.,;:!?)]*)$/.exec(word);
   if (mention) {
     const user = directory.user(mention[1] ?? '');
-    if (user) return `<@${user.id}|${user.name}>${escape(mention[2] ?? '')}`;
+    if (user) return `<@${user.id}|${user.name}>${escapeHtml(mention[2] ?? '')}`;
   }
   const channel = /^#([\w-]+?)([.,;:!?)]*)$/.exec(word);
   if (channel) {
     const found = directory.channel(channel[1] ?? '');
-    if (found) return `<#${found.id}|${found.name}>${escape(channel[2] ?? '')}`;
+    if (found) return `<#${found.id}|${found.name}>${escapeHtml(channel[2] ?? '')}`;
   }
   const email = EMAIL.exec(word);
-  if (email) return `<mailto:${email[1]}|${email[1]}>${escape(email[2] ?? '')}`;
+  if (email) return `<mailto:${email[1]}|${email[1]}>${escapeHtml(email[2] ?? '')}`;
   const url = URL_TOKEN.exec(word);
-  if (url) return `<${escape(url[1] ?? '')}>${escape(url[2] ?? '')}`;
-  return escape(word);
+  if (url) return `<${escapeHtml(url[1] ?? '')}>${escapeHtml(url[2] ?? '')}`;
+  return escapeHtml(word);
 }
 
 /** The text Slack would send for what a person typed after `/payout`. Whitespace is kept as typed. */

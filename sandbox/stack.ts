@@ -94,8 +94,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stops.length = 0;
   };
   try {
-    let redis: RedisServerHandle | undefined;
-    const redisUrl = options.redisUrl ?? (redis = await startRedisServer({ appendonly: false })).url;
+    const redis = options.redisUrl ? undefined : await startRedisServer({ appendonly: false });
+    const redisUrl = options.redisUrl ?? redis!.url;
     if (redis) stops.push(() => redis.stop());
 
     const stripe = await startStripeEmulator({ balances: options.balances ?? { usd: 5_000_00, eur: 2_000_00 } });

@@ -1,11 +1,11 @@
-import { ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { RedisPolicyError } from './adapters/redis/connection.js';
 import { startBot } from './server.js';
 import { installProcessGuards } from './process-guards.js';
 
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (error) {

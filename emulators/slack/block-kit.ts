@@ -48,8 +48,14 @@ class Checker {
 
   string(value: unknown, path: string, max: number, required = false): void {
     if (value === undefined && !required) return;
-    if (typeof value !== 'string') return this.fail(path, 'must be a string');
-    if (value.length === 0 && required) return this.fail(path, 'must be more than 0 characters');
+    if (typeof value !== 'string') {
+      this.fail(path, 'must be a string');
+      return;
+    }
+    if (value.length === 0 && required) {
+      this.fail(path, 'must be more than 0 characters');
+      return;
+    }
     if (value.length > max) this.fail(path, `must be less than ${max + 1} characters`);
   }
 
@@ -64,22 +70,33 @@ class Checker {
   }
 
   text(value: unknown, path: string, max: number, only?: 'plain_text'): void {
-    if (!isNode(value)) return this.fail(path, 'must be a text object');
-    if (value.type !== 'plain_text' && value.type !== 'mrkdwn') this.fail(`${path}/type`, 'must be plain_text or mrkdwn');
+    if (!isNode(value)) {
+      this.fail(path, 'must be a text object');
+      return;
+    }
+    if (value.type !== 'plain_text' && value.type !== 'mrkdwn')
+      this.fail(`${path}/type`, 'must be plain_text or mrkdwn');
     else if (only && value.type !== only) this.fail(`${path}/type`, `must be ${only}`);
     this.string(value.text, `${path}/text`, max, true);
   }
 
   option(value: unknown, path: string): void {
-    if (!isNode(value)) return this.fail(path, 'must be an option object');
+    if (!isNode(value)) {
+      this.fail(path, 'must be an option object');
+      return;
+    }
     this.text(value.text, `${path}/text`, SLACK_LIMITS.optionText);
     this.string(value.value, `${path}/value`, SLACK_LIMITS.optionValue, true);
   }
 
   element(value: unknown, path: string): void {
-    if (!isNode(value)) return this.fail(path, 'must be an element object');
+    if (!isNode(value)) {
+      this.fail(path, 'must be an element object');
+      return;
+    }
     this.string(value.action_id, `${path}/action_id`, SLACK_LIMITS.actionId);
-    if (value.placeholder !== undefined) this.text(value.placeholder, `${path}/placeholder`, SLACK_LIMITS.placeholder, 'plain_text');
+    if (value.placeholder !== undefined)
+      this.text(value.placeholder, `${path}/placeholder`, SLACK_LIMITS.placeholder, 'plain_text');
     switch (value.type) {
       case 'button':
         this.text(value.text, `${path}/text`, SLACK_LIMITS.buttonText, 'plain_text');
@@ -91,27 +108,36 @@ class Checker {
       case 'overflow':
       case 'radio_buttons':
       case 'checkboxes':
-        if (value.options !== undefined) this.list(value.options, `${path}/options`, SLACK_LIMITS.staticOptions).forEach((o, i) => this.option(o, `${path}/options/${i}`));
+        if (value.options !== undefined)
+          for (const [i, o] of this.list(value.options, `${path}/options`, SLACK_LIMITS.staticOptions).entries())
+            this.option(o, `${path}/options/${i}`);
         if (value.initial_option !== undefined) this.option(value.initial_option, `${path}/initial_option`);
         break;
       case 'plain_text_input':
-        if (value.max_length !== undefined && (typeof value.max_length !== 'number' || value.max_length > 3_000)) this.fail(`${path}/max_length`, 'must be at most 3000');
+        if (value.max_length !== undefined && (typeof value.max_length !== 'number' || value.max_length > 3_000))
+          this.fail(`${path}/max_length`, 'must be at most 3000');
         break;
     }
   }
 
   block(value: unknown, path: string, blockIds: Set<string>): void {
-    if (!isNode(value)) return this.fail(path, 'must be a block object');
+    if (!isNode(value)) {
+      this.fail(path, 'must be a block object');
+      return;
+    }
     if (value.block_id !== undefined) {
       this.string(value.block_id, `${path}/block_id`, SLACK_LIMITS.blockId, true);
-      if (typeof value.block_id === 'string' && blockIds.has(value.block_id)) this.fail(`${path}/block_id`, 'must be unique');
+      if (typeof value.block_id === 'string' && blockIds.has(value.block_id))
+        this.fail(`${path}/block_id`, 'must be unique');
       if (typeof value.block_id === 'string') blockIds.add(value.block_id);
     }
     switch (value.type) {
       case 'section':
         if (value.text === undefined && value.fields === undefined) this.fail(path, 'must provide text or fields');
         if (value.text !== undefined) this.text(value.text, `${path}/text`, SLACK_LIMITS.sectionText);
-        if (value.fields !== undefined) this.list(value.fields, `${path}/fields`, SLACK_LIMITS.sectionFields).forEach((f, i) => this.text(f, `${path}/fields/${i}`, SLACK_LIMITS.fieldText));
+        if (value.fields !== undefined)
+          for (const [i, f] of this.list(value.fields, `${path}/fields`, SLACK_LIMITS.sectionFields).entries())
+            this.text(f, `${path}/fields/${i}`, SLACK_LIMITS.fieldText);
         if (value.accessory !== undefined) this.element(value.accessory, `${path}/accessory`);
         break;
       case 'header':
@@ -123,7 +149,8 @@ class Checker {
         });
         break;
       case 'actions':
-        this.list(value.elements, `${path}/elements`, SLACK_LIMITS.actionsElements).forEach((e, i) => this.element(e, `${path}/elements/${i}`));
+        for (const [i, e] of this.list(value.elements, `${path}/elements`, SLACK_LIMITS.actionsElements).entries())
+          this.element(e, `${path}/elements/${i}`);
         break;
       case 'input':
         this.text(value.label, `${path}/label`, SLACK_LIMITS.label, 'plain_text');
@@ -144,7 +171,7 @@ class Checker {
   blocks(value: unknown, path: string, surface: Surface): void {
     const max = surface === 'message' ? SLACK_LIMITS.messageBlocks : SLACK_LIMITS.viewBlocks;
     const blockIds = new Set<string>();
-    this.list(value, path, max, 0).forEach((b, i) => this.block(b, `${path}/${i}`, blockIds));
+    for (const [i, b] of this.list(value, path, max, 0).entries()) this.block(b, `${path}/${i}`, blockIds);
   }
 }
 
@@ -152,7 +179,8 @@ class Checker {
 export function messageProblems(message: { text?: unknown; blocks?: unknown }): string[] {
   const check = new Checker();
   if (message.blocks !== undefined) check.blocks(message.blocks, '/blocks', 'message');
-  if (typeof message.text === 'string' && message.text.length > SLACK_LIMITS.messageText) check.fail('/text', `must be less than ${SLACK_LIMITS.messageText + 1} characters`);
+  if (typeof message.text === 'string' && message.text.length > SLACK_LIMITS.messageText)
+    check.fail('/text', `must be less than ${SLACK_LIMITS.messageText + 1} characters`);
   return check.problems;
 }
 

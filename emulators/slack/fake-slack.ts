@@ -191,12 +191,20 @@ const fail = (error: string): Reply => ({ ok: false, error });
 /** Slack's answer to content over Block Kit's limits: the error code, and each problem as Slack lists them. */
 function refusal(problems: string[], code: string): Reply | undefined {
   if (problems.length === 0) return undefined;
-  return { ok: false, error: code, errors: problems, response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } };
+  return {
+    ok: false,
+    error: code,
+    errors: problems,
+    response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) },
+  };
 }
 
 const messageRefusal = (args: Args): Reply | undefined => {
   const problems = messageProblems(args);
-  return refusal(problems, problems.some((p) => p.endsWith('[json-pointer:/text]')) ? 'msg_too_long' : 'invalid_blocks');
+  return refusal(
+    problems,
+    problems.some((p) => p.endsWith('[json-pointer:/text]')) ? 'msg_too_long' : 'invalid_blocks',
+  );
 };
 
 const viewRefusal = (view: Args): Reply | undefined => refusal(viewProblems(view), 'invalid_arguments');
@@ -251,7 +259,9 @@ async function parseBody(contentType: string, raw: Buffer): Promise<Args> {
   if (raw.length === 0) return {};
   if (contentType.startsWith('application/json')) {
     const parsed = JSON.parse(raw.toString('utf8')) as unknown;
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Args) : { body: parsed };
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Args)
+      : { body: parsed };
   }
   if (contentType.startsWith('multipart/form-data')) {
     const form = await new Request('http://fake.invalid/', {
@@ -462,7 +472,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const refuseToken = (token: string | undefined, needed: string | null): Reply | undefined => {
     if (!token) return fail('not_authed');
     if (token !== botToken) return fail('invalid_auth');
-    if (needed && !botScopes.includes(needed)) return { ok: false, error: 'missing_scope', needed, provided: botScopes.join(',') };
+    if (needed && !botScopes.includes(needed))
+      return { ok: false, error: 'missing_scope', needed, provided: botScopes.join(',') };
     return undefined;
   };
 
@@ -526,7 +537,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
 
     'conversations.open': (args) => {
-      const ids = (asString(args.users) ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+      const ids = (asString(args.users) ?? '')
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean);
       if (ids.length === 0) return fail('users_list_not_supplied');
       const unknown = ids.find((id) => !users.has(id));
       if (unknown) return fail('user_not_found');
@@ -579,7 +593,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const ts = asString(args.message_ts) ?? '';
       if (!channel) return fail('channel_not_found');
       if (!messageIndex.has(`${channel}/${ts}`)) return fail('message_not_found');
-      return { ok: true, channel, permalink: `https://fake-team.slack.com/archives/${channel}/p${ts.replace('.', '')}` };
+      return {
+        ok: true,
+        channel,
+        permalink: `https://fake-team.slack.com/archives/${channel}/p${ts.replace('.', '')}`,
+      };
     },
 
     'views.update': (args) => {
@@ -679,10 +697,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     failure.count -= 1;
     if (failure.count <= 0) queue.shift();
     const status = failure.status ?? (failure.retryAfter !== undefined ? 429 : 200);
-    const error =
-      failure.error ?? (status === 429 ? 'ratelimited' : status >= 500 ? 'internal_error' : 'fatal_error');
+    const error = failure.error ?? (status === 429 ? 'ratelimited' : status >= 500 ? 'internal_error' : 'fatal_error');
     call.ok = false;
-    send(res, status, { ok: false, error }, failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {});
+    send(
+      res,
+      status,
+      { ok: false, error },
+      failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {},
+    );
     return true;
   };
 
@@ -693,7 +715,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const call = record({ method, args, at: Date.now(), ok: false, ...(token ? { token } : {}) });
     if (injectFailure(method, res, call)) return;
     const handler = methods[method];
-    const reply = handler ? (refuseToken(token, SCOPE_OF_METHOD[method] ?? null) ?? handler(args)) : fail('unknown_method');
+    const reply = handler
+      ? (refuseToken(token, SCOPE_OF_METHOD[method] ?? null) ?? handler(args))
+      : fail('unknown_method');
     call.ok = reply.ok;
     send(res, 200, reply, token === botToken ? { 'x-oauth-scopes': botScopes.join(',') } : {});
   };
@@ -701,11 +725,17 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const handleResponseUrl = (id: string, args: Args, res: ServerResponse): void => {
     const context = responseUrls.get(id);
     const call = record({ method: 'response_url', args, at: Date.now(), url: `${base}/response/${id}`, ok: false });
-    if (!context) return send(res, 404, 'no_service');
+    if (!context) {
+      send(res, 404, 'no_service');
+      return;
+    }
     if (injectFailure('response_url', res, call)) return;
     // Slack answers a response_url post it cannot show with a 400 and the error in plain text.
     const refused = messageRefusal(args);
-    if (refused && !refused.ok) return send(res, 400, refused.error);
+    if (refused && !refused.ok) {
+      send(res, 400, refused.error);
+      return;
+    }
     call.ok = true;
     const channel = context.channelId;
     const original = channel && context.messageTs ? messageIndex.get(`${channel}/${context.messageTs}`) : undefined;
@@ -740,8 +770,16 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const handleUpload = (id: string, args: Args, raw: Buffer, res: ServerResponse): void => {
     const upload = uploads.get(id);
     const content = Object.values(args).find((v): v is Buffer => Buffer.isBuffer(v)) ?? raw;
-    const call = record({ method: 'file_upload', args: { file_id: id, length: content.length }, at: Date.now(), ok: false });
-    if (!upload) return send(res, 404, 'not_found');
+    const call = record({
+      method: 'file_upload',
+      args: { file_id: id, length: content.length },
+      at: Date.now(),
+      ok: false,
+    });
+    if (!upload) {
+      send(res, 404, 'not_found');
+      return;
+    }
     if (injectFailure('file_upload', res, call)) return;
     call.ok = true;
     upload.content = content;
@@ -755,11 +793,23 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
    */
   const handleDownload = (id: string, req: IncomingMessage, res: ServerResponse): void => {
     const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    const call = record({ method: 'file_download', args: { file_id: id }, at: Date.now(), ok: false, ...(token ? { token } : {}) });
+    const call = record({
+      method: 'file_download',
+      args: { file_id: id },
+      at: Date.now(),
+      ok: false,
+      ...(token ? { token } : {}),
+    });
     const refused = refuseToken(token, FILE_DOWNLOAD_SCOPE);
-    if (refused) return send(res, 403, refused);
+    if (refused) {
+      send(res, 403, refused);
+      return;
+    }
     const file = uploads.get(id);
-    if (!file?.completed) return send(res, 404, 'file_not_found');
+    if (!file?.completed) {
+      send(res, 404, 'file_not_found');
+      return;
+    }
     if (injectFailure('file_download', res, call)) return;
     call.ok = true;
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.content.length });
@@ -773,7 +823,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         const download = /^\/files\/([^/]+)\/(?:download\/)?[^/]+$/.exec(path);
         if (download && req.method === 'GET') return handleDownload(download[1]!, req, res);
         const route = /^\/(api|response|upload)\/([^/]+)$/.exec(path);
-        if (!route || req.method !== 'POST') return send(res, 404, 'not_found');
+        if (!route || req.method !== 'POST') {
+          send(res, 404, 'not_found');
+          return;
+        }
         const [, kind, name = ''] = route;
         const contentType = req.headers['content-type'] ?? '';
         let args: Args;
@@ -818,7 +871,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       [...uploads.values()]
         .filter((f) => f.completed && (channel === undefined || f.channel === (resolveChannel(channel) ?? channel)))
         .map(({ uploaded: _uploaded, completed: _completed, ...file }) => file),
-    storeFile: ({ filename, content }) => fileJson(Object.assign(newFile(filename, content.length), { content, uploaded: true, completed: true })),
+    storeFile: ({ filename, content }) =>
+      fileJson(Object.assign(newFile(filename, content.length), { content, uploaded: true, completed: true })),
     user: (id) => users.get(id),
     responseUrl: (context = {}) => {
       const id = nextId('R');
@@ -848,11 +902,16 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       }
       const recent = calls
         .slice(-10)
-        .map((c) => `${c.method}${c.ok ? '' : ' (failed)'}${typeof c.args.channel === 'string' ? ` ${c.args.channel}` : ''}`)
+        .map(
+          (c) =>
+            `${c.method}${c.ok ? '' : ' (failed)'}${typeof c.args.channel === 'string' ? ` ${c.args.channel}` : ''}`,
+        )
         .join(', ');
       throw new Error(
         `fakeSlack.waitFor timed out after ${timeoutMs}ms` +
-          (lastError ? `; last probe error: ${lastError instanceof Error ? lastError.message : String(lastError)}` : '') +
+          (lastError
+            ? `; last probe error: ${lastError instanceof Error ? lastError.message : String(lastError)}`
+            : '') +
           `; ${calls.length} calls recorded, last ${Math.min(10, calls.length)}: [${recent}]`,
       );
     },

@@ -37,14 +37,38 @@ export interface Route {
 const LIST_PARAMS = ['limit', 'starting_after', 'ending_before', 'created'];
 const BUSINESS_TYPES = ['individual', 'company', 'non_profit', 'government_entity'] as const;
 const CAPABILITIES = [
-  'acss_debit_payments', 'affirm_payments', 'afterpay_clearpay_payments', 'bancontact_payments', 'card_issuing',
-  'card_payments', 'cartes_bancaires_payments', 'crypto_transfers', 'eps_payments', 'ideal_payments',
-  'klarna_payments', 'legacy_payments', 'link_payments', 'p24_payments', 'sepa_debit_payments',
-  'tax_reporting_us_1099_k', 'tax_reporting_us_1099_misc', 'transfers', 'treasury', 'us_bank_account_ach_payments',
+  'acss_debit_payments',
+  'affirm_payments',
+  'afterpay_clearpay_payments',
+  'bancontact_payments',
+  'card_issuing',
+  'card_payments',
+  'cartes_bancaires_payments',
+  'crypto_transfers',
+  'eps_payments',
+  'ideal_payments',
+  'klarna_payments',
+  'legacy_payments',
+  'link_payments',
+  'p24_payments',
+  'sepa_debit_payments',
+  'tax_reporting_us_1099_k',
+  'tax_reporting_us_1099_misc',
+  'transfers',
+  'treasury',
+  'us_bank_account_ach_payments',
 ];
 const BUSINESS_PROFILE_FIELDS = ['mcc', 'name', 'product_description', 'support_email', 'url'] as const;
 /** Nested hashes Stripe accepts on accounts that the emulator stores nothing for. */
-const UNMODELLED_ACCOUNT_PARAMS = ['account_token', 'company', 'documents', 'external_account', 'groups', 'individual', 'settings'];
+const UNMODELLED_ACCOUNT_PARAMS = [
+  'account_token',
+  'company',
+  'documents',
+  'external_account',
+  'groups',
+  'individual',
+  'settings',
+];
 
 const CONTROLLER_BY_TYPE: Record<Exclude<AccountType, 'none'>, Omit<AccountController, 'is_controller' | 'type'>> = {
   express: {
@@ -89,8 +113,13 @@ function email(p: Params): string | undefined {
 function businessProfile(p: Params): Partial<BusinessProfile> | undefined {
   const nested = p.object('business_profile', [
     ...BUSINESS_PROFILE_FIELDS,
-    'annual_revenue', 'estimated_worker_count', 'minority_owned_business_designation', 'monthly_estimated_revenue',
-    'support_address', 'support_phone', 'support_url',
+    'annual_revenue',
+    'estimated_worker_count',
+    'minority_owned_business_designation',
+    'monthly_estimated_revenue',
+    'support_address',
+    'support_phone',
+    'support_url',
   ]);
   if (!nested) return undefined;
   const profile: Partial<BusinessProfile> = {};
@@ -114,12 +143,19 @@ function accountKind(p: Params): { type: AccountType; controller: AccountControl
   if (type && controller) throw paramError('You cannot specify both `type` and `controller`.', 'controller');
   if (type) return { type, controller: { ...CONTROLLER_BY_TYPE[type], is_controller: true, type: 'application' } };
   if (!controller) throw paramError('You must specify either `type` or `controller`.', 'type', 'parameter_missing');
-  const dashboard = controller.object('stripe_dashboard', ['type'])?.oneOf('type', ['express', 'full', 'none']) ?? 'full';
+  const dashboard =
+    controller.object('stripe_dashboard', ['type'])?.oneOf('type', ['express', 'full', 'none']) ?? 'full';
   const collection = controller.oneOf('requirement_collection', ['application', 'stripe']) ?? 'stripe';
   const payer = controller.object('fees', ['payer'])?.oneOf('payer', ['account', 'application']);
   const losses = controller.object('losses', ['payments'])?.oneOf('payments', ['application', 'stripe']);
   const inferred: AccountType =
-    dashboard === 'express' ? 'express' : dashboard === 'full' ? 'standard' : collection === 'application' ? 'custom' : 'none';
+    dashboard === 'express'
+      ? 'express'
+      : dashboard === 'full'
+        ? 'standard'
+        : collection === 'application'
+          ? 'custom'
+          : 'none';
   return {
     type: inferred,
     controller: {
@@ -135,8 +171,17 @@ function accountKind(p: Params): { type: AccountType; controller: AccountControl
 
 function createAccount(ctx: ApiContext): Account {
   const p = new Params(ctx.form, [
-    'type', 'controller', 'country', 'email', 'business_type', 'business_profile', 'capabilities',
-    'tos_acceptance', 'metadata', 'default_currency', ...UNMODELLED_ACCOUNT_PARAMS,
+    'type',
+    'controller',
+    'country',
+    'email',
+    'business_type',
+    'business_profile',
+    'capabilities',
+    'tos_acceptance',
+    'metadata',
+    'default_currency',
+    ...UNMODELLED_ACCOUNT_PARAMS,
   ]);
   const { type, controller } = accountKind(p);
   const rawCountry = p.string('country');
@@ -148,11 +193,16 @@ function createAccount(ctx: ApiContext): Account {
     );
   }
   const serviceAgreement: ServiceAgreement =
-    p.object('tos_acceptance', ['service_agreement', 'date', 'ip', 'user_agent'])?.oneOf('service_agreement', ['full', 'recipient']) ??
-    'full';
+    p
+      .object('tos_acceptance', ['service_agreement', 'date', 'ip', 'user_agent'])
+      ?.oneOf('service_agreement', ['full', 'recipient']) ?? 'full';
   const requested = requestedCapabilities(p);
   const capabilities =
-    requested && requested.length > 0 ? requested : serviceAgreement === 'recipient' ? ['transfers'] : ['card_payments', 'transfers'];
+    requested && requested.length > 0
+      ? requested
+      : serviceAgreement === 'recipient'
+        ? ['transfers']
+        : ['card_payments', 'transfers'];
   if (serviceAgreement === 'recipient' && capabilities.includes('card_payments')) {
     throw paramError(
       'The `card_payments` capability cannot be requested for accounts under the `recipient` service agreement.',
@@ -188,7 +238,10 @@ function pathAccount(ctx: ApiContext): Account {
   const id = ctx.pathParams.id ?? '';
   const account = ctx.ledger.connectedAccount(id, () => notFound('account', id, 'account'));
   if (ctx.ledger.deauthorized.has(id)) {
-    throw invalidRequest(`The provided key does not have access to account '${id}' (or that account does not exist). Application access may have been revoked.`, { code: 'account_invalid', status: 403 });
+    throw invalidRequest(
+      `The provided key does not have access to account '${id}' (or that account does not exist). Application access may have been revoked.`,
+      { code: 'account_invalid', status: 403 },
+    );
   }
   return account;
 }
@@ -196,7 +249,13 @@ function pathAccount(ctx: ApiContext): Account {
 function updateAccount(ctx: ApiContext): Account {
   const account = pathAccount(ctx);
   const p = new Params(ctx.form, [
-    'email', 'metadata', 'business_profile', 'business_type', 'capabilities', 'tos_acceptance', 'default_currency',
+    'email',
+    'metadata',
+    'business_profile',
+    'business_type',
+    'capabilities',
+    'tos_acceptance',
+    'default_currency',
     ...UNMODELLED_ACCOUNT_PARAMS,
   ]);
   const metadata = p.metadata();
@@ -238,9 +297,15 @@ function createLoginLink(ctx: ApiContext): object {
     throw invalidRequest('Login links can only be created for Express accounts.', { param: 'account' });
   }
   if (!account.details_submitted) {
-    throw invalidRequest('Cannot create a login link for an account that has not completed onboarding.', { param: 'account' });
+    throw invalidRequest('Cannot create a login link for an account that has not completed onboarding.', {
+      param: 'account',
+    });
   }
-  return { object: 'login_link', created: ctx.ledger.clock.now(), url: `${ctx.baseUrl}/express/${account.id}/${newId('ll')}` };
+  return {
+    object: 'login_link',
+    created: ctx.ledger.clock.now(),
+    url: `${ctx.baseUrl}/express/${account.id}/${newId('ll')}`,
+  };
 }
 
 /** Stripe's cursor pagination over objects kept oldest first; lists come back newest first. */
@@ -261,7 +326,9 @@ function list<T extends { id: string; created: number }>(
   };
   const from = startingAfter ? cursor(startingAfter, 'starting_after') + 1 : 0;
   const to = endingBefore ? cursor(endingBefore, 'ending_before') : newestFirst.length;
-  const window = newestFirst.slice(from, to).filter((item) => inRange(item.created, created) && (options.keep?.(item) ?? true));
+  const window = newestFirst
+    .slice(from, to)
+    .filter((item) => inRange(item.created, created) && (options.keep?.(item) ?? true));
   return {
     object: 'list',
     data: endingBefore ? window.slice(-limit) : window.slice(0, limit),
@@ -338,8 +405,15 @@ const ROUTES: Route[] = [
     connected: false,
     handle: (ctx) => {
       const p = new Params(ctx.form, [
-        'amount', 'currency', 'description', 'metadata', 'source', 'statement_descriptor', 'transfer_group',
-        'payment_method', 'payment_method_options',
+        'amount',
+        'currency',
+        'description',
+        'metadata',
+        'source',
+        'statement_descriptor',
+        'transfer_group',
+        'payment_method',
+        'payment_method_options',
       ]);
       const amount = p.requiredInteger('amount', { min: 1 });
       const topupCurrency = currency(p);
@@ -421,7 +495,14 @@ const ROUTES: Route[] = [
     connected: false,
     handle: (ctx) => {
       const p = new Params(ctx.form, [
-        'amount', 'currency', 'destination', 'description', 'metadata', 'transfer_group', 'source_transaction', 'source_type',
+        'amount',
+        'currency',
+        'destination',
+        'description',
+        'metadata',
+        'transfer_group',
+        'source_transaction',
+        'source_type',
       ]);
       const amount = p.requiredInteger('amount', { min: 1 });
       const transferCurrency = currency(p);
@@ -502,10 +583,14 @@ const ROUTES: Route[] = [
     connected: false,
     handle: (ctx) => {
       const transfer = pathTransfer(ctx);
-      return list(new Params(ctx.form, ['limit', 'starting_after', 'ending_before']), ctx.ledger.reversalsOf(transfer.id), {
-        url: `/v1/transfers/${transfer.id}/reversals`,
-        kind: 'transfer reversal',
-      });
+      return list(
+        new Params(ctx.form, ['limit', 'starting_after', 'ending_before']),
+        ctx.ledger.reversalsOf(transfer.id),
+        {
+          url: `/v1/transfers/${transfer.id}/reversals`,
+          kind: 'transfer reversal',
+        },
+      );
     },
   },
   {
@@ -530,7 +615,11 @@ const ROUTES: Route[] = [
       const type = p.string('type');
       const source = p.string('source');
       const txCurrency = p.string('currency')?.toLowerCase();
-      if (p.has('payout')) throw paramError('The emulator keeps no payout reconciliation: filtering by `payout` is not supported.', 'payout');
+      if (p.has('payout'))
+        throw paramError(
+          'The emulator keeps no payout reconciliation: filtering by `payout` is not supported.',
+          'payout',
+        );
       return list(p, ctx.ledger.balanceTransactions(ctx.onBehalfOf?.id ?? ctx.ledger.platform.id), {
         url: '/v1/balance_transactions',
         kind: 'balance_transaction',
@@ -576,7 +665,9 @@ const ROUTES: Route[] = [
     handle: (ctx) => {
       rejectUnknownParams(ctx.form);
       const id = ctx.pathParams.id ?? '';
-      const payout = ctx.ledger.payoutsOf(ctx.onBehalfOf?.id ?? ctx.ledger.platform.id).find((candidate) => candidate.id === id);
+      const payout = ctx.ledger
+        .payoutsOf(ctx.onBehalfOf?.id ?? ctx.ledger.platform.id)
+        .find((candidate) => candidate.id === id);
       if (!payout) throw notFound('payout', id);
       return payout;
     },
@@ -589,10 +680,14 @@ const ROUTES: Route[] = [
       const account = pathAccount(ctx);
       const p = new Params(ctx.form, ['limit', 'starting_after', 'ending_before', 'object']);
       p.oneOf('object', ['bank_account', 'card']);
-      return list(p, [...account.external_accounts.data].reverse().map((bank, index) => ({ ...bank, created: index })), {
-        url: `/v1/accounts/${account.id}/external_accounts`,
-        kind: 'external_account',
-      });
+      return list(
+        p,
+        [...account.external_accounts.data].reverse().map((bank, index) => ({ ...bank, created: index })),
+        {
+          url: `/v1/accounts/${account.id}/external_accounts`,
+          kind: 'external_account',
+        },
+      );
     },
   },
   {
@@ -602,11 +697,28 @@ const ROUTES: Route[] = [
     handle: (ctx) => {
       const account = pathAccount(ctx);
       const p = new Params(ctx.form, ['external_account', 'default_for_currency', 'metadata']);
-      const bank = p.object('external_account', ['object', 'country', 'currency', 'account_number', 'routing_number', 'account_holder_name', 'account_holder_type']);
-      if (!bank) throw paramError('The emulator takes `external_account` as a hash (object=bank_account, account_number, …), not a token.', 'external_account');
+      const bank = p.object('external_account', [
+        'object',
+        'country',
+        'currency',
+        'account_number',
+        'routing_number',
+        'account_holder_name',
+        'account_holder_type',
+      ]);
+      if (!bank)
+        throw paramError(
+          'The emulator takes `external_account` as a hash (object=bank_account, account_number, …), not a token.',
+          'external_account',
+        );
       bank.requiredOneOf('object', ['bank_account']);
       const number = bank.requiredString('account_number');
-      if (!/^\d{4,17}$/.test(number)) throw paramError('The account number is not valid.', 'external_account[account_number]', 'account_number_invalid');
+      if (!/^\d{4,17}$/.test(number))
+        throw paramError(
+          'The account number is not valid.',
+          'external_account[account_number]',
+          'account_number_invalid',
+        );
       return ctx.ledger.addBankAccount(account.id, number, { replace: false });
     },
   },
@@ -665,7 +777,10 @@ interface CompiledRoute {
 
 const COMPILED: CompiledRoute[] = ROUTES.map((route) => ({ route, segments: route.template.split('/') }));
 
-export function matchRoute(method: string, path: string): { route: Route; pathParams: Record<string, string> } | undefined {
+export function matchRoute(
+  method: string,
+  path: string,
+): { route: Route; pathParams: Record<string, string> } | undefined {
   const segments = path.split('/');
   for (const { route, segments: template } of COMPILED) {
     if (route.method !== method || template.length !== segments.length) continue;
@@ -703,7 +818,10 @@ export function expand(result: object, form: FormObject, ledger: Ledger): object
       for (const item of record.data) walk(item, rest, full);
       return;
     }
-    if (rest.length > 0) return walk(record[head], rest, full);
+    if (rest.length > 0) {
+      walk(record[head], rest, full);
+      return;
+    }
     const value = record[head];
     if (typeof value === 'object' && value !== null) return;
     const found = typeof value === 'string' ? resolve(value) : undefined;

@@ -374,7 +374,8 @@ async function collectValues(root, view) {
       default:
         continue;
     }
-    (values[blockId] ??= {})[actionId] = state;
+    values[blockId] ??= {};
+    values[blockId][actionId] = state;
   }
   return values;
 }

@@ -24,7 +24,7 @@ export const requestRef = (requestId: string): string => paymentRef({ kind: 'req
 export function parsePaymentRef(text: string | null | undefined): PaymentRef | undefined {
   const match = /^pay_([a-z]{2})\.(.+)$/.exec(text ?? '');
   const kind = match ? KINDS.get(match[1]!) : undefined;
-  const parts = match?.[2]!.split('.') ?? [];
+  const parts = match ? match[2]!.split('.') : [];
   if (!kind || !parts.every((part) => ID.test(part))) return undefined;
   if (kind === 'request' && parts.length === 1) return { kind, requestId: parts[0]! };
   if (kind === 'run-line' && parts.length === 2) return { kind, runId: parts[0]!, lineKey: parts[1]! };

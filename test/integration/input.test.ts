@@ -50,7 +50,7 @@ describe('amounts mean one thing', () => {
     const element = (blockId: string) => (view.blocks as { block_id?: string; element?: Record<string, unknown> }[]).find((b) => b.block_id === blockId)?.element;
     const held = (await h.bot.deps.treasury.heldCurrencies()) ?? [];
     expect(element('money_currency')).toMatchObject({ type: 'static_select' });
-    expect((element('money_currency')?.options as { value: string }[]).map((o) => o.value)).toEqual(held);
+    expect((element('money_currency')!.options as { value: string }[]).map((o) => o.value)).toEqual(held);
     expect(element('money_amount')).toMatchObject({ type: 'number_input', is_decimal_allowed: true });
 
     const topupFrom = h.slack.views().length;

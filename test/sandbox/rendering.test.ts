@@ -43,7 +43,7 @@ describe('the console renders mrkdwn as Slack does', () => {
     expect(text(html)).toContain('Amount$1,500.00');
     expect(text(html)).toContain('@ana · acct_1');
     expect(text(html)).toContain('Weekly <earnings>');
-    expect(html).toMatch(/<button type="button" class="bk-button bk-primary" data-action data-block="\d+" data-element="0" data-type="button">Approve<\/button>/);
+    expect(html).toMatch(/<button type="button" class="bk-button bk-primary" data-action data-block="\d+" data-element="0" data-type="button"(?: data-confirm="[^"]*")?>Approve<\/button>/);
     expect(html).toContain('bk-danger');
   });
 

@@ -29,7 +29,10 @@ describe('worker supervisor', () => {
       let made = 0;
       const worker = fakeWorker();
       // A stall time well above any event-loop lag on a loaded machine, and a wait of three stall times.
-      const supervised = superviseWorkers([() => (made++, worker as unknown as Worker)], queueWithWaiting(waiting), logger, { checkMs: 20, stallMs: 500 });
+      const supervised = superviseWorkers([() => {
+        made += 1;
+        return worker as unknown as Worker;
+      }], queueWithWaiting(waiting), logger, { checkMs: 20, stallMs: 500 });
       const busy = setInterval(() => waiting && worker.emit('active'), 10);
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       clearInterval(busy);
