@@ -1,11 +1,24 @@
 import { addDays, lastTopupDay, type Day } from './business-days.js';
 import type { CurrencyAmounts, Money } from './money.js';
+import type { Run } from './payouts.types.js';
 
-/** Money that arrives or leaves on a day; `label` says what it is, for people ("Weekly run", "top-up tu_…"). */
+/** What a flow is, as facts: the Slack edge words it (`src/slack/blocks/funding.ts`). */
+export type FlowLabel =
+  | { kind: 'pending_funds' }
+  /** A top-up at Stripe (`tu_…`), or an approved top-up request not made yet. */
+  | { kind: 'topup'; id: string }
+  /** `schedule`: the schedule's time, as `ScheduleTime.label` says it. */
+  | { kind: 'scheduled_topup'; schedule: string }
+  | { kind: 'transfer'; requestId: string }
+  | { kind: 'run_request'; requestId: string }
+  | { kind: 'run'; runId: string; status: Run['status'] }
+  | { kind: 'scheduled_run'; schedule: string };
+
+/** Money that arrives or leaves on a day; `label` says what it is. */
 export interface Flow {
   day: Day;
   money: Money;
-  label: string;
+  label: FlowLabel;
 }
 
 export interface ForecastInput {
@@ -28,7 +41,7 @@ export interface ForecastDay {
   /** The projected available balance at the end of the day. */
   balance: number;
   /** What leaves that day. */
-  leaving: string[];
+  leaving: FlowLabel[];
 }
 
 /**
@@ -43,7 +56,7 @@ export interface Shortfall {
   belowZero: boolean;
   lastTopupDay: Day;
   tooLate: boolean;
-  leaving: string[];
+  leaving: FlowLabel[];
 }
 
 export interface CurrencyForecast {

@@ -75,15 +75,15 @@ export function createFundingService(deps: FundingDeps): FundingService {
     const inFlight = await deps.gateway.fundsInFlight();
     const estimate = (requested: Day) => topupAvailableOn(requested, settings.settlementDays, settings.holidays);
     const flows: Flow[] = [
-      ...inFlight.pending.map((p) => ({ day: dayOf(p.availableOn), money: p.money, label: 'pending funds' })),
-      ...inFlight.topups.map((t) => ({ day: t.expectedAvailableOn ? dayOf(t.expectedAvailableOn) : estimate(dayOf(t.created)), money: t.money, label: `top-up \`${t.id}\`` })),
+      ...inFlight.pending.map((p): Flow => ({ day: dayOf(p.availableOn), money: p.money, label: { kind: 'pending_funds' } })),
+      ...inFlight.topups.map((t): Flow => ({ day: t.expectedAvailableOn ? dayOf(t.expectedAvailableOn) : estimate(dayOf(t.created)), money: t.money, label: { kind: 'topup', id: t.id } })),
     ];
     for (const schedule of await deps.schedules.list()) {
       if (schedule.status !== 'active' || schedule.action !== 'topup' || !schedule.money) continue;
-      for (const firing of firingsUntil(schedule.time, deps.clock.now(), until)) flows.push({ day: estimate(dayOf(firing)), money: schedule.money, label: `scheduled top-up (${schedule.time.label})` });
+      for (const firing of firingsUntil(schedule.time, deps.clock.now(), until)) flows.push({ day: estimate(dayOf(firing)), money: schedule.money, label: { kind: 'scheduled_topup', schedule: schedule.time.label } });
     }
     for (const request of await deps.requests.open()) {
-      if (request.kind === 'topup' && (request.state === 'approved' || request.state === 'executing')) flows.push({ day: estimate(today), money: request.money, label: `top-up \`${request.id}\`` });
+      if (request.kind === 'topup' && (request.state === 'approved' || request.state === 'executing')) flows.push({ day: estimate(today), money: request.money, label: { kind: 'topup', id: request.id } });
     }
     return flows;
   }
@@ -96,7 +96,7 @@ export function createFundingService(deps: FundingDeps): FundingService {
       if (schedule.status !== 'active' || schedule.action !== 'run') continue;
       if (!plans.has(schedule.teamId)) plans.set(schedule.teamId, totalsOf(await deps.plan.list(schedule.teamId)));
       for (const firing of firingsUntil(schedule.time, deps.clock.now(), until)) {
-        for (const money of plans.get(schedule.teamId) ?? []) flows.push({ day: dayOf(firing), money, label: `run ${schedule.time.label}` });
+        for (const money of plans.get(schedule.teamId) ?? []) flows.push({ day: dayOf(firing), money, label: { kind: 'scheduled_run', schedule: schedule.time.label } });
       }
     }
     return flows;
@@ -107,14 +107,14 @@ export function createFundingService(deps: FundingDeps): FundingService {
     const flows: Flow[] = [];
     for (const request of await deps.requests.open()) {
       if (request.state !== 'approved' && request.state !== 'executing') continue;
-      if (request.kind === 'transfer') flows.push({ day: today, money: request.money, label: `transfer \`${request.id}\`` });
-      if (request.kind === 'run') for (const money of totalsOf(request.run.lines)) flows.push({ day: today, money, label: `run \`${request.id}\`` });
+      if (request.kind === 'transfer') flows.push({ day: today, money: request.money, label: { kind: 'transfer', requestId: request.id } });
+      if (request.kind === 'run') for (const money of totalsOf(request.run.lines)) flows.push({ day: today, money, label: { kind: 'run_request', requestId: request.id } });
     }
     for (const run of await deps.runs.open()) {
       const paid = run.status === 'running' ? (await deps.runs.counts(run.id)).paidTotals : [];
       for (const total of run.totals) {
         const left = total.amount - (paid.find((p) => p.currency === total.currency)?.amount ?? 0);
-        if (left > 0) flows.push({ day: today, money: { amount: left, currency: total.currency }, label: `${run.status} run \`${run.id}\`` });
+        if (left > 0) flows.push({ day: today, money: { amount: left, currency: total.currency }, label: { kind: 'run', runId: run.id, status: run.status } });
       }
     }
     return flows;

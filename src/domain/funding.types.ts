@@ -1,11 +1,13 @@
-import type { Shortfall } from './forecast.js';
+import type { FlowLabel, Shortfall } from './forecast.js';
 import type { RecordedProblem } from './errors.js';
 
 /**
  * What ops was told about one shortfall, keyed by currency and day (`usd-2026-12-16`): open while the forecast
  * shows it, covered when it no longer does, passed once its day is over.
  */
-export interface ShortfallNotice extends Shortfall {
+export interface ShortfallNotice extends Omit<Shortfall, 'leaving'> {
+  /** What leaves that day: labels, or the words a notice written before labels were facts kept. */
+  leaving: (FlowLabel | string)[];
   key: string;
   status: 'open' | 'covered' | 'passed';
   /** Top-ups are only made in this currency: a shortfall in another gets a warning, not a button. */

@@ -165,7 +165,7 @@ describe('listBlocks and clip', () => {
 describe('the funding forecast', () => {
   it('when 60 days move money in many currencies, with long labels, then the forecast is valid Block Kit', () => {
     const currencies = ['usd', 'eur', 'gbp', 'jpy', 'chf', 'sek', 'nok', 'dkk', 'pln', 'czk', 'huf', 'ron', 'bgn', 'aud', 'cad', 'nzd', 'sgd', 'hkd', 'mxn', 'brl'];
-    const departures = currencies.flatMap((currency) => times(60, (i) => ({ day: addDays('2026-12-01', i), money: { amount: 1_000_00, currency }, label: HOSTILE })));
+    const departures = currencies.flatMap((currency) => times(60, (i) => ({ day: addDays('2026-12-01', i), money: { amount: 1_000_00, currency }, label: { kind: 'scheduled_run' as const, schedule: HOSTILE } })));
     for (const set of [currencies.slice(0, 1), currencies.slice(0, 3), currencies]) {
       const message = forecastMessage({
         at: new Date(AT), today: '2026-12-01', days: 60, topupCurrency: 'usd', settlementDays: 6,

@@ -1,5 +1,5 @@
 import { startOfDay, type Day } from '../../domain/business-days.js';
-import type { CurrencyForecast, ForecastDay, Shortfall } from '../../domain/forecast.js';
+import type { CurrencyForecast, FlowLabel, ForecastDay, Shortfall } from '../../domain/forecast.js';
 import type { FundingForecast } from '../../domain/funding.js';
 import type { AutoFunding, AutoTopup, ShortfallNotice } from '../../domain/funding.types.js';
 import { formatMoney } from '../../domain/money.js';
@@ -16,10 +16,24 @@ export const formatDay = (day: Day): string => startOfDay(day).toLocaleDateStrin
 /** 'as of 09:30 UTC': when the balance was read. */
 export const asOf = (at: Date): string => `as of ${at.toISOString().slice(11, 16)} UTC`;
 
+const FLOW_WORDS: { [K in FlowLabel['kind']]: (label: Extract<FlowLabel, { kind: K }>) => string } = {
+  pending_funds: () => 'pending funds',
+  topup: (l) => `top-up \`${l.id}\``,
+  scheduled_topup: (l) => `scheduled top-up (${l.schedule})`,
+  transfer: (l) => `transfer \`${l.requestId}\``,
+  run_request: (l) => `run \`${l.requestId}\``,
+  run: (l) => `${l.status} run \`${l.runId}\``,
+  scheduled_run: (l) => `run ${l.schedule}`,
+};
+
+/** "top-up `tu_1`", "run every Monday at 09:00 (UTC)": what a flow is. A notice written before labels were facts kept these words. */
+const flowWords = (label: FlowLabel | string): string =>
+  typeof label === 'string' ? label : (FLOW_WORDS[label.kind] as (l: FlowLabel) => string)(label);
+
 /** One shortfall in words: the day, the amount, what it would hold and the last day to top up. */
-export function shortfallText(shortfall: Shortfall, topupCurrency: string): string {
+export function shortfallText(shortfall: Shortfall | ShortfallNotice, topupCurrency: string): string {
   const money = formatMoney({ amount: shortfall.amount, currency: shortfall.currency });
-  const what = shortfall.leaving.length > 0 ? ` (${shortfall.leaving.join(', ')})` : '';
+  const what = shortfall.leaving.length > 0 ? ` (${shortfall.leaving.map(flowWords).join(', ')})` : '';
   const below = shortfall.belowZero ? 'short' : 'below the buffer';
   const deadline =
     shortfall.currency !== topupCurrency
@@ -34,7 +48,7 @@ function dayRow(currency: string, day: ForecastDay): string {
   const money = (amount: number) => formatMoney({ amount, currency });
   const moves = [day.arrivals ? `+${money(day.arrivals)}` : '', day.departures ? `−${money(day.departures)}` : ''].filter(Boolean).join(' ');
   const flag = day.balance < 0 ? ' :red_circle:' : '';
-  return `\`${formatDay(day.day)}\` ${moves || '·'} → *${money(day.balance)}*${flag}${day.leaving.length ? ` _${day.leaving.join(', ')}_` : ''}`;
+  return `\`${formatDay(day.day)}\` ${moves || '·'} → *${money(day.balance)}*${flag}${day.leaving.length ? ` _${day.leaving.map(flowWords).join(', ')}_` : ''}`;
 }
 
 function currencyBlocks(forecast: CurrencyForecast, topupCurrency: string, maxBlocks: number): KnownBlock[] {
