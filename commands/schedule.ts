@@ -5,6 +5,7 @@ import { readDescription } from '../src/domain/text.js';
 import { allowed } from '../src/slack/allowed.js';
 import { replyOnAppError, wordsFor } from '../src/slack/app-errors.js';
 import { requestSummary } from '../src/slack/blocks/requests.js';
+import { describeError } from '../src/slack/messages.js';
 import { scheduleModal } from '../src/slack/blocks/schedule-modal.js';
 import type { Reply } from '../src/slack/replies.js';
 import type { Subcommand } from './types.js';
@@ -23,7 +24,7 @@ export interface ScheduleArgs {
 export function parseScheduleArgs(action: string | undefined, tokens: string[]): ScheduleArgs | string {
   if (action !== 'topup' && action !== 'run') return `Say what to schedule: \`${USAGE}\`. ${WHEN_HELP}`;
   const parsed = parseScheduleTime(tokens);
-  if ('error' in parsed) return `${parsed.error} ${WHEN_HELP}`;
+  if ('error' in parsed) return `${describeError(parsed.error)} ${WHEN_HELP}`;
   if (action === 'run') {
     return parsed.rest.length > 0 ? 'A payout run pays the payout plan; it takes no amount: `/payout schedule run <when>`.' : { action, time: parsed.time, money: null, description: null };
   }

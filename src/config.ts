@@ -92,7 +92,7 @@ const schema = z
         // The same reading as a daily schedule's time: `HH:MM <IANA zone>`.
         const parsed = parseScheduleTime(['daily', ...raw.trim().split(/\s+/)]);
         if ('error' in parsed || parsed.rest.length > 0) {
-          ctx.addIssue({ code: 'custom', message: `expected HH:MM and an IANA time zone, e.g. "06:00 UTC"${'error' in parsed ? ` (${parsed.error})` : ''}` });
+          ctx.addIssue({ code: 'custom', message: `expected HH:MM and an IANA time zone, e.g. "06:00 UTC"${'error' in parsed ? ` (${describeError(parsed.error, plainWords)})` : ''}` });
           return z.NEVER;
         }
         return parsed.time;

@@ -4,10 +4,11 @@ import { tokenize } from '../commands/args.js';
 import { askForSchedule } from '../commands/schedule.js';
 import type { CommandDeps } from '../src/deps.js';
 import { type Money, MoneyError, parseMoney } from '../src/domain/money.js';
-import { parseScheduleTime } from '../src/domain/schedule-time.js';
+import { parseScheduleTime, type WhenProblem } from '../src/domain/schedule-time.js';
 import { readDescription } from '../src/domain/text.js';
 import { wordsFor } from '../src/slack/app-errors.js';
 import { MONEY_FIELDS, SCHEDULE_FIELDS, VIEW_IDS } from '../src/slack/ids.js';
+import { describeError, plainWords } from '../src/slack/messages.js';
 import { channelMeta, field, readView } from '../src/slack/read-view.js';
 import { ephemeralReply } from '../src/slack/replies.js';
 import { onSubmission } from './on-submission.js';
@@ -47,14 +48,15 @@ const ScheduleForm = z
   });
 
 /** Where a schedule-time error belongs: the zone, the time, the weekday or the frequency. */
-const whenBlock = (error: string) =>
-  /zone/i.test(error)
-    ? SCHEDULE_FIELDS.zone.block
-    : /HH:MM|hour|minute/i.test(error)
-      ? SCHEDULE_FIELDS.time.block
-      : /weekday/i.test(error)
-        ? SCHEDULE_FIELDS.weekday.block
-        : SCHEDULE_FIELDS.frequency.block;
+const WHEN_BLOCKS: Record<WhenProblem['code'], string> = {
+  when_kind: SCHEDULE_FIELDS.frequency.block,
+  when_weekday: SCHEDULE_FIELDS.weekday.block,
+  when_clock: SCHEDULE_FIELDS.time.block,
+  when_zone_missing: SCHEDULE_FIELDS.zone.block,
+  when_zone_unknown: SCHEDULE_FIELDS.zone.block,
+  when_cron_fields: SCHEDULE_FIELDS.frequency.block,
+  when_cron_invalid: SCHEDULE_FIELDS.frequency.block,
+};
 
 /** The schedule modal: what, when (frequency, weekday, time, zone) and a top-up's amount; every field's mistake at once, in place. */
 export function register(app: App, deps: CommandDeps): void {
@@ -66,7 +68,8 @@ export function register(app: App, deps: CommandDeps): void {
 
     const parsed = parseScheduleTime(form.when);
     if ('error' in parsed)
-      errors[form.typedWhen ? SCHEDULE_FIELDS.when.block : whenBlock(parsed.error)] = parsed.error.slice(0, 300);
+      // A field's error is plain text: plain words, no code spans.
+      errors[form.typedWhen ? SCHEDULE_FIELDS.when.block : WHEN_BLOCKS[parsed.error.code]] = describeError(parsed.error, plainWords).slice(0, 300);
     else if (parsed.rest.length > 0)
       errors[SCHEDULE_FIELDS.when.block] =
         `"${parsed.rest.join(' ')}" is not part of a time: say only when, e.g. weekly mon 09:00 UTC.`;

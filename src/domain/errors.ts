@@ -46,6 +46,16 @@ export interface ErrorParams {
   pays_you: Record<string, never>;
   approved_already: Record<string, never>;
 
+  /** A schedule's `<when>` (src/domain/schedule-time.ts); `typed` is the word found in a part's place, if any. */
+  when_kind: { typed?: string };
+  when_weekday: { typed?: string };
+  when_clock: { typed?: string };
+  when_zone_missing: Record<string, never>;
+  when_zone_unknown: { zone: string };
+  when_cron_fields: Record<string, never>;
+  /** `reason`: the cron parser's own words. */
+  when_cron_invalid: { pattern: string; reason?: string };
+
   schedule_unknown: { scheduleId: string };
   schedule_state: { status: string; expected?: 'paused' };
   run_unknown: { runId: string };

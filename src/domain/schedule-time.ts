@@ -2,6 +2,7 @@ import { CronExpressionParser } from 'cron-parser';
 import dayjs from 'dayjs';
 import timezone from 'dayjs/plugin/timezone.js';
 import utc from 'dayjs/plugin/utc.js';
+import type { Problem } from './errors.js';
 
 dayjs.extend(utc);
 dayjs.extend(timezone);
@@ -28,16 +29,17 @@ const WEEKDAYS = [
   { short: 'sat', name: 'Saturday' },
 ] as const;
 
-const TIME_HELP = 'Use 24-hour HH:MM, e.g. 09:00.';
-const ZONE_HELP = 'Add an IANA time zone after the time, e.g. `daily 09:00 Europe/Paris` or `UTC`.';
-const CRON_HELP =
-  'A cron expression has 5 fields (minute hour day-of-month month day-of-week) and goes in quotes, e.g. `cron "0 9 * * 1-5" UTC`.';
+/** What is wrong with a `<when>`: which part, and what was typed in its place. */
+export type WhenProblem = Problem<'when_kind' | 'when_weekday' | 'when_clock' | 'when_zone_missing' | 'when_zone_unknown' | 'when_cron_fields' | 'when_cron_invalid'>;
+
+/** The word in a part's place, when there was one. */
+const typed = (token: string | undefined) => (token ? { typed: token } : {});
 
 /**
  * Consumes the leading `<when>` tokens: `daily HH:MM <zone>`, `weekly <day> HH:MM <zone>` or `cron "<expr>" <zone>`,
  * and returns the tokens after them.
  */
-export function parseScheduleTime(tokens: string[]): { time: ScheduleTime; rest: string[] } | { error: string } {
+export function parseScheduleTime(tokens: string[]): { time: ScheduleTime; rest: string[] } | { error: WhenProblem } {
   const [word, ...after] = tokens;
   switch (word?.toLowerCase()) {
     case 'daily': {
@@ -53,7 +55,7 @@ export function parseScheduleTime(tokens: string[]): { time: ScheduleTime; rest:
       const [day, at, zone, ...rest] = after;
       const dow = WEEKDAYS.findIndex((d) => d.short === day?.toLowerCase() || d.name.toLowerCase() === day?.toLowerCase());
       const weekday = WEEKDAYS[dow];
-      if (!weekday) return { error: `${day ? `"${day}" is not a weekday. ` : ''}Pick a weekday: mon, tue, wed, thu, fri, sat or sun.` };
+      if (!weekday) return { error: { code: 'when_weekday', params: typed(day) } };
       const hm = parseHourMinute(at);
       if ('error' in hm) return hm;
       const tz = parseZone(zone);
@@ -67,7 +69,7 @@ export function parseScheduleTime(tokens: string[]): { time: ScheduleTime; rest:
     case 'cron': {
       const [expr, zone, ...rest] = after;
       const fields = expr?.trim().split(/\s+/).filter(Boolean) ?? [];
-      if (fields.length !== 5) return { error: CRON_HELP };
+      if (fields.length !== 5) return { error: { code: 'when_cron_fields', params: {} } };
       const pattern = fields.join(' ');
       const tz = parseZone(zone);
       if ('error' in tz) return tz;
@@ -75,13 +77,13 @@ export function parseScheduleTime(tokens: string[]): { time: ScheduleTime; rest:
         // Parsing alone accepts some expressions that can never fire (31 Feb): asking for one occurrence catches them.
         CronExpressionParser.parse(pattern, { tz: tz.zone, currentDate: new Date() }).next();
       } catch (error) {
-        const reason = error instanceof Error ? ` (${error.message.replace(/\.$/, '')})` : '';
-        return { error: `"${pattern}" is not a valid cron expression${reason}. ${CRON_HELP}` };
+        const reason = error instanceof Error ? { reason: error.message.replace(/\.$/, '') } : {};
+        return { error: { code: 'when_cron_invalid', params: { pattern, ...reason } } };
       }
       return { time: { kind: 'cron', pattern, tz: tz.zone, granularity: 'minute', label: `on cron "${pattern}" (${tz.zone})` }, rest };
     }
     default:
-      return { error: `${word ? `"${word}" is not a schedule. ` : ''}Start with daily, weekly or cron, e.g. \`weekly mon 09:00 Europe/Paris\`.` };
+      return { error: { code: 'when_kind', params: typed(word) } };
   }
 }
 
@@ -158,11 +160,11 @@ export function formatInZone(date: Date, tz: string): string {
   return `${dayjs(date).tz(tz).format('ddd D MMM YYYY, HH:mm')}${zoneName ? ` ${zoneName}` : ''}`;
 }
 
-function parseHourMinute(token: string | undefined): { hour: number; minute: number } | { error: string } {
+function parseHourMinute(token: string | undefined): { hour: number; minute: number } | { error: WhenProblem } {
   const match = token ? /^(\d{1,2}):(\d{2})$/.exec(token) : null;
   const hour = Number(match?.[1]);
   const minute = Number(match?.[2]);
-  if (!match || hour > 23 || minute > 59) return { error: `${token ? `"${token}" is not a time of day. ` : ''}${TIME_HELP}` };
+  if (!match || hour > 23 || minute > 59) return { error: { code: 'when_clock', params: typed(token) } };
   return { hour, minute };
 }
 
@@ -171,13 +173,13 @@ function formatHourMinute({ hour, minute }: { hour: number; minute: number }): s
 }
 
 /** An IANA zone in its canonical spelling ('europe/paris' → 'Europe/Paris'). */
-function parseZone(token: string | undefined): { zone: string } | { error: string } {
+function parseZone(token: string | undefined): { zone: string } | { error: WhenProblem } {
   // Offsets and amounts are not zones: a missing zone usually means the amount came next.
-  if (!token || !/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(token)) return { error: ZONE_HELP };
+  if (!token || !/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(token)) return { error: { code: 'when_zone_missing', params: {} } };
   try {
     return { zone: new Intl.DateTimeFormat(undefined, { timeZone: token }).resolvedOptions().timeZone };
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    return { error: `Unknown time zone "${token}": use an IANA name such as Europe/Paris.` };
+    return { error: { code: 'when_zone_unknown', params: { zone: token } } };
   }
 }

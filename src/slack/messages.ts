@@ -32,6 +32,11 @@ const CSV_SYNTAX: Record<string, string> = {
   CSV_INVALID_CLOSING_QUOTE: `This line is not valid CSV: text follows a closing quote; ${QUOTING}`,
 };
 
+const CRON_HELP = (w: Words) =>
+  `A cron expression has 5 fields (minute hour day-of-month month day-of-week) and goes in quotes, e.g. ${w.code('cron "0 9 * * 1-5" UTC')}.`;
+/** '"9am" is not a time of day. ': the word a person typed where a part of a `<when>` goes, when there was one. */
+const notA = (p: { typed?: string }, what: string) => (p.typed ? `"${p.typed}" is not ${what}. ` : '');
+
 const AMOUNT_PROBLEMS: Record<ErrorParams['amount_invalid']['problem'], (typed: string) => string> = {
   negative: () => 'The amount must be positive.',
   not_a_number: (typed) => `"${typed}" is not an amount: write it like 10.50 or 1500`,
@@ -109,6 +114,14 @@ const PHRASES: { [C in ErrorCode]: Phrase<C> } = {
   own_request: () => 'You asked for this one, so someone else has to approve or reject it.',
   pays_you: () => 'This one pays you, so someone else has to approve or reject it.',
   approved_already: () => 'You already approved this request; it needs a second, different approver.',
+
+  when_kind: (p, w) => `${notA(p, 'a schedule')}Start with daily, weekly or cron, e.g. ${w.code('weekly mon 09:00 Europe/Paris')}.`,
+  when_weekday: (p) => `${notA(p, 'a weekday')}Pick a weekday: mon, tue, wed, thu, fri, sat or sun.`,
+  when_clock: (p) => `${notA(p, 'a time of day')}Use 24-hour HH:MM, e.g. 09:00.`,
+  when_zone_missing: (_, w) => `Add an IANA time zone after the time, e.g. ${w.code('daily 09:00 Europe/Paris')} or ${w.code('UTC')}.`,
+  when_zone_unknown: (p) => `Unknown time zone "${p.zone}": use an IANA name such as Europe/Paris.`,
+  when_cron_fields: (_, w) => CRON_HELP(w),
+  when_cron_invalid: (p, w) => `"${p.pattern}" is not a valid cron expression${p.reason ? ` (${w.foreign(p.reason)})` : ''}. ${CRON_HELP(w)}`,
 
   schedule_unknown: (p) => `There is no schedule ${p.scheduleId}.`,
   schedule_state: (p) => (p.expected ? `That schedule is not ${p.expected}.` : `That schedule is already ${p.status}.`),

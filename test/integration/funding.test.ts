@@ -35,7 +35,7 @@ async function forecastReply(text: string, userId: string = PEOPLE.approver1) {
 const WEEKLY = 'weekly wed 12:00 UTC';
 function weeklyWednesday() {
   const parsed = parseScheduleTime(WEEKLY.split(' '));
-  if ('error' in parsed) throw new Error(parsed.error);
+  if ('error' in parsed) throw new Error(parsed.error.code);
   return parsed.time;
 }
 

@@ -35,6 +35,13 @@ const EXAMPLES: { [C in ErrorCode]: ErrorParams[C] } = {
   own_request: {},
   pays_you: {},
   approved_already: {},
+  when_kind: { typed: 'monthly' },
+  when_weekday: { typed: 'mnd' },
+  when_clock: {},
+  when_zone_missing: {},
+  when_zone_unknown: { zone: 'Europe/Pariss' },
+  when_cron_fields: {},
+  when_cron_invalid: { pattern: '61 9 * * *', reason: 'Constraint error, got value 61 expected range 0-59' },
   schedule_unknown: { scheduleId: 'sch_1' },
   schedule_state: { status: 'paused' },
   run_unknown: { runId: 'run_1' },
@@ -79,6 +86,12 @@ describe('the words for each error code', () => {
     expect(describeError({ code: 'stripe_balance_insufficient', params: EXAMPLES.stripe_balance_insufficient })).toBe(
       'The platform balance is too low: €5.00 available, €50.00 needed. Top it up (`/payout topup`) and request this again.',
     );
+  });
+
+  it('when a schedule time has no zone, then Slack shows the examples as code, and plain text (a modal field, the configuration) as words', () => {
+    const missing = { code: 'when_zone_missing', params: {} } as const;
+    expect(describeError(missing)).toBe('Add an IANA time zone after the time, e.g. `daily 09:00 Europe/Paris` or `UTC`.');
+    expect(describeError(missing, plainWords)).toBe('Add an IANA time zone after the time, e.g. daily 09:00 Europe/Paris or UTC.');
   });
 
   it('when words come from elsewhere (Stripe, a person, an older record), then Slack shows them as text, never as mrkdwn', () => {

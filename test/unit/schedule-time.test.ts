@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../../commands/args.js';
 import { formatInZone, intendedFiring, nextFirings, parseScheduleTime, periodKey, type ScheduleTime } from '../../src/domain/schedule-time.js';
+import { describeError } from '../../src/slack/messages.js';
 
 function time(text: string): ScheduleTime {
   const parsed = parseScheduleTime(tokenize(text));
-  if ('error' in parsed) throw new Error(parsed.error);
+  if ('error' in parsed) throw new Error(describeError(parsed.error));
   return parsed.time;
 }
 
 function error(text: string): string {
   const parsed = parseScheduleTime(tokenize(text));
   if (!('error' in parsed)) throw new Error(`"${text}" parsed`);
-  return parsed.error;
+  return describeError(parsed.error);
 }
 
 const iso = (dates: Date[]) => dates.map((d) => d.toISOString());
