@@ -67,10 +67,11 @@ export function register(app: App, deps: CommandDeps): void {
     if (action !== 'topup' && action !== 'run') errors[SCHEDULE_FIELDS.action.block] = 'Say what to schedule.';
 
     const parsed = parseScheduleTime(form.when);
-    if ('error' in parsed)
+    if ('error' in parsed) {
       // A field's error is plain text: plain words, no code spans.
-      errors[form.typedWhen ? SCHEDULE_FIELDS.when.block : WHEN_BLOCKS[parsed.error.code]] = describeError(parsed.error, plainWords).slice(0, 300);
-    else if (parsed.rest.length > 0)
+      const field = form.typedWhen ? SCHEDULE_FIELDS.when.block : WHEN_BLOCKS[parsed.error.code];
+      errors[field] = describeError(parsed.error, plainWords).slice(0, 300);
+    } else if (parsed.rest.length > 0)
       errors[SCHEDULE_FIELDS.when.block] =
         `"${parsed.rest.join(' ')}" is not part of a time: say only when, e.g. weekly mon 09:00 UTC.`;
 

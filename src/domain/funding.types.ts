@@ -1,5 +1,5 @@
-import type { FlowLabel, Shortfall } from './forecast.js';
 import type { RecordedProblem } from './errors.js';
+import type { FlowLabel, Shortfall } from './forecast.js';
 
 /**
  * What ops was told about one shortfall, keyed by currency and day (`usd-2026-12-16`): open while the forecast
