@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { CommandDeps } from '../src/deps.js';
 import { readDescription } from '../src/domain/text.js';
-import { wordsFor } from '../src/slack/app-errors.js';
+import { fieldWordsFor } from '../src/slack/app-errors.js';
 import { noticeModal } from '../src/slack/blocks/common.js';
 import { NOT_AN_APPROVER } from '../src/slack/blocks/controls.js';
 import { FREEZE_FIELDS, VIEW_IDS } from '../src/slack/ids.js';
@@ -21,7 +21,7 @@ export function register(app: App, deps: CommandDeps): void {
     try {
       reason = readDescription(readView(view, FreezeForm).reason, 'reason');
     } catch (error) {
-      return ack({ response_action: 'errors', errors: { [block]: wordsFor(error) } });
+      return ack({ response_action: 'errors', errors: { [block]: fieldWordsFor(error) } });
     }
     if (!reason)
       return ack({

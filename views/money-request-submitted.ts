@@ -6,7 +6,7 @@ import { formatMoney, MoneyError, parseMoney, type Money } from '../src/domain/m
 import { exceedsMaximum } from '../src/domain/policy.js';
 import { readDescription } from '../src/domain/text.js';
 import { newTraceId } from '../src/logger.js';
-import { wordsFor } from '../src/slack/app-errors.js';
+import { fieldWordsFor } from '../src/slack/app-errors.js';
 import { MONEY_FIELDS, VIEW_IDS } from '../src/slack/ids.js';
 import { channelMeta, field, readView } from '../src/slack/read-view.js';
 import { ephemeralReply } from '../src/slack/replies.js';
@@ -46,13 +46,13 @@ export function register(app: App, deps: CommandDeps): void {
         if (max !== undefined) errors[MONEY_FIELDS.amount.block] = `At most ${formatMoney({ amount: max, currency: money.currency })} per request.`;
       } catch (error) {
         if (!(error instanceof MoneyError)) throw error;
-        errors[error.code === 'currency_unknown' ? MONEY_FIELDS.currency.block : MONEY_FIELDS.amount.block] = wordsFor(error);
+        errors[error.code === 'currency_unknown' ? MONEY_FIELDS.currency.block : MONEY_FIELDS.amount.block] = fieldWordsFor(error);
       }
       let description: string | null = null;
       try {
         description = readDescription(form.description);
       } catch (error) {
-        errors[MONEY_FIELDS.description.block] = wordsFor(error);
+        errors[MONEY_FIELDS.description.block] = fieldWordsFor(error);
       }
       const { sellerUserId } = form;
       if (kind === 'transfer') {

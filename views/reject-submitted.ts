@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { CommandDeps } from '../src/deps.js';
 import { readDescription } from '../src/domain/text.js';
-import { wordsFor } from '../src/slack/app-errors.js';
+import { fieldWordsFor } from '../src/slack/app-errors.js';
 import { clickReply } from '../src/slack/blocks/click-replies.js';
 import { REJECT_FIELDS, VIEW_IDS } from '../src/slack/ids.js';
 import { field, readView } from '../src/slack/read-view.js';
@@ -21,7 +21,7 @@ export function register(app: App, deps: CommandDeps): void {
     try {
       reason = readDescription(form.reason, 'reason');
     } catch (error) {
-      return ack({ response_action: 'errors', errors: { [REJECT_FIELDS.reason.block]: wordsFor(error) } });
+      return ack({ response_action: 'errors', errors: { [REJECT_FIELDS.reason.block]: fieldWordsFor(error) } });
     }
     if (!reason) return ack({ response_action: 'errors', errors: { [REJECT_FIELDS.reason.block]: 'Say why, so the requester knows what to change.' } });
     await ack();

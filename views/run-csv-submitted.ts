@@ -7,7 +7,7 @@ import type { CheckedBatch } from '../src/domain/batch-intake.js';
 import type { BatchProblem } from '../src/domain/payout-batch.js';
 import type { AttachedFile } from '../src/domain/ports.js';
 import { newTraceId } from '../src/logger.js';
-import { replyOnAppError, wordsFor } from '../src/slack/app-errors.js';
+import { replyOnAppError, fieldWordsFor } from '../src/slack/app-errors.js';
 import { noticeModal } from '../src/slack/blocks/common.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
 import { CSV_FIELDS, VIEW_IDS } from '../src/slack/ids.js';
@@ -82,7 +82,7 @@ export function register(app: App, deps: CommandDeps): void {
     try {
       batch = await deps.batches.check({ teamId: who.teamId, file, pasted, heldCurrencies: held });
     } catch (error) {
-      return ack({ response_action: 'errors', errors: { [CSV_FIELDS.file.block]: wordsFor(error) } });
+      return ack({ response_action: 'errors', errors: { [CSV_FIELDS.file.block]: fieldWordsFor(error) } });
     }
     if (batch.empty) return ack({ response_action: 'errors', errors: { [CSV_FIELDS.text.block]: 'Attach a CSV file or paste the lines.' } });
     const { lines, problems } = batch;

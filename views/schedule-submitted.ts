@@ -6,7 +6,7 @@ import type { CommandDeps } from '../src/deps.js';
 import { type Money, MoneyError, parseMoney } from '../src/domain/money.js';
 import { parseScheduleTime, type WhenProblem } from '../src/domain/schedule-time.js';
 import { readDescription } from '../src/domain/text.js';
-import { wordsFor } from '../src/slack/app-errors.js';
+import { fieldWordsFor } from '../src/slack/app-errors.js';
 import { MONEY_FIELDS, SCHEDULE_FIELDS, VIEW_IDS } from '../src/slack/ids.js';
 import { describeError, plainWords } from '../src/slack/messages.js';
 import { channelMeta, field, readView } from '../src/slack/read-view.js';
@@ -87,7 +87,7 @@ export function register(app: App, deps: CommandDeps): void {
           money = parseMoney(amount, currency);
         } catch (error) {
           if (!(error instanceof MoneyError)) throw error;
-          errors[MONEY_FIELDS.amount.block] = wordsFor(error);
+          errors[MONEY_FIELDS.amount.block] = fieldWordsFor(error);
         }
     }
 
@@ -95,7 +95,7 @@ export function register(app: App, deps: CommandDeps): void {
     try {
       description = readDescription(form.description);
     } catch (error) {
-      errors[MONEY_FIELDS.description.block] = wordsFor(error);
+      errors[MONEY_FIELDS.description.block] = fieldWordsFor(error);
     }
     if (Object.keys(errors).length > 0 || 'error' in parsed || (action !== 'topup' && action !== 'run'))
       return ack({ response_action: 'errors', errors });

@@ -1,10 +1,16 @@
 import { type AppError, isAppError } from '../domain/errors.js';
-import { describeError } from './messages.js';
+import { describeError, plainWords } from './messages.js';
 
 /** The person's words for `error`; anything but an AppError is thrown on (a bug: Bolt's error handler logs it). */
 export function wordsFor(error: unknown): string {
   if (!isAppError(error)) throw error;
   return describeError(error);
+}
+
+/** The same words for a modal field's error, which Slack shows as plain text (no mentions, no code spans). */
+export function fieldWordsFor(error: unknown): string {
+  if (!isAppError(error)) throw error;
+  return describeError(error, plainWords);
 }
 
 /**
