@@ -80,29 +80,25 @@ export function workerFactories(deps: AppDeps, connection: ConnectionOptions): W
 }
 
 /**
- * Run lines go at Stripe's pace: a BullMQ rate limiter shared by every worker on the queue. A 429 from Stripe
- * pauses the whole queue for Stripe's Retry-After and puts the job back without using up an attempt.
+ * Run lines go at Stripe's pace: every transfer waits for its slot from the shared pacer (src/deps.ts), so the
+ * worker only needs enough jobs in flight to fill the slots. A 429 (which has already slowed the pacer) puts the
+ * job back without using up an attempt; it takes a new slot when it runs again.
  */
 function createRunLineWorker(deps: AppDeps, common: { connection: ConnectionOptions; prefix: string; lockDuration: number; stalledInterval: number }): Worker {
-  const worker: Worker = new Worker(
+  return new Worker(
     PAYMENT_QUEUES.runLines,
     async (job, token) => {
       try {
         return await processPayment(job, deps);
       } catch (error) {
-        if (isAppError(error) && error.code === 'stripe_rate_limited') {
-          await worker.rateLimit(retryDelayMs(1, error));
-          throw Worker.RateLimitError();
-        }
+        if (isAppError(error) && error.code === 'stripe_rate_limited') throw Worker.RateLimitError();
         throw await waitOrFail(error, job, token);
       }
     },
     {
       ...common,
       concurrency: Math.max(1, Math.ceil(deps.config.STRIPE_TRANSFERS_PER_SECOND)),
-      limiter: { max: deps.config.STRIPE_TRANSFERS_PER_SECOND, duration: 1_000 },
       settings: retrySettings,
     },
   );
-  return worker;
 }

@@ -60,6 +60,8 @@ import { createAuditService, createExports, type AuditService, type Exports } fr
 import { createTreasury, type Treasury } from './domain/treasury.js';
 import { parseUserMention } from './slack/mrkdwn.js';
 import { instrumentGateway, instrumentPayoutNotifier, instrumentRequestStore } from './adapters/metrics/instrument.js';
+import { createRedisPacer } from './adapters/redis/pacer.js';
+import { paceTransfers } from './adapters/stripe/paced-gateway.js';
 
 /** Everything the listeners, routes and job processors need, built once. */
 export interface AppDeps {
@@ -195,7 +197,8 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
   const freezeStore = createRedisFreezeStore(redis);
   const shortfallNotices = createRedisShortfallNoticeStore(redis);
   const metrics = createMetrics({ queues: queues.all, reconcile: reconcileStore, freezes: freezeStore, shortfalls: shortfallNotices, updateBudgetLeft: () => updateBudgetLeft(redis) });
-  const gateway = instrumentGateway(createStripeGateway(stripe), metrics);
+  // Every transfer, whichever process makes it, waits for its slot at STRIPE_TRANSFERS_PER_SECOND.
+  const gateway = paceTransfers(instrumentGateway(createStripeGateway(stripe), metrics), createRedisPacer(redis, 'transfers', { perSecond: config.STRIPE_TRANSFERS_PER_SECOND }));
   const slack = new WebClient(config.SLACK_BOT_TOKEN, slackClientOptions(config, logger));
   const messenger = createMessenger({ retrying: slack, once: new WebClient(config.SLACK_BOT_TOKEN, slackClientOptions(config, logger, 0)) });
   const tokens = createConnectTokens(config.connectTokenSecret, clock);
