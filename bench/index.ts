@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { ackLatency } from './ack-latency.js';
 import { reconcileBench } from './reconcile.js';
 import { formatBlock, formatJsonLine } from './report.js';
+import { runFromApproval } from './run-approval.js';
 import { runOnCluster } from './run-cluster.js';
 import { runRateLimited } from './run-rate-limited.js';
 import { runThroughput } from './run-throughput.js';
@@ -9,7 +10,7 @@ import { scaleData } from './scale-data.js';
 import type { Benchmark } from './types.js';
 
 /** Every benchmark, in the order they run. Add one by appending it here. */
-export const BENCHMARKS: Benchmark[] = [ackLatency(), runThroughput(), runRateLimited(), runOnCluster(), reconcileBench(), scaleData()];
+export const BENCHMARKS: Benchmark[] = [ackLatency(), runThroughput(), runRateLimited(), runFromApproval(), runOnCluster(), reconcileBench(), scaleData()];
 
 /** `npm run bench -- ack rate` runs the benchmarks whose name contains any of the words; none given runs all. */
 export function select(all: Benchmark[], words: string[]): Benchmark[] {

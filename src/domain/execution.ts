@@ -127,12 +127,15 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
       );
       if (!started?.changed) return 'skipped';
       const request = started.after;
-      if (started.before.state === 'approved') await deps.notifier.changed(request);
+      // The card says "executing" while the work starts, not before it: a run's first transfer need not wait for Slack.
+      const shown = started.before.state === 'approved' ? deps.notifier.changed(request) : Promise.resolve();
+      shown.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
 
       let result: { stripeId: string } | { resultRef: string };
       try {
         result = await carryOut(request);
       } catch (error) {
+        await shown;
         if (error instanceof AppError && WAITING_CODES.has(error.code)) await markWaiting(requestId, error.code as 'payments_frozen' | 'daily_limit');
         if (!(error instanceof AppError) || error.retryable) throw error;
         const failure = await failureOf(error, request, gateway);
@@ -144,6 +147,7 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
         if (failed?.changed) await deps.notifier.finished(failed.after);
         return 'failed';
       }
+      await shown;
       const done = await store.transition(
         requestId,
         (r) =>

@@ -179,9 +179,10 @@ export interface RunStore {
   get(runId: string): Promise<Run | undefined>;
   update(runId: string, change: (current: Run) => Run | undefined): Promise<{ before: Run; after: Run; changed: boolean } | undefined>;
   line(runId: string, key: string): Promise<RunLine | undefined>;
-  lines(runId: string): Promise<RunLine[]>;
   /** The run's first lines in their order, as they are now, without reading the rest (at most RUN_HEAD_LINES). */
   firstLines(runId: string, count: number): Promise<RunLine[]>;
+  /** Every line of the run, a page at a time, so a run of any size is read in bounded memory. */
+  linePages(runId: string): AsyncIterable<RunLine[]>;
   /** pending → paid | failed, once; the counters move with it. False when the line was already settled. */
   settleLine(runId: string, line: RunLine): Promise<boolean>;
   /** Records how much of a paid line Stripe shows reversed; the line as it is now when that changed, else undefined. */

@@ -54,12 +54,10 @@ export function createRunService(deps: RunServiceDeps): RunService {
     const run = await runs.get(runId);
     if (!run) throw new AppError('run_unknown', { runId });
     if (run.status === 'done') return run;
-    // Read once: a line settled meanwhile is skipped by its job, so a slightly old list is safe to queue.
-    const pending = (await runs.lines(runId)).filter((l) => l.status === 'pending');
     if (run.status !== 'running') {
+      // Nothing of a new or held run has been queued yet, so all its lines are pending: what it needs is its totals.
       const available = (await gateway.balance()).available;
-      const pendingTotals = totalsOf(pending);
-      const shortfall = shortfallOf(pendingTotals, available);
+      const shortfall = shortfallOf(run.totals, available);
       if (shortfall.length > 0) {
         const held = await runs.update(runId, (r) => (r.status === 'running' || r.status === 'done' ? undefined : { ...r, status: 'held', shortfall, updatedAt: nowIso() }));
         if (held?.changed && held.before.status !== 'held') await notifier.runHeld(held.after, available);
@@ -71,13 +69,23 @@ export function createRunService(deps: RunServiceDeps): RunService {
         if (message) await runs.update(runId, (r) => ({ ...r, message }));
       }
     }
-    // Safe to repeat: each line's job id is run id + line key.
-    if (pending.length > 0) await deps.queue.enqueueLines(runId, pending.map((l) => l.key));
-    else await deps.queue.enqueueFinish(runId);
+    // Page by page, the first page queued before the rest is read; safe to repeat: each line's job id is run id + line key.
+    // A line settled meanwhile is skipped by its job, so a page read a moment ago is safe to queue.
+    let queued = 0;
+    for await (const page of runs.linePages(runId)) {
+      const pending = page.filter((l) => l.status === 'pending').map((l) => l.key);
+      if (pending.length > 0) await deps.queue.enqueueLines(runId, pending);
+      queued += pending.length;
+    }
+    if (queued === 0) await deps.queue.enqueueFinish(runId);
     return (await runs.get(runId)) ?? run;
   }
 
-  const failedLines = async (runId: string) => (await runs.lines(runId)).filter((l) => l.status === 'failed');
+  async function failedLines(runId: string): Promise<RunLine[]> {
+    const failed: RunLine[] = [];
+    for await (const page of runs.linePages(runId)) failed.push(...page.filter((l) => l.status === 'failed'));
+    return failed;
+  }
 
   async function afterLine(runId: string) {
     const [run, counts] = await Promise.all([runs.get(runId), runs.counts(runId)]);

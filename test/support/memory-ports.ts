@@ -201,7 +201,9 @@ export function memoryRunStore(): RunStore {
     get: async (runId) => runs.get(runId),
     update: async (runId, change) => compareAndSet(runs, runId, change),
     line: async (runId, key) => lines.get(runId)?.get(key),
-    lines: async (runId) => linesOf(runId),
+    async *linePages(runId) {
+      yield linesOf(runId);
+    },
     firstLines: async (runId, count) => linesOf(runId).slice(0, count),
     async settleLine(runId, line) {
       return Boolean(

@@ -169,6 +169,8 @@ const linesKey = (id: string) => storeKey(`run:${id}:lines`);
 const countsKey = (id: string) => storeKey(`run:${id}:counts`);
 /** The keys of the run's first lines, in order (the lines' hash has none). */
 const headKey = (id: string) => storeKey(`run:${id}:head`);
+/** Lines read per HSCAN page: a run of 50,000 lines is never held in memory at once. */
+const LINE_PAGE = 500;
 
 /** The run, its lines, its first lines' order and its counters appear together or not at all. */
 const CREATE_RUN = `
@@ -224,8 +226,16 @@ export function createRedisRunStore(redis: RedisClient, replicaAck: ReplicaAck =
       const raw = await redis.hget(linesKey(runId), key);
       return raw ? (JSON.parse(raw) as RunLine) : undefined;
     },
-    async lines(runId) {
-      return Object.values(await redis.hgetall(linesKey(runId))).map((raw) => JSON.parse(raw) as RunLine);
+    async *linePages(runId) {
+      // HSCAN may return a line twice (a rehash between pages); every reader here is idempotent per line.
+      let cursor = '0';
+      do {
+        const [next, flat] = await redis.hscan(linesKey(runId), cursor, 'COUNT', LINE_PAGE);
+        cursor = next;
+        const page: RunLine[] = [];
+        for (let i = 1; i < flat.length; i += 2) page.push(JSON.parse(flat[i]!) as RunLine);
+        if (page.length > 0) yield page;
+      } while (cursor !== '0');
     },
     async firstLines(runId, count) {
       const keys = await redis.lrange(headKey(runId), 0, Math.min(count, RUN_HEAD_LINES) - 1);
