@@ -4,13 +4,14 @@ import { reconcileBench } from './reconcile.js';
 import { formatBlock, formatJsonLine } from './report.js';
 import { runFromApproval } from './run-approval.js';
 import { runOnCluster } from './run-cluster.js';
+import { runMemory } from './run-memory.js';
 import { runRateLimited } from './run-rate-limited.js';
 import { runThroughput } from './run-throughput.js';
 import { scaleData } from './scale-data.js';
 import type { Benchmark } from './types.js';
 
 /** Every benchmark, in the order they run. Add one by appending it here. */
-export const BENCHMARKS: Benchmark[] = [ackLatency(), runThroughput(), runRateLimited(), runFromApproval(), runOnCluster(), reconcileBench(), scaleData()];
+export const BENCHMARKS: Benchmark[] = [ackLatency(), runThroughput(), runRateLimited(), runFromApproval(), runMemory(), runOnCluster(), reconcileBench(), scaleData()];
 
 /** `npm run bench -- ack rate` runs the benchmarks whose name contains any of the words; none given runs all. */
 export function select(all: Benchmark[], words: string[]): Benchmark[] {

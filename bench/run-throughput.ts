@@ -3,6 +3,7 @@ import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Harness } from '../emulators/local-stack.js';
 import { EXECUTION_ATTEMPTS, KEEP_FAILED, KEEP_FINISHED } from '../jobs/payment.job.js';
 import { QUEUE_PREFIX } from '../src/adapters/redis/keys.js';
+import { runLineConcurrency } from '../jobs/workers.js';
 import { ratio } from './stats.js';
 import type { Benchmark } from './types.js';
 import { launchAndWait, reportChildLogs, runLines, runOutcomeFigures, startRunBench, until, type WorkerChild } from './worker-child.js';
@@ -56,8 +57,7 @@ async function bareBullmq(connection: ConnectionOptions, count: number, concurre
 export function runThroughput(options: RunThroughputOptions = {}): Benchmark {
   const lineCount = options.lines ?? 10_000;
   const perSecond = options.perSecond ?? 1_000;
-  // As the run-line worker computes it (jobs/workers.ts).
-  const concurrency = Math.max(1, Math.ceil(perSecond));
+  const concurrency = runLineConcurrency(perSecond);
   return {
     name: 'run-throughput',
     description: `run of ${lineCount} transfers, no Stripe limit, STRIPE_TRANSFERS_PER_SECOND=${perSecond}, 1 worker process, vs a no-op BullMQ worker (concurrency ${concurrency}) on the same Redis`,
@@ -95,8 +95,8 @@ export function runThroughput(options: RunThroughputOptions = {}): Benchmark {
           'bare.completed': bare.completed,
           'bare.failed': bare.failed,
           'ratio.throughput': ratio(opsPerSecond, barePerSecond),
-          // The run-line worker's BullMQ limiter caps payout-ops at perSecond jobs/s whatever the per-job cost.
-          'ratio.toLimiterCap': ratio(opsPerSecond, perSecond),
+          // The transfer pacer caps payout-ops at perSecond jobs/s whatever the per-job cost.
+          'ratio.toPacerCap': ratio(opsPerSecond, perSecond),
           'stripe.rateLimited429': after.rateLimited - before.rateLimited,
           ...outcome,
           'bare.check': bare.completed === lineCount && bare.failed === 0 ? 'ok' : 'MISMATCH',

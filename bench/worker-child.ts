@@ -47,12 +47,14 @@ export interface WorkerChild {
 }
 
 /**
- * payout-ops as its own worker process, exactly as deployed (`ROLE=worker`), on the harness's Redis and emulators,
- * so its memory can be measured apart from the bench process (which hosts the emulators and the web role).
+ * payout-ops as its own process, exactly as deployed (`ROLE=worker` unless `env` says otherwise), on the harness's
+ * Redis and emulators, so its memory can be measured apart from the bench process (which hosts the emulators).
  */
 export function startWorkerChild(h: Harness, env: Record<string, string>): WorkerChild {
   installExitHook();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // BENCH_CPU_PROF_DIR=dir: each payout-ops process writes a V8 CPU profile there when it exits (open it in DevTools).
+  const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], {
     env: { ...process.env, ...h.env, ROLE: 'worker', PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -150,12 +152,8 @@ export function reportChildLogs(name: string, child: WorkerChild): void {
 /** The run's own tally of its lines (paid, failed, pending), as kept in Redis. */
 export const runCounts = (h: Harness, runId: string) => createRedisRunStore(h.bot.deps.redis).counts(runId);
 
-/**
- * The common start of a run benchmark: the stack with its web role only, a payable seller, Stripe's limit as asked,
- * and one payout-ops worker process at `perSecond`, listening on the run-line queue.
- */
-/** The harness (a private redis-server, or the Redis `redisEnv` names), one onboarded seller and one worker process. */
-export async function startRunBench(perSecond: number, stripeLimit: number | undefined, redisEnv?: Record<string, string>): Promise<{ h: Harness; sellerAccount: string; worker: WorkerChild }> {
+/** The harness (web role only; a private redis-server, or the Redis `redisEnv` names), one payable seller, Stripe's limit as asked. */
+export async function startRunStack(perSecond: number, stripeLimit: number | undefined, redisEnv?: Record<string, string>): Promise<{ h: Harness; sellerAccount: string }> {
   const h = await startHarness({
     env: { ROLE: 'web', LOG_LEVEL: 'warn', STRIPE_TRANSFERS_PER_SECOND: String(perSecond) },
     stripe: { balances: { usd: 5_000_00, eur: 100_000_000_00 } },
@@ -164,9 +162,30 @@ export async function startRunBench(perSecond: number, stripeLimit: number | und
   try {
     const sellerAccount = await onboardPayableSeller(h);
     h.stripe.control.setRateLimit(stripeLimit);
-    const worker = startWorkerChild(h, { STRIPE_TRANSFERS_PER_SECOND: String(perSecond) });
+    return { h, sellerAccount };
+  } catch (error) {
+    await h.stop();
+    throw error;
+  }
+}
+
+/** One payout-ops worker process at `perSecond`, once it listens on the run-line queue. */
+export async function startRunWorker(h: Harness, perSecond: number, env: Record<string, string> = {}): Promise<WorkerChild> {
+  const worker = startWorkerChild(h, { STRIPE_TRANSFERS_PER_SECOND: String(perSecond), ...env });
+  try {
     await waitForRunLineWorker(h);
-    return { h, sellerAccount, worker };
+    return worker;
+  } catch (error) {
+    await worker.stop();
+    throw error;
+  }
+}
+
+/** The common start of a run benchmark: the stack and one worker process. */
+export async function startRunBench(perSecond: number, stripeLimit: number | undefined, redisEnv?: Record<string, string>): Promise<{ h: Harness; sellerAccount: string; worker: WorkerChild }> {
+  const { h, sellerAccount } = await startRunStack(perSecond, stripeLimit, redisEnv);
+  try {
+    return { h, sellerAccount, worker: await startRunWorker(h, perSecond) };
   } catch (error) {
     await h.stop();
     throw error;

@@ -80,6 +80,12 @@ export function workerFactories(deps: AppDeps, connection: ConnectionOptions): W
 }
 
 /**
+ * Jobs in flight on the run-line queue: enough to fill a quarter second of slots (a job takes far less than that
+ * between its slot and its end), capped so that a fast pace does not hold hundreds of jobs in memory at once.
+ */
+export const runLineConcurrency = (perSecond: number): number => Math.min(100, Math.max(2, Math.ceil(perSecond / 4)));
+
+/**
  * Run lines go at Stripe's pace: every transfer waits for its slot from the shared pacer (src/deps.ts), so the
  * worker only needs enough jobs in flight to fill the slots. A 429 (which has already slowed the pacer) puts the
  * job back without using up an attempt; it takes a new slot when it runs again.
@@ -97,7 +103,7 @@ function createRunLineWorker(deps: AppDeps, common: { connection: ConnectionOpti
     },
     {
       ...common,
-      concurrency: Math.max(1, Math.ceil(deps.config.STRIPE_TRANSFERS_PER_SECOND)),
+      concurrency: runLineConcurrency(deps.config.STRIPE_TRANSFERS_PER_SECOND),
       settings: retrySettings,
     },
   );
