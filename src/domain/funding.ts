@@ -24,7 +24,7 @@ export interface FundingSettings {
 
 export interface FundingDeps {
   gateway: MoneyGateway & FundingGateway;
-  requests: Pick<RequestStore, 'open'>;
+  requests: Pick<RequestStore, 'committed'>;
   runs: Pick<RunStore, 'open' | 'counts'>;
   schedules: Pick<ScheduleStore, 'list'>;
   plan: Pick<PlanStore, 'list'>;
@@ -82,8 +82,8 @@ export function createFundingService(deps: FundingDeps): FundingService {
       if (schedule.status !== 'active' || schedule.action !== 'topup' || !schedule.money) continue;
       for (const firing of firingsUntil(schedule.time, deps.clock.now(), until)) flows.push({ day: estimate(dayOf(firing)), money: schedule.money, label: { kind: 'scheduled_topup', schedule: schedule.time.label } });
     }
-    for (const request of await deps.requests.open()) {
-      if (request.kind === 'topup' && (request.state === 'approved' || request.state === 'executing')) flows.push({ day: estimate(today), money: request.money, label: { kind: 'topup', id: request.id } });
+    for (const request of await deps.requests.committed()) {
+      if (request.kind === 'topup') flows.push({ day: estimate(today), money: request.money, label: { kind: 'topup', id: request.id } });
     }
     return flows;
   }
@@ -105,8 +105,7 @@ export function createFundingService(deps: FundingDeps): FundingService {
   /** Money already promised: approved payments not yet made, and runs not finished. */
   async function committed(today: Day): Promise<Flow[]> {
     const flows: Flow[] = [];
-    for (const request of await deps.requests.open()) {
-      if (request.state !== 'approved' && request.state !== 'executing') continue;
+    for (const request of await deps.requests.committed()) {
       if (request.kind === 'transfer') flows.push({ day: today, money: request.money, label: { kind: 'transfer', requestId: request.id } });
       if (request.kind === 'run') for (const money of totalsOf(request.run.lines)) flows.push({ day: today, money, label: { kind: 'run_request', requestId: request.id } });
     }

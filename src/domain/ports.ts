@@ -112,6 +112,8 @@ export interface RequestStore {
   ): Promise<{ before: PayoutRequest; after: PayoutRequest; changed: boolean } | undefined>;
   /** Requests not yet in a final state, for the sweeper. */
   open(): Promise<PayoutRequest[]>;
+  /** Approved or executing requests only (money promised, not yet paid), without reading every open request. */
+  committed(): Promise<PayoutRequest[]>;
 }
 
 /** Hands payments (approved requests, scheduled top-ups) to the workers; one job per reference, however often it is called. */

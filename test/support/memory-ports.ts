@@ -90,6 +90,7 @@ export function memoryRequestStore(audit = memoryAudit()): RequestStore & { audi
       return result;
     },
     open: async () => [...records.values()].filter((r) => ['pending', 'approved', 'executing'].includes(r.state)),
+    committed: async () => [...records.values()].filter((r) => ['approved', 'executing'].includes(r.state)),
   };
 }
 

@@ -25,6 +25,7 @@ function memoryStore(initial: PayoutRequest): RequestStore & { current(): Payout
     create: vi.fn(),
     get: async () => current,
     open: async () => [current],
+    committed: async () => (current.state === 'approved' || current.state === 'executing' ? [current] : []),
     async transition(_id, change) {
       const next = change(current);
       const before = current;

@@ -252,8 +252,8 @@ export function createRedisRunStore(redis: RedisClient, replicaAck: ReplicaAck =
       return result ? { line: JSON.parse(result[0]) as RunLine, delta: Number(result[1]) } : undefined;
     },
     async open() {
-      const runs = await Promise.all((await redis.zrange(OPEN_RUNS, 0, -1)).map(get));
-      return runs.filter((run): run is Run => run !== undefined && run.status !== 'done');
+      const runs = await records.getMany((await redis.zrange(OPEN_RUNS, 0, -1)).map(runKey));
+      return runs.map((r) => r.value).filter((run) => run.status !== 'done');
     },
     async counts(runId): Promise<RunCounts> {
       const raw = await redis.hgetall(countsKey(runId));

@@ -9,6 +9,11 @@ import { createVersionedJsonStore } from './versioned-json.js';
 
 export const AUDIT_STREAM = storeKey('audit');
 const OPEN_INDEX = storeKey('requests:open');
+/** Requests whose money is promised but not yet paid (approved, executing): what the funds check adds up on every request. */
+const COMMITTED_INDEX = storeKey('requests:committed');
+const COMMITTED_STATES: ReadonlySet<PayoutRequest['state']> = new Set(['approved', 'executing']);
+const committedIndex = (request: PayoutRequest) =>
+  COMMITTED_STATES.has(request.state) ? { key: COMMITTED_INDEX, member: request.id, score: Date.parse(request.updatedAt) } : { key: COMMITTED_INDEX, member: request.id, remove: true as const };
 const requestKey = (id: string) => storeKey(`request:${id}`);
 
 function auditEntry(request: PayoutRequest, audit: { actor: string; action: string; detail?: string }, at: string): AuditEntry {
@@ -51,7 +56,7 @@ export function createRedisRequestStore(redis: RedisClient, replicaAck: ReplicaA
     async create(request, actor) {
       const created = await records.create(requestKey(request.id), request, {
         audit: auditEntry(request, { actor, action: `${request.kind}.requested`, ...(request.description ? { detail: request.description } : {}) }, request.requestedAt),
-        index: { member: request.id, score: Date.parse(request.requestedAt) },
+        index: [{ member: request.id, score: Date.parse(request.requestedAt) }, committedIndex(request)],
       });
       if (!created) throw new Error(`request ${request.id} already exists`);
     },
@@ -59,15 +64,17 @@ export function createRedisRequestStore(redis: RedisClient, replicaAck: ReplicaA
     transition(id, change, audit) {
       return records.update(requestKey(id), change, (_before, after) => ({
         audit: auditEntry(after, audit, after.updatedAt),
-        index: TERMINAL_STATES.has(after.state) ? { member: id, remove: true } : { member: id, score: Date.parse(after.updatedAt) },
+        index: [TERMINAL_STATES.has(after.state) ? { member: id, remove: true } : { member: id, score: Date.parse(after.updatedAt) }, committedIndex(after)],
       }));
     },
     // Only the open requests, through the index each transition keeps (however many closed ones there are), in one read.
     async open() {
       const ids = await redis.zrange(OPEN_INDEX, 0, -1);
-      if (ids.length === 0) return [];
-      const raws = await redis.mget(ids.map(requestKey));
-      return raws.flatMap((raw) => (raw ? [(JSON.parse(raw) as { data: PayoutRequest }).data] : []));
+      return (await records.getMany(ids.map(requestKey))).map((r) => r.value);
+    },
+    async committed() {
+      const ids = await redis.zrange(COMMITTED_INDEX, 0, -1);
+      return (await records.getMany(ids.map(requestKey))).map((r) => r.value).filter((r) => COMMITTED_STATES.has(r.state));
     },
   };
 }

@@ -15,8 +15,11 @@ else
 end
 redis.call('SET', KEYS[1], ARGV[2])
 if ARGV[3] ~= '' then redis.call('XADD', KEYS[2], '*', 'entry', ARGV[3]) end
-if ARGV[4] == 'add' then redis.call('ZADD', KEYS[3], ARGV[5], ARGV[6]) end
-if ARGV[4] == 'remove' then redis.call('ZREM', KEYS[3], ARGV[6]) end
+for i = 4, #ARGV, 3 do
+  local index = KEYS[3 + (i - 4) / 3]
+  if ARGV[i] == 'add' then redis.call('ZADD', index, ARGV[i + 1], ARGV[i + 2]) end
+  if ARGV[i] == 'remove' then redis.call('ZREM', index, ARGV[i + 2]) end
+end
 return 1
 `;
 
@@ -30,10 +33,13 @@ export interface Versioned<T> {
   version: number;
 }
 
-/** What goes with a write, atomically: an audit entry, and membership of an index (e.g. "requests still open"). */
+/** Membership of a sorted-set index; `key` defaults to the store's `indexKey`. */
+export type IndexChange = ({ member: string; score: number } | { member: string; remove: true }) & { key?: string };
+
+/** What goes with a write, atomically: an audit entry, and membership of indexes (e.g. "requests still open"). */
 export interface WriteEffects {
   audit?: object;
-  index?: { member: string; score: number } | { member: string; remove: true };
+  index?: IndexChange | IndexChange[];
 }
 
 export interface VersionedJsonOptions {
@@ -43,11 +49,16 @@ export interface VersionedJsonOptions {
   afterWrite?: () => Promise<void>;
 }
 
+/** Keys per MGET: one round trip per page instead of one per record, without one huge reply. */
+const MGET_PAGE = 500;
+
 /** The stored form of a new record, for scripts that create it together with other keys. */
 export const encodeNewRecord = <T>(value: T): string => JSON.stringify({ v: 1, data: value } satisfies Envelope<T>);
 
 export interface VersionedJsonStore<T> {
   get(key: string): Promise<Versioned<T> | undefined>;
+  /** Several records in one round trip per page of keys (MGET); absent keys are left out. */
+  getMany(keys: string[]): Promise<Versioned<T>[]>;
   /** Only when the key is absent: false when it exists. */
   create(key: string, value: T, effects?: WriteEffects): Promise<boolean>;
   /**
@@ -58,29 +69,36 @@ export interface VersionedJsonStore<T> {
 }
 
 export function createVersionedJsonStore<T>(redis: RedisClient, options: VersionedJsonOptions = {}, maxAttempts = 100): VersionedJsonStore<T> {
-  const get = async (key: string): Promise<Versioned<T> | undefined> => {
-    const raw = await redis.get(key);
-    if (raw === null) return undefined;
+  const decode = (raw: string): Versioned<T> => {
     const envelope = JSON.parse(raw) as Envelope<T>;
     return { value: envelope.data, version: envelope.v };
   };
+  const get = async (key: string): Promise<Versioned<T> | undefined> => {
+    const raw = await redis.get(key);
+    return raw === null ? undefined : decode(raw);
+  };
+  const getMany = async (keys: string[]): Promise<Versioned<T>[]> => {
+    const pages = [];
+    for (let i = 0; i < keys.length; i += MGET_PAGE) pages.push(keys.slice(i, i + MGET_PAGE));
+    const raws = (await Promise.all(pages.map((page) => redis.mget(...page)))).flat();
+    return raws.filter((raw): raw is string => raw !== null).map(decode);
+  };
   const write = async (key: string, expectedVersion: number, payload: string, effects: WriteEffects = {}) => {
-    const index = effects.index;
+    const indexes = effects.index === undefined ? [] : [effects.index].flat();
     const args = [
       String(expectedVersion),
       payload,
       effects.audit ? JSON.stringify(effects.audit) : '',
-      index ? ('remove' in index ? 'remove' : 'add') : '',
-      index && 'score' in index ? String(index.score) : '0',
-      index?.member ?? '',
+      ...indexes.flatMap((index) => ['remove' in index ? 'remove' : 'add', 'score' in index ? String(index.score) : '0', index.member]),
     ];
-    const keys = [key, options.auditStream ?? key, options.indexKey ?? key];
+    const keys = [key, options.auditStream ?? key, ...indexes.map((index) => index.key ?? options.indexKey ?? key)];
     const result = (await redis.eval(WRITE_SCRIPT, keys.length, ...keys, ...args)) as number;
     if (result === 1) await options.afterWrite?.();
     return result;
   };
   return {
     get,
+    getMany,
     async create(key, value, effects) {
       return (await write(key, 0, encodeNewRecord(value), effects)) === 1;
     },
