@@ -38,7 +38,6 @@ export function runFromApproval(options: { lines?: number; perSecond?: number } 
         const isLineTransfer = (r: { method: string; path: string; status: number; idempotencyKey?: string }) => r.method === 'POST' && r.path === '/v1/transfers' && r.status === 200 && (r.idempotencyKey ?? '').includes(requestId);
         const rateLimitedBefore = harness.stripe.control.stats().rateLimited;
         const clickedAt = Date.now();
-        console.error('T click', clickedAt);
         const click = await harness.sender.blockAction({ userId: PEOPLE.approver1, actionId: 'request_approve', value: requestId, channelId: CHANNELS.approvals, messageTs: message.ts });
         if (click.status !== 200) throw new Error(`run-approval: the Approve click answered ${click.status}`);
         await until(async () => (await harness.bot.deps.runs.get(requestId))?.status === 'done', floorS * 3_000 + 30_000, `run ${requestId} to be done`, 10);

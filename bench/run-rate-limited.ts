@@ -44,6 +44,10 @@ export async function rateLimitedRun(name: string, lineCount: number, perSecond:
 
 const TRANSFERS_ENDPOINT = 'POST /v1/transfers';
 
+/** Goals (issue 15): within 1.03× of the floor, with 429s under 1% of transfer calls. */
+const GOAL_RATIO = 1.03;
+const GOAL_429_PERCENT = 1;
+
 /**
  * A run of `lines` transfers against a Stripe that answers 429 above `perSecond` per endpoint, with the bot set to
  * the same pace, one payout-ops worker process. The floor is lines / perSecond; 429s are what the pacing let through.
@@ -54,9 +58,21 @@ export function runRateLimited(options: RunRateLimitedOptions = {}): Benchmark {
   const floorS = lineCount / perSecond;
   return {
     name: 'run-rate-limited',
-    description: `run of ${lineCount} transfers, Stripe limit ${perSecond}/s per endpoint, STRIPE_TRANSFERS_PER_SECOND=${perSecond}, 1 worker process (floor ${floorS} s)`,
+    description: `run of ${lineCount} transfers, Stripe limit ${perSecond}/s per endpoint, STRIPE_TRANSFERS_PER_SECOND=${perSecond}, 1 worker process (floor ${floorS} s); goals: ≤ ${GOAL_RATIO}× floor, 429s < ${GOAL_429_PERCENT}% of calls`,
     async run() {
-      return { lines: lineCount, perSecond, ...(await rateLimitedRun('run-rate-limited', lineCount, perSecond)) };
+      const figures = await rateLimitedRun('run-rate-limited', lineCount, perSecond);
+      const elapsedToFloor = Number(figures['ratio.elapsedToFloor']);
+      const share429 = Number(figures['stripe.rateLimited429']) / Number(figures['stripe.transferRequests']);
+      return {
+        lines: lineCount,
+        perSecond,
+        ...figures,
+        'goal.elapsedToFloor': GOAL_RATIO,
+        'goal.elapsedToFloor.check': elapsedToFloor <= GOAL_RATIO ? 'met' : 'not met',
+        'share429Percent': Math.round(share429 * 10_000) / 100,
+        'goal.share429Percent': GOAL_429_PERCENT,
+        'goal.share429Percent.check': share429 * 100 < GOAL_429_PERCENT ? 'met' : 'not met',
+      };
     },
   };
 }
