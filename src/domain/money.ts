@@ -88,16 +88,19 @@ export function toMajorUnits(money: Money): number {
   return money.amount / 10 ** minorUnitDigits(money.currency);
 }
 
+/** One formatter per locale and currency: building an Intl.NumberFormat costs far more than using one. */
+const formatters = new Map<string, Intl.NumberFormat>();
+
 /** "€1,234.50", "¥1,500", "ISK 10,000" — for people, never for computation. */
 export function formatMoney(money: Money, locale = 'en-US'): string {
-  const digits = minorUnitDigits(money.currency);
-  const shown = WHOLE_UNITS_ONLY.has(money.currency) ? 0 : digits;
-  return new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency: money.currency.toUpperCase(),
-    minimumFractionDigits: shown,
-    maximumFractionDigits: shown === 3 ? 3 : shown,
-  }).format(toMajorUnits(money));
+  const key = `${locale}|${money.currency}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    const shown = WHOLE_UNITS_ONLY.has(money.currency) ? 0 : minorUnitDigits(money.currency);
+    formatter = new Intl.NumberFormat(locale, { style: 'currency', currency: money.currency.toUpperCase(), minimumFractionDigits: shown, maximumFractionDigits: shown });
+    formatters.set(key, formatter);
+  }
+  return formatter.format(toMajorUnits(money));
 }
 
 /** Per-currency amounts such as thresholds and maxima: "usd:1000,eur:1000,jpy:150000" in major units. */
