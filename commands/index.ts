@@ -1,8 +1,9 @@
-import type { App } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { CommandDeps } from '../src/deps.js';
 import { newTraceId } from '../src/logger.js';
 import { plain } from '../src/slack/blocks/common.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
+import { createAfterAck } from './after-ack.js';
 import { tokenize } from './args.js';
 import { auditCommand } from './audit.js';
 import { balanceCommand } from './balance.js';
@@ -50,11 +51,14 @@ export function buildSubcommands(deps: CommandDeps): Subcommand[] {
   return subcommands;
 }
 
+/** Slash commands whose work after the ack runs at once; more wait in line (see after-ack.ts). */
+const COMMANDS_IN_FLIGHT = 16;
+
 /** `/payout <subcommand> …`: one slash command, dispatched by its first word. */
 export function register(app: App, deps: CommandDeps): void {
   const subcommands = new Map(buildSubcommands(deps).map((c) => [c.name, c]));
-  app.command(SLASH_COMMAND, async ({ ack, command, respond, client }) => {
-    await ack();
+  const afterAck = createAfterAck(COMMANDS_IN_FLIGHT);
+  const handleCommand = async ({ command, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const [name = 'help', ...args] = tokenize(command.text);
     const traceId = newTraceId();
     const log = deps.logger.child({ traceId, userId: command.user_id, command: name });
@@ -79,5 +83,9 @@ export function register(app: App, deps: CommandDeps): void {
       log.error({ err: error, event: 'command.failed' }, 'command failed');
       await reply(':x: Something went wrong on our side and nothing was changed. Please try again in a minute.');
     }
+  };
+  app.command(SLASH_COMMAND, async (args) => {
+    await args.ack();
+    await afterAck(() => handleCommand(args));
   });
 }
