@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { CHANNELS, PEOPLE, SIGNING_SECRET, startHarness, type Harness } from '../emulators/local-stack.js';
+import { CHANNELS, type Harness, PEOPLE, SIGNING_SECRET, startHarness } from '../emulators/local-stack.js';
 import { sparePort } from '../emulators/loopback.js';
 import { createSlackSender, type SlackSender } from '../emulators/slack/signed-requests.js';
 import { onboardPayableSeller } from '../test/support/onboarding.js';
-import { ms, ratio, summarize, type Summary } from './stats.js';
+import { ms, ratio, type Summary, summarize } from './stats.js';
 import type { Benchmark, BenchResult } from './types.js';
 import { startWorkerChild, type WorkerChild } from './worker-child.js';
 
@@ -48,7 +48,11 @@ async function until(probe: () => boolean, timeoutMs: number, intervalMs = 10): 
 }
 
 async function send(target: Target, into: number[] | undefined): Promise<void> {
-  const res = await target.sender.slashCommand({ text: COMMAND_TEXT, userId: PEOPLE.requester, channelId: CHANNELS.general });
+  const res = await target.sender.slashCommand({
+    text: COMMAND_TEXT,
+    userId: PEOPLE.requester,
+    channelId: CHANNELS.general,
+  });
   target.sent += 1;
   if (res.status !== 200) target.non200 += 1;
   into?.push(res.elapsedMs);
@@ -56,7 +60,9 @@ async function send(target: Target, into: number[] | undefined): Promise<void> {
 
 /** `concurrency` commands at once, then wait for all of them: the background work drains between waves. */
 async function wave(target: Target, concurrency: number, counted: boolean): Promise<void> {
-  await Promise.all(Array.from({ length: concurrency }, () => send(target, counted ? target.samples.waves : undefined)));
+  await Promise.all(
+    Array.from({ length: concurrency }, () => send(target, counted ? target.samples.waves : undefined)),
+  );
 }
 
 /** `concurrency` lanes, each sending its next command as soon as its last one was acked: always that many in flight. */
@@ -71,7 +77,12 @@ async function sustained(target: Target, concurrency: number, total: number, cou
   await Promise.all(Array.from({ length: concurrency }, lane));
 }
 
-const senderFor = (h: Harness, port: number) => createSlackSender({ appUrl: `http://127.0.0.1:${port}/slack/events`, signingSecret: SIGNING_SECRET, fakeSlack: h.slack });
+const senderFor = (h: Harness, port: number) =>
+  createSlackSender({
+    appUrl: `http://127.0.0.1:${port}/slack/events`,
+    signingSecret: SIGNING_SECRET,
+    fakeSlack: h.slack,
+  });
 
 /**
  * A Bolt app that only acks, in its own process. With `tokenVerificationEnabled: false`, Bolt 5.1 calls auth.test
@@ -80,7 +91,13 @@ const senderFor = (h: Harness, port: number) => createSlackSender({ appUrl: `htt
  */
 async function startBareBolt(h: Harness, tokenVerification: boolean): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-bolt-child.ts'], {
-    env: { ...process.env, SIGNING_SECRET, BOT_TOKEN: h.slack.botToken, SLACK_API_URL: h.slack.apiUrl, TOKEN_VERIFICATION: String(tokenVerification) },
+    env: {
+      ...process.env,
+      SIGNING_SECRET,
+      BOT_TOKEN: h.slack.botToken,
+      SLACK_API_URL: h.slack.apiUrl,
+      TOKEN_VERIFICATION: String(tokenVerification),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -108,7 +125,16 @@ async function startWebRole(h: Harness): Promise<{ child: WorkerChild; port: num
 
 function figures(prefix: string, samples: number[]): { summary: Summary; result: BenchResult } {
   const s = summarize(samples);
-  return { summary: s, result: { [`${prefix}.samples`]: s.samples, [`${prefix}.p50Ms`]: ms(s.p50), [`${prefix}.p90Ms`]: ms(s.p90), [`${prefix}.p99Ms`]: ms(s.p99), [`${prefix}.maxMs`]: ms(s.max) } };
+  return {
+    summary: s,
+    result: {
+      [`${prefix}.samples`]: s.samples,
+      [`${prefix}.p50Ms`]: ms(s.p50),
+      [`${prefix}.p90Ms`]: ms(s.p90),
+      [`${prefix}.p99Ms`]: ms(s.p99),
+      [`${prefix}.maxMs`]: ms(s.max),
+    },
+  };
 }
 
 /**
@@ -148,9 +174,18 @@ export function ackLatency(options: AckLatencyOptions = {}): Benchmark {
         const repliesNow = () => harness.slack.ephemerals(PEOPLE.requester).length - repliesBefore;
         let settleTimeouts = 0;
 
-        const target = (label: string, port: number, settle: Target['settle'] = async () => true): Target => ({ label, sender: senderFor(harness, port), settle, sent: 0, samples: { waves: [], sustained: [] }, non200: 0 });
+        const target = (label: string, port: number, settle: Target['settle'] = async () => true): Target => ({
+          label,
+          sender: senderFor(harness, port),
+          settle,
+          sent: 0,
+          samples: { waves: [], sustained: [] },
+          non200: 0,
+        });
         // The ack comes first; the approval message and the requester's reply follow every command sent.
-        const payoutOps = target('payout-ops', webRole.port, (sentSoFar) => until(() => approvalsNow() >= sentSoFar && repliesNow() >= sentSoFar, settleTimeoutMs));
+        const payoutOps = target('payout-ops', webRole.port, (sentSoFar) =>
+          until(() => approvalsNow() >= sentSoFar && repliesNow() >= sentSoFar, settleTimeoutMs),
+        );
         const bareBolt = target('bare', bare.port);
         const bareLazyAuth = target('bare, tokenVerificationEnabled: false', bareLazy.port);
         const targets = [payoutOps, bareBolt, bareLazyAuth];
@@ -173,7 +208,10 @@ export function ackLatency(options: AckLatencyOptions = {}): Benchmark {
 
         const rss = web.peakRss();
         const created = approvalsNow();
-        const otherReplies = harness.slack.ephemerals(PEOPLE.requester).slice(repliesBefore).filter((e) => !e.text?.includes('Asked for approval')).length;
+        const otherReplies = harness.slack
+          .ephemerals(PEOPLE.requester)
+          .slice(repliesBefore)
+          .filter((e) => !e.text?.includes('Asked for approval')).length;
         for (const line of web.logLines.slice(0, 3)) console.error(`payout-ops logged: ${line}`);
 
         const result: BenchResult = { concurrency, waves, warmupWaves, sustainedRequests };
@@ -181,7 +219,12 @@ export function ackLatency(options: AckLatencyOptions = {}): Benchmark {
         for (const mode of ['waves', 'sustained'] as const) {
           const ops = figures(`${mode}.payoutOps`, payoutOps.samples[mode]);
           const base = figures(`${mode}.bare`, bareBolt.samples[mode]);
-          Object.assign(result, ops.result, base.result, figures(`${mode}.bareLazyAuth`, bareLazyAuth.samples[mode]).result);
+          Object.assign(
+            result,
+            ops.result,
+            base.result,
+            figures(`${mode}.bareLazyAuth`, bareLazyAuth.samples[mode]).result,
+          );
           ratios[`${mode}.ratio.p50`] = ratio(ops.summary.p50, base.summary.p50);
           ratios[`${mode}.ratio.p99`] = ratio(ops.summary.p99, base.summary.p99);
         }
@@ -195,7 +238,8 @@ export function ackLatency(options: AckLatencyOptions = {}): Benchmark {
           'goal.webRole.peakRssMb': GOAL_WEB_RSS_MB,
           'goal.webRole.peakRssMb.check': rss.hwmMb <= GOAL_WEB_RSS_MB ? 'met' : 'not met',
           'payoutOps.non200': payoutOps.non200,
-          'payoutOps.acksOver3s': [...payoutOps.samples.waves, ...payoutOps.samples.sustained].filter((x) => x >= 3_000).length,
+          'payoutOps.acksOver3s': [...payoutOps.samples.waves, ...payoutOps.samples.sustained].filter((x) => x >= 3_000)
+            .length,
           'payoutOps.otherReplies': otherReplies,
           'payoutOps.warnLogs': web.logLines.length,
           settleTimeouts,

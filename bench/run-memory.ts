@@ -1,7 +1,15 @@
 import type { Harness } from '../emulators/local-stack.js';
 import { ratio } from './stats.js';
 import type { Benchmark, BenchResult } from './types.js';
-import { launchAndWait, reportChildLogs, runCounts, runLines, startRunStack, startRunWorker, type WorkerChild } from './worker-child.js';
+import {
+  launchAndWait,
+  reportChildLogs,
+  runCounts,
+  runLines,
+  startRunStack,
+  startRunWorker,
+  type WorkerChild,
+} from './worker-child.js';
 
 /** Goals (issue 15): at most 150 MB at the largest run, and the largest within 15% of the smallest. */
 const GOAL_PEAK_MB = 150;
@@ -50,7 +58,9 @@ export function runMemory(options: { sizes?: number[]; perSecond?: number } = {}
           'goal.peakRssMb.check': largest <= GOAL_PEAK_MB ? 'met' : 'not met',
         };
       } finally {
-        await worker?.stop().catch((error: unknown) => console.error('run-memory: stopping the worker process failed:', error));
+        await worker
+          ?.stop()
+          .catch((error: unknown) => console.error('run-memory: stopping the worker process failed:', error));
         await h?.stop().catch((error: unknown) => console.error('run-memory: stopping the harness failed:', error));
       }
     },

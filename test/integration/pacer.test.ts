@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RedisServerHandle, startRedisServer } from '../../emulators/redis-server.js';
 import { createRedisPacer } from '../../src/adapters/redis/pacer.js';
-import { startRedisServer, type RedisServerHandle } from '../../emulators/redis-server.js';
 
 let server: RedisServerHandle;
 let clients: Redis[];
