@@ -92,8 +92,10 @@ export function mrkdwn(text, ctx) {
     .join('\n');
   s = emoji(s).replace(/\n/g, '<br>');
   // Slots may hold slots (a link inside a held token never does, but keep it simple and safe).
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: U+0001/U+0002 are the slot markers this renderer itself writes.
-  for (let i = 0; i < 3 && s.includes('\u0001'); i += 1) s = s.replace(/\u0001(\d+)\u0002/g, (_, n) => slots[Number(n)] ?? '');
+  for (let i = 0; i < 3 && s.includes('\u0001'); i += 1) {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: U+0001/U+0002 are the slot markers this renderer itself writes.
+    s = s.replace(/\u0001(\d+)\u0002/g, (_, n) => slots[Number(n)] ?? '');
+  }
   return s;
 }
 
