@@ -3,7 +3,7 @@ import type { CommandDeps } from '../src/deps.js';
 import { newTraceId } from '../src/logger.js';
 import { plain } from '../src/slack/blocks/common.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
-import { createAfterAck } from './after-ack.js';
+import { createAfterAck, type AfterAck } from './after-ack.js';
 import { tokenize } from './args.js';
 import { auditCommand } from './audit.js';
 import { balanceCommand } from './balance.js';
@@ -54,10 +54,18 @@ export function buildSubcommands(deps: CommandDeps): Subcommand[] {
 /** Slash commands whose work after the ack runs at once; more wait in line (see after-ack.ts). */
 const COMMANDS_IN_FLIGHT = 16;
 
+/** Runs a command's work after the ack: in line with the others, or at once when it opens a modal (the trigger_id would expire in line). */
+export function createCommandLine(subcommands: ReadonlyMap<string, Subcommand>, afterAck: AfterAck): (text: string, work: () => Promise<void>) => Promise<void> {
+  return (text, work) => {
+    const [name = 'help', ...args] = tokenize(text);
+    return subcommands.get(name.toLowerCase())?.opensModal?.(args) ? work() : afterAck(work);
+  };
+}
+
 /** `/payout <subcommand> …`: one slash command, dispatched by its first word. */
 export function register(app: App, deps: CommandDeps): void {
   const subcommands = new Map(buildSubcommands(deps).map((c) => [c.name, c]));
-  const afterAck = createAfterAck(COMMANDS_IN_FLIGHT);
+  const inLine = createCommandLine(subcommands, createAfterAck(COMMANDS_IN_FLIGHT));
   const handleCommand = async ({ command, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const [name = 'help', ...args] = tokenize(command.text);
     const traceId = newTraceId();
@@ -86,6 +94,6 @@ export function register(app: App, deps: CommandDeps): void {
   };
   app.command(SLASH_COMMAND, async (args) => {
     await args.ack();
-    await afterAck(() => handleCommand(args));
+    await inLine(args.command.text, () => handleCommand(args));
   });
 }

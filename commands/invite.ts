@@ -9,7 +9,7 @@ import { inviteModal } from '../src/slack/blocks/invite-modal.js';
 import { mention, parseUserMention } from '../src/slack/mrkdwn.js';
 import type { Reply } from '../src/slack/replies.js';
 import { isEmail, parseCountry, parseEmail } from './args.js';
-import type { Subcommand } from './types.js';
+import { withoutArguments, type Subcommand } from './types.js';
 
 const USAGE = '/payout invite @user [email] [country]';
 
@@ -71,6 +71,7 @@ export function inviteCommand(deps: CommandDeps): Subcommand {
     name: 'invite',
     usage: USAGE,
     summary: 'create a Stripe Express account for a seller and DM them an onboarding link',
+    opensModal: withoutArguments,
     async run(ctx) {
       if (!(await allowed(deps, ctx, 'requester'))) return;
       if (ctx.args.length === 0) {

@@ -10,7 +10,7 @@ import { modalCurrencies } from '../src/slack/modal-currencies.js';
 import { requestSummary } from '../src/slack/blocks/requests.js';
 import { parseUserMention } from '../src/slack/mrkdwn.js';
 import type { Reply } from '../src/slack/replies.js';
-import type { Subcommand } from './types.js';
+import { withoutArguments, type Subcommand } from './types.js';
 
 type MoneyKind = 'transfer' | 'topup';
 
@@ -67,6 +67,7 @@ export function moneyRequestCommand(deps: CommandDeps, kind: MoneyKind): Subcomm
     name: kind,
     usage: USAGES[kind],
     summary: kind === 'transfer' ? 'ask to pay a seller; runs after approval' : 'ask to add funds to the platform balance; runs after approval',
+    opensModal: withoutArguments,
     async run(ctx) {
       if (!(await allowed(deps, ctx, 'requester'))) return;
       if (ctx.args.length === 0) {

@@ -21,6 +21,7 @@ export function runCommand(deps: CommandDeps): Subcommand {
     name: 'run',
     usage: '/payout run | /payout run csv',
     summary: 'pay the whole payout plan now, or a CSV batch, after one approval of the whole run',
+    opensModal: ([what]) => what === 'csv',
     async run(ctx) {
       if (!(await allowed(deps, ctx, 'requester'))) return;
       const [what] = ctx.args;

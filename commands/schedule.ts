@@ -8,7 +8,7 @@ import { requestSummary } from '../src/slack/blocks/requests.js';
 import { describeError } from '../src/slack/messages.js';
 import { scheduleModal } from '../src/slack/blocks/schedule-modal.js';
 import type { Reply } from '../src/slack/replies.js';
-import type { Subcommand } from './types.js';
+import { withoutArguments, type Subcommand } from './types.js';
 
 const USAGE = '/payout schedule topup <when> <amount> <currency> [description] | /payout schedule run <when>';
 const WHEN_HELP = '`<when>` is `daily 18:00 Europe/Paris`, `weekly mon 09:00 America/New_York` or `cron "0 9 * * 1" UTC`.';
@@ -58,6 +58,7 @@ export function scheduleCommand(deps: CommandDeps): Subcommand {
     name: 'schedule',
     usage: USAGE,
     summary: 'ask for a recurring top-up or payout run (after approval)',
+    opensModal: withoutArguments,
     async run(ctx) {
       if (!(await allowed(deps, ctx, 'requester'))) return;
       if (ctx.args.length === 0) {
