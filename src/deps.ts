@@ -307,7 +307,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     queue: paymentQueue,
     notifier: requestNotifier,
     clock,
-    applyRecord: createRecordEffects({ plan, schedules, runs, freezes, overrides: limitOverrides, autoFunding, clock }),
+    applyRecord: createRecordEffects({ plan, requests: requestStore, schedules, runs, freezes, overrides: limitOverrides, autoFunding, clock }),
   });
   const reminders = createReminderService({
     store: requestStore,

@@ -107,7 +107,8 @@ export function createFundingService(deps: FundingDeps): FundingService {
     const flows: Flow[] = [];
     for (const request of await deps.requests.committed()) {
       if (request.kind === 'transfer') flows.push({ day: today, money: request.money, label: { kind: 'transfer', requestId: request.id } });
-      if (request.kind === 'run') for (const money of totalsOf(request.run.lines)) flows.push({ day: today, money, label: { kind: 'run_request', requestId: request.id } });
+      // A run request's totals are its lines' totals, per currency.
+      if (request.kind === 'run') for (const money of request.totals) flows.push({ day: today, money, label: { kind: 'run_request', requestId: request.id } });
     }
     for (const run of await deps.runs.open()) {
       const paid = run.status === 'running' ? (await deps.runs.counts(run.id)).paidTotals : [];

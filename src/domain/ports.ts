@@ -4,7 +4,7 @@ import type { Freeze, LimitHold } from './controls.types.js';
 import type { AutoFunding, AutoTopup, ShortfallNotice } from './funding.types.js';
 import type { Firing, PlanEntry, Run, RunCounts, RunLine, Schedule } from './payouts.types.js';
 import type { PaymentInstruction, PaymentRef, StripeState, StripeTags } from './payments.types.js';
-import type { PayoutRequest } from './requests.types.js';
+import type { PayoutRequest, RunLineDraft } from './requests.types.js';
 import type { AccountSnapshot, Seller, SellerPayout } from './sellers.types.js';
 import type { BalanceTransaction, RecordedPayment, ReconcileResult, ReconcileWindow, StripeMovement } from './reconcile.types.js';
 
@@ -102,8 +102,13 @@ export interface PaymentAttempts {
 }
 
 export interface RequestStore {
-  create(request: PayoutRequest, actor: string): Promise<void>;
+  /** A run request comes with its lines: they are kept apart from the record, written with it at once. */
+  create(request: PayoutRequest, actor: string, runLines?: RunLineDraft[]): Promise<void>;
   get(id: string): Promise<PayoutRequest | undefined>;
+  /** A run request's lines in their order, a page at a time (older records carry them inline: read the same way). */
+  runLines(id: string): AsyncIterable<RunLineDraft[]>;
+  /** Whether some line of a run request pays this person, without reading its lines. */
+  runPays(id: string, userId: string): Promise<boolean>;
   /** One atomic transition with its audit entry; `change` returns undefined to leave the request as it is. */
   transition(
     id: string,

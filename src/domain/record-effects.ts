@@ -2,12 +2,20 @@ import type { Clock } from './clock.js';
 import { scopeKey, type FreezeService, type LimitOverrideService } from './controls.js';
 import type { AutoFundingService } from './auto-funding.js';
 import type { RecordEffect } from './execution.js';
-import type { PlanStore } from './ports.js';
+import type { PlanStore, RequestStore } from './ports.js';
+import type { RunLineDraft } from './requests.types.js';
 import type { RunService } from './runs.js';
 import type { ScheduleService } from './schedules.js';
 
 /** What an approved plan change, schedule, resume, run, unfreeze, limit override or funding permission does: our own records change, and runs start. */
-export function createRecordEffects(deps: { plan: PlanStore; schedules: ScheduleService; runs: RunService; freezes: FreezeService; overrides: Pick<LimitOverrideService, 'grant'>; autoFunding: Pick<AutoFundingService, 'enable'>; clock: Clock }): RecordEffect {
+/** The run holds every line from its first write on (RunStore.create is one atomic write); they are read a page at a time. */
+async function allLines(pages: AsyncIterable<RunLineDraft[]>): Promise<RunLineDraft[]> {
+  const lines: RunLineDraft[] = [];
+  for await (const page of pages) lines.push(...page);
+  return lines;
+}
+
+export function createRecordEffects(deps: { plan: PlanStore; requests: Pick<RequestStore, 'runLines'>; schedules: ScheduleService; runs: RunService; freezes: FreezeService; overrides: Pick<LimitOverrideService, 'grant'>; autoFunding: Pick<AutoFundingService, 'enable'>; clock: Clock }): RecordEffect {
   return async (request) => {
     switch (request.kind) {
       case 'plan': {
@@ -46,7 +54,7 @@ export function createRecordEffects(deps: { plan: PlanStore; schedules: Schedule
           scheduleId: null,
           requestedBy: request.requestedBy,
           approvedBy: request.approvals.map((a) => a.userId),
-          lines: request.run.lines,
+          lines: await allLines(deps.requests.runLines(request.id)),
           message: request.message,
         });
         return run.id;

@@ -7,7 +7,7 @@ import { exceedsMaximum, requiredApprovals } from './policy.js';
 import type { PaymentQueue, MoneyGateway, PlanStore, RequestNotifier, RequestStore, SellerStore } from './ports.js';
 import { unpausedLines } from './payouts.types.js';
 import type { FreezeScope, LimitHold, LimitLeft } from './controls.types.js';
-import type { BankChangeHold, FundsCheck, PayoutRequest, RequestBase, RequestKind, RunDraft, ScheduleDraft } from './requests.types.js';
+import { summarizeRun, type BankChangeHold, type FundsCheck, type PayoutRequest, type RequestBase, type RequestKind, type RunDraft, type ScheduleDraft } from './requests.types.js';
 import type { Seller } from './sellers.types.js';
 
 export interface RequestServiceDeps {
@@ -65,11 +65,10 @@ const decisionOf = (request: PayoutRequest): Problem => ({
   params: { state: request.state, approvedBy: request.approvals.map((a) => a.userId), rejectedBy: request.rejection?.userId ?? null },
 });
 
-/** Whether the request pays this person: they may not decide it. */
-const pays = (request: PayoutRequest, userId: string): boolean =>
-  request.kind === 'transfer' || request.kind === 'plan' ? request.destination.userId === userId : request.kind === 'run' && request.run.lines.some((l) => l.userId === userId);
+/** Whether the request pays this person, who may not decide it; `runPaysThem`: whether a run request's lines do (`RequestStore.runPays`). */
+const pays = (request: PayoutRequest, userId: string, runPaysThem: boolean): boolean =>
+  request.kind === 'transfer' || request.kind === 'plan' ? request.destination.userId === userId : request.kind === 'run' && runPaysThem;
 
-/** The seller's account a transfer or plan change pays: the daily limit per seller applies to it. */
 /** What the kind of a request carries beyond what every request has. */
 type KindFacts = DistributiveOmit<PayoutRequest, keyof RequestBase>;
 
@@ -130,7 +129,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
         return { kind: input.kind, schedule: input.schedule };
       case 'run':
         if (!input.run) throw missing('lines');
-        return { kind: 'run', run: input.run };
+        return { kind: 'run', run: summarizeRun(input.run) };
       case 'unfreeze':
         if (!input.unfreeze) throw missing('scope');
         return { kind: 'unfreeze', unfreeze: input.unfreeze };
@@ -195,12 +194,12 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
   }
 
   /** The decision shared by approve and reject: is this person allowed to act on this request right now? */
-  function refusal(request: PayoutRequest | undefined, userId: string, isApprover: boolean): ClickResult | undefined {
+  function refusal(request: PayoutRequest | undefined, userId: string, isApprover: boolean, runPaysThem: boolean): ClickResult | undefined {
     if (!request) return { outcome: 'refused', request, refusal: { code: 'request_unknown', params: {} } };
     if (!isApprover) return { outcome: 'refused', request, refusal: { code: 'not_approver', params: {} } };
     if (request.state !== 'pending') return { outcome: 'unchanged', request, refusal: decisionOf(request) };
     if (request.requestedBy === userId) return { outcome: 'refused', request, refusal: { code: 'own_request', params: {} } };
-    if (pays(request, userId)) return { outcome: 'refused', request, refusal: { code: 'pays_you', params: {} } };
+    if (pays(request, userId, runPaysThem)) return { outcome: 'refused', request, refusal: { code: 'pays_you', params: {} } };
     return undefined;
   }
 
@@ -229,20 +228,20 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
     audit: { actor: string; action: string; detail?: string },
     apply: (current: PayoutRequest) => PayoutRequest | ClickResult,
   ): Promise<ClickResult | { decided: PayoutRequest }> {
-    const isApprover = await access.has(userId, 'approver');
+    const [isApprover, runPaysThem] = await Promise.all([access.has(userId, 'approver'), store.runPays(id, userId)]);
     let refused: ClickResult | undefined;
     const result = await store.transition(
       id,
       (current) => {
         refused = undefined;
         if (isExpired(current)) return undefined;
-        const next = refusal(current, userId, isApprover) ?? apply(current);
+        const next = refusal(current, userId, isApprover, runPaysThem) ?? apply(current);
         if ('outcome' in next) refused = next;
         return refused ? undefined : (next as PayoutRequest);
       },
       audit,
     );
-    if (!result) return refusal(undefined, userId, isApprover)!;
+    if (!result) return refusal(undefined, userId, isApprover, false)!;
     if (refused) return refused;
     if (isExpired(result.after)) return expire(result.after);
     return { decided: result.after };
@@ -286,7 +285,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
           : facts.kind === 'plan' && replaces
             ? { ...base, ...facts, replaces }
             : { ...base, ...facts };
-      await store.create(request, input.requestedBy);
+      await store.create(request, input.requestedBy, input.run?.lines);
       let posted: PayoutRequest;
       try {
         const message = await deps.notifier.posted(request);
@@ -334,14 +333,17 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
     async canDecide(id, userId) {
       const request = await store.get(id);
       if (request && isExpired(request)) return expire(request);
-      return refusal(request, userId, await access.has(userId, 'approver'));
+      const [isApprover, runPaysThem] = await Promise.all([access.has(userId, 'approver'), request?.kind === 'run' && store.runPays(id, userId)]);
+      return refusal(request, userId, isApprover, runPaysThem);
     },
 
     get: (id) => store.get(id),
 
     async waitingFor(userId) {
       if (!(await access.has(userId, 'approver'))) return [];
-      return (await store.open()).filter((r) => r.state === 'pending' && !isExpired(r) && !refusal(r, userId, true) && !r.approvals.some((a) => a.userId === userId));
+      const undecided = (await store.open()).filter((r) => r.state === 'pending' && !isExpired(r) && !r.approvals.some((a) => a.userId === userId));
+      const runPaysThem = await Promise.all(undecided.map((r) => r.kind === 'run' && store.runPays(r.id, userId)));
+      return undecided.filter((r, i) => !refusal(r, userId, true, runPaysThem[i]!));
     },
 
     async openBy(userId) {

@@ -1,6 +1,7 @@
 import type { FreezeScope, LimitLeft } from './controls.types.js';
 import type { Problem } from './errors.js';
 import type { Money } from './money.types.js';
+import { RUN_HEAD_LINES } from './payouts.types.js';
 import type { RequestKind, RequestState } from './request-kinds.js';
 import type { ScheduleTime } from './schedule-time.js';
 
@@ -141,7 +142,8 @@ export interface ResumeRequest extends RequestBase {
 
 export interface RunRequest extends RequestBase, FundsFacts {
   kind: 'run';
-  run: RunDraft;
+  /** What the card and the funds check need; the lines are kept apart from the record (`RequestStore.runLines`). */
+  run: RunSummary;
 }
 
 export interface UnfreezeRequest extends RequestBase {
@@ -170,10 +172,27 @@ export type PayoutRequest = TopupRequest | TransferRequest | PlanRequest | Sched
 /** The request of one kind: `RequestOf<'run'>`. */
 export type RequestOf<K extends RequestKind> = Extract<PayoutRequest, { kind: K }>;
 
+/** What a run request is made of. */
 export interface RunDraft {
   source: 'plan' | 'csv' | 'retry';
   lines: RunLineDraft[];
 }
+
+/** A run request as its record keeps it: a few hundred bytes, however many lines (its totals are the request's `totals`). */
+export interface RunSummary {
+  source: RunDraft['source'];
+  lineCount: number;
+  sellerCount: number;
+  /** The first lines, for the card. */
+  head: RunLineDraft[];
+}
+
+export const summarizeRun = ({ source, lines }: RunDraft): RunSummary => ({
+  source,
+  lineCount: lines.length,
+  sellerCount: new Set(lines.map((l) => l.userId)).size,
+  head: lines.slice(0, RUN_HEAD_LINES),
+});
 
 /** Kinds whose execution calls Stripe directly; the others change our own records (and may start runs). */
 export const MONEY_MOVING_KINDS: ReadonlySet<RequestKind> = new Set(['topup', 'transfer']);

@@ -131,7 +131,7 @@ describe('text stays inert', () => {
     const message = await h.slack.waitFor(() => h.slack.messages(CHANNELS.approvals)[posted]);
     const requestId = /Request `(req_\w+)`/.exec(messageText(message))![1]!;
     const request = await h.bot.deps.requests.get(requestId);
-    expect(request?.kind === 'run' && request.run.lines[0]?.description).toBe('bonus 05');
+    expect(request?.kind === 'run' && request.run.head[0]?.description).toBe('bonus 05');
   });
 });
 

@@ -14,7 +14,7 @@ import type {
   SellerStore,
 } from '../../src/domain/ports.js';
 import { createRequestService } from '../../src/domain/requests.js';
-import type { PayoutRequest } from '../../src/domain/requests.types.js';
+import type { PayoutRequest, RunLineDraft } from '../../src/domain/requests.types.js';
 import type { Seller } from '../../src/domain/sellers.types.js';
 import { normaliseSearchText, searchTermsOf } from '../../src/domain/seller-search.js';
 import { fakeMoneyGateway } from './money-gateway.js';
@@ -61,10 +61,12 @@ export function memoryAudit(): AuditLog & { entries: AuditEntry[]; actions(): st
 
 export function memoryRequestStore(audit = memoryAudit()): RequestStore & { audit: typeof audit } {
   const records = new Map<string, PayoutRequest>();
+  const runLines = new Map<string, RunLineDraft[]>();
   return {
     audit,
-    async create(request, actor) {
+    async create(request, actor, lines) {
       records.set(request.id, request);
+      if (lines) runLines.set(request.id, lines);
       await audit.append({
         at: request.requestedAt,
         actor,
@@ -76,6 +78,10 @@ export function memoryRequestStore(audit = memoryAudit()): RequestStore & { audi
       });
     },
     get: async (id) => records.get(id),
+    async *runLines(id) {
+      yield runLines.get(id) ?? [];
+    },
+    runPays: async (id, userId) => (runLines.get(id) ?? []).some((line) => line.userId === userId),
     async transition(id, change, entry) {
       const result = compareAndSet(records, id, change);
       if (result?.changed)

@@ -4,7 +4,7 @@ import { messageProblems, viewProblems } from '../../emulators/slack/block-kit.j
 import { homeView, pendingMessage } from '../../src/slack/blocks/home.js';
 import type { AuditEntry } from '../../src/domain/audit.js';
 import type { PlanEntry, Run, RunLine, Schedule } from '../../src/domain/payouts.types.js';
-import type { PayoutRequest, RequestBase } from '../../src/domain/requests.types.js';
+import { summarizeRun, type PayoutRequest, type RequestBase } from '../../src/domain/requests.types.js';
 import type { Seller } from '../../src/domain/sellers.types.js';
 import { section, type SlackMessage } from '../../src/slack/blocks/common.js';
 import { clip } from '../../src/slack/blocks/limits.js';
@@ -40,7 +40,7 @@ const request = (kind: 'run' | 'transfer' | 'plan' | 'topup', lines: number): Pa
     availableAtRequest: { amount: 0, currency: 'eur' }, state: 'pending', requiredApprovals: 2, approvals: [], rejection: { userId: 'U0APPROVER', reason: HOSTILE, at: AT }, expiresAt: AT,
     executingSince: null, attempts: 0, stripeId: null, resultRef: null, failure: null, settlement: null, amountReversed: 0, message: null, updatedAt: AT,
   };
-  if (kind === 'run') return { ...base, kind, run: { source: 'csv', lines: times(lines, (i) => ({ key: `line${i}`, userId: userId(i), accountId: `acct_${i}`, money: { amount: 500, currency: 'eur' }, description: HOSTILE })) } };
+  if (kind === 'run') return { ...base, kind, run: summarizeRun({ source: 'csv', lines: times(lines, (i) => ({ key: `line${i}`, userId: userId(i), accountId: `acct_${i}`, money: { amount: 500, currency: 'eur' }, description: HOSTILE })) }) };
   if (kind === 'topup') return { ...base, kind, statementDescriptor: null };
   const destination = { userId: userId(1), accountId: 'acct_1' };
   return kind === 'plan' ? { ...base, kind, destination } : { ...base, kind, destination };

@@ -26,6 +26,8 @@ function memoryStore(initial: PayoutRequest): RequestStore & { current(): Payout
     get: async () => current,
     open: async () => [current],
     committed: async () => (current.state === 'approved' || current.state === 'executing' ? [current] : []),
+    async *runLines() {},
+    runPays: async () => false,
     async transition(_id, change) {
       const next = change(current);
       const before = current;

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { PayoutRequest, RequestOf } from '../../src/domain/requests.types.js';
+import { summarizeRun, type PayoutRequest, type RequestOf } from '../../src/domain/requests.types.js';
 import { approvalMessage } from '../../src/slack/blocks/requests.js';
 
 const AT = '2026-12-01T09:30:00.000Z';
 const runRequest = (funds: RequestOf<'run'>['funds']): PayoutRequest => ({
   id: 'req_run', kind: 'run', teamId: 'T0TEAM', requestedBy: 'U0OPS', requestedAt: AT, money: { amount: 3_000_00, currency: 'usd' },
   totals: [{ amount: 800_00, currency: 'eur' }, { amount: 3_000_00, currency: 'usd' }], description: null,
-  availableAtRequest: { amount: 5_000_00, currency: 'usd' }, funds, run: { source: 'csv', lines: [] }, state: 'pending', requiredApprovals: 2, approvals: [],
+  availableAtRequest: { amount: 5_000_00, currency: 'usd' }, funds, run: summarizeRun({ source: 'csv', lines: [] }), state: 'pending', requiredApprovals: 2, approvals: [],
   rejection: null, expiresAt: AT, executingSince: null, attempts: 0, stripeId: null, resultRef: null, failure: null, settlement: null, amountReversed: 0, message: null, updatedAt: AT,
 });
 const text = (request: PayoutRequest) => JSON.stringify(approvalMessage(request).blocks);

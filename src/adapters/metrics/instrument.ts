@@ -49,8 +49,8 @@ export function instrumentRequestStore(store: RequestStore, metrics: Metrics, cl
   };
   return {
     ...store,
-    async create(request, actor) {
-      await store.create(request, actor);
+    async create(request, actor, runLines) {
+      await store.create(request, actor, runLines);
       metrics.requests.inc({ kind: request.kind, state: 'created' });
     },
     async transition(id, change, audit) {

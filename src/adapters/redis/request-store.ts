@@ -4,7 +4,7 @@ import { noReplicaAck, type ReplicaAck } from './replica-ack.js';
 import type { AuditEntry, AuditLog } from '../../domain/audit.js';
 import type { RequestStore } from '../../domain/ports.js';
 import { requestRef } from '../../domain/payments.js';
-import { MONEY_MOVING_KINDS, TERMINAL_STATES, type PayoutRequest } from '../../domain/requests.types.js';
+import { MONEY_MOVING_KINDS, summarizeRun, TERMINAL_STATES, type PayoutRequest, type RunLineDraft, type RunSummary } from '../../domain/requests.types.js';
 import { createVersionedJsonStore } from './versioned-json.js';
 
 export const AUDIT_STREAM = storeKey('audit');
@@ -14,7 +14,30 @@ const COMMITTED_INDEX = storeKey('requests:committed');
 const COMMITTED_STATES: ReadonlySet<PayoutRequest['state']> = new Set(['approved', 'executing']);
 const committedIndex = (request: PayoutRequest) =>
   COMMITTED_STATES.has(request.state) ? { key: COMMITTED_INDEX, member: request.id, score: Date.parse(request.updatedAt) } : { key: COMMITTED_INDEX, member: request.id, remove: true as const };
+/** Set once the committed index holds what was approved or executing before the index existed. */
+const COMMITTED_BACKFILLED = storeKey('requests:committed:backfilled');
 const requestKey = (id: string) => storeKey(`request:${id}`);
+/** A run request's lines, in order, apart from its record: every transition rewrites the record, none the lines. */
+const runLinesKey = (id: string) => storeKey(`request:${id}:lines`);
+/** Who a run request's lines pay: an approver it pays may not decide it. */
+const runPayeesKey = (id: string) => storeKey(`request:${id}:payees`);
+const RUN_LINES_PAGE = 1_000;
+
+/** Run requests written before their lines were kept apart carry them all inline, and no summary. */
+const inlineLines = (stored: PayoutRequest | undefined): RunLineDraft[] | undefined =>
+  stored?.kind === 'run' && 'lines' in stored.run ? (stored.run as unknown as { lines: RunLineDraft[] }).lines : undefined;
+
+/** A request as the domain reads it: an older run request gets its summary (its inline lines stay in the stored record). */
+function readable(stored: PayoutRequest): PayoutRequest {
+  const lines = inlineLines(stored);
+  return lines && stored.kind === 'run' ? { ...stored, run: summarizeRun({ source: stored.run.source, lines }) } : stored;
+}
+
+/** What is written back: an older run request keeps its inline lines, its only copy of them. */
+function storable(next: PayoutRequest, before: PayoutRequest): PayoutRequest {
+  const lines = inlineLines(before);
+  return lines && next.kind === 'run' ? { ...next, run: { ...next.run, lines } as RunSummary } : next;
+}
 
 function auditEntry(request: PayoutRequest, audit: { actor: string; action: string; detail?: string }, at: string): AuditEntry {
   return {
@@ -51,30 +74,78 @@ function readAuditEntry(id: string, raw: string | undefined): AuditEntry & { id:
 
 export function createRedisRequestStore(redis: RedisClient, replicaAck: ReplicaAck = noReplicaAck): RequestStore {
   const records = createVersionedJsonStore<PayoutRequest>(redis, { auditStream: AUDIT_STREAM, indexKey: OPEN_INDEX, afterWrite: replicaAck });
-  const get = async (id: string) => (await records.get(requestKey(id)))?.value;
+  const stored = async (id: string) => (await records.get(requestKey(id)))?.value;
+  const readMany = async (ids: string[]) => (await records.getMany(ids.map(requestKey))).map((r) => readable(r.value));
+  const open = async () => readMany(await redis.zrange(OPEN_INDEX, 0, -1));
+  let backfilled = false;
+  /** Once: what was approved or executing before the committed index existed joins it, so the funds check never under-counts after an upgrade. */
+  async function backfillCommitted() {
+    if (backfilled || (await redis.exists(COMMITTED_BACKFILLED))) return void (backfilled = true);
+    const committed = (await open()).filter((r) => COMMITTED_STATES.has(r.state));
+    if (committed.length > 0) await redis.zadd(COMMITTED_INDEX, ...committed.flatMap((r) => [Date.parse(r.updatedAt), r.id]));
+    await redis.set(COMMITTED_BACKFILLED, new Date().toISOString());
+    backfilled = true;
+  }
   return {
-    async create(request, actor) {
+    async create(request, actor, runLines) {
       const created = await records.create(requestKey(request.id), request, {
         audit: auditEntry(request, { actor, action: `${request.kind}.requested`, ...(request.description ? { detail: request.description } : {}) }, request.requestedAt),
         index: [{ member: request.id, score: Date.parse(request.requestedAt) }, committedIndex(request)],
+        members: runLines
+          ? [
+              { key: runLinesKey(request.id), command: 'RPUSH', members: runLines.map((line) => JSON.stringify(line)) },
+              { key: runPayeesKey(request.id), command: 'SADD', members: [...new Set(runLines.map((line) => line.userId))] },
+            ]
+          : [],
       });
       if (!created) throw new Error(`request ${request.id} already exists`);
     },
-    get,
+    async get(id) {
+      const request = await stored(id);
+      return request && readable(request);
+    },
+    async *runLines(id) {
+      for (let start = 0; ; start += RUN_LINES_PAGE) {
+        const page = await redis.lrange(runLinesKey(id), start, start + RUN_LINES_PAGE - 1);
+        if (page.length === 0 && start === 0) {
+          const inline = inlineLines(await stored(id)) ?? [];
+          for (let i = 0; i < inline.length; i += RUN_LINES_PAGE) yield inline.slice(i, i + RUN_LINES_PAGE);
+          return;
+        }
+        if (page.length > 0) yield page.map((raw) => JSON.parse(raw) as RunLineDraft);
+        if (page.length < RUN_LINES_PAGE) return;
+      }
+    },
+    async runPays(id, userId) {
+      if ((await redis.sismember(runPayeesKey(id), userId)) === 1) return true;
+      return inlineLines(await stored(id))?.some((line) => line.userId === userId) ?? false;
+    },
     transition(id, change, audit) {
-      return records.update(requestKey(id), change, (_before, after) => ({
-        audit: auditEntry(after, audit, after.updatedAt),
-        index: [TERMINAL_STATES.has(after.state) ? { member: id, remove: true } : { member: id, score: Date.parse(after.updatedAt) }, committedIndex(after)],
-      }));
+      return records
+        .update(
+          requestKey(id),
+          (current) => {
+            const next = change(readable(current));
+            return next && storable(next, current);
+          },
+          (_before, after) => ({
+            audit: auditEntry(after, audit, after.updatedAt),
+            index: [TERMINAL_STATES.has(after.state) ? { member: id, remove: true } : { member: id, score: Date.parse(after.updatedAt) }, committedIndex(after)],
+          }),
+        )
+        .then((result) => result && { ...result, before: readable(result.before), after: readable(result.after) });
     },
     // Only the open requests, through the index each transition keeps (however many closed ones there are), in one read.
-    async open() {
-      const ids = await redis.zrange(OPEN_INDEX, 0, -1);
-      return (await records.getMany(ids.map(requestKey))).map((r) => r.value);
-    },
+    open,
     async committed() {
+      await backfillCommitted();
       const ids = await redis.zrange(COMMITTED_INDEX, 0, -1);
-      return (await records.getMany(ids.map(requestKey))).map((r) => r.value).filter((r) => COMMITTED_STATES.has(r.state));
+      const requests = await readMany(ids);
+      // A member the backfill added just as its request moved on (or whose record is gone) leaves the index here.
+      const current = new Set(requests.filter((r) => COMMITTED_STATES.has(r.state)).map((r) => r.id));
+      const stale = ids.filter((id) => !current.has(id));
+      if (stale.length > 0) await redis.zrem(COMMITTED_INDEX, ...stale);
+      return requests.filter((r) => current.has(r.id));
     },
   };
 }

@@ -15,10 +15,22 @@ else
 end
 redis.call('SET', KEYS[1], ARGV[2])
 if ARGV[3] ~= '' then redis.call('XADD', KEYS[2], '*', 'entry', ARGV[3]) end
-for i = 4, #ARGV, 3 do
-  local index = KEYS[3 + (i - 4) / 3]
-  if ARGV[i] == 'add' then redis.call('ZADD', index, ARGV[i + 1], ARGV[i + 2]) end
-  if ARGV[i] == 'remove' then redis.call('ZREM', index, ARGV[i + 2]) end
+local indexes = tonumber(ARGV[4])
+for i = 0, indexes - 1 do
+  local a = 5 + i * 3
+  if ARGV[a] == 'add' then redis.call('ZADD', KEYS[3 + i], ARGV[a + 1], ARGV[a + 2]) end
+  if ARGV[a] == 'remove' then redis.call('ZREM', KEYS[3 + i], ARGV[a + 2]) end
+end
+local k, a = 3 + indexes, 5 + indexes * 3
+while a <= #ARGV do
+  local command, last = ARGV[a], a + 1 + tonumber(ARGV[a + 1])
+  a = a + 2
+  while a <= last do
+    local upto = math.min(a + 999, last)
+    redis.call(command, KEYS[k], unpack(ARGV, a, upto))
+    a = upto + 1
+  end
+  k = k + 1
 end
 return 1
 `;
@@ -36,10 +48,18 @@ export interface Versioned<T> {
 /** Membership of a sorted-set index; `key` defaults to the store's `indexKey`. */
 export type IndexChange = ({ member: string; score: number } | { member: string; remove: true }) & { key?: string };
 
-/** What goes with a write, atomically: an audit entry, and membership of indexes (e.g. "requests still open"). */
+/** Members added to a list (in order) or a set: parts of a record kept apart from it, e.g. a run request's lines. */
+export interface MembersAdded {
+  key: string;
+  command: 'RPUSH' | 'SADD';
+  members: string[];
+}
+
+/** What goes with a write, atomically: an audit entry, membership of indexes (e.g. "requests still open"), members added elsewhere. */
 export interface WriteEffects {
   audit?: object;
   index?: IndexChange | IndexChange[];
+  members?: MembersAdded[];
 }
 
 export interface VersionedJsonOptions {
@@ -85,13 +105,16 @@ export function createVersionedJsonStore<T>(redis: RedisClient, options: Version
   };
   const write = async (key: string, expectedVersion: number, payload: string, effects: WriteEffects = {}) => {
     const indexes = effects.index === undefined ? [] : [effects.index].flat();
+    const added = (effects.members ?? []).filter((m) => m.members.length > 0);
     const args = [
       String(expectedVersion),
       payload,
       effects.audit ? JSON.stringify(effects.audit) : '',
+      String(indexes.length),
       ...indexes.flatMap((index) => ['remove' in index ? 'remove' : 'add', 'score' in index ? String(index.score) : '0', index.member]),
+      ...added.flatMap((m) => [m.command, String(m.members.length), ...m.members]),
     ];
-    const keys = [key, options.auditStream ?? key, ...indexes.map((index) => index.key ?? options.indexKey ?? key)];
+    const keys = [key, options.auditStream ?? key, ...indexes.map((index) => index.key ?? options.indexKey ?? key), ...added.map((m) => m.key)];
     const result = (await redis.eval(WRITE_SCRIPT, keys.length, ...keys, ...args)) as number;
     if (result === 1) await options.afterWrite?.();
     return result;

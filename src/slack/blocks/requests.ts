@@ -27,9 +27,8 @@ const KIND_TITLES: Record<RequestKind, string> = {
 
 /** "2 sellers" for a run of two sellers; "2 sellers in 120 payments" when some are paid more than once. */
 function runPeople(request: RequestOf<'run'>): string {
-  const { lines } = request.run;
-  const sellers = new Set(lines.map((l) => l.userId)).size;
-  return `${counted(sellers, 'seller')}${lines.length !== sellers ? ` in ${lines.length} payments` : ''}`;
+  const { lineCount, sellerCount } = request.run;
+  return `${counted(sellerCount, 'seller')}${lineCount !== sellerCount ? ` in ${lineCount} payments` : ''}`;
 }
 
 const was = (request: PayoutRequest) => (request.kind === 'plan' && request.replaces ? ` (was ${formatMoney(request.replaces)})` : '');
@@ -171,7 +170,7 @@ const fundsOf = (request: PayoutRequest) => (request.kind === 'transfer' || requ
 function kindBlocks(request: PayoutRequest): KnownBlock[] {
   switch (request.kind) {
     case 'run':
-      return [section('*Who gets what*'), ...listBlocks(request.run.lines, payLine, { maxBlocks: 3, maxItems: RUN_LINES_SHOWN, moreLabel: RUN_REST[request.run.source] })];
+      return [section('*Who gets what*'), ...listBlocks(request.run.head, payLine, { maxBlocks: 3, maxItems: RUN_LINES_SHOWN, page: { total: request.run.lineCount, before: 0 }, moreLabel: RUN_REST[request.run.source] })];
     case 'schedule':
     case 'resume':
       return [section(`*When*\n${request.schedule.time.label}`)];
