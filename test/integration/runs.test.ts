@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisRunStore } from '../../src/adapters/redis/payout-stores.js';
 import { CHANNELS, PEOPLE, messageText, startHarness, type Harness } from '../../emulators/local-stack.js';
@@ -173,6 +174,25 @@ describe('a CSV batch', () => {
     const paid = h.stripe.control.transfers().filter((t) => t.transfer_group?.startsWith(`pay_rl.${requestId}.`));
     expect(paid.map((t) => t.amount).sort()).toEqual([1000, 1250]);
   });
+  it('when a run request was stored before its lines were kept apart (all of them inline), then an approval still pays every line', async () => {
+    startWorkerProcess();
+    const lines = [1_000, 1_500, 2_000].map((amount, i) => ({ key: `line${i + 1}`, userId: PEOPLE.seller1, accountId: sellerAccount, money: { amount, currency: 'eur' }, description: `old line ${i + 1}` }));
+    const request = await h.bot.deps.requests.create({ kind: 'run', teamId: 'T0TEAM', requestedBy: PEOPLE.requester, description: null, run: { source: 'csv', lines } });
+    // Rewritten as an older version stored it: the lines inline, nothing apart.
+    const redis = new Redis(h.env.REDIS_URL!);
+    const key = `{payout}:request:${request.id}`;
+    const envelope = JSON.parse((await redis.get(key))!) as { v: number; data: { run: object } };
+    await redis.set(key, JSON.stringify({ ...envelope, data: { ...envelope.data, run: { source: 'csv', lines } } }));
+    await redis.del(`${key}:lines`, `${key}:payees`);
+    redis.disconnect();
+
+    const message = h.slack.messages(CHANNELS.approvals).find((m) => messageText(m).includes(request.id))!;
+    await clickApprove(h, message, request.id, PEOPLE.approver1);
+    await eventually(async () => (await h.bot.deps.runs.get(request.id))?.status === 'done', { timeoutMs: 15_000, what: 'the old run request paid' });
+    const paid = h.stripe.control.transfers().filter((t) => t.transfer_group?.startsWith(`pay_rl.${request.id}.`));
+    expect(paid.map((t) => t.amount).sort()).toEqual([1_000, 1_500, 2_000]);
+  });
+
   it('when the CSV is attached as a file, then the bot downloads it with the token the manifest’s scopes grant and asks for the batch', async () => {
     await h.sender.slashCommand({ text: 'run csv', userId: PEOPLE.requester, channelId: CHANNELS.general });
     const view = await h.slack.waitFor(() => h.slack.views().filter((v) => v.callback_id === 'run_csv_modal').at(-1));
