@@ -95,17 +95,33 @@ describe('run requests of many lines', () => {
     expect(await store.get('req_big_run')).toMatchObject({ run: { lineCount: 50_000, sellerCount: 40_000, head: lines.slice(0, 10) } });
   });
 
-  it('when a run request was stored with its lines inline, then it reads with a summary, keeps its lines through a transition, and they read back the same way', async () => {
+  it('when a run request was stored with its lines inline, then it reads with a summary, and its first transition moves the lines out of the record, none lost', async () => {
     const store = createRedisRequestStore(redis);
     const lines = runLines(2_500);
+    const readBack = async () => {
+      const pages: RunLineDraft[][] = [];
+      for await (const page of store.runLines('req_old_run')) pages.push(page);
+      return pages.flat();
+    };
     await redis.set('{payout}:request:req_old_run', JSON.stringify({ v: 1, data: { ...pendingRun('req_old_run', lines), run: { source: 'csv', lines } } }));
     expect(await store.get('req_old_run')).toMatchObject({ run: { source: 'csv', lineCount: 2_500, sellerCount: 2_500, head: lines.slice(0, 10) } });
+    expect(await readBack()).toEqual(lines);
+    expect(await store.runPays('req_old_run', 'U7')).toBe(true);
+
     await store.transition('req_old_run', (r) => ({ ...r, state: 'approved' }), { actor: 'U9', action: 'request.approval' });
-    const pages: RunLineDraft[][] = [];
-    for await (const page of store.runLines('req_old_run')) pages.push(page);
-    expect(pages.flat()).toEqual(lines);
+    expect(await redis.strlen('{payout}:request:req_old_run')).toBeLessThan(4_000);
+    expect(await store.get('req_old_run')).toMatchObject({ state: 'approved', run: { lineCount: 2_500, head: lines.slice(0, 10) } });
+    expect(await readBack()).toEqual(lines);
     expect(await store.runPays('req_old_run', 'U7')).toBe(true);
     expect(await store.runPays('req_old_run', 'U_NOBODY')).toBe(false);
+  });
+
+  it('when a run request is finished, then its lines are let go (its run has its own)', async () => {
+    const store = createRedisRequestStore(redis);
+    const lines = runLines(20);
+    await store.create(pendingRun('req_done_run', lines), 'U1', lines);
+    await store.transition('req_done_run', (r) => ({ ...r, state: 'completed' }), { actor: 'system', action: 'request.completed' });
+    expect(await redis.exists('{payout}:request:req_done_run:lines', '{payout}:request:req_done_run:payees')).toBe(0);
   });
 });
 

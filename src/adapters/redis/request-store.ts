@@ -4,8 +4,8 @@ import { noReplicaAck, type ReplicaAck } from './replica-ack.js';
 import type { AuditEntry, AuditLog } from '../../domain/audit.js';
 import type { RequestStore } from '../../domain/ports.js';
 import { requestRef } from '../../domain/payments.js';
-import { MONEY_MOVING_KINDS, summarizeRun, TERMINAL_STATES, type PayoutRequest, type RunLineDraft, type RunSummary } from '../../domain/requests.types.js';
-import { createVersionedJsonStore } from './versioned-json.js';
+import { MONEY_MOVING_KINDS, summarizeRun, TERMINAL_STATES, type PayoutRequest, type RunLineDraft } from '../../domain/requests.types.js';
+import { createVersionedJsonStore, type MembersAdded } from './versioned-json.js';
 
 export const AUDIT_STREAM = storeKey('audit');
 const OPEN_INDEX = storeKey('requests:open');
@@ -27,17 +27,17 @@ const RUN_LINES_PAGE = 1_000;
 const inlineLines = (stored: PayoutRequest | undefined): RunLineDraft[] | undefined =>
   stored?.kind === 'run' && 'lines' in stored.run ? (stored.run as unknown as { lines: RunLineDraft[] }).lines : undefined;
 
-/** A request as the domain reads it: an older run request gets its summary (its inline lines stay in the stored record). */
+/** A request as the domain reads it: an older run request gets its summary (its next transition moves its lines out). */
 function readable(stored: PayoutRequest): PayoutRequest {
   const lines = inlineLines(stored);
   return lines && stored.kind === 'run' ? { ...stored, run: summarizeRun({ source: stored.run.source, lines }) } : stored;
 }
 
-/** What is written back: an older run request keeps its inline lines, its only copy of them. */
-function storable(next: PayoutRequest, before: PayoutRequest): PayoutRequest {
-  const lines = inlineLines(before);
-  return lines && next.kind === 'run' ? { ...next, run: { ...next.run, lines } as RunSummary } : next;
-}
+/** A run request's lines and who they pay, written in the same script as its record. */
+const runLineMembers = (id: string, lines: RunLineDraft[]): MembersAdded[] => [
+  { key: runLinesKey(id), command: 'RPUSH', members: lines.map((line) => JSON.stringify(line)) },
+  { key: runPayeesKey(id), command: 'SADD', members: [...new Set(lines.map((line) => line.userId))] },
+];
 
 function auditEntry(request: PayoutRequest, audit: { actor: string; action: string; detail?: string }, at: string): AuditEntry {
   return {
@@ -91,12 +91,7 @@ export function createRedisRequestStore(redis: RedisClient, replicaAck: ReplicaA
       const created = await records.create(requestKey(request.id), request, {
         audit: auditEntry(request, { actor, action: `${request.kind}.requested`, ...(request.description ? { detail: request.description } : {}) }, request.requestedAt),
         index: [{ member: request.id, score: Date.parse(request.requestedAt) }, committedIndex(request)],
-        members: runLines
-          ? [
-              { key: runLinesKey(request.id), command: 'RPUSH', members: runLines.map((line) => JSON.stringify(line)) },
-              { key: runPayeesKey(request.id), command: 'SADD', members: [...new Set(runLines.map((line) => line.userId))] },
-            ]
-          : [],
+        members: runLines ? runLineMembers(request.id, runLines) : [],
       });
       if (!created) throw new Error(`request ${request.id} already exists`);
     },
@@ -105,35 +100,41 @@ export function createRedisRequestStore(redis: RedisClient, replicaAck: ReplicaA
       return request && readable(request);
     },
     async *runLines(id) {
+      // Checked in this order, an older record moving its lines out meanwhile is read from one place or the other, whole.
+      const inline = (await redis.exists(runLinesKey(id))) ? undefined : inlineLines(await stored(id));
+      if (inline) {
+        for (let i = 0; i < inline.length; i += RUN_LINES_PAGE) yield inline.slice(i, i + RUN_LINES_PAGE);
+        return;
+      }
       for (let start = 0; ; start += RUN_LINES_PAGE) {
         const page = await redis.lrange(runLinesKey(id), start, start + RUN_LINES_PAGE - 1);
-        if (page.length === 0 && start === 0) {
-          const inline = inlineLines(await stored(id)) ?? [];
-          for (let i = 0; i < inline.length; i += RUN_LINES_PAGE) yield inline.slice(i, i + RUN_LINES_PAGE);
-          return;
-        }
         if (page.length > 0) yield page.map((raw) => JSON.parse(raw) as RunLineDraft);
         if (page.length < RUN_LINES_PAGE) return;
       }
     },
     async runPays(id, userId) {
-      if ((await redis.sismember(runPayeesKey(id), userId)) === 1) return true;
-      return inlineLines(await stored(id))?.some((line) => line.userId === userId) ?? false;
+      // One snapshot of both: an older record's lines are in the one or the other.
+      const [[, raw], [, member]] = (await redis.multi().get(requestKey(id)).sismember(runPayeesKey(id), userId).exec()) as [[null, string | null], [null, number]];
+      const inline = raw === null ? undefined : inlineLines((JSON.parse(raw) as { data: PayoutRequest }).data);
+      return inline ? inline.some((line) => line.userId === userId) : member === 1;
     },
-    transition(id, change, audit) {
-      return records
-        .update(
-          requestKey(id),
-          (current) => {
-            const next = change(readable(current));
-            return next && storable(next, current);
-          },
-          (_before, after) => ({
+    async transition(id, change, audit) {
+      const result = await records.update(
+        requestKey(id),
+        (current) => change(readable(current)),
+        (before, after) => {
+          const movedOut = inlineLines(before);
+          return {
             audit: auditEntry(after, audit, after.updatedAt),
             index: [TERMINAL_STATES.has(after.state) ? { member: id, remove: true } : { member: id, score: Date.parse(after.updatedAt) }, committedIndex(after)],
-          }),
-        )
-        .then((result) => result && { ...result, before: readable(result.before), after: readable(result.after) });
+            // An older run request's lines leave its record at its first transition, in the same write.
+            members: movedOut ? runLineMembers(id, movedOut) : [],
+          };
+        },
+      );
+      // The run has its own lines from its launch on: a finished run request's are not read again.
+      if (result?.changed && result.after.kind === 'run' && TERMINAL_STATES.has(result.after.state)) await redis.unlink(runLinesKey(id), runPayeesKey(id));
+      return result && { ...result, before: readable(result.before) };
     },
     // Only the open requests, through the index each transition keeps (however many closed ones there are), in one read.
     open,
