@@ -81,8 +81,7 @@ export interface Run {
   updatedAt: string;
 }
 
-/** How many of a run's first lines its store keeps in order: what its cards show. */
-export const RUN_HEAD_LINES = 10;
+export { RUN_HEAD_LINES } from './requests.types.js';
 
 export interface RunCounts {
   pending: number;

@@ -1,7 +1,6 @@
 import type { FreezeScope, LimitLeft } from './controls.types.js';
 import type { Problem } from './errors.js';
 import type { Money } from './money.types.js';
-import { RUN_HEAD_LINES } from './payouts.types.js';
 import type { RequestKind, RequestState } from './request-kinds.js';
 import type { ScheduleTime } from './schedule-time.js';
 
@@ -177,6 +176,9 @@ export interface RunDraft {
   source: 'plan' | 'csv' | 'retry';
   lines: RunLineDraft[];
 }
+
+/** How many of a run's first lines are kept in order (a run request's summary, a run's store): what their cards show. */
+export const RUN_HEAD_LINES = 10;
 
 /** A run request as its record keeps it: a few hundred bytes, however many lines (its totals are the request's `totals`). */
 export interface RunSummary {
