@@ -80,10 +80,12 @@ export function createRedisRequestStore(redis: RedisClient, replicaAck: ReplicaA
   let backfilled = false;
   /** Once: what was approved or executing before the committed index existed joins it, so the funds check never under-counts after an upgrade. */
   async function backfillCommitted() {
-    if (backfilled || (await redis.exists(COMMITTED_BACKFILLED))) return void (backfilled = true);
-    const committed = (await open()).filter((r) => COMMITTED_STATES.has(r.state));
-    if (committed.length > 0) await redis.zadd(COMMITTED_INDEX, ...committed.flatMap((r) => [Date.parse(r.updatedAt), r.id]));
-    await redis.set(COMMITTED_BACKFILLED, new Date().toISOString());
+    if (backfilled) return;
+    if (!(await redis.exists(COMMITTED_BACKFILLED))) {
+      const committed = (await open()).filter((r) => COMMITTED_STATES.has(r.state));
+      if (committed.length > 0) await redis.zadd(COMMITTED_INDEX, ...committed.flatMap((r) => [Date.parse(r.updatedAt), r.id]));
+      await redis.set(COMMITTED_BACKFILLED, new Date().toISOString());
+    }
     backfilled = true;
   }
   return {
