@@ -11,7 +11,17 @@ describe('commands that open a modal', () => {
     const busy = afterAck(() => new Promise<void>((resolve) => (release = resolve)));
     const line = createCommandLine(subcommands, afterAck);
     const started: string[] = [];
-    const texts = ['invite', 'invite <@U1|ana>', 'topup', 'transfer', 'schedule', 'run csv', 'run', 'transfer <@U1|ana> 10 eur', 'help'];
+    const texts = [
+      'invite',
+      'invite <@U1|ana>',
+      'topup',
+      'transfer',
+      'schedule',
+      'run csv',
+      'run',
+      'transfer <@U1|ana> 10 eur',
+      'help',
+    ];
     const done = texts.map((text) => line(text, async () => void started.push(text)));
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(started).toEqual(['invite', 'topup', 'transfer', 'schedule', 'run csv']);
