@@ -1,4 +1,6 @@
 import { vi } from 'vitest';
+import type { Clock } from '../../src/domain/clock.js';
+import { createPaymentService } from '../../src/domain/payments.js';
 import type { MoneyGateway, PaymentGuard } from '../../src/domain/ports.js';
 
 /** Stripe as the domain sees it, every call a spy: writes succeed, nothing earlier is found. */
@@ -17,3 +19,15 @@ export function fakeMoneyGateway(overrides: Partial<MoneyGateway> = {}): MoneyGa
 
 /** No freeze, no daily limit: every payment may go. */
 export const openGuard: PaymentGuard = { admit: async () => undefined, release: async () => undefined };
+
+/** The one money path over `gateway`: every reference a first attempt, every payment recorded, nothing frozen. */
+export function payingThrough(gateway: MoneyGateway, clock: Clock, log = { info: vi.fn(), warn: vi.fn() }) {
+  return createPaymentService({
+    gateway,
+    attempts: { firstAttempt: async (_ref, now) => now },
+    ledger: { recordPaid: async () => true },
+    guard: openGuard,
+    clock,
+    log,
+  });
+}

@@ -1,9 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createExecutionService } from '../../src/domain/execution.js';
-import { createPaymentService } from '../../src/domain/payments.js';
 import { AppError } from '../../src/domain/errors.js';
 import type { MoneyGateway, RequestNotifier, RequestStore } from '../../src/domain/ports.js';
-import { fakeMoneyGateway, openGuard } from '../support/money-gateway.js';
+import { fakeMoneyGateway, payingThrough } from '../support/money-gateway.js';
 import type { PayoutRequest, RequestOf } from '../../src/domain/requests.types.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
@@ -46,7 +45,7 @@ const applyRecord = vi.fn(async () => 'ref');
 const log = { info: vi.fn(), warn: vi.fn() };
 /** The execution service over the real payment service, with Stripe and the first-attempt store faked. */
 function execution(store: RequestStore, gw: MoneyGateway) {
-  const payments = createPaymentService({ gateway: gw, attempts: { firstAttempt: async (_ref, now) => now }, ledger: { recordPaid: async () => true }, guard: openGuard, clock, log });
+  const payments = payingThrough(gw, clock, log);
   return createExecutionService({ payments, gateway: gw, store, queue, notifier, clock, applyRecord });
 }
 

@@ -1,12 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../src/domain/errors.js';
 import type { Money } from '../../src/domain/money.js';
-import { createPaymentService } from '../../src/domain/payments.js';
 import type { MoneyGateway } from '../../src/domain/ports.js';
 import type { RunLineDraft } from '../../src/domain/requests.types.js';
 import { createRunService, type LaunchRun } from '../../src/domain/runs.js';
 import { memoryAudit, memoryRunStore, spyPayoutNotifier, testClock } from '../support/memory-ports.js';
-import { fakeMoneyGateway, openGuard } from '../support/money-gateway.js';
+import { fakeMoneyGateway, payingThrough } from '../support/money-gateway.js';
 import { describeRecorded } from '../../src/slack/messages.js';
 
 const NOW = '2026-11-24T12:00:00Z';
@@ -46,14 +45,7 @@ function setup(options: { available?: Money[]; gateway?: Partial<MoneyGateway> }
     createTransfer: vi.fn(async () => ({ id: `tr_${++transfers}`, requestId: null })),
     ...options.gateway,
   });
-  const payments = createPaymentService({
-    gateway,
-    attempts: { firstAttempt: async (_ref, now) => now },
-    ledger: { recordPaid: async () => true },
-    guard: openGuard,
-    clock,
-    log: { info: vi.fn(), warn: vi.fn() },
-  });
+  const payments = payingThrough(gateway, clock);
   const runs = memoryRunStore();
   const audit = memoryAudit();
   const queue = {

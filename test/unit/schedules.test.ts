@@ -1,5 +1,4 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createPaymentService } from '../../src/domain/payments.js';
 import type { Run } from '../../src/domain/payouts.types.js';
 import type { RequestOf, ScheduleDraft } from '../../src/domain/requests.types.js';
 import type { RunService } from '../../src/domain/runs.js';
@@ -17,7 +16,7 @@ import {
   TEAM,
   testClock,
 } from '../support/memory-ports.js';
-import { fakeMoneyGateway, openGuard } from '../support/money-gateway.js';
+import { fakeMoneyGateway, payingThrough } from '../support/money-gateway.js';
 
 const NOW = '2026-11-24T12:00:00.000Z';
 const parsed = parseScheduleTime(['daily', '09:00', 'UTC']);
@@ -51,14 +50,7 @@ function setup() {
   ]);
   const requests = inMemoryRequests({ clock, plan });
   const gateway = fakeMoneyGateway();
-  const payments = createPaymentService({
-    gateway,
-    attempts: { firstAttempt: async (_ref, now) => now },
-    ledger: { recordPaid: async () => true },
-    guard: openGuard,
-    clock,
-    log: { info: vi.fn(), warn: vi.fn() },
-  });
+  const payments = payingThrough(gateway, clock);
   const scheduler = {
     upsert: vi.fn(async () => undefined),
     remove: vi.fn(async () => undefined),
