@@ -181,8 +181,13 @@ export interface FiringStore {
 }
 
 export interface RunStore {
-  /** Creates the run and its lines together unless a run with this id exists; returns the stored run. */
-  create(run: Run, lines: RunLine[]): Promise<{ run: Run; created: boolean }>;
+  /** Puts a page of a new run's lines aside (idempotent per line key); nothing reads them until `create`. */
+  stageLines(runId: string, lines: RunLine[]): Promise<void>;
+  /**
+   * Creates the run with the lines staged for it, in one atomic step, unless a run with this id exists; `headKeys`
+   * are its first lines in order (at most RUN_HEAD_LINES). Returns the stored run.
+   */
+  create(run: Run, headKeys: string[]): Promise<{ run: Run; created: boolean }>;
   get(runId: string): Promise<Run | undefined>;
   update(runId: string, change: (current: Run) => Run | undefined): Promise<{ before: Run; after: Run; changed: boolean } | undefined>;
   line(runId: string, key: string): Promise<RunLine | undefined>;

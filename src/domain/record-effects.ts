@@ -3,18 +3,10 @@ import { scopeKey, type FreezeService, type LimitOverrideService } from './contr
 import type { AutoFundingService } from './auto-funding.js';
 import type { RecordEffect } from './execution.js';
 import type { PlanStore, RequestStore } from './ports.js';
-import type { RunLineDraft } from './requests.types.js';
 import type { RunService } from './runs.js';
 import type { ScheduleService } from './schedules.js';
 
 /** What an approved plan change, schedule, resume, run, unfreeze, limit override or funding permission does: our own records change, and runs start. */
-/** The run holds every line from its first write on (RunStore.create is one atomic write); they are read a page at a time. */
-async function allLines(pages: AsyncIterable<RunLineDraft[]>): Promise<RunLineDraft[]> {
-  const lines: RunLineDraft[] = [];
-  for await (const page of pages) lines.push(...page);
-  return lines;
-}
-
 export function createRecordEffects(deps: { plan: PlanStore; requests: Pick<RequestStore, 'runLines'>; schedules: ScheduleService; runs: RunService; freezes: FreezeService; overrides: Pick<LimitOverrideService, 'grant'>; autoFunding: Pick<AutoFundingService, 'enable'>; clock: Clock }): RecordEffect {
   return async (request) => {
     switch (request.kind) {
@@ -54,7 +46,7 @@ export function createRecordEffects(deps: { plan: PlanStore; requests: Pick<Requ
           scheduleId: null,
           requestedBy: request.requestedBy,
           approvedBy: request.approvals.map((a) => a.userId),
-          lines: await allLines(deps.requests.runLines(request.id)),
+          lines: deps.requests.runLines(request.id),
           message: request.message,
         });
         return run.id;

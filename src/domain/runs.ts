@@ -1,8 +1,8 @@
 import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
-import { shortfallOf, totalsOf } from './money.js';
-import type { Run, RunLine } from './payouts.types.js';
+import { type Money, shortfallOf, totalsOf } from './money.js';
+import { RUN_HEAD_LINES, type Run, type RunLine } from './payouts.types.js';
 import { paymentRef, refusalOf, reversalOf, type PaymentService } from './payments.js';
 import type { StripeState } from './payments.types.js';
 import type { MoneyGateway, PayoutNotifier, RunQueue, RunStore } from './ports.js';
@@ -26,7 +26,8 @@ export interface LaunchRun {
   scheduleId: string | null;
   requestedBy: string | null;
   approvedBy?: string[];
-  lines: RunLineDraft[];
+  /** The lines, as a list or a page at a time (a run of any size is written without holding it whole). */
+  lines: RunLineDraft[] | AsyncIterable<RunLineDraft[]>;
   message: Run['message'];
 }
 
@@ -45,6 +46,18 @@ export interface RunService {
   get(runId: string): Promise<Run | undefined>;
 }
 
+
+
+/** Lines written per page when a run is created. */
+const LAUNCH_PAGE = 500;
+
+async function* pagesOf(lines: LaunchRun['lines']): AsyncIterable<RunLineDraft[]> {
+  if (!Array.isArray(lines)) {
+    yield* lines;
+    return;
+  }
+  for (let i = 0; i < lines.length; i += LAUNCH_PAGE) yield lines.slice(i, i + LAUNCH_PAGE);
+}
 
 export function createRunService(deps: RunServiceDeps): RunService {
   const { runs, gateway, clock, notifier } = deps;
@@ -96,8 +109,19 @@ export function createRunService(deps: RunServiceDeps): RunService {
 
   return {
     async launch(input) {
+      // A second launch of the same id (a job run again) resumes the run it finds.
+      if (await runs.get(input.id)) return start(input.id);
+      let totals: Money[] = [];
+      let lineCount = 0;
+      const headKeys: string[] = [];
+      for await (const page of pagesOf(input.lines)) {
+        const lines: RunLine[] = page.map((l) => ({ ...l, status: 'pending', stripeId: null, reason: null }));
+        await runs.stageLines(input.id, lines);
+        totals = totalsOf([...totals.map((money) => ({ money })), ...lines]);
+        lineCount += lines.length;
+        headKeys.push(...lines.slice(0, RUN_HEAD_LINES - headKeys.length).map((l) => l.key));
+      }
       const at = nowIso();
-      const lines: RunLine[] = input.lines.map((l) => ({ ...l, status: 'pending', stripeId: null, reason: null }));
       await runs.create(
         {
           id: input.id,
@@ -107,15 +131,15 @@ export function createRunService(deps: RunServiceDeps): RunService {
           scheduleId: input.scheduleId,
           requestedBy: input.requestedBy,
           approvedBy: input.approvedBy,
-          totals: totalsOf(lines),
-          lineCount: lines.length,
+          totals,
+          lineCount,
           status: 'new',
           shortfall: [],
           message: input.message,
           createdAt: at,
           updatedAt: at,
         },
-        lines,
+        headKeys,
       );
       return start(input.id);
     },

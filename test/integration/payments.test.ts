@@ -157,7 +157,9 @@ describe('past Stripe’s idempotency window', () => {
   it('when a run line is retried 25 hours after its first attempt, then the transfer it made is found and nobody is paid twice', async () => {
     const runs = createRedisRunStore(h.bot.deps.redis);
     const runId = 'req_lateretry';
-    await runs.create({ id: runId, teamId: 'T0TEAM', source: 'csv', requestId: null, scheduleId: null, requestedBy: null, totals: [{ currency: 'eur', amount: 7_00 }], lineCount: 1, status: 'running', shortfall: [], message: null, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString() }, [{ ...line('USELLER1', 7_00), status: 'pending', stripeId: null, reason: null }]);
+    const pending = { ...line('USELLER1', 7_00), status: 'pending', stripeId: null, reason: null } as const;
+    await runs.stageLines(runId, [pending]);
+    await runs.create({ id: runId, teamId: 'T0TEAM', source: 'csv', requestId: null, scheduleId: null, requestedBy: null, totals: [{ currency: 'eur', amount: 7_00 }], lineCount: 1, status: 'running', shortfall: [], message: null, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString() }, [pending.key]);
     const ref = paymentRef({ kind: 'run-line', runId, lineKey: 'USELLER1' });
     // The SDK's own two retries meet a busy Stripe; its last try makes the transfer, but the answer is lost on the way back.
     h.stripe.control.failNext({ method: 'POST', path: '/v1/transfers', status: 500, count: 2 });

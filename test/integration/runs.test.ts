@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisRunStore } from '../../src/adapters/redis/payout-stores.js';
+import { storeKey } from '../../src/adapters/redis/keys.js';
 import { CHANNELS, PEOPLE, messageText, startHarness, type Harness } from '../../emulators/local-stack.js';
 import { eventually } from '../support/eventually.js';
 import { onboardPayableSeller } from '../support/onboarding.js';
@@ -203,5 +204,27 @@ describe('a CSV batch', () => {
     const message = await h.slack.waitFor(() => h.slack.messages(CHANNELS.approvals)[posted]);
     expect(messageText(message)).toContain('€7.00');
     expect(h.slack.callsTo('file_download').at(-1)).toMatchObject({ ok: true, token: h.slack.botToken });
+  });
+});
+
+describe('the run store', () => {
+  it('when a launch stops after putting some lines aside and a later one puts all of them aside, then the run is created once with every line, its first ten in order, and nothing left to expire', async () => {
+    const store = createRedisRunStore(h.bot.deps.redis);
+    const runId = 'run-staged-test';
+    const lines = Array.from({ length: 1_234 }, (_, i) => ({ key: `L${String(i).padStart(4, '0')}`, userId: PEOPLE.seller1, accountId: sellerAccount, money: { amount: 1_00, currency: 'eur' }, description: null, status: 'pending' as const, stripeId: null, reason: null }));
+    await store.stageLines(runId, lines.slice(0, 600));
+    expect(await store.get(runId)).toBeUndefined();
+    for (let i = 0; i < lines.length; i += 500) await store.stageLines(runId, lines.slice(i, i + 500));
+    const run = { id: runId, teamId: 'T0TEAM', source: 'csv' as const, requestId: null, scheduleId: null, requestedBy: null, totals: [{ currency: 'eur', amount: 1_234_00 }], lineCount: 1_234, status: 'new' as const, shortfall: [], message: null, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString() };
+    const headKeys = lines.slice(0, 10).map((l) => l.key);
+    expect((await store.create(run, headKeys)).created).toBe(true);
+    expect((await store.create(run, headKeys)).created).toBe(false);
+    expect((await store.counts(runId)).pending).toBe(1_234);
+    expect((await store.firstLines(runId, 10)).map((l) => l.key)).toEqual(headKeys);
+    let read = 0;
+    for await (const page of store.linePages(runId)) read += page.length;
+    expect(read).toBeGreaterThanOrEqual(1_234);
+    expect(await h.bot.deps.redis.ttl(storeKey(`run:${runId}:lines`))).toBe(-1);
+    expect(await h.bot.deps.redis.exists(storeKey(`run:${runId}:staged`))).toBe(0);
   });
 });

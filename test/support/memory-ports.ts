@@ -196,13 +196,20 @@ export function memoryFiringStore(): FiringStore {
 export function memoryRunStore(): RunStore {
   const runs = new Map<string, Run>();
   const lines = new Map<string, Map<string, RunLine>>();
+  const staged = new Map<string, Map<string, RunLine>>();
   const linesOf = (runId: string) => [...(lines.get(runId)?.values() ?? [])];
   return {
-    async create(run, runLines) {
+    async stageLines(runId, page) {
+      const aside = staged.get(runId) ?? new Map<string, RunLine>();
+      for (const line of page) aside.set(line.key, line);
+      staged.set(runId, aside);
+    },
+    async create(run) {
       const existing = runs.get(run.id);
       if (existing) return { run: existing, created: false };
       runs.set(run.id, run);
-      lines.set(run.id, new Map(runLines.map((l) => [l.key, l])));
+      lines.set(run.id, staged.get(run.id) ?? new Map());
+      staged.delete(run.id);
       return { run, created: true };
     },
     get: async (runId) => runs.get(runId),

@@ -75,6 +75,20 @@ describe('runs', () => {
     expect(notifier.runStarted).toHaveBeenCalledTimes(1);
   });
 
+  it('when the lines come a page at a time, then the run counts and sums them all, keeps its first ten in order, and a second launch resumes it', async () => {
+    const { service, runs } = setup();
+    const lines = Array.from({ length: 1_234 }, (_, i) => line(`L${String(i).padStart(4, '0')}`, 1_00 + i));
+    async function* pages() {
+      for (let i = 0; i < lines.length; i += 500) yield lines.slice(i, i + 500);
+    }
+    const run = await service.launch({ ...launch([]), lines: pages() });
+    expect(run).toMatchObject({ lineCount: 1_234, totals: [{ currency: 'eur', amount: lines.reduce((sum, l) => sum + l.money.amount, 0) }] });
+    expect((await runs.firstLines(run.id, 10)).map((l) => l.key)).toEqual(lines.slice(0, 10).map((l) => l.key));
+    const again = await service.launch({ ...launch([]), lines: pages() });
+    expect(again.lineCount).toBe(1_234);
+    expect((await runs.counts(run.id)).pending).toBe(1_234);
+  });
+
   it('when the balance is short, then the run is held with what is missing, ops hears once, and it starts when the money is there', async () => {
     const { service, queue, notifier, balance } = setup({ available: [{ amount: 300_00, currency: 'eur' }] });
     const held = await service.launch(launch([line('a', 200_00), line('b', 150_00)]));

@@ -169,6 +169,9 @@ const linesKey = (id: string) => storeKey(`run:${id}:lines`);
 const countsKey = (id: string) => storeKey(`run:${id}:counts`);
 /** The keys of the run's first lines, in order (the lines' hash has none). */
 const headKey = (id: string) => storeKey(`run:${id}:head`);
+/** A new run's lines before the run exists; a launch that never got to `create` leaves them to expire. */
+const stagedKey = (id: string) => storeKey(`run:${id}:staged`);
+const STAGED_TTL_SECONDS = 86_400;
 /** Lines read per HSCAN page: a run of 50,000 lines is never held in memory at once. */
 const LINE_PAGE = 500;
 
@@ -176,9 +179,12 @@ const LINE_PAGE = 500;
 const CREATE_RUN = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
-for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
-for i = 2, math.min(#ARGV, ${2 * RUN_HEAD_LINES}), 2 do redis.call('RPUSH', KEYS[5], ARGV[i]) end
-redis.call('HSET', KEYS[3], 'pending', (#ARGV - 1) / 2, 'paid', 0, 'failed', 0)
+if redis.call('EXISTS', KEYS[6]) == 1 then
+  redis.call('RENAME', KEYS[6], KEYS[2])
+  redis.call('PERSIST', KEYS[2])
+end
+for i = 2, #ARGV do redis.call('RPUSH', KEYS[5], ARGV[i]) end
+redis.call('HSET', KEYS[3], 'pending', redis.call('HLEN', KEYS[2]), 'paid', 0, 'failed', 0)
 redis.call('ZADD', KEYS[4], redis.call('TIME')[1], cjson.decode(ARGV[1])['data']['id'])
 return 1
 `;
@@ -214,9 +220,19 @@ export function createRedisRunStore(redis: RedisClient, replicaAck: ReplicaAck =
   const records = createVersionedJsonStore<Run>(redis, { afterWrite: replicaAck, indexKey: OPEN_RUNS });
   const get = async (id: string) => (await records.get(runKey(id)))?.value;
   return {
-    async create(run, lines) {
-      const args = [encodeNewRecord(run), ...lines.flatMap((line) => [line.key, JSON.stringify(line)])];
-      const created = (await redis.eval(CREATE_RUN, 5, runKey(run.id), linesKey(run.id), countsKey(run.id), OPEN_RUNS, headKey(run.id), ...args)) === 1;
+    async stageLines(runId, lines) {
+      if (lines.length === 0) return;
+      const results = await redis
+        .multi()
+        .hset(stagedKey(runId), ...lines.flatMap((line) => [line.key, JSON.stringify(line)]))
+        .expire(stagedKey(runId), STAGED_TTL_SECONDS)
+        .exec();
+      const failed = results?.find(([error]) => error)?.[0];
+      if (failed) throw failed;
+    },
+    async create(run, headKeys) {
+      const keys = [runKey(run.id), linesKey(run.id), countsKey(run.id), OPEN_RUNS, headKey(run.id), stagedKey(run.id)];
+      const created = (await redis.eval(CREATE_RUN, keys.length, ...keys, encodeNewRecord(run), ...headKeys.slice(0, RUN_HEAD_LINES))) === 1;
       if (created) await replicaAck();
       return { run: created ? run : ((await get(run.id)) ?? run), created };
     },
