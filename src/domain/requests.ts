@@ -121,7 +121,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
       case 'plan': {
         if (!input.sellerUserId) throw missing('seller');
         const seller = await payableSeller(input.teamId, input.sellerUserId);
-        return { kind: input.kind, destination: { userId: seller.userId, accountId: seller.accountId }, ...bankChangeHold(seller) };
+        return { kind: input.kind, destination: { userId: seller.userId, accountId: seller.accountId, ...(seller.displayName ? { name: seller.displayName } : {}) }, ...bankChangeHold(seller) };
       }
       case 'schedule':
       case 'resume':

@@ -85,6 +85,8 @@ export interface RequestBase {
 export interface Payee {
   userId: string;
   accountId: string;
+  /** The seller's name when the request was made, for plain text where mentions do not render (absent on older records). */
+  name?: string;
 }
 
 /** One more approver than the amount needs: the seller's bank account changed recently. */

@@ -78,6 +78,14 @@ describe('cards that tell the whole story', () => {
     expect(done).not.toContain('`plan ');
   });
 
+  it("when a transfer needs two approvers, then Approve asks first and names the seller by their name, not by user id (a confirm is plain text)", async () => {
+    const { message } = await requestViaSlack(h, `transfer <@${PEOPLE.seller1}|ana> 1000 eur two approvers`);
+    const approve = (message.blocks as { type: string; elements?: { action_id?: string; confirm?: { text: { text: string } } }[] }[])
+      .flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []))
+      .find((e) => e.action_id === 'request_approve');
+    expect(approve?.confirm?.text.text).toBe('€1,000.00 to seller1: your approval is one of 2.');
+  });
+
   it("when a top-up settles, then its card still says who approved it, and the requester's DM links to the approval message", async () => {
     const topup = await requestViaSlack(h, 'topup 40 usd');
     await clickApprove(h, topup.message, topup.requestId, PEOPLE.approver2);

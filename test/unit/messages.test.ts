@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, type ErrorCode, type ErrorParams, type Problem } from '../../src/domain/errors.js';
-import type { PayoutRequest } from '../../src/domain/requests.types.js';
+import type { PayoutRequest, TransferRequest } from '../../src/domain/requests.types.js';
 import { approvalMessage } from '../../src/slack/blocks/requests.js';
 import { describeError, describeLineProblem, describeRecorded, plainWords } from '../../src/slack/messages.js';
 
@@ -124,6 +124,16 @@ describe('requests stored before codes carried params', () => {
     expect(card).toContain('<@U0ANA> · `acct_1`');
     const pending = JSON.stringify(approvalMessage({ ...stored, state: 'pending', failure: null }).blocks);
     expect(pending).toContain("One more approver than usual: &lt;@U0ANA&gt;'s bank account changed at 2026-11-30 10:00 UTC.");
+  });
+
+  it("when a request stored without the seller's name waits for two approvers, then Approve's confirm names the seller by user id", () => {
+    const stored = {
+      id: 'req_old', kind: 'transfer', teamId: 'T0TEAM', requestedBy: 'U0OPS', requestedAt: AT, money: eur(1_500_00), totals: [eur(1_500_00)], description: null,
+      destination: { userId: 'U0ANA', accountId: 'acct_1' }, availableAtRequest: null, state: 'pending', requiredApprovals: 2, approvals: [], rejection: null,
+      expiresAt: AT, executingSince: null, attempts: 0, stripeId: null, resultRef: null, failure: null, settlement: null, amountReversed: 0, message: null, updatedAt: AT,
+    } as TransferRequest;
+    expect(JSON.stringify(approvalMessage(stored).blocks)).toContain('€1,500.00 to @U0ANA: your approval is one of 2.');
+    expect(JSON.stringify(approvalMessage({ ...stored, destination: { ...stored.destination, name: 'Ana López' } }).blocks)).toContain('€1,500.00 to Ana López: your approval is one of 2.');
   });
 
   it('when a new request waits for a second approver after a bank change, then its card names the seller and the times', () => {

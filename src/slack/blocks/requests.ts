@@ -1,6 +1,6 @@
 import { formatMoney, type Money } from '../../domain/money.js';
 import type { LimitLeft } from '../../domain/controls.types.js';
-import type { FundsCheck, PayoutRequest, RequestKind, RequestOf } from '../../domain/requests.types.js';
+import type { FundsCheck, Payee, PayoutRequest, RequestKind, RequestOf } from '../../domain/requests.types.js';
 import { scopeLabel } from './controls.js';
 import { asOf } from './funding.js';
 import { LIMITS, clip } from './limits.js';
@@ -33,14 +33,17 @@ function runPeople(request: RequestOf<'run'>): string {
 
 const was = (request: PayoutRequest) => (request.kind === 'plan' && request.replaces ? ` (was ${formatMoney(request.replaces)})` : '');
 
+/** The seller as a mention, or (in plain text, where mentions do not render) by name; older records without one by user id. */
+const payeeText = (payee: Payee, text: 'mrkdwn' | 'plain') => (text === 'mrkdwn' ? mention(payee.userId) : (payee.name ?? `@${payee.userId}`));
+
 /** "€10.00 to @ana" / "$2,000.00 top-up": the one-line summary used in notifications and DMs. */
-export function requestSummary(request: PayoutRequest): string {
+export function requestSummary(request: PayoutRequest, text: 'mrkdwn' | 'plain' = 'mrkdwn'): string {
   const amount = formatMoney(request.money);
   switch (request.kind) {
     case 'transfer':
-      return `${amount} to ${mention(request.destination.userId)}`;
+      return `${amount} to ${payeeText(request.destination, text)}`;
     case 'plan':
-      return `${mention(request.destination.userId)} gets ${amount} in every payout run${was(request)}`;
+      return `${payeeText(request.destination, text)} gets ${amount} in every payout run${was(request)}`;
     case 'schedule':
     case 'resume':
       return `${request.kind === 'resume' ? 'resume ' : ''}${scheduleWhat(request.schedule)} (${formatTotals(request.totals)} each time)`;
@@ -221,7 +224,8 @@ export function approveButton(actionId: string, request: PayoutRequest): types.B
   }
   const approve = button(actionId, 'Approve', request.id, 'primary');
   if (request.requiredApprovals < 2) return approve;
-  return confirmed(approve, 'Approve this?', `${requestSummary(request).replace(/<@(\w+)>/g, '@$1')}: your approval is one of ${request.requiredApprovals}.`, 'Approve');
+  // An unfreeze of one seller still names them by mention: shown as its user id.
+  return confirmed(approve, 'Approve this?', `${requestSummary(request, 'plain').replace(/<@(\w+)>/g, '@$1')}: your approval is one of ${request.requiredApprovals}.`, 'Approve');
 }
 
 export function approvalMessage(request: PayoutRequest): SlackMessage {
