@@ -6,8 +6,9 @@ import { ACTION_IDS } from '../src/slack/ids.js';
 import { ephemeralReply } from '../src/slack/replies.js';
 
 /**
- * The daily-limit notice's "Override the daily limit": asks two approvers (an `override` request, posted and decided
- * like any other) to let that one held payment go today. The button carries only the payment's reference.
+ * "Override the daily limit", on the ops notice and on an approver's Home tab: asks two approvers (an `override`
+ * request, posted and decided like any other) to let that one held payment go today. The button carries only the
+ * payment's reference; from the Home tab the reply comes as a DM from the app.
  */
 export function register(app: App, deps: CommandDeps): void {
   app.action<BlockAction<ButtonAction>>(ACTION_IDS.limitOverride, async ({ ack, body, action, client }) => {

@@ -19,7 +19,7 @@ import { createRedisFreezeStore, createRedisLimitHoldStore, createRedisVelocityC
 import { createHeldPayments } from './adapters/queue/held-payments.js';
 import { createControlNotifier } from './adapters/slack/control-notifier.js';
 import { createHomePublisher, refreshingHomes, type HomePublisher } from './adapters/slack/home-publisher.js';
-import type { HomeData } from './slack/blocks/home.js';
+import { HELD_ON_HOME, type HomeData } from './slack/blocks/home.js';
 import { createRunService, type RunService } from './domain/runs.js';
 import { createScheduleService, type ScheduleService } from './domain/schedules.js';
 import { createBullScheduler, createRunQueue } from './adapters/queue/payout-queues.js';
@@ -218,6 +218,8 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     requesterOf: async (ref) =>
       ref.kind === 'request' ? ((await requestStore.get(ref.requestId))?.requestedBy ?? null) : ref.kind === 'run-line' ? ((await runStore.get(ref.runId))?.requestedBy ?? null) : null,
     claimOnce: (scope, id) => once.claim(scope, id, 3 * 86_400),
+    // Called only once a payment waits, long after `home` below exists; the tabs already opened are refreshed.
+    homesChanged: () => home.changed('', []),
     logger,
   });
   const limitHolds = createRedisLimitHoldStore(redis);
@@ -235,7 +237,12 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
   const freezes = createFreezeService({ freezes: freezeStore, held: heldPayments, audit, notifier: controlNotifier, clock });
   const limitOverrides = createLimitOverrides({ holds: limitHolds, held: heldPayments, audit, clock });
   const payments = createPaymentService({ gateway, attempts: createRedisPaymentAttempts(redis, replicaAck), ledger, guard, clock, log: logger });
-  // The Home tab shows requests, freezes, balances, schedules and the latest reconcile: read when it is published.
+  // Held payments name their seller by account: the seller record gives the person to mention.
+  const heldOnHome = async () => {
+    const { holds, total } = await limitOverrides.waiting(HELD_ON_HOME);
+    return { holds: await Promise.all(holds.map(async (hold) => ({ hold, payee: (await sellerStore.getByAccount(hold.accountId))?.userId }))), total };
+  };
+  // The Home tab shows requests, held payments, freezes, balances, schedules and the latest reconcile: read when it is published.
   const home = createHomePublisher({
     slack,
     redis,
@@ -245,6 +252,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
       const approver = isApprover
         ? {
             waiting: await requests.waitingFor(userId),
+            held: await heldOnHome(),
             freezes: await freezes.list(),
             balances: await gateway.balance().then((b) => b.available, () => undefined),
             schedules: await schedules.list(teamId),

@@ -57,7 +57,7 @@ export function createPaymentGuard(deps: { freezes: FreezeStore; velocity: Veloc
       // An override lets this one payment pass today's limits; it still counts towards the day's totals.
       const overridden = await deps.holds.overridden(payoutRef, day);
       const counted = await deps.velocity.reserve({ payoutRef, day, money: instruction.money, accountId: instruction.destinationAccountId, limits: overridden ? { total: undefined, perSeller: undefined } : limits });
-      if (counted.ok) return;
+      if (counted.ok) return deps.holds.clear(payoutRef);
       const limit = { amount: counted.limit, currency };
       await deps.holds.hold({ payoutRef, money: instruction.money, accountId: instruction.destinationAccountId, which: counted.which, limit, day });
       await deps.notifier.limitReached({ ref, payoutRef, instruction, which: counted.which, limit, used: { amount: counted.used, currency } });
@@ -128,6 +128,8 @@ export function createFreezeService(deps: { freezes: FreezeStore; held: HeldPaym
 export interface LimitOverrideService {
   /** Why this payment waits on a daily limit; undefined when no limit holds it. */
   held(payoutRef: string): Promise<LimitHold | undefined>;
+  /** The payments daily limits hold now, the longest held first: at most `limit`, and how many there are. */
+  waiting(limit: number): Promise<{ holds: LimitHold[]; total: number }>;
   /** After two approvers approved: the held payment passes today's limits (once: its job id is its reference) and goes out now. */
   grant(payoutRef: string, by: string[]): Promise<void>;
 }
@@ -135,6 +137,7 @@ export interface LimitOverrideService {
 export function createLimitOverrides(deps: { holds: LimitHoldStore; held: HeldPayments; audit: AuditLog; clock: Clock }): LimitOverrideService {
   return {
     held: (payoutRef) => deps.holds.get(payoutRef),
+    waiting: (limit) => deps.holds.list(limit),
     async grant(payoutRef, by) {
       const hold = await deps.holds.get(payoutRef);
       const now = deps.clock.now();

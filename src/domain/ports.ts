@@ -291,6 +291,10 @@ export interface LimitHoldStore {
   /** Lets this payment pass the daily limits on this UTC day (it still counts towards them). */
   override(payoutRef: string, day: string): Promise<void>;
   overridden(payoutRef: string, day: string): Promise<boolean>;
+  /** The payments a limit holds now, the longest held first: at most `limit` of them, and how many there are. */
+  list(limit: number): Promise<{ holds: LimitHold[]; total: number }>;
+  /** The payment passed the limits: it no longer waits. */
+  clear(payoutRef: string): Promise<void>;
 }
 
 /** Payments waiting on a freeze or a limit: woken so they look again now rather than at their next check. */

@@ -8,7 +8,7 @@ import { ephemeralReply } from './replies.js';
 type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];
 
 /** Where a click counts. `anywhere` only for controls that change nothing. */
-type Origin = 'anywhere' | 'approvals' | 'runs' | 'ops' | 'own-reply' | 'waiting-list' | 'home';
+type Origin = 'anywhere' | 'approvals' | 'runs' | 'ops' | 'own-reply' | 'waiting-list' | 'home' | 'held-list';
 
 /**
  * Every action id the bot renders, with where its clicks count: a new button does not compile without its entry,
@@ -28,8 +28,8 @@ const ORIGINS: Record<ActionId, Origin> = {
   [ACTION_IDS.runFailedCsv]: 'runs',
   // Shortfall notices go to the ops channel; the button opens the top-up request, approved as usual.
   [ACTION_IDS.fundingRequestTopup]: 'ops',
-  // Daily-limit notices go to the ops channel; the button asks two approvers for an override.
-  [ACTION_IDS.limitOverride]: 'ops',
+  // Daily-limit notices go to the ops channel, and approvers' Home tabs list what is held; the button asks two approvers for an override.
+  [ACTION_IDS.limitOverride]: 'held-list',
   // The approver's own Home tab; the click opens the freeze modal (the submission re-checks who may freeze).
   [ACTION_IDS.homeFreeze]: 'home',
   // The schedules list is only ever an ephemeral reply, wherever `/payout schedules` was typed.
@@ -46,9 +46,13 @@ const isActionId = (id: string): id is ActionId => Object.hasOwn(ORIGINS, id);
 const PLACES: Record<Exclude<Origin, 'anywhere'>, { counts(body: BlockAction, config: CommandDeps['config']): boolean; refusal: string }> = {
   approvals: { counts: (body, config) => body.channel?.id === config.SLACK_APPROVALS_CHANNEL, refusal: 'Approvals count only in the approvals channel' },
   runs: { counts: (body, config) => [config.SLACK_OPS_CHANNEL, config.SLACK_APPROVALS_CHANNEL].includes(body.channel?.id ?? ''), refusal: 'Run buttons count only in the ops and approvals channels' },
-  ops: { counts: (body, config) => body.channel?.id === config.SLACK_OPS_CHANNEL, refusal: 'Funding and limit buttons count only in the ops channel' },
+  ops: { counts: (body, config) => body.channel?.id === config.SLACK_OPS_CHANNEL, refusal: 'Funding buttons count only in the ops channel' },
   home: { counts: (body) => body.view?.type === 'home', refusal: 'This button counts only on your Home tab' },
   'own-reply': { counts: (body) => body.container?.is_ephemeral === true, refusal: 'Schedule buttons count only on the list `/payout schedules` shows you' },
+  'held-list': {
+    counts: (body, config) => body.channel?.id === config.SLACK_OPS_CHANNEL || body.view?.type === 'home',
+    refusal: 'The override button counts only in the ops channel or on your Home tab',
+  },
   'waiting-list': {
     counts: (body) => body.view?.type === 'home' || body.container?.is_ephemeral === true,
     refusal: 'These buttons count only on your Home tab or the list `/payout pending` shows you',

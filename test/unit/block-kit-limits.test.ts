@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { auditList } from '../../src/slack/blocks/audit.js';
 import { messageProblems, viewProblems } from '../../emulators/slack/block-kit.js';
-import { homeView, pendingMessage } from '../../src/slack/blocks/home.js';
+import { HELD_ON_HOME, homeView, pendingMessage } from '../../src/slack/blocks/home.js';
 import type { AuditEntry } from '../../src/domain/audit.js';
 import type { PlanEntry, Run, RunLine, Schedule } from '../../src/domain/payouts.types.js';
 import { summarizeRun, type PayoutRequest, type RequestBase } from '../../src/domain/requests.types.js';
@@ -120,11 +120,12 @@ describe('every list fits Slack’s limits by construction', () => {
 
 describe('the Home tab fits by construction', () => {
   for (const size of [0, 1, 5_000]) {
-    it(`when ${size} requests wait, ${size} are mine, and as many freezes and schedules exist, then the Home tab and /payout pending are valid Block Kit`, () => {
+    it(`when ${size} requests wait, ${size} are mine, and as many held payments, freezes and schedules exist, then the Home tab and /payout pending are valid Block Kit`, () => {
+      const held = (i: number) => ({ hold: { payoutRef: `pay_rl.run_${i}.line${i}`, money: { amount: 100_00, currency: 'eur' }, accountId: `acct_${i}`, which: 'seller' as const, limit: { amount: 300_00, currency: 'eur' }, day: '2026-03-02' }, payee: userId(i) });
       const freeze = (i: number) => ({ scope: { kind: 'seller', userId: userId(i), accountId: `acct_${i}` } as const, by: 'U0APPROVER', reason: HOSTILE, at: AT });
       const view = homeView({
         userId: 'U0APPROVER',
-        approver: { waiting: times(size, (i) => ({ ...request('transfer', 1), id: `req_${i}` })), freezes: times(size, freeze), balances: [{ amount: 1, currency: 'eur' }], schedules: times(size, schedule), reconcile: undefined },
+        approver: { waiting: times(size, (i) => ({ ...request('transfer', 1), id: `req_${i}` })), held: { holds: times(Math.min(size, HELD_ON_HOME), held), total: size }, freezes: times(size, freeze), balances: [{ amount: 1, currency: 'eur' }], schedules: times(size, schedule), reconcile: undefined },
         mine: times(size, () => request('run', 3)),
       });
       expect(viewProblems(view as unknown as Record<string, unknown>)).toEqual([]);

@@ -18,7 +18,7 @@ const notifier = { frozen: vi.fn(), unfrozen: vi.fn(), limitReached: vi.fn(async
 function guardWith(freezes: Freeze[], velocity: Partial<VelocityCounter> = {}, overridden: string[] = []) {
   const counter: VelocityCounter = { reserve: vi.fn(async () => ({ ok: true }) as const), release: vi.fn(async () => undefined), used: vi.fn(async () => ({ total: 0, seller: 0 })), ...velocity };
   const limits = { total: new Map([['eur', 300_00]]), perSeller: new Map() };
-  const holds: LimitHoldStore = { hold: vi.fn(async () => undefined), get: vi.fn(async () => undefined), override: vi.fn(async () => undefined), overridden: async (payoutRef, day) => overridden.includes(`${day} ${payoutRef}`) };
+  const holds: LimitHoldStore = { hold: vi.fn(async () => undefined), get: vi.fn(async () => undefined), override: vi.fn(async () => undefined), overridden: async (payoutRef, day) => overridden.includes(`${day} ${payoutRef}`), list: async () => ({ holds: [], total: 0 }), clear: vi.fn(async () => undefined) };
   return { counter, holds, guard: createPaymentGuard({ freezes: { add: vi.fn(), remove: vi.fn(), list: async () => freezes }, velocity: counter, limits, holds, clock, notifier }) };
 }
 

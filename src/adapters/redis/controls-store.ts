@@ -88,12 +88,14 @@ export function createRedisVelocityCounter(redis: RedisClient): VelocityCounter 
 }
 
 const holdKey = (payoutRef: string) => storeKey(`limit:hold:${payoutRef}`);
+/** The held payments by when they were first held: what the approver's Home tab lists. */
+const HOLDS = storeKey('limit:holds');
 const overrideKey = (payoutRef: string, day: string) => storeKey(`limit:override:${day}:${payoutRef}`);
 
 export function createRedisLimitHoldStore(redis: RedisClient): LimitHoldStore {
   return {
     async hold(hold) {
-      await redis.set(holdKey(hold.payoutRef), JSON.stringify(hold), 'EX', COUNTER_TTL_SECONDS);
+      await redis.multi().set(holdKey(hold.payoutRef), JSON.stringify(hold), 'EX', COUNTER_TTL_SECONDS).zadd(HOLDS, 'NX', Date.now(), hold.payoutRef).exec();
     },
     async get(payoutRef) {
       const raw = await redis.get(holdKey(payoutRef));
@@ -104,6 +106,18 @@ export function createRedisLimitHoldStore(redis: RedisClient): LimitHoldStore {
     },
     async overridden(payoutRef, day) {
       return (await redis.exists(overrideKey(payoutRef, day))) === 1;
+    },
+    async list(limit) {
+      const [refs, total] = await Promise.all([redis.zrange(HOLDS, 0, limit - 1), redis.zcard(HOLDS)]);
+      if (refs.length === 0) return { holds: [], total };
+      const raws = await redis.mget(refs.map(holdKey));
+      // A hold whose record expired waits no more (it was never cleared, e.g. its job was removed): it leaves the list.
+      const expired = refs.filter((_, i) => !raws[i]);
+      if (expired.length > 0) await redis.zrem(HOLDS, ...expired);
+      return { holds: raws.flatMap((raw) => (raw ? [JSON.parse(raw) as LimitHold] : [])), total: total - expired.length };
+    },
+    async clear(payoutRef) {
+      await redis.multi().del(holdKey(payoutRef)).zrem(HOLDS, payoutRef).exec();
     },
   };
 }

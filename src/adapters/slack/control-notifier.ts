@@ -6,13 +6,15 @@ import { bestEffort, type Messenger } from './messenger.js';
 
 /**
  * Freezes and unfreezes go to ops and approvals (approvers decide what waits); a payment held by a daily limit is
- * told once, to ops and to whoever asked for it (`claimOnce` across workers and wake-ups).
+ * told once, to ops and to whoever asked for it (`claimOnce` across workers and wake-ups), and listed on approvers' Home tabs.
  */
 export function createControlNotifier(deps: {
   messenger: Messenger;
   channels: { ops: string; approvals: string };
   requesterOf: (ref: PaymentRef) => Promise<string | null>;
   claimOnce: (scope: string, id: string) => Promise<boolean>;
+  /** Approvers' Home tabs list held payments: refreshed when one is newly held. */
+  homesChanged: () => Promise<void>;
   logger: Logger;
 }): ControlNotifier {
   const { messenger, channels } = deps;
@@ -30,6 +32,7 @@ export function createControlNotifier(deps: {
       await tryTo('limit-ops', () => messenger.post(channels.ops, limitNotice(facts, { offerOverride: true })));
       const requester = await deps.requesterOf(event.ref).catch(() => null);
       if (requester) await tryTo('limit-dm', () => messenger.dm(requester, limitNotice(facts, { offerOverride: false })));
+      await tryTo('limit-homes', deps.homesChanged);
     },
   };
 }

@@ -1,10 +1,11 @@
 import type { types } from '@slack/bolt';
-import type { Freeze, FreezeScope } from '../../domain/controls.types.js';
+import type { Freeze, FreezeScope, LimitHold } from '../../domain/controls.types.js';
 import { MAX_DESCRIPTION_LENGTH } from '../../domain/text.js';
 import { formatMoney, type Money } from '../../domain/money.js';
 import { escapeMrkdwn, mention, slackDate } from '../mrkdwn.js';
 import { ACTION_IDS, FREEZE_FIELDS, VIEW_IDS } from '../ids.js';
-import { button, confirmed, modal, plain, section, textInput, type SlackMessage } from './common.js';
+import { LIMITS, clip } from './limits.js';
+import { button, confirmed, modal, plain, section, textInput, type KnownBlock, type SlackMessage } from './common.js';
 
 /** "all payouts" / "EUR payouts" / "payouts to @ana". */
 export function scopeLabel(scope: FreezeScope): string {
@@ -33,14 +34,30 @@ export function limitNotice(event: { payoutRef: string; which: 'total' | 'seller
     `:warning: *Daily limit reached*: ${formatMoney(event.money)} (\`${event.payoutRef}\`) would pass ${what} of ${formatMoney(event.limit)} (${formatMoney(event.used)} paid today). It waits and goes out on the next UTC day, or today if two approvers approve an override.`,
   );
   if (!options.offerOverride) return notice;
-  const override = confirmed(
-    button(ACTION_IDS.limitOverride, 'Override the daily limit', event.payoutRef),
+  return { ...notice, blocks: [...notice.blocks, { type: 'actions', elements: [limitOverrideButton(event)] }] };
+}
+
+/** "Override the daily limit", on the ops notice and the approver's Home tab: it asks two approvers, after a confirm. */
+export const limitOverrideButton = (held: { payoutRef: string; money: Money }): types.Button =>
+  confirmed(
+    button(ACTION_IDS.limitOverride, 'Override the daily limit', held.payoutRef),
     'Ask to override the limit?',
-    `This asks two approvers to let ${formatMoney(event.money)} (${event.payoutRef}) go today, past the daily limit. It still counts towards today's total.`,
+    `This asks two approvers to let ${formatMoney(held.money)} (${held.payoutRef}) go today, past the daily limit. It still counts towards today's total.`,
     'Ask approvers',
   );
-  return { ...notice, blocks: [...notice.blocks, { type: 'actions', elements: [override] }] };
-}
+
+/** One held payment on the Home tab: what, to whom, and which limit holds it, with the override button beside it. */
+export const limitHoldRow = (hold: LimitHold, payeeUserId: string | undefined): KnownBlock => ({
+  type: 'section',
+  text: {
+    type: 'mrkdwn',
+    text: clip(
+      `*${formatMoney(hold.money)}* to ${payeeUserId ? `${mention(payeeUserId)} · ` : ''}\`${hold.accountId}\` · \`${hold.payoutRef}\`\nheld by ${hold.which === 'total' ? 'the daily limit' : 'the daily limit per seller'} of ${formatMoney(hold.limit)} since ${hold.day}`,
+      LIMITS.sectionText,
+    ),
+  },
+  accessory: limitOverrideButton(hold),
+});
 
 export const NOT_AN_APPROVER = ':lock: Sorry, only approvers can freeze payouts, so nothing was changed. Ask an approver, or your finance lead if you should be one.';
 

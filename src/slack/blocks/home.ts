@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { Freeze } from '../../domain/controls.types.js';
+import type { Freeze, LimitHold } from '../../domain/controls.types.js';
 import { formatMoney, type Money } from '../../domain/money.js';
 import type { Schedule } from '../../domain/payouts.types.js';
 import type { ReconcileResult } from '../../domain/reconcile.types.js';
@@ -7,7 +7,7 @@ import type { PayoutRequest } from '../../domain/requests.types.js';
 import { ACTION_IDS } from '../ids.js';
 import { mention, slackDate } from '../mrkdwn.js';
 import { button, context, divider, header, section, type KnownBlock, type SlackMessage } from './common.js';
-import { freezeAllButton, freezeLine } from './controls.js';
+import { freezeAllButton, freezeLine, limitHoldRow } from './controls.js';
 import { LIMITS } from './limits.js';
 import { listBlocks } from './list.js';
 import { scheduleWhat } from './payouts.js';
@@ -20,6 +20,8 @@ export interface HomeData {
   /** Approvers: what waits for their decision, and the state of the money. */
   approver?: {
     waiting: PayoutRequest[];
+    /** Payments a daily limit holds (the first HELD_ON_HOME of `total`), each with its seller's user id when known. */
+    held: { holds: { hold: LimitHold; payee: string | undefined }[]; total: number };
     freezes: Freeze[];
     balances: Money[] | undefined;
     schedules: { schedule: Schedule; next: Date | undefined }[];
@@ -31,9 +33,11 @@ export interface HomeData {
 
 /**
  * Each part's share of the 100 blocks a Home tab may hold, so the view fits whatever the data: every list is cut
- * by listBlocks within its share, with "…and N more". With 3 headers, 2 dividers, the freeze button, balances and the reconcile line: 89.
+ * by listBlocks within its share, with "…and N more". With 4 headers, 2 dividers, the freeze button, balances and the reconcile line: 89.
  */
-const HOME_BUDGET = { waiting: 40, freezes: 6, schedules: 12, mine: 23 } as const;
+const HOME_BUDGET = { waiting: 32, held: 8, freezes: 6, schedules: 12, mine: 22 } as const;
+/** How many held payments to read for the Home tab: one block each, so no more than fit. */
+export const HELD_ON_HOME = HOME_BUDGET.held;
 
 function waitingRow(request: PayoutRequest): KnownBlock[] {
   const approvals = request.approvals.length > 0 ? ` · ${request.approvals.length} of ${request.requiredApprovals} approvals` : '';
@@ -68,7 +72,18 @@ const STATE_WORDS: Record<PayoutRequest['state'], string> = {
 };
 
 function approverBlocks(data: NonNullable<HomeData['approver']>): KnownBlock[] {
-  const blocks: KnownBlock[] = [header('Waiting for you'), ...waitingBlocks(data.waiting, HOME_BUDGET.waiting), divider, header('Payouts now')];
+  const blocks: KnownBlock[] = [header('Waiting for you'), ...waitingBlocks(data.waiting, HOME_BUDGET.waiting)];
+  if (data.held.total > 0) {
+    blocks.push(
+      header('Held by a daily limit'),
+      ...listBlocks(data.held.holds, ({ hold, payee }) => [limitHoldRow(hold, payee)], {
+        maxBlocks: HOME_BUDGET.held,
+        moreLabel: 'Their notices are in the ops channel.',
+        page: { total: data.held.total, before: 0 },
+      }),
+    );
+  }
+  blocks.push(divider, header('Payouts now'));
   blocks.push(
     ...(data.freezes.length
       ? listBlocks(data.freezes, freezeLine, { maxBlocks: HOME_BUDGET.freezes, moreLabel: '`/payout freeze` lists them all.' })
