@@ -29,6 +29,20 @@ function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined
   }
 }
 
+/**
+ * How a payout-ops child starts: from the TypeScript sources under tsx until `useCompiledBuild()` switches to what
+ * production runs (`npm start`, the Dockerfile): `node dist/src/main.js`. tsx alone adds about 20 MB of RSS.
+ */
+let entry = ['--import', 'tsx', 'src/main.ts'];
+
+/** Compiles the project (`npm run build`) once, then starts every payout-ops child from dist/, as deployed. */
+export async function useCompiledBuild(): Promise<void> {
+  const tsc = spawn(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  const code = await new Promise<number | null>((resolve) => tsc.once('exit', resolve));
+  if (code !== 0) throw new Error(`npm run build (tsc -p tsconfig.build.json) failed with exit code ${code}`);
+  entry = ['dist/src/main.js'];
+}
+
 const mb = (kb: number | undefined): number => (kb === undefined ? Number.NaN : Math.round((kb / 1024) * 10) / 10);
 
 export interface WorkerChild {
@@ -54,7 +68,7 @@ export function startWorkerChild(h: Harness, env: Record<string, string>): Worke
   installExitHook();
   // BENCH_CPU_PROF_DIR=dir: each payout-ops process writes a V8 CPU profile there when it exits (open it in DevTools).
   const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...profile, ...entry], {
     env: { ...process.env, ...h.env, ROLE: 'worker', PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
