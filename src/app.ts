@@ -8,28 +8,12 @@ import { register as registerEvents } from '../events/index.js';
 import { register as registerShortcuts } from '../shortcuts/index.js';
 import { register as registerViews } from '../views/index.js';
 import { connectRoutes } from './http/connect-routes.js';
-import { healthRoute, readinessRoute } from './http/health-route.js';
-import { metricsRoute } from './http/metrics-route.js';
-import { queueDashboardRoute } from './http/queue-dashboard-route.js';
+import { opsRoutes } from './http/ops-routes.js';
 import { stripeWebhookRoute } from './http/stripe-webhook-route.js';
 import { createSlackReceiver } from './http/slack-receiver.js';
 import { createBoltLogger } from './slack/bolt-logger.js';
 import { inertInput } from './slack/inert-input.js';
 import { originGuard } from './slack/origin-guard.js';
-
-/**
- * What every role serves for operators: liveness, readiness, and (when configured) metrics and the queue dashboard.
- * `workers` is given on roles that run workers: readiness then needs every one running.
- */
-export function opsRoutes(deps: AppDeps, workers?: () => Worker[] | undefined): CustomRoute[] {
-  const { METRICS_TOKEN, ADMIN_PASSWORD, ADMIN_QUEUES_RETRIES } = deps.config;
-  return [
-    healthRoute(deps.redis),
-    readinessRoute(deps.redis, workers),
-    ...(METRICS_TOKEN ? [metricsRoute(deps.metrics, METRICS_TOKEN)] : []),
-    ...(ADMIN_PASSWORD ? [queueDashboardRoute(deps.queues.all, { password: ADMIN_PASSWORD, allowRetries: ADMIN_QUEUES_RETRIES })] : []),
-  ];
-}
 
 export function httpRoutes(deps: AppDeps, workers?: () => Worker[] | undefined): CustomRoute[] {
   return [...opsRoutes(deps, workers), stripeWebhookRoute(deps), ...connectRoutes(deps)];

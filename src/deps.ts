@@ -1,4 +1,4 @@
-import { LogLevel } from '@slack/bolt';
+import { LogLevel } from '@slack/web-api';
 import { WebClient } from '@slack/web-api';
 import type { RedisClient } from './adapters/redis/connection.js';
 import type Stripe from 'stripe';

