@@ -31,16 +31,18 @@ function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined
 
 /**
  * How a payout-ops child starts: from the TypeScript sources under tsx until `useCompiledBuild()` switches to what
- * production runs (`npm start`, the Dockerfile): `node dist/src/main.js`. tsx alone adds about 20 MB of RSS.
+ * production runs: `npm start`'s command (package.json; the Dockerfile's CMD is the same), its node flags included.
  */
 let entry = ['--import', 'tsx', 'src/main.ts'];
 
-/** Compiles the project (`npm run build`) once, then starts every payout-ops child from dist/, as deployed. */
+/** Compiles the project (`npm run build`) once, then starts every payout-ops child as `npm start` does. */
 export async function useCompiledBuild(): Promise<void> {
   const tsc = spawn(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   const code = await new Promise<number | null>((resolve) => tsc.once('exit', resolve));
   if (code !== 0) throw new Error(`npm run build (tsc -p tsconfig.build.json) failed with exit code ${code}`);
-  entry = ['dist/src/main.js'];
+  const [node, ...args] = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ');
+  if (node !== 'node') throw new Error(`npm start should run node directly, not ${node}`);
+  entry = args;
 }
 
 const mb = (kb: number | undefined): number => (kb === undefined ? Number.NaN : Math.round((kb / 1024) * 10) / 10);
