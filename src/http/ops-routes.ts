@@ -16,6 +16,8 @@ export function opsRoutes(deps: AppDeps, workers?: () => Worker[] | undefined): 
     healthRoute(deps.redis),
     readinessRoute(deps.redis, workers),
     ...(METRICS_TOKEN ? [metricsRoute(deps.metrics, METRICS_TOKEN)] : []),
-    ...(ADMIN_PASSWORD ? [queueDashboardRoute(deps.queues.all, { password: ADMIN_PASSWORD, allowRetries: ADMIN_QUEUES_RETRIES })] : []),
+    ...(ADMIN_PASSWORD
+      ? [queueDashboardRoute(deps.queues.all, { password: ADMIN_PASSWORD, allowRetries: ADMIN_QUEUES_RETRIES })]
+      : []),
   ];
 }
