@@ -13,8 +13,16 @@ export function register(app: App, deps: CommandDeps): void {
     const reply = ephemeralReply(client, body.channel?.id, body.user.id);
     const notice = await deps.funding.notice(action.value ?? '');
     if (notice?.status !== 'open') return reply('This shortfall is no longer open: see `/payout forecast`.');
-    if (!(await deps.access.has(body.user.id, 'requester'))) return reply(':lock: Only payout requesters can ask for a top-up.');
-    const prefill = { amount: majorUnitsText(notice), currency: notice.currency, description: `Shortfall on ${formatDay(notice.day)}` };
-    await client.views.open({ trigger_id: body.trigger_id, view: moneyRequestModal('topup', { channelId: body.channel?.id ?? body.user.id }, prefill) });
+    if (!(await deps.access.has(body.user.id, 'requester')))
+      return reply(':lock: Only payout requesters can ask for a top-up.');
+    const prefill = {
+      amount: majorUnitsText(notice),
+      currency: notice.currency,
+      description: `Shortfall on ${formatDay(notice.day)}`,
+    };
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: moneyRequestModal('topup', { channelId: body.channel?.id ?? body.user.id }, prefill),
+    });
   });
 }

@@ -15,7 +15,11 @@ export function register(app: App, deps: CommandDeps): void {
     if (refusal) return reply(clickReply(refusal));
     await client.views.open({
       trigger_id: body.trigger_id,
-      view: rejectModal({ requestId: action.value ?? '', channelId: body.channel?.id ?? '', messageTs: body.message?.ts ?? '' }),
+      view: rejectModal({
+        requestId: action.value ?? '',
+        channelId: body.channel?.id ?? '',
+        messageTs: body.message?.ts ?? '',
+      }),
     });
   };
   app.action<BlockAction<ButtonAction>>(ACTION_IDS.reject, reject);

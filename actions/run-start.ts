@@ -11,6 +11,10 @@ export function register(app: App, deps: CommandDeps): void {
     const reply = ephemeralReply(client, body.channel?.id, body.user.id);
     if (!(await deps.access.has(body.user.id, 'approver'))) return reply(':lock: Only approvers can start a held run.');
     const run = await deps.runs.start(action.value ?? '');
-    await reply(run.status === 'held' ? `:raised_hand: Still short by ${formatTotals(run.shortfall)}; nothing was paid.` : ':arrow_forward: The run has started.');
+    await reply(
+      run.status === 'held'
+        ? `:raised_hand: Still short by ${formatTotals(run.shortfall)}; nothing was paid.`
+        : ':arrow_forward: The run has started.',
+    );
   });
 }

@@ -13,11 +13,20 @@ interface ScheduleClick {
  * A button of the `/payout schedules` list: `act` returns what the clicker is told. `staffOnly` for the buttons that
  * act at once; the others ask for an approval, and the request checks who may.
  */
-export function onScheduleButton(app: App, deps: Pick<CommandDeps, 'access'>, actionId: string, options: { staffOnly: boolean }, act: (click: ScheduleClick) => Promise<string>): void {
+export function onScheduleButton(
+  app: App,
+  deps: Pick<CommandDeps, 'access'>,
+  actionId: string,
+  options: { staffOnly: boolean },
+  act: (click: ScheduleClick) => Promise<string>,
+): void {
   app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client }) => {
     await ack();
     const reply = ephemeralReply(client, body.channel?.id, body.user.id);
-    if (options.staffOnly && !(await deps.access.isStaff(body.user.id))) return reply(':x: Only payout requesters and approvers can change schedules.');
-    await replyOnAppError(reply, async () => reply(await act({ scheduleId: action.value ?? '', userId: body.user.id, teamId: body.team?.id ?? '' })));
+    if (options.staffOnly && !(await deps.access.isStaff(body.user.id)))
+      return reply(':x: Only payout requesters and approvers can change schedules.');
+    await replyOnAppError(reply, async () =>
+      reply(await act({ scheduleId: action.value ?? '', userId: body.user.id, teamId: body.team?.id ?? '' })),
+    );
   });
 }

@@ -6,8 +6,14 @@ import { onScheduleButton } from './schedule-button.js';
 
 /** Resuming turns money back on, so it asks for approval. */
 export function register(app: App, deps: CommandDeps): void {
-  onScheduleButton(app, deps, ACTION_IDS.scheduleResume, { staffOnly: false }, async ({ scheduleId, userId, teamId }) => {
-    const request = await deps.schedules.requestResume(scheduleId, userId, teamId);
-    return `:inbox_tray: Asked for approval to resume: ${requestSummary(request)} (\`${request.id}\`).`;
-  });
+  onScheduleButton(
+    app,
+    deps,
+    ACTION_IDS.scheduleResume,
+    { staffOnly: false },
+    async ({ scheduleId, userId, teamId }) => {
+      const request = await deps.schedules.requestResume(scheduleId, userId, teamId);
+      return `:inbox_tray: Asked for approval to resume: ${requestSummary(request)} (\`${request.id}\`).`;
+    },
+  );
 }

@@ -8,7 +8,13 @@ export function register(app: App, deps: CommandDeps): void {
   app.options(ACTION_IDS.sellerPicker, async ({ ack, body }) => {
     const sellers = await deps.sellers.findPayable(body.team?.id ?? '', body.value ?? '', LIMITS.externalSelectOptions);
     await ack({
-      options: sellers.map((s) => ({ text: { type: 'plain_text' as const, text: clip(`${s.displayName ?? s.userId} (${s.accountId})`, LIMITS.optionText) }, value: s.userId })),
+      options: sellers.map((s) => ({
+        text: {
+          type: 'plain_text' as const,
+          text: clip(`${s.displayName ?? s.userId} (${s.accountId})`, LIMITS.optionText),
+        },
+        value: s.userId,
+      })),
     });
   });
 }

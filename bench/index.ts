@@ -12,7 +12,16 @@ import type { Benchmark } from './types.js';
 import { useCompiledBuild } from './worker-child.js';
 
 /** Every benchmark, in the order they run. Add one by appending it here. */
-export const BENCHMARKS: Benchmark[] = [ackLatency(), runThroughput(), runRateLimited(), runFromApproval(), runMemory(), runOnCluster(), reconcileBench(), scaleData()];
+export const BENCHMARKS: Benchmark[] = [
+  ackLatency(),
+  runThroughput(),
+  runRateLimited(),
+  runFromApproval(),
+  runMemory(),
+  runOnCluster(),
+  reconcileBench(),
+  scaleData(),
+];
 
 /** `npm run bench -- ack rate` runs the benchmarks whose name contains any of the words; none given runs all. */
 export function select(all: Benchmark[], words: string[]): Benchmark[] {
@@ -23,7 +32,9 @@ export function select(all: Benchmark[], words: string[]): Benchmark[] {
 async function main(): Promise<void> {
   const chosen = select(BENCHMARKS, process.argv.slice(2));
   if (chosen.length === 0) {
-    throw new Error(`no benchmark matches ${process.argv.slice(2).join(' ')}; there are: ${BENCHMARKS.map((b) => b.name).join(', ')}`);
+    throw new Error(
+      `no benchmark matches ${process.argv.slice(2).join(' ')}; there are: ${BENCHMARKS.map((b) => b.name).join(', ')}`,
+    );
   }
   // The payout-ops processes the benchmarks start run the compiled build, as production does.
   await useCompiledBuild();

@@ -17,7 +17,10 @@ export function reconcileBench(options: { payments?: number } = {}): Benchmark {
     description: `reconcile ${count.toLocaleString('en')} payments in the window against the Stripe emulator`,
     async run() {
       // The payments are only the data here: made at the fastest pace the pacer allows.
-      const h = await startHarness({ env: { ROLE: 'web', LOG_LEVEL: 'warn', STRIPE_TRANSFERS_PER_SECOND: '1000' }, stripe: { balances: { eur: 100_000_000_00 } } });
+      const h = await startHarness({
+        env: { ROLE: 'web', LOG_LEVEL: 'warn', STRIPE_TRANSFERS_PER_SECOND: '1000' },
+        stripe: { balances: { eur: 100_000_000_00 } },
+      });
       try {
         const accountId = await onboardPayableSeller(h);
         const { payments } = h.bot.deps;
@@ -26,7 +29,15 @@ export function reconcileBench(options: { payments?: number } = {}): Benchmark {
         await Promise.all(
           Array.from({ length: CREATE_CONCURRENCY }, async () => {
             for (let i = next++; i < count; i = next++) {
-              await payments.pay({ kind: 'run-line', runId: 'bench-reconcile', lineKey: `line${i}` }, { action: 'transfer', money: { amount: 100 + (i % 900), currency: 'eur' }, destinationAccountId: accountId, description: null });
+              await payments.pay(
+                { kind: 'run-line', runId: 'bench-reconcile', lineKey: `line${i}` },
+                {
+                  action: 'transfer',
+                  money: { amount: 100 + (i % 900), currency: 'eur' },
+                  destinationAccountId: accountId,
+                  description: null,
+                },
+              );
             }
           }),
         );
@@ -40,7 +51,11 @@ export function reconcileBench(options: { payments?: number } = {}): Benchmark {
         }, 10);
         const before = h.stripe.control.stats().byEndpoint;
         const started = performance.now();
-        const result = await h.bot.deps.reconcile.reconcile({ window: recentDays(new Date(), 1), trigger: 'command', by: 'bench' });
+        const result = await h.bot.deps.reconcile.reconcile({
+          window: recentDays(new Date(), 1),
+          trigger: 'command',
+          by: 'bench',
+        });
         const elapsedMs = performance.now() - started;
         clearInterval(sampler);
         peak = Math.max(peak, process.memoryUsage().heapUsed);

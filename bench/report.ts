@@ -7,7 +7,11 @@ function show(value: number | string): string {
 }
 
 /** A plain, aligned block for people: name and description, then one figure a line, numbers right-aligned. */
-export function formatBlock(bench: Pick<Benchmark, 'name' | 'description'>, result: BenchResult, elapsedMs: number): string {
+export function formatBlock(
+  bench: Pick<Benchmark, 'name' | 'description'>,
+  result: BenchResult,
+  elapsedMs: number,
+): string {
   const entries = Object.entries(result).map(([key, value]) => [key, show(value)] as const);
   const keyWidth = Math.max(0, ...entries.map(([key]) => key.length));
   const valueWidth = Math.max(0, ...entries.map(([, value]) => value.length));

@@ -27,7 +27,17 @@ export function runOnCluster(options: { lines?: number; perSecond?: number } = {
       }
       const clusterToSingle = ratio(Number(onCluster.elapsedS), Number(single.elapsedS));
       const pick = (figures: Record<string, number | string>, prefix: string) =>
-        Object.fromEntries(['elapsedS', 'ratio.elapsedToFloor', 'stripe.rateLimited429', 'worker.peakRssMb', 'transfers.check', 'duplicates.check', 'amounts.check'].map((k) => [`${prefix}.${k}`, figures[k]!]));
+        Object.fromEntries(
+          [
+            'elapsedS',
+            'ratio.elapsedToFloor',
+            'stripe.rateLimited429',
+            'worker.peakRssMb',
+            'transfers.check',
+            'duplicates.check',
+            'amounts.check',
+          ].map((k) => [`${prefix}.${k}`, figures[k]!]),
+        );
       return {
         lines: lineCount,
         perSecond,

@@ -1,7 +1,14 @@
 import type { Harness } from '../emulators/local-stack.js';
 import { ratio } from './stats.js';
 import type { Benchmark } from './types.js';
-import { launchAndWait, reportChildLogs, runLines, runOutcomeFigures, startRunBench, type WorkerChild } from './worker-child.js';
+import {
+  launchAndWait,
+  reportChildLogs,
+  runLines,
+  runOutcomeFigures,
+  startRunBench,
+  type WorkerChild,
+} from './worker-child.js';
 
 export interface RunRateLimitedOptions {
   lines?: number;
@@ -10,7 +17,12 @@ export interface RunRateLimitedOptions {
 }
 
 /** One rate-limited run on the Redis `redisEnv` names (a private redis-server when undefined): elapsed and checks. */
-export async function rateLimitedRun(name: string, lineCount: number, perSecond: number, redisEnv?: Record<string, string>): Promise<Record<string, number | string>> {
+export async function rateLimitedRun(
+  name: string,
+  lineCount: number,
+  perSecond: number,
+  redisEnv?: Record<string, string>,
+): Promise<Record<string, number | string>> {
   const floorS = lineCount / perSecond;
   let h: Harness | undefined;
   let worker: WorkerChild | undefined;
@@ -33,11 +45,14 @@ export async function rateLimitedRun(name: string, lineCount: number, perSecond:
       transfersPerSecond: Math.round((lineCount / elapsedS) * 100) / 100,
       launchMs: Math.round(launchMs),
       'stripe.rateLimited429': after.rateLimited - before.rateLimited,
-      'stripe.transferRequests': (after.byEndpoint[TRANSFERS_ENDPOINT] ?? 0) - (before.byEndpoint[TRANSFERS_ENDPOINT] ?? 0),
+      'stripe.transferRequests':
+        (after.byEndpoint[TRANSFERS_ENDPOINT] ?? 0) - (before.byEndpoint[TRANSFERS_ENDPOINT] ?? 0),
       ...(await runOutcomeFigures(h, runId, lines, worker, rss)),
     };
   } finally {
-    await worker?.stop().catch((error: unknown) => console.error(`${name}: stopping the worker process failed:`, error));
+    await worker
+      ?.stop()
+      .catch((error: unknown) => console.error(`${name}: stopping the worker process failed:`, error));
     await h?.stop().catch((error: unknown) => console.error(`${name}: stopping the harness failed:`, error));
   }
 }
@@ -69,7 +84,7 @@ export function runRateLimited(options: RunRateLimitedOptions = {}): Benchmark {
         ...figures,
         'goal.elapsedToFloor': GOAL_RATIO,
         'goal.elapsedToFloor.check': elapsedToFloor <= GOAL_RATIO ? 'met' : 'not met',
-        'share429Percent': Math.round(share429 * 10_000) / 100,
+        share429Percent: Math.round(share429 * 10_000) / 100,
         'goal.share429Percent': GOAL_429_PERCENT,
         'goal.share429Percent.check': share429 * 100 < GOAL_429_PERCENT ? 'met' : 'not met',
       };

@@ -1,12 +1,20 @@
 import { performance } from 'node:perf_hooks';
-import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { type ConnectionOptions, Queue, Worker } from 'bullmq';
 import type { Harness } from '../emulators/local-stack.js';
 import { EXECUTION_ATTEMPTS, KEEP_FAILED, KEEP_FINISHED } from '../jobs/payment.job.js';
-import { QUEUE_PREFIX } from '../src/adapters/redis/keys.js';
 import { runLineConcurrency } from '../jobs/workers.js';
+import { QUEUE_PREFIX } from '../src/adapters/redis/keys.js';
 import { ratio } from './stats.js';
 import type { Benchmark } from './types.js';
-import { launchAndWait, reportChildLogs, runLines, runOutcomeFigures, startRunBench, until, type WorkerChild } from './worker-child.js';
+import {
+  launchAndWait,
+  reportChildLogs,
+  runLines,
+  runOutcomeFigures,
+  startRunBench,
+  until,
+  type WorkerChild,
+} from './worker-child.js';
 
 export interface RunThroughputOptions {
   lines?: number;
@@ -20,8 +28,16 @@ const BARE_QUEUE = 'bench-bare-lines';
  * A no-op BullMQ worker with the run-line worker's concurrency, fed `count` jobs shaped like run lines (same
  * addBulk slices of 500, job ids, retention), timed from the first addBulk until the last job completed.
  */
-async function bareBullmq(connection: ConnectionOptions, count: number, concurrency: number): Promise<{ elapsedMs: number; addMs: number; completed: number; failed: number }> {
-  const queue = new Queue(BARE_QUEUE, { connection, prefix: QUEUE_PREFIX, defaultJobOptions: { removeOnComplete: KEEP_FINISHED, removeOnFail: KEEP_FAILED, attempts: EXECUTION_ATTEMPTS } });
+async function bareBullmq(
+  connection: ConnectionOptions,
+  count: number,
+  concurrency: number,
+): Promise<{ elapsedMs: number; addMs: number; completed: number; failed: number }> {
+  const queue = new Queue(BARE_QUEUE, {
+    connection,
+    prefix: QUEUE_PREFIX,
+    defaultJobOptions: { removeOnComplete: KEEP_FINISHED, removeOnFail: KEEP_FAILED, attempts: EXECUTION_ATTEMPTS },
+  });
   const worker = new Worker(BARE_QUEUE, async () => undefined, { connection, prefix: QUEUE_PREFIX, concurrency });
   let completed = 0;
   let failed = 0;
@@ -38,7 +54,11 @@ async function bareBullmq(connection: ConnectionOptions, count: number, concurre
     const keys = Array.from({ length: count }, (_, i) => `line${i + 1}`);
     const started = performance.now();
     for (let i = 0; i < keys.length; i += 500) {
-      await queue.addBulk(keys.slice(i, i + 500).map((key) => ({ name: 'pay', data: { runId, key }, opts: { jobId: `${runId}-${key}` } })));
+      await queue.addBulk(
+        keys
+          .slice(i, i + 500)
+          .map((key) => ({ name: 'pay', data: { runId, key }, opts: { jobId: `${runId}-${key}` } })),
+      );
     }
     const addMs = performance.now() - started;
     await until(() => completed + failed >= count, 120_000, `the bare worker to finish ${count} jobs`, 5);
@@ -77,7 +97,11 @@ export function runThroughput(options: RunThroughputOptions = {}): Benchmark {
         reportChildLogs('run-throughput', worker);
         const outcome = await runOutcomeFigures(h, runId, lines, worker, rss);
 
-        const bare = await bareBullmq({ host: '127.0.0.1', port: h.redis!.port, maxRetriesPerRequest: null }, lineCount, concurrency);
+        const bare = await bareBullmq(
+          { host: '127.0.0.1', port: h.redis!.port, maxRetriesPerRequest: null },
+          lineCount,
+          concurrency,
+        );
 
         const opsPerSecond = lineCount / (ops.elapsedMs / 1000);
         const barePerSecond = bare.completed / (bare.elapsedMs / 1000);
@@ -102,7 +126,9 @@ export function runThroughput(options: RunThroughputOptions = {}): Benchmark {
           'bare.check': bare.completed === lineCount && bare.failed === 0 ? 'ok' : 'MISMATCH',
         };
       } finally {
-        await worker?.stop().catch((error: unknown) => console.error('run-throughput: stopping the worker process failed:', error));
+        await worker
+          ?.stop()
+          .catch((error: unknown) => console.error('run-throughput: stopping the worker process failed:', error));
         await h?.stop().catch((error: unknown) => console.error('run-throughput: stopping the harness failed:', error));
       }
     },

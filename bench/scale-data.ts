@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { CHANNELS, PEOPLE, messageText, startHarness, type Harness } from '../emulators/local-stack.js';
+import { CHANNELS, type Harness, messageText, PEOPLE, startHarness } from '../emulators/local-stack.js';
 import { processSweep } from '../jobs/sweep.processor.js';
 import { createRedisRequestStore } from '../src/adapters/redis/request-store.js';
 import { createRedisSellerStore } from '../src/adapters/redis/seller-store.js';
@@ -18,8 +18,56 @@ export interface ScaleDataOptions {
 }
 
 const TEAM = 'T0TEAM';
-const FIRST = ['Ána', 'Bruno', 'Chloé', 'Dmitri', 'Élodie', 'Fatima', 'Görkem', 'Hiroshi', 'Inès', 'José', 'Katarzyna', 'Lars', 'María', 'Nikolaï', 'Øyvind', 'Paulo', 'Quentin', 'Renée', 'Søren', 'Tomás', 'Ulla', 'Václav', 'Wei', 'Xavier', 'Yusuf', 'Zoë'];
-const LAST = ['López', 'Müller', 'Dubois', 'Nowak', 'Ångström', 'Rossi', 'Yılmaz', 'Tanaka', 'García', 'Smith', 'Kowalski', 'Novák', 'Jensen', 'Silva', 'Öztürk', 'Chen', 'Ivanova', 'Murphy', 'Haddad', 'Costa'];
+const FIRST = [
+  'Ána',
+  'Bruno',
+  'Chloé',
+  'Dmitri',
+  'Élodie',
+  'Fatima',
+  'Görkem',
+  'Hiroshi',
+  'Inès',
+  'José',
+  'Katarzyna',
+  'Lars',
+  'María',
+  'Nikolaï',
+  'Øyvind',
+  'Paulo',
+  'Quentin',
+  'Renée',
+  'Søren',
+  'Tomás',
+  'Ulla',
+  'Václav',
+  'Wei',
+  'Xavier',
+  'Yusuf',
+  'Zoë',
+];
+const LAST = [
+  'López',
+  'Müller',
+  'Dubois',
+  'Nowak',
+  'Ångström',
+  'Rossi',
+  'Yılmaz',
+  'Tanaka',
+  'García',
+  'Smith',
+  'Kowalski',
+  'Novák',
+  'Jensen',
+  'Silva',
+  'Öztürk',
+  'Chen',
+  'Ivanova',
+  'Murphy',
+  'Haddad',
+  'Costa',
+];
 
 /** A deterministic spread of names, so runs compare. */
 const nameOf = (i: number) => `${FIRST[i % FIRST.length]} ${LAST[Math.floor(i / FIRST.length) % LAST.length]} ${i}`;
@@ -60,15 +108,21 @@ export function scaleData(options: ScaleDataOptions = {}): Benchmark {
     async run(): Promise<BenchResult> {
       let h: Harness | undefined;
       try {
-        h = await startHarness({ env: { ROLE: 'web', LOG_LEVEL: 'warn' }, stripe: { balances: { usd: 5_000_00, eur: 1_000_000_000_00 } } });
+        h = await startHarness({
+          env: { ROLE: 'web', LOG_LEVEL: 'warn' },
+          stripe: { balances: { usd: 5_000_00, eur: 1_000_000_000_00 } },
+        });
         const harness = h;
         const redis = harness.bot.deps.redis;
 
         // Seeding, through the stores.
         const store = createRedisSellerStore(redis);
-        const sellers: Seller[] = Array.from({ length: count }, (_, i) => sellerRecord(TEAM, `U${String(i).padStart(8, '0')}`, nameOf(i)));
+        const sellers: Seller[] = Array.from({ length: count }, (_, i) =>
+          sellerRecord(TEAM, `U${String(i).padStart(8, '0')}`, nameOf(i)),
+        );
         const seeded = await timed(async () => {
-          for (let i = 0; i < sellers.length; i += 500) await Promise.all(sellers.slice(i, i + 500).map((s) => store.createIfAbsent(s)));
+          for (let i = 0; i < sellers.length; i += 500)
+            await Promise.all(sellers.slice(i, i + 500).map((s) => store.createIfAbsent(s)));
           await seedPlan(redis, sellers, 500);
         });
 
@@ -76,9 +130,16 @@ export function scaleData(options: ScaleDataOptions = {}): Benchmark {
         const picker: number[] = [];
         let fullAnswers = 0;
         for (let i = 0; i < pickerQueries; i++) {
-          const res = await harness.sender.blockSuggestion({ userId: PEOPLE.requester, actionId: 'seller_picker', blockId: 'money_seller', value: typed(i), viewCallbackId: 'transfer_modal' });
+          const res = await harness.sender.blockSuggestion({
+            userId: PEOPLE.requester,
+            actionId: 'seller_picker',
+            blockId: 'money_seller',
+            value: typed(i),
+            viewCallbackId: 'transfer_modal',
+          });
           const options = (res.json as { options: unknown[] }).options;
-          if (res.status !== 200 || options.length > 100) throw new Error(`picker answered ${res.status} with ${options.length} options`);
+          if (res.status !== 200 || options.length > 100)
+            throw new Error(`picker answered ${res.status} with ${options.length} options`);
           if (options.length === 100) fullAnswers++;
           picker.push(res.elapsedMs);
         }
@@ -88,8 +149,12 @@ export function scaleData(options: ScaleDataOptions = {}): Benchmark {
           const before = harness.slack.ephemerals(PEOPLE.requester).length;
           const started = performance.now();
           await harness.sender.slashCommand({ text, userId: PEOPLE.requester, channelId: CHANNELS.general });
-          const reply = await harness.slack.waitFor(() => harness.slack.ephemerals(PEOPLE.requester)[before], { intervalMs: 1, timeoutMs: 30_000 });
-          if (!messageText(reply).includes('page')) throw new Error(`no page in the reply to ${text}: ${messageText(reply).slice(0, 200)}`);
+          const reply = await harness.slack.waitFor(() => harness.slack.ephemerals(PEOPLE.requester)[before], {
+            intervalMs: 1,
+            timeoutMs: 30_000,
+          });
+          if (!messageText(reply).includes('page'))
+            throw new Error(`no page in the reply to ${text}: ${messageText(reply).slice(0, 200)}`);
           return performance.now() - started;
         };
         const pages = Math.ceil(count / 100);
@@ -103,7 +168,8 @@ export function scaleData(options: ScaleDataOptions = {}): Benchmark {
         // The sweeper, before any run request is open: the open requests only, then with 100,000 closed ones stored beside them.
         const requests = createRedisRequestStore(redis);
         const now = new Date();
-        for (let i = 0; i < openRequests; i++) await requests.create(transferRequest(`req_bench_open_${i}`, now), PEOPLE.requester);
+        for (let i = 0; i < openRequests; i++)
+          await requests.create(transferRequest(`req_bench_open_${i}`, now), PEOPLE.requester);
         const sweep = async () => {
           const samples: number[] = [];
           for (let i = 0; i < 7; i++) samples.push((await timed(() => processSweep(harness.bot.deps))).ms);
@@ -116,7 +182,10 @@ export function scaleData(options: ScaleDataOptions = {}): Benchmark {
               Array.from({ length: Math.min(1_000, closedRequests - i) }, async (_, k) => {
                 const id = `req_bench_closed_${i + k}`;
                 await requests.create(transferRequest(id, now), PEOPLE.requester);
-                await requests.transition(id, (r) => ({ ...r, state: 'rejected', updatedAt: now.toISOString() }), { actor: 'bench', action: 'bench.closed' });
+                await requests.transition(id, (r) => ({ ...r, state: 'rejected', updatedAt: now.toISOString() }), {
+                  actor: 'bench',
+                  action: 'bench.closed',
+                });
               }),
             );
           }
@@ -130,28 +199,64 @@ export function scaleData(options: ScaleDataOptions = {}): Benchmark {
         for (let i = 0; i < 3; i++) {
           const posted = harness.slack.messages(CHANNELS.approvals).length;
           const started = performance.now();
-          const res = await harness.sender.slashCommand({ text: 'run', userId: PEOPLE.requester, channelId: CHANNELS.general });
+          const res = await harness.sender.slashCommand({
+            text: 'run',
+            userId: PEOPLE.requester,
+            channelId: CHANNELS.general,
+          });
           runCommandAck.push(res.elapsedMs);
-          const card = await harness.slack.waitFor(() => harness.slack.messages(CHANNELS.approvals)[posted], { intervalMs: 1, timeoutMs: 120_000 });
+          const card = await harness.slack.waitFor(() => harness.slack.messages(CHANNELS.approvals)[posted], {
+            intervalMs: 1,
+            timeoutMs: 120_000,
+          });
           runCard.push(performance.now() - started);
           const requestId = /Request `(req_\w+)`/.exec(messageText(card))?.[1];
           if (!requestId) throw new Error('the run card names no request');
-          const click = await harness.sender.blockAction({ userId: PEOPLE.approver1, actionId: 'request_approve', value: requestId, channelId: CHANNELS.approvals, messageTs: card.ts });
+          const click = await harness.sender.blockAction({
+            userId: PEOPLE.approver1,
+            actionId: 'request_approve',
+            value: requestId,
+            channelId: CHANNELS.approvals,
+            messageTs: card.ts,
+          });
           approveAck.push(click.elapsedMs);
-          await harness.slack.waitFor(() => (harness.slack.message(CHANNELS.approvals, card.ts)?.updatedCount ?? 0) > 0 || undefined, { timeoutMs: 120_000 }).catch(() => undefined);
+          await harness.slack
+            .waitFor(() => (harness.slack.message(CHANNELS.approvals, card.ts)?.updatedCount ?? 0) > 0 || undefined, {
+              timeoutMs: 120_000,
+            })
+            .catch(() => undefined);
         }
 
         // A 50,000-line CSV file: the ack, then the run request's card.
         await harness.sender.slashCommand({ text: 'run csv', userId: PEOPLE.requester, channelId: CHANNELS.general });
-        const view = await harness.slack.waitFor(() => harness.slack.views().filter((v) => v.callback_id === 'run_csv_modal').at(-1), { timeoutMs: 10_000 });
-        const csv = Array.from({ length: csvLines }, (_, i) => `${sellers[i % sellers.length]!.userId},${(1 + (i % 900) / 100).toFixed(2)},eur,line ${i + 1}`).join('\n');
+        const view = await harness.slack.waitFor(
+          () =>
+            harness.slack
+              .views()
+              .filter((v) => v.callback_id === 'run_csv_modal')
+              .at(-1),
+          { timeoutMs: 10_000 },
+        );
+        const csv = Array.from(
+          { length: csvLines },
+          (_, i) => `${sellers[i % sellers.length]!.userId},${(1 + (i % 900) / 100).toFixed(2)},eur,line ${i + 1}`,
+        ).join('\n');
         const file = harness.slack.storeFile({ filename: 'batch.csv', content: Buffer.from(csv) });
         const posted = harness.slack.messages(CHANNELS.approvals).length;
         const started = performance.now();
-        const submitted = await harness.sender.viewSubmission({ userId: PEOPLE.requester, callbackId: 'run_csv_modal', viewId: view.id, values: { csv_file: { file: { type: 'file_input', files: [file] } } } });
-        const card = await harness.slack.waitFor(() => harness.slack.messages(CHANNELS.approvals)[posted], { intervalMs: 5, timeoutMs: 180_000 });
+        const submitted = await harness.sender.viewSubmission({
+          userId: PEOPLE.requester,
+          callbackId: 'run_csv_modal',
+          viewId: view.id,
+          values: { csv_file: { file: { type: 'file_input', files: [file] } } },
+        });
+        const card = await harness.slack.waitFor(() => harness.slack.messages(CHANNELS.approvals)[posted], {
+          intervalMs: 5,
+          timeoutMs: 180_000,
+        });
         const csvResultMs = performance.now() - started;
-        const csvPayments = /in (\d+) payments/.exec(messageText(card))?.[1] ?? /pay (\d+) sellers/.exec(messageText(card))?.[1];
+        const csvPayments =
+          /in (\d+) payments/.exec(messageText(card))?.[1] ?? /pay (\d+) sellers/.exec(messageText(card))?.[1];
 
         const pickerP99 = p99(picker);
         const runAckMax = Math.max(...runCommandAck, ...approveAck);

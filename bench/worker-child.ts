@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { PEOPLE, startHarness, type Harness } from '../emulators/local-stack.js';
-import { onboardPayableSeller } from '../test/support/onboarding.js';
+import { type Harness, PEOPLE, startHarness } from '../emulators/local-stack.js';
 import { createRedisRunStore } from '../src/adapters/redis/payout-stores.js';
 import type { RunLineDraft } from '../src/domain/requests.types.js';
+import { onboardPayableSeller } from '../test/support/onboarding.js';
 
 /** Every worker child any benchmark started, so a crash of the bench process never leaves one behind. */
 const live = new Set<ChildProcess>();
@@ -37,10 +37,14 @@ let entry = ['--import', 'tsx', 'src/main.ts'];
 
 /** Compiles the project (`npm run build`) once, then starts every payout-ops child as `npm start` does. */
 export async function useCompiledBuild(): Promise<void> {
-  const tsc = spawn(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  const tsc = spawn(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
+    stdio: 'inherit',
+  });
   const code = await new Promise<number | null>((resolve) => tsc.once('exit', resolve));
   if (code !== 0) throw new Error(`npm run build (tsc -p tsconfig.build.json) failed with exit code ${code}`);
-  const [node, ...args] = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ');
+  const [node, ...args] = (
+    JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }
+  ).scripts.start.split(' ');
   if (node !== 'node') throw new Error(`npm start should run node directly, not ${node}`);
   entry = args;
 }
@@ -69,7 +73,9 @@ export interface WorkerChild {
 export function startWorkerChild(h: Harness, env: Record<string, string>): WorkerChild {
   installExitHook();
   // BENCH_CPU_PROF_DIR=dir: each payout-ops process writes a V8 CPU profile there when it exits (open it in DevTools).
-  const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  const profile = process.env.BENCH_CPU_PROF_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
+    : [];
   const child = spawn(process.execPath, [...profile, ...entry], {
     env: { ...process.env, ...h.env, ROLE: 'worker', PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -117,7 +123,12 @@ export function startWorkerChild(h: Harness, env: Record<string, string>): Worke
   };
 }
 
-export async function until(probe: () => boolean | Promise<boolean>, timeoutMs: number, what: string, intervalMs = 50): Promise<void> {
+export async function until(
+  probe: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  intervalMs = 50,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe())) {
     if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -127,7 +138,12 @@ export async function until(probe: () => boolean | Promise<boolean>, timeoutMs: 
 
 /** Resolves once a worker (of any process) listens on payout-ops' run-line queue. */
 export async function waitForRunLineWorker(h: Harness, timeoutMs = 30_000): Promise<void> {
-  await until(async () => (await h.bot.deps.queues.runLines.getWorkersCount()) > 0, timeoutMs, 'the worker process to listen on the run-line queue', 100);
+  await until(
+    async () => (await h.bot.deps.queues.runLines.getWorkersCount()) > 0,
+    timeoutMs,
+    'the worker process to listen on the run-line queue',
+    100,
+  );
 }
 
 /** `count` lines to one seller, distinct keys, amounts varying between 1.00 and 10.96. */
@@ -142,22 +158,51 @@ export function runLines(accountId: string, count: number): RunLineDraft[] {
 }
 
 /** Launches a run directly (as a CSV upload would after approval) and times it from launch until status `done`. */
-export async function launchAndWait(h: Harness, runId: string, lines: RunLineDraft[], timeoutMs: number): Promise<{ elapsedMs: number; launchMs: number; launchedStatus: string }> {
+export async function launchAndWait(
+  h: Harness,
+  runId: string,
+  lines: RunLineDraft[],
+  timeoutMs: number,
+): Promise<{ elapsedMs: number; launchMs: number; launchedStatus: string }> {
   const started = performance.now();
-  const run = await h.bot.deps.runs.launch({ id: runId, teamId: 'T0TEAM', source: 'csv', requestId: null, scheduleId: null, requestedBy: null, lines, message: null });
+  const run = await h.bot.deps.runs.launch({
+    id: runId,
+    teamId: 'T0TEAM',
+    source: 'csv',
+    requestId: null,
+    scheduleId: null,
+    requestedBy: null,
+    lines,
+    message: null,
+  });
   const launchMs = performance.now() - started;
-  if (run.status !== 'running' && run.status !== 'done') throw new Error(`run ${runId} did not start: status ${run.status}`);
-  await until(async () => (await h.bot.deps.runs.get(runId))?.status === 'done', timeoutMs, `run ${runId} to be done`, 50);
+  if (run.status !== 'running' && run.status !== 'done')
+    throw new Error(`run ${runId} did not start: status ${run.status}`);
+  await until(
+    async () => (await h.bot.deps.runs.get(runId))?.status === 'done',
+    timeoutMs,
+    `run ${runId} to be done`,
+    50,
+  );
   return { elapsedMs: performance.now() - started, launchMs, launchedStatus: run.status };
 }
 
 /** What Stripe holds for a run: transfers whose transfer_group is the line's payment reference, and how many share a group. */
-export function transfersOf(h: Harness, runId: string, lines: RunLineDraft[]): { created: number; duplicates: number; totalCents: number; amountMatches: boolean } {
+export function transfersOf(
+  h: Harness,
+  runId: string,
+  lines: RunLineDraft[],
+): { created: number; duplicates: number; totalCents: number; amountMatches: boolean } {
   const transfers = h.stripe.control.transfers().filter((t) => t.transfer_group?.startsWith(`pay_rl.${runId}.`));
   const groups = new Set(transfers.map((t) => t.transfer_group));
   const expectedCents = lines.reduce((sum, l) => sum + l.money.amount, 0);
   const totalCents = transfers.reduce((sum, t) => sum + t.amount, 0);
-  return { created: transfers.length, duplicates: transfers.length - groups.size, totalCents, amountMatches: totalCents === expectedCents };
+  return {
+    created: transfers.length,
+    duplicates: transfers.length - groups.size,
+    totalCents,
+    amountMatches: totalCents === expectedCents,
+  };
 }
 
 /** Logs the first few warnings the worker child wrote, so a slow or failing run explains itself. */
@@ -169,7 +214,11 @@ export function reportChildLogs(name: string, child: WorkerChild): void {
 export const runCounts = (h: Harness, runId: string) => createRedisRunStore(h.bot.deps.redis).counts(runId);
 
 /** The harness (web role only; a private redis-server, or the Redis `redisEnv` names), one payable seller, Stripe's limit as asked. */
-export async function startRunStack(perSecond: number, stripeLimit: number | undefined, redisEnv?: Record<string, string>): Promise<{ h: Harness; sellerAccount: string }> {
+export async function startRunStack(
+  perSecond: number,
+  stripeLimit: number | undefined,
+  redisEnv?: Record<string, string>,
+): Promise<{ h: Harness; sellerAccount: string }> {
   const h = await startHarness({
     env: { ROLE: 'web', LOG_LEVEL: 'warn', STRIPE_TRANSFERS_PER_SECOND: String(perSecond) },
     stripe: { balances: { usd: 5_000_00, eur: 100_000_000_00 } },
@@ -186,7 +235,11 @@ export async function startRunStack(perSecond: number, stripeLimit: number | und
 }
 
 /** One payout-ops worker process at `perSecond`, once it listens on the run-line queue. */
-export async function startRunWorker(h: Harness, perSecond: number, env: Record<string, string> = {}): Promise<WorkerChild> {
+export async function startRunWorker(
+  h: Harness,
+  perSecond: number,
+  env: Record<string, string> = {},
+): Promise<WorkerChild> {
   const worker = startWorkerChild(h, { STRIPE_TRANSFERS_PER_SECOND: String(perSecond), ...env });
   try {
     await waitForRunLineWorker(h);
@@ -198,7 +251,11 @@ export async function startRunWorker(h: Harness, perSecond: number, env: Record<
 }
 
 /** The common start of a run benchmark: the stack and one worker process. */
-export async function startRunBench(perSecond: number, stripeLimit: number | undefined, redisEnv?: Record<string, string>): Promise<{ h: Harness; sellerAccount: string; worker: WorkerChild }> {
+export async function startRunBench(
+  perSecond: number,
+  stripeLimit: number | undefined,
+  redisEnv?: Record<string, string>,
+): Promise<{ h: Harness; sellerAccount: string; worker: WorkerChild }> {
   const { h, sellerAccount } = await startRunStack(perSecond, stripeLimit, redisEnv);
   try {
     return { h, sellerAccount, worker: await startRunWorker(h, perSecond) };
@@ -209,7 +266,13 @@ export async function startRunBench(perSecond: number, stripeLimit: number | und
 }
 
 /** The figures both run benchmarks report about the worker process and what reached Stripe, with their checks. */
-export async function runOutcomeFigures(h: Harness, runId: string, lines: RunLineDraft[], worker: WorkerChild, rss: ReturnType<WorkerChild['peakRss']>): Promise<Record<string, number | string>> {
+export async function runOutcomeFigures(
+  h: Harness,
+  runId: string,
+  lines: RunLineDraft[],
+  worker: WorkerChild,
+  rss: ReturnType<WorkerChild['peakRss']>,
+): Promise<Record<string, number | string>> {
   const stripe = transfersOf(h, runId, lines);
   const counts = await runCounts(h, runId);
   return {

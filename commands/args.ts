@@ -9,7 +9,6 @@ export function tokenize(text: string): string[] {
   return tokens;
 }
 
-
 /** `<mailto:a@b.c|a@b.c>` or a bare address → the address. */
 export function parseEmail(token: string): string {
   return /^<mailto:([^|>]+)(?:\|[^>]*)?>$/.exec(token)?.[1] ?? token;

@@ -18,7 +18,10 @@ export function auditCommand(deps: CommandDeps): Subcommand {
       if (!(await allowed(deps, ctx, 'staff'))) return;
       if (arg === 'export') {
         const window = range === undefined ? undefined : parseDateRange(range);
-        if (range !== undefined && !window) return ctx.reply(`Give the dates as \`YYYY-MM-DD..YYYY-MM-DD\` (UTC, the first not after the second): \`${usage}\`.`);
+        if (range !== undefined && !window)
+          return ctx.reply(
+            `Give the dates as \`YYYY-MM-DD..YYYY-MM-DD\` (UTC, the first not after the second): \`${usage}\`.`,
+          );
         const label = range ?? 'all';
         await ctx.reply(`:hourglass_flowing_sand: Exporting the audit log (${label}); it arrives in a DM.`);
         const count = await deps.auditTrail.export(ctx.userId, window, label);
@@ -26,7 +29,8 @@ export function auditCommand(deps: CommandDeps): Subcommand {
         return ctx.reply(`:page_facing_up: Sent you the audit log (${label}, ${count} entries) as CSV in a DM.`);
       }
       const count = arg === undefined ? DEFAULT_COUNT : Number(arg);
-      if (!Number.isInteger(count) || count < 1 || count > MAX_SHOWN) return ctx.reply(`Give a number of entries from 1 to ${MAX_SHOWN}: \`${usage}\`.`);
+      if (!Number.isInteger(count) || count < 1 || count > MAX_SHOWN)
+        return ctx.reply(`Give a number of entries from 1 to ${MAX_SHOWN}: \`${usage}\`.`);
       const entries = await deps.auditTrail.latest(count);
       if (entries.length === 0) return ctx.reply('The audit log is empty.');
       await ctx.reply(auditList(entries));

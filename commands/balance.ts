@@ -13,7 +13,10 @@ export function balanceCommand(deps: CommandDeps): Subcommand {
     async run(ctx) {
       if (!(await allowed(deps, ctx, 'staff'))) return;
       await replyOnAppError(ctx.reply, async () => {
-        const lines = (await deps.treasury.balance()).map((b) => `• *${b.currency.toUpperCase()}*: ${formatMoney(b.available)} available · ${formatMoney(b.pending)} pending`);
+        const lines = (await deps.treasury.balance()).map(
+          (b) =>
+            `• *${b.currency.toUpperCase()}*: ${formatMoney(b.available)} available · ${formatMoney(b.pending)} pending`,
+        );
         await ctx.reply(plain(`*Platform balance*\n${lines.join('\n') || 'No balance yet.'}`));
       });
     },

@@ -18,7 +18,11 @@ export function freezeCommand(deps: CommandDeps): Subcommand {
       if (ctx.args.length === 0) {
         if (!(await allowed(deps, ctx, 'staff'))) return;
         const freezes = await deps.freezes.list();
-        return ctx.reply(freezes.length ? freezes.map(freezeLine).join('\n') : `:large_green_circle: Nothing is frozen. To stop payouts: \`${usage}\`.`);
+        return ctx.reply(
+          freezes.length
+            ? freezes.map(freezeLine).join('\n')
+            : `:large_green_circle: Nothing is frozen. To stop payouts: \`${usage}\`.`,
+        );
       }
       const [token, ...words] = ctx.args;
       let reason: string | null;

@@ -16,12 +16,16 @@ export function fundingCommand(deps: CommandDeps): Subcommand {
   return {
     name: 'funding',
     usage: USAGE,
-    summary: 'let the bot top up by itself when the forecast falls short, within a cap per 7 days (after approval); `off` stops it at once',
+    summary:
+      'let the bot top up by itself when the forecast falls short, within a cap per 7 days (after approval); `off` stops it at once',
     async run(ctx) {
       const [what, ...rest] = ctx.args.map((a) => a.toLowerCase());
       if (what === undefined) {
         if (!(await allowed(deps, ctx, 'staff'))) return;
-        const [status, defaultCurrency] = await Promise.all([deps.autoFunding.status(), deps.treasury.defaultCurrency()]);
+        const [status, defaultCurrency] = await Promise.all([
+          deps.autoFunding.status(),
+          deps.treasury.defaultCurrency(),
+        ]);
         return ctx.reply(fundingStatusMessage(status, defaultCurrency));
       }
       if (what === 'off' && rest.length <= 1) return turnOff(deps, ctx, rest[0]);
@@ -41,7 +45,13 @@ async function askForAuto(deps: CommandDeps, ctx: SubcommandContext, cap: string
     throw error;
   }
   await replyOnAppError(ctx.reply, async () => {
-    const request = await deps.requests.create({ kind: 'funding', teamId: ctx.teamId, requestedBy: ctx.userId, money, description: null });
+    const request = await deps.requests.create({
+      kind: 'funding',
+      teamId: ctx.teamId,
+      requestedBy: ctx.userId,
+      money,
+      description: null,
+    });
     await ctx.reply(`:inbox_tray: Asked for approval: ${requestSummary(request)} (\`${request.id}\`).`);
   });
 }

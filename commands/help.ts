@@ -8,7 +8,11 @@ export function helpCommand(list: () => Subcommand[]): Subcommand {
     summary: 'show the commands',
     async run(ctx) {
       const lines = list().map((c) => `• \`${c.usage}\` — ${c.summary}`);
-      await ctx.reply(plain(`*Payout commands*\n${lines.join('\n')}\nAmounts are in major units (\`10.50\`), currencies are ISO codes (\`usd\`, \`eur\`).`));
+      await ctx.reply(
+        plain(
+          `*Payout commands*\n${lines.join('\n')}\nAmounts are in major units (\`10.50\`), currencies are ISO codes (\`usd\`, \`eur\`).`,
+        ),
+      );
     },
   };
 }

@@ -3,7 +3,7 @@ import type { CommandDeps } from '../src/deps.js';
 import { newTraceId } from '../src/logger.js';
 import { plain } from '../src/slack/blocks/common.js';
 import { escapeMrkdwn } from '../src/slack/mrkdwn.js';
-import { createAfterAck, type AfterAck } from './after-ack.js';
+import { type AfterAck, createAfterAck } from './after-ack.js';
 import { tokenize } from './args.js';
 import { auditCommand } from './audit.js';
 import { balanceCommand } from './balance.js';
@@ -55,7 +55,10 @@ export function buildSubcommands(deps: CommandDeps): Subcommand[] {
 const COMMANDS_IN_FLIGHT = 16;
 
 /** Runs a command's work after the ack: in line with the others, or at once when it opens a modal (the trigger_id would expire in line). */
-export function createCommandLine(subcommands: ReadonlyMap<string, Subcommand>, afterAck: AfterAck): (text: string, work: () => Promise<void>) => Promise<void> {
+export function createCommandLine(
+  subcommands: ReadonlyMap<string, Subcommand>,
+  afterAck: AfterAck,
+): (text: string, work: () => Promise<void>) => Promise<void> {
   return (text, work) => {
     const [name = 'help', ...args] = tokenize(text);
     return subcommands.get(name.toLowerCase())?.opensModal?.(args) ? work() : afterAck(work);
@@ -76,7 +79,9 @@ export function register(app: App, deps: CommandDeps): void {
     };
     const subcommand = subcommands.get(name.toLowerCase());
     if (!subcommand) {
-      await reply(`I don't know \`${SLASH_COMMAND} ${escapeMrkdwn(name)}\`. Try \`${SLASH_COMMAND} help\` for the list of commands.`);
+      await reply(
+        `I don't know \`${SLASH_COMMAND} ${escapeMrkdwn(name)}\`. Try \`${SLASH_COMMAND} help\` for the list of commands.`,
+      );
       return;
     }
     // Slack may deliver the same command twice; one trigger_id is one request.
@@ -86,7 +91,17 @@ export function register(app: App, deps: CommandDeps): void {
     }
     log.info({ event: 'command.received' }, 'slash command');
     try {
-      await subcommand.run({ args, userId: command.user_id, teamId: command.team_id, channelId: command.channel_id, triggerId: command.trigger_id, traceId, reply, client, log });
+      await subcommand.run({
+        args,
+        userId: command.user_id,
+        teamId: command.team_id,
+        channelId: command.channel_id,
+        triggerId: command.trigger_id,
+        traceId,
+        reply,
+        client,
+        log,
+      });
     } catch (error) {
       log.error({ err: error, event: 'command.failed' }, 'command failed');
       await reply(':x: Something went wrong on our side and nothing was changed. Please try again in a minute.');

@@ -9,7 +9,7 @@ import { inviteModal } from '../src/slack/blocks/invite-modal.js';
 import { mention, parseUserMention } from '../src/slack/mrkdwn.js';
 import type { Reply } from '../src/slack/replies.js';
 import { isEmail, parseCountry, parseEmail } from './args.js';
-import { withoutArguments, type Subcommand } from './types.js';
+import { type Subcommand, withoutArguments } from './types.js';
 
 const USAGE = '/payout invite @user [email] [country]';
 
@@ -30,7 +30,8 @@ export function parseInviteArgs(args: string[]): InviteArgs | string {
     const asEmail = parseEmail(token);
     if (isEmail(asEmail) && !email) email = asEmail;
     else if (parseCountry(token) && !country) country = parseCountry(token) ?? null;
-    else return `I couldn't read "${token}": give an email address and a two-letter country code such as FR. Usage: \`${USAGE}\`.`;
+    else
+      return `I couldn't read "${token}": give an email address and a two-letter country code such as FR. Usage: \`${USAGE}\`.`;
   }
   return { sellerId, email, country };
 }
@@ -50,11 +51,25 @@ async function displayNameOf(client: WebClient, userId: string): Promise<string 
 }
 
 /** Invites the seller and tells the person how it went; the command and the invite modal both end here. */
-export async function runInvite(deps: Pick<CommandDeps, 'sellers'>, ctx: { userId: string; teamId: string; reply: Reply; log: Logger; client: WebClient }, input: InviteArgs) {
+export async function runInvite(
+  deps: Pick<CommandDeps, 'sellers'>,
+  ctx: { userId: string; teamId: string; reply: Reply; log: Logger; client: WebClient },
+  input: InviteArgs,
+) {
   try {
     const displayName = await displayNameOf(ctx.client, input.sellerId);
-    const { seller, reinvite } = await deps.sellers.invite({ teamId: ctx.teamId, userId: input.sellerId, displayName, email: input.email, country: input.country, invitedBy: ctx.userId });
-    ctx.log.info({ event: 'seller.invited', sellerId: seller.userId, accountId: seller.accountId, reinvite }, 'seller invited');
+    const { seller, reinvite } = await deps.sellers.invite({
+      teamId: ctx.teamId,
+      userId: input.sellerId,
+      displayName,
+      email: input.email,
+      country: input.country,
+      invitedBy: ctx.userId,
+    });
+    ctx.log.info(
+      { event: 'seller.invited', sellerId: seller.userId, accountId: seller.accountId, reinvite },
+      'seller invited',
+    );
     await ctx.reply(
       reinvite
         ? `:envelope: ${mention(seller.userId)} already has a Stripe account (\`${seller.accountId}\`); I sent them a fresh onboarding link.`
@@ -62,7 +77,9 @@ export async function runInvite(deps: Pick<CommandDeps, 'sellers'>, ctx: { userI
     );
   } catch (error) {
     ctx.log.error({ err: error, event: 'seller.invite_failed', sellerId: input.sellerId }, 'invite failed');
-    await ctx.reply(`:x: I could not invite ${mention(input.sellerId)}. ${isAppError(error) ? wordsFor(error) : 'Something went wrong on our side; please try again.'}`);
+    await ctx.reply(
+      `:x: I could not invite ${mention(input.sellerId)}. ${isAppError(error) ? wordsFor(error) : 'Something went wrong on our side; please try again.'}`,
+    );
   }
 }
 

@@ -9,10 +9,24 @@ import type { Reply } from '../src/slack/replies.js';
 import type { Subcommand } from './types.js';
 
 /** Asks for approval of a run and tells the person; the command, the CSV modal and Retry all end here. */
-export async function askForRun(deps: Pick<CommandDeps, 'requests'>, who: { userId: string; teamId: string }, source: 'plan' | 'csv' | 'retry', lines: RunLineDraft[], reply: Reply) {
+export async function askForRun(
+  deps: Pick<CommandDeps, 'requests'>,
+  who: { userId: string; teamId: string },
+  source: 'plan' | 'csv' | 'retry',
+  lines: RunLineDraft[],
+  reply: Reply,
+) {
   await replyOnAppError(reply, async () => {
-    const request = await deps.requests.create({ kind: 'run', teamId: who.teamId, requestedBy: who.userId, description: null, run: { source, lines } });
-    await reply(`:inbox_tray: Asked for approval: ${requestSummary(request)} (\`${request.id}\`). The approval message will show the run's progress.`);
+    const request = await deps.requests.create({
+      kind: 'run',
+      teamId: who.teamId,
+      requestedBy: who.userId,
+      description: null,
+      run: { source, lines },
+    });
+    await reply(
+      `:inbox_tray: Asked for approval: ${requestSummary(request)} (\`${request.id}\`). The approval message will show the run's progress.`,
+    );
   });
 }
 
@@ -28,12 +42,22 @@ export function runCommand(deps: CommandDeps): Subcommand {
       if (what === 'csv') {
         // Read now, after the ack, so the modal can check currencies line by line without calling Stripe itself.
         const held = await deps.treasury.heldCurrencies();
-        await ctx.client.views.open({ trigger_id: ctx.triggerId, view: batchModal({ channelId: ctx.channelId, held }) });
+        await ctx.client.views.open({
+          trigger_id: ctx.triggerId,
+          view: batchModal({ channelId: ctx.channelId, held }),
+        });
         return;
       }
-      if (what !== undefined) return ctx.reply('Use `/payout run` to pay the payout plan, or `/payout run csv` for a batch.');
+      if (what !== undefined)
+        return ctx.reply('Use `/payout run` to pay the payout plan, or `/payout run csv` for a batch.');
       const entries = unpausedLines(await deps.payoutPlan.list(ctx.teamId));
-      const lines = entries.map((e) => ({ key: e.userId, userId: e.userId, accountId: e.accountId, money: e.money, description: e.description }));
+      const lines = entries.map((e) => ({
+        key: e.userId,
+        userId: e.userId,
+        accountId: e.accountId,
+        money: e.money,
+        description: e.description,
+      }));
       await askForRun(deps, ctx, 'plan', lines, ctx.reply);
     },
   };

@@ -1,17 +1,18 @@
 import type { CommandDeps } from '../src/deps.js';
-import { MoneyError, parseMoney, type Money } from '../src/domain/money.js';
+import { type Money, MoneyError, parseMoney } from '../src/domain/money.js';
 import { parseScheduleTime, type ScheduleTime } from '../src/domain/schedule-time.js';
 import { readDescription } from '../src/domain/text.js';
 import { allowed } from '../src/slack/allowed.js';
 import { replyOnAppError, wordsFor } from '../src/slack/app-errors.js';
 import { requestSummary } from '../src/slack/blocks/requests.js';
-import { describeError } from '../src/slack/messages.js';
 import { scheduleModal } from '../src/slack/blocks/schedule-modal.js';
+import { describeError } from '../src/slack/messages.js';
 import type { Reply } from '../src/slack/replies.js';
-import { withoutArguments, type Subcommand } from './types.js';
+import { type Subcommand, withoutArguments } from './types.js';
 
 const USAGE = '/payout schedule topup <when> <amount> <currency> [description] | /payout schedule run <when>';
-const WHEN_HELP = '`<when>` is `daily 18:00 Europe/Paris`, `weekly mon 09:00 America/New_York` or `cron "0 9 * * 1" UTC`.';
+const WHEN_HELP =
+  '`<when>` is `daily 18:00 Europe/Paris`, `weekly mon 09:00 America/New_York` or `cron "0 9 * * 1" UTC`.';
 
 export interface ScheduleArgs {
   action: 'topup' | 'run';
@@ -26,12 +27,19 @@ export function parseScheduleArgs(action: string | undefined, tokens: string[]):
   const parsed = parseScheduleTime(tokens);
   if ('error' in parsed) return `${describeError(parsed.error)} ${WHEN_HELP}`;
   if (action === 'run') {
-    return parsed.rest.length > 0 ? 'A payout run pays the payout plan; it takes no amount: `/payout schedule run <when>`.' : { action, time: parsed.time, money: null, description: null };
+    return parsed.rest.length > 0
+      ? 'A payout run pays the payout plan; it takes no amount: `/payout schedule run <when>`.'
+      : { action, time: parsed.time, money: null, description: null };
   }
   const [amount, currency, ...words] = parsed.rest;
   if (!amount || !currency) return `Give the amount of each top-up: \`${USAGE}\`.`;
   try {
-    return { action, time: parsed.time, money: parseMoney(amount, currency), description: readDescription(words.join(' ')) };
+    return {
+      action,
+      time: parsed.time,
+      money: parseMoney(amount, currency),
+      description: readDescription(words.join(' ')),
+    };
   } catch (error) {
     const words = wordsFor(error);
     return error instanceof MoneyError ? `${words} Usage: \`${USAGE}\`.` : words;
@@ -39,7 +47,11 @@ export function parseScheduleArgs(action: string | undefined, tokens: string[]):
 }
 
 /** Creating a schedule is itself a request; the command and the schedule modal both end here. */
-export async function askForSchedule(deps: Pick<CommandDeps, 'requests' | 'schedules'>, ctx: { userId: string; teamId: string; reply: Reply }, args: ScheduleArgs) {
+export async function askForSchedule(
+  deps: Pick<CommandDeps, 'requests' | 'schedules'>,
+  ctx: { userId: string; teamId: string; reply: Reply },
+  args: ScheduleArgs,
+) {
   await replyOnAppError(ctx.reply, async () => {
     const request = await deps.requests.create({
       kind: 'schedule',

@@ -20,7 +20,8 @@ export function schedulesCommand(deps: CommandDeps): Subcommand {
     async run(ctx) {
       const [pageArg = '1'] = ctx.args;
       const page = Number(pageArg);
-      if (ctx.args.length > 1 || !/^\d{1,6}$/.test(pageArg) || page < 1) return ctx.reply('Give a page number: `/payout schedules 2`.');
+      if (ctx.args.length > 1 || !/^\d{1,6}$/.test(pageArg) || page < 1)
+        return ctx.reply('Give a page number: `/payout schedules 2`.');
       if (!(await allowed(deps, ctx, 'staff'))) return;
       const [items, tz] = await Promise.all([deps.schedules.list(ctx.teamId), viewerTimeZone(ctx)]);
       await ctx.reply(scheduleList(items, tz, page));

@@ -13,9 +13,13 @@ export function sellersCommand(deps: CommandDeps): Subcommand {
     async run(ctx) {
       const [what = '1'] = ctx.args;
       const page = parsePage(what);
-      if (ctx.args.length > 1 || (page === undefined && what.toLowerCase() !== 'export')) return ctx.reply('Use `/payout sellers [page]`, or `/payout sellers export` for all of them as a CSV file.');
+      if (ctx.args.length > 1 || (page === undefined && what.toLowerCase() !== 'export'))
+        return ctx.reply('Use `/payout sellers [page]`, or `/payout sellers export` for all of them as a CSV file.');
       if (!(await allowed(deps, ctx, 'staff'))) return;
-      if (page !== undefined) return ctx.reply(sellerList(await deps.sellers.page(ctx.teamId, (page - 1) * SELLERS_PER_PAGE, SELLERS_PER_PAGE), page));
+      if (page !== undefined)
+        return ctx.reply(
+          sellerList(await deps.sellers.page(ctx.teamId, (page - 1) * SELLERS_PER_PAGE, SELLERS_PER_PAGE), page),
+        );
       const sellers = await deps.sellers.list(ctx.teamId);
       await sendCsv(deps, ctx.userId, ctx.reply, {
         name: 'sellers',

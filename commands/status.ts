@@ -15,7 +15,11 @@ export function statusCommand(deps: CommandDeps): Subcommand {
       if (!userId || ctx.args.length > 1) return ctx.reply(`Mention one seller: \`${usage}\`.`);
       if (!(await allowed(deps, ctx, 'staff'))) return;
       const seller = await deps.sellers.get(ctx.teamId, userId);
-      await ctx.reply(seller ? sellerStatus(seller) : `${mention(userId)} is not a seller yet. Invite them with \`/payout invite ${mention(userId)}\`.`);
+      await ctx.reply(
+        seller
+          ? sellerStatus(seller)
+          : `${mention(userId)} is not a seller yet. Invite them with \`/payout invite ${mention(userId)}\`.`,
+      );
     },
   };
 }

@@ -22,8 +22,16 @@ export function unfreezeCommand(deps: CommandDeps): Subcommand {
       const frozen = (await deps.freezes.list()).some((f) => scopeKey(f.scope) === scopeKey(scope));
       if (!frozen) return ctx.reply(`${scopeLabel(scope)} are not frozen. \`/payout freeze\` lists what is.`);
       await replyOnAppError(ctx.reply, async () => {
-        const request = await deps.requests.create({ kind: 'unfreeze', teamId: ctx.teamId, requestedBy: ctx.userId, description: readDescription(words.join(' ')), unfreeze: scope });
-        await ctx.reply(`:inbox_tray: Asked two approvers to ${requestSummary(request)} (\`${request.id}\`). Until then \`${scopeArgument(scope)}\` stays frozen.`);
+        const request = await deps.requests.create({
+          kind: 'unfreeze',
+          teamId: ctx.teamId,
+          requestedBy: ctx.userId,
+          description: readDescription(words.join(' ')),
+          unfreeze: scope,
+        });
+        await ctx.reply(
+          `:inbox_tray: Asked two approvers to ${requestSummary(request)} (\`${request.id}\`). Until then \`${scopeArgument(scope)}\` stays frozen.`,
+        );
       });
     },
   };

@@ -40,10 +40,12 @@ const resolve = (options: RenderOptions = {}): Resolved => ({
   channels: options.channels ?? DEFAULT_CHANNELS,
 });
 
-const ansi = (code: string, close: string) => (on: boolean, text: string) => (on ? `\x1b[${code}m${text}\x1b[${close}m` : text);
+const ansi = (code: string, close: string) => (on: boolean, text: string) =>
+  on ? `\x1b[${code}m${text}\x1b[${close}m` : text;
 export const bold = ansi('1', '22');
 /** Dim, kept through any bold inside (both end with the same code). */
-export const dim = (on: boolean, text: string): string => (on ? `\x1b[2m${text.replaceAll('\x1b[22m', '\x1b[22m\x1b[2m')}\x1b[22m` : text);
+export const dim = (on: boolean, text: string): string =>
+  on ? `\x1b[2m${text.replaceAll('\x1b[22m', '\x1b[22m\x1b[2m')}\x1b[22m` : text;
 export const cyan = ansi('36', '39');
 export const green = ansi('32', '39');
 export const yellow = ansi('33', '39');
@@ -78,7 +80,8 @@ const EMOJI: Record<string, string> = {
   wave: '👋',
 };
 
-export const emojify = (text: string): string => text.replace(/:([a-z0-9_+-]+):/g, (whole, name: string) => EMOJI[name] ?? whole);
+export const emojify = (text: string): string =>
+  text.replace(/:([a-z0-9_+-]+):/g, (whole, name: string) => EMOJI[name] ?? whole);
 
 /** One `<…>` token: mentions, channels, dates, special mentions and links. */
 function renderToken(inner: string, r: Resolved): string {
@@ -103,7 +106,8 @@ function splitOnce(text: string, separator: string): [string, string | undefined
   return at === -1 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
 }
 
-const unescapeEntities = (text: string): string => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescapeEntities = (text: string): string =>
+  text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 /** Slack mrkdwn → terminal text. */
 export function mrkdwn(text: string, options?: RenderOptions): string {
@@ -112,7 +116,10 @@ export function mrkdwn(text: string, options?: RenderOptions): string {
   out = emojify(out);
   if (r.color) {
     out = out.replace(/`([^`\n]+)`/g, (_whole, code: string) => cyan(true, code));
-    out = out.replace(/(^|[\s(\[_~"'])\*([^*\n]+)\*(?=$|[\s)\].,:;!?_~"'])/gm, (_whole, before: string, inner: string) => `${before}${bold(true, inner)}`);
+    out = out.replace(
+      /(^|[\s([_~"'])\*([^*\n]+)\*(?=$|[\s)\].,:;!?_~"'])/gm,
+      (_whole, before: string, inner: string) => `${before}${bold(true, inner)}`,
+    );
   }
   return unescapeEntities(out);
 }
@@ -164,12 +171,16 @@ function splitField(text: string): { label: string; value: string } | undefined 
 }
 
 function fields(values: unknown[], r: Resolved): string[] {
-  const raw = values.map((f) => (isObj(f) ? { type: f.type, text: str(f.text) ?? '' } : { type: 'plain_text', text: '' }));
+  const raw = values.map((f) =>
+    isObj(f) ? { type: f.type, text: str(f.text) ?? '' } : { type: 'plain_text', text: '' },
+  );
   const split = raw.map((f) => (f.type === 'mrkdwn' ? splitField(f.text) : undefined));
   if (split.every((s) => s !== undefined)) {
     const labels = split.map((s) => mrkdwn(s!.label, { ...r, color: false }));
     const width = Math.max(...labels.map((l) => l.length));
-    return split.map((s, i) => `${bold(r.color, (labels[i] ?? '').padEnd(width))}  ${mrkdwn(s!.value, r).replace(/\n/g, ` `)}`);
+    return split.map(
+      (s, i) => `${bold(r.color, (labels[i] ?? '').padEnd(width))}  ${mrkdwn(s!.value, r).replace(/\n/g, ' ')}`,
+    );
   }
   return raw.map((f) => textObject(f, r));
 }
@@ -189,20 +200,27 @@ function block(value: unknown, r: Resolved): string[] {
       return lines;
     }
     case 'context': {
-      const parts = list(value.elements).map((e) => (isObj(e) && e.type === 'image' ? element(e, r) : textObject(e, r)));
+      const parts = list(value.elements).map((e) =>
+        isObj(e) && e.type === 'image' ? element(e, r) : textObject(e, r),
+      );
       return [dim(r.color, parts.join('  ·  '))];
     }
     case 'divider':
       return [dim(r.color, '─'.repeat(40))];
     case 'actions':
-      return [list(value.elements).map((e) => element(e, r)).join(' ')];
+      return [
+        list(value.elements)
+          .map((e) => element(e, r))
+          .join(' '),
+      ];
     case 'input': {
       const label = textObject(value.label, r);
       const hint = value.hint ? [dim(r.color, `   ${textObject(value.hint, r)}`)] : [];
       const input = value.element;
-      const field = isObj(input) && String(input.type).endsWith('_input')
-        ? `[${textObject(input.placeholder, r) || ' '.repeat(12)}]`
-        : element(input, r);
+      const field =
+        isObj(input) && String(input.type).endsWith('_input')
+          ? `[${textObject(input.placeholder, r) || ' '.repeat(12)}]`
+          : element(input, r);
       return [`${bold(r.color, label)}${value.optional ? dim(r.color, ' (optional)') : ''}: ${field}`, ...hint];
     }
     case 'image':

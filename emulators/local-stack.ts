@@ -1,12 +1,12 @@
 import { Writable } from 'node:stream';
-import { sparePort } from './loopback.js';
-import { startRedisServer, type RedisServerHandle } from './redis-server.js';
-import { startFakeSlack, type FakeSlack } from './slack/fake-slack.js';
-import { createSlackSender, type SlackSender } from './slack/signed-requests.js';
-import { startStripeEmulator, type StripeEmulator, type StripeEmulatorOptions } from './stripe/server.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
-import { startBot, type RunningBot } from '../src/server.js';
+import { type RunningBot, startBot } from '../src/server.js';
+import { sparePort } from './loopback.js';
+import { type RedisServerHandle, startRedisServer } from './redis-server.js';
+import { type FakeSlack, startFakeSlack } from './slack/fake-slack.js';
+import { createSlackSender, type SlackSender } from './slack/signed-requests.js';
+import { type StripeEmulator, type StripeEmulatorOptions, startStripeEmulator } from './stripe/server.js';
 
 /** The seeded people of the local stack: tests, the demo, benchmarks and the sandbox use them. */
 export const PEOPLE = {
@@ -39,7 +39,14 @@ export class LogCapture extends Writable {
 }
 
 /** The bot's environment on the local stack: seeded channels and people, the emulators, a loopback URL. */
-export function seededBotEnv(parts: { slackApiUrl: string; stripeUrl: string; redisUrl: string; port: number; signingSecret: string; webhookSecrets: { platform: string; connect: string } }): Record<string, string> {
+export function seededBotEnv(parts: {
+  slackApiUrl: string;
+  stripeUrl: string;
+  redisUrl: string;
+  port: number;
+  signingSecret: string;
+  webhookSecrets: { platform: string; connect: string };
+}): Record<string, string> {
   return {
     SLACK_SIGNING_SECRET: parts.signingSecret,
     SLACK_API_URL: parts.slackApiUrl,
@@ -85,17 +92,34 @@ export interface Harness {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const redisOption = options.redis ?? {};
   const given = 'env' in redisOption ? redisOption.env : undefined;
-  const redis = 'env' in redisOption ? undefined : await startRedisServer({ appendonly: redisOption.appendonly ?? false });
-  const stripe = await startStripeEmulator({ balances: { usd: 5_000_00, eur: 2_000_00 }, webhookRetry: { attempts: 3, delayMs: 50 }, ...options.stripe });
+  const redis =
+    'env' in redisOption ? undefined : await startRedisServer({ appendonly: redisOption.appendonly ?? false });
+  const stripe = await startStripeEmulator({
+    balances: { usd: 5_000_00, eur: 2_000_00 },
+    webhookRetry: { attempts: 3, delayMs: 50 },
+    ...options.stripe,
+  });
   const slack = await startFakeSlack({
     botToken: 'xoxb-test-token',
-    users: Object.entries(PEOPLE).map(([role, id]) => ({ id, name: role, email: `${role}@example.com`, tz: 'Europe/Paris' })),
+    users: Object.entries(PEOPLE).map(([role, id]) => ({
+      id,
+      name: role,
+      email: `${role}@example.com`,
+      tz: 'Europe/Paris',
+    })),
     usergroups: { SAPPROVERS: [PEOPLE.approver2] },
   });
   const port = await sparePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
-    ...seededBotEnv({ slackApiUrl: slack.apiUrl, stripeUrl: stripe.url, redisUrl: redis?.url ?? '', port, signingSecret: SIGNING_SECRET, webhookSecrets: WEBHOOK_SECRETS }),
+    ...seededBotEnv({
+      slackApiUrl: slack.apiUrl,
+      stripeUrl: stripe.url,
+      redisUrl: redis?.url ?? '',
+      port,
+      signingSecret: SIGNING_SECRET,
+      webhookSecrets: WEBHOOK_SECRETS,
+    }),
     ...given,
     SLACK_BOT_TOKEN: slack.botToken,
     STRIPE_SECRET_KEY: 'sk_test_payoutops',
@@ -105,14 +129,30 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logs = new LogCapture();
   const bots: RunningBot[] = [];
   const launch = async (extra: Record<string, string> = {}) => {
-    const bot = await startBot(loadConfig({ ...env, ...extra }), createLogger({ level: env.LOG_LEVEL ?? 'info', destination: logs }), { clock: testClock });
+    const bot = await startBot(
+      loadConfig({ ...env, ...extra }),
+      createLogger({ level: env.LOG_LEVEL ?? 'info', destination: logs }),
+      { clock: testClock },
+    );
     bots.push(bot);
     return bot;
   };
   const bot = await launch();
-  stripe.control.addWebhookEndpoint({ url: `${baseUrl}/stripe/webhooks`, secret: WEBHOOK_SECRETS.connect, connect: true });
-  stripe.control.addWebhookEndpoint({ url: `${baseUrl}/stripe/webhooks`, secret: WEBHOOK_SECRETS.platform, connect: false });
-  const sender = createSlackSender({ appUrl: `${baseUrl}/slack/events`, signingSecret: SIGNING_SECRET, fakeSlack: slack });
+  stripe.control.addWebhookEndpoint({
+    url: `${baseUrl}/stripe/webhooks`,
+    secret: WEBHOOK_SECRETS.connect,
+    connect: true,
+  });
+  stripe.control.addWebhookEndpoint({
+    url: `${baseUrl}/stripe/webhooks`,
+    secret: WEBHOOK_SECRETS.platform,
+    connect: false,
+  });
+  const sender = createSlackSender({
+    appUrl: `${baseUrl}/slack/events`,
+    signingSecret: SIGNING_SECRET,
+    fakeSlack: slack,
+  });
   return {
     redis,
     stripe,

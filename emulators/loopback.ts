@@ -1,8 +1,11 @@
-import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:net';
 
 /** Listens on 127.0.0.1 only (port 0: a spare one) and resolves with the port taken. */
-export function listenOnLoopback(server: Pick<Server, 'once' | 'off' | 'listen' | 'address'>, port = 0): Promise<number> {
+export function listenOnLoopback(
+  server: Pick<Server, 'once' | 'off' | 'listen' | 'address'>,
+  port = 0,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {

@@ -95,7 +95,16 @@ async function launch(port: number, dir: string, what: Launchable): Promise<Runn
   const common = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir];
   let args: string[];
   if (what.sentinelConfig === undefined) {
-    args = [...common, '--save', '', '--appendonly', what.appendonly ? 'yes' : 'no', '--maxmemory-policy', 'noeviction', ...what.extraArgs];
+    args = [
+      ...common,
+      '--save',
+      '',
+      '--appendonly',
+      what.appendonly ? 'yes' : 'no',
+      '--maxmemory-policy',
+      'noeviction',
+      ...what.extraArgs,
+    ];
   } else {
     // Sentinel rewrites its file as it learns the set: keep it in the data directory, and write it only once.
     const file = join(dir, 'sentinel.conf');
@@ -154,9 +163,13 @@ async function terminate(running: Running, signal: 'SIGTERM' | 'SIGKILL'): Promi
 
 export async function startRedisServer(opts: RedisServerOptions = {}): Promise<RedisServerHandle> {
   if (opts.port === SHARED_REDIS_PORT) {
-    throw new Error('startRedisServer refuses port 6379: that is the machine\'s shared Redis');
+    throw new Error("startRedisServer refuses port 6379: that is the machine's shared Redis");
   }
-  const what: Launchable = { appendonly: opts.appendonly ?? false, extraArgs: opts.extraArgs ?? [], sentinelConfig: opts.sentinelConfig };
+  const what: Launchable = {
+    appendonly: opts.appendonly ?? false,
+    extraArgs: opts.extraArgs ?? [],
+    sentinelConfig: opts.sentinelConfig,
+  };
   const dir = mkdtempSync(join(tmpdir(), 'payout-ops-redis-'));
 
   let port = opts.port ?? (await sparePort());

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { startRedisServer, type RedisServerHandle } from './redis-server.js';
+import { type RedisServerHandle, startRedisServer } from './redis-server.js';
 
 /**
  * Real Redis topologies on spare loopback ports, for the failover tests and the benchmark: a Cluster of three masters
@@ -28,7 +28,14 @@ const run = promisify(execFile);
 
 /** A short-lived admin connection to one server, closed after `use`. */
 async function withNode<T>(port: number, use: (redis: Redis) => Promise<T>): Promise<T> {
-  const redis = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000 });
+  const redis = new Redis({
+    host: '127.0.0.1',
+    port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 1_000,
+  });
   redis.on('error', () => undefined);
   try {
     await redis.connect();
@@ -47,7 +54,10 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 
     } catch (error) {
       lastError = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -58,7 +68,11 @@ const field = (info: string, name: string) => new RegExp(`^${name}:(.*)$`, 'm').
 async function servesWithReplica(port: number): Promise<boolean> {
   return withNode(port, async (redis) => {
     const info = await redis.info('replication');
-    return field(info, 'role') === 'master' && Number(field(info, 'connected_slaves')) >= 1 && /slave0:.*state=online/.test(info);
+    return (
+      field(info, 'role') === 'master' &&
+      Number(field(info, 'connected_slaves')) >= 1 &&
+      /slave0:.*state=online/.test(info)
+    );
   });
 }
 
@@ -66,7 +80,11 @@ async function stopAll(servers: RedisServerHandle[]): Promise<void> {
   await Promise.all(servers.map((s) => s.stop().catch(() => undefined)));
 }
 
-async function startAll(count: number, start: () => Promise<RedisServerHandle>, started: RedisServerHandle[]): Promise<RedisServerHandle[]> {
+async function startAll(
+  count: number,
+  start: () => Promise<RedisServerHandle>,
+  started: RedisServerHandle[],
+): Promise<RedisServerHandle[]> {
   const mine: RedisServerHandle[] = [];
   for (let i = 0; i < count; i += 1) {
     const server = await start();
@@ -92,9 +110,28 @@ async function settled(servers: RedisServerHandle[]): Promise<boolean> {
 export async function startRedisCluster(): Promise<RedisTopology> {
   const servers: RedisServerHandle[] = [];
   try {
-    await startAll(6, () => startRedisServer({ extraArgs: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000'] }), servers);
-    await run('redis-cli', ['--cluster', 'create', ...servers.map((s) => `127.0.0.1:${s.port}`), '--cluster-replicas', '1', '--cluster-yes'], { timeout: 60_000 }).catch((error: NodeJS.ErrnoException & { stdout?: string; stderr?: string }) => {
-      if (error.code === 'ENOENT') throw new Error('redis-cli not found: install it with `apt-get install redis-tools` (Debian/Ubuntu)');
+    await startAll(
+      6,
+      () =>
+        startRedisServer({
+          extraArgs: [
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            'nodes.conf',
+            '--cluster-node-timeout',
+            '2000',
+          ],
+        }),
+      servers,
+    );
+    await run(
+      'redis-cli',
+      ['--cluster', 'create', ...servers.map((s) => `127.0.0.1:${s.port}`), '--cluster-replicas', '1', '--cluster-yes'],
+      { timeout: 60_000 },
+    ).catch((error: NodeJS.ErrnoException & { stdout?: string; stderr?: string }) => {
+      if (error.code === 'ENOENT')
+        throw new Error('redis-cli not found: install it with `apt-get install redis-tools` (Debian/Ubuntu)');
       throw new Error(`redis-cli --cluster create failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
     });
     await waitFor('every cluster node to be ok and see a replica beside every master', () => settled(servers));
@@ -105,7 +142,8 @@ export async function startRedisCluster(): Promise<RedisTopology> {
   const byPort = new Map(servers.map((s) => [s.port, s]));
   /** The first node that answers (one may be down mid-failover). */
   const anyLive = async () => {
-    for (const s of servers) if (await withNode(s.port, async (r) => (await r.ping()) === 'PONG').catch(() => false)) return s.port;
+    for (const s of servers)
+      if (await withNode(s.port, async (r) => (await r.ping()) === 'PONG').catch(() => false)) return s.port;
     throw new Error('no cluster node answers');
   };
 
@@ -135,7 +173,10 @@ export async function startRedisCluster(): Promise<RedisTopology> {
       } else {
         await byPort.get(from)!.kill();
       }
-      await waitFor(`the replica on ${to} to take over from ${from}`, async () => (await slotOwners(key, to)).master === to);
+      await waitFor(
+        `the replica on ${to} to take over from ${from}`,
+        async () => (await slotOwners(key, to)).master === to,
+      );
       if (mode === 'kill') await byPort.get(from)!.restart();
       await waitFor(`the new master on ${to} to have a replica again`, () => servesWithReplica(to));
       await waitFor('every cluster node to be ok and see a replica beside every master', () => settled(servers));
@@ -153,8 +194,12 @@ export async function startRedisSentinelSet(): Promise<RedisTopology> {
   let replica: RedisServerHandle;
   let sentinels: RedisServerHandle[];
   try {
-    [master] = await startAll(1, () => startRedisServer(), started) as [RedisServerHandle];
-    [replica] = await startAll(1, () => startRedisServer({ extraArgs: ['--replicaof', '127.0.0.1', String(master.port)] }), started) as [RedisServerHandle];
+    [master] = (await startAll(1, () => startRedisServer(), started)) as [RedisServerHandle];
+    [replica] = (await startAll(
+      1,
+      () => startRedisServer({ extraArgs: ['--replicaof', '127.0.0.1', String(master.port)] }),
+      started,
+    )) as [RedisServerHandle];
     const config = [
       `sentinel monitor ${SENTINEL_NAME} 127.0.0.1 ${master.port} 2`,
       `sentinel down-after-milliseconds ${SENTINEL_NAME} 1000`,
@@ -183,7 +228,9 @@ export async function startRedisSentinelSet(): Promise<RedisTopology> {
   const servers = [master, replica];
   const byPort = new Map(servers.map((s) => [s.port, s]));
   const masterAt = (sentinelPort: number) =>
-    withNode(sentinelPort, async (r) => Number(((await r.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', SENTINEL_NAME)) as [string, string])[1]));
+    withNode(sentinelPort, async (r) =>
+      Number(((await r.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', SENTINEL_NAME)) as [string, string])[1]),
+    );
   const masterPort = () => masterAt(sentinels[0]!.port);
 
   return {
@@ -198,7 +245,9 @@ export async function startRedisSentinelSet(): Promise<RedisTopology> {
       } else {
         await byPort.get(from)!.kill();
       }
-      await waitFor(`every Sentinel to name ${to} the master`, async () => (await Promise.all(sentinels.map((s) => masterAt(s.port)))).every((port) => port === to));
+      await waitFor(`every Sentinel to name ${to} the master`, async () =>
+        (await Promise.all(sentinels.map((s) => masterAt(s.port)))).every((port) => port === to),
+      );
       if (mode === 'kill') await byPort.get(from)!.restart();
       // A restarted old master comes back as a master until a Sentinel turns it into the new master's replica.
       await waitFor(`the new master on ${to} to have a replica again`, () => servesWithReplica(to), 60_000);

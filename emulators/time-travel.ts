@@ -24,7 +24,8 @@ export async function waitForIdle(deps: AppDeps, timeoutMs = 30_000): Promise<vo
     ]);
     const busy = counts.reduce((sum, c) => sum + Object.values(c).reduce((a, b) => a + b, 0), 0);
     if (busy === 0) return;
-    if (Date.now() > deadline) throw new Error(`the bot's queues are still busy after ${timeoutMs} ms: ${JSON.stringify(counts)}`);
+    if (Date.now() > deadline)
+      throw new Error(`the bot's queues are still busy after ${timeoutMs} ms: ${JSON.stringify(counts)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -47,7 +48,10 @@ export async function advanceOneDay(machine: TimeMachine): Promise<string[]> {
     if (schedule.status !== 'active') continue;
     for (const at of firingsBetween(schedule.time, from, to, 2_000)) {
       const key = periodKey(schedule.id, schedule.time, at);
-      await deps.queues.schedules.add(schedule.action, { scheduleId: schedule.id }, { jobId: `travel-${key}`, prevMillis: at.getTime() } as never);
+      await deps.queues.schedules.add(schedule.action, { scheduleId: schedule.id }, {
+        jobId: `travel-${key}`,
+        prevMillis: at.getTime(),
+      } as never);
       fired.push(key);
     }
   }

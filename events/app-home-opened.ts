@@ -9,7 +9,10 @@ export function register(app: App, deps: CommandDeps): void {
     try {
       await deps.home.publish(teamId, event.user);
     } catch (error) {
-      deps.logger.warn({ err: error, userId: event.user, event: 'home.publish_failed' }, 'could not publish the Home tab');
+      deps.logger.warn(
+        { err: error, userId: event.user, event: 'home.publish_failed' },
+        'could not publish the Home tab',
+      );
     }
   });
 }

@@ -39,9 +39,13 @@ export const runReconcileJobId = (runId: string): string => `${runId}-reconcile`
 export const RUN_END_JOB_OPTIONS = { removeOnComplete: KEEP_FINISHED } as const;
 
 /** One job per request and point, whoever queues it and however often: BullMQ ignores an id it has. */
-export const reminderJobId = (requestId: string, point: ReminderJob['point']): string => `reminder-${requestId}-${point}`;
+export const reminderJobId = (requestId: string, point: ReminderJob['point']): string =>
+  `reminder-${requestId}-${point}`;
 /** Kept past any request's life (30 days at most), so a duplicate id is ignored rather than run again. */
-export const REMINDER_JOB_OPTIONS = { removeOnComplete: { age: 31 * 86_400 }, removeOnFail: { age: 31 * 86_400 } } as const;
+export const REMINDER_JOB_OPTIONS = {
+  removeOnComplete: { age: 31 * 86_400 },
+  removeOnFail: { age: 31 * 86_400 },
+} as const;
 
 export const SCHEDULER_IDS = {
   sweep: 'sweep-requests',

@@ -7,7 +7,10 @@ import { paymentJob } from './payment.job.js';
  * One payment, whatever its kind: an approved request, a run line, a scheduled top-up or an automatic top-up. Transient Stripe failures
  * throw a retryable AppError, which the worker retries with the same reference (so the same idempotency key).
  */
-export async function processPayment(job: Pick<Job, 'queueName' | 'data'>, deps: Pick<AppDeps, 'execution' | 'runs' | 'schedules' | 'autoFunding' | 'logger'>): Promise<string> {
+export async function processPayment(
+  job: Pick<Job, 'queueName' | 'data'>,
+  deps: Pick<AppDeps, 'execution' | 'runs' | 'schedules' | 'autoFunding' | 'logger'>,
+): Promise<string> {
   const { payoutRef, ref } = parseJobData(job, paymentJob);
   const result =
     ref.kind === 'request'

@@ -5,10 +5,17 @@ import type { RunFinishJob } from './maintenance.job.js';
 import { scheduleJob } from './schedule.job.js';
 
 /** A schedule's firing; `intendedAt` is the instant BullMQ's job scheduler meant it for. */
-export async function processScheduleFiring(job: Pick<Job, 'queueName' | 'data'>, intendedAt: Date, deps: Pick<AppDeps, 'schedules' | 'logger'>): Promise<string> {
+export async function processScheduleFiring(
+  job: Pick<Job, 'queueName' | 'data'>,
+  intendedAt: Date,
+  deps: Pick<AppDeps, 'schedules' | 'logger'>,
+): Promise<string> {
   const { scheduleId } = parseJobData(job, scheduleJob);
   const result = await deps.schedules.fire(scheduleId, intendedAt);
-  deps.logger.info({ event: `schedule.${result}`, scheduleId, intendedAt: intendedAt.toISOString() }, 'schedule firing');
+  deps.logger.info(
+    { event: `schedule.${result}`, scheduleId, intendedAt: intendedAt.toISOString() },
+    'schedule firing',
+  );
   return result;
 }
 

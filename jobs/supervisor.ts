@@ -31,7 +31,12 @@ const CLOSE_STALLED_MS = 5_000;
  * queue has had jobs waiting for `stallMs` without the worker taking one, or that stopped running, is closed and
  * replaced by a fresh one from its factory.
  */
-export function superviseWorkers(factories: WorkerFactory[], queueOf: (name: string) => Queue, logger: Logger, timing: SupervisorTiming): SupervisedWorkers {
+export function superviseWorkers(
+  factories: WorkerFactory[],
+  queueOf: (name: string) => Queue,
+  logger: Logger,
+  timing: SupervisorTiming,
+): SupervisedWorkers {
   /** Puts a fresh worker in the slot; its jobs keep the slot's lastActivity current. */
   const refill = (slot: Slot): Slot => {
     slot.worker = slot.make();
@@ -52,18 +57,26 @@ export function superviseWorkers(factories: WorkerFactory[], queueOf: (name: str
     const waiting = await queueOf(slot.worker.name).getWaitingCount();
     const now = Date.now();
     slot.waitingSince = waiting > 0 ? (slot.waitingSince ?? now) : undefined;
-    const stalled = slot.waitingSince !== undefined && now - Math.max(slot.waitingSince, slot.lastActivity) >= timing.stallMs;
+    const stalled =
+      slot.waitingSince !== undefined && now - Math.max(slot.waitingSince, slot.lastActivity) >= timing.stallMs;
     if (closing || (slot.worker.isRunning() && !stalled)) return;
     const old = slot.worker;
-    logger.warn({ event: 'worker.recreated', queue: old.name, waiting, running: old.isRunning() }, 'worker stopped taking jobs; replacing it');
-    void Promise.race([old.close(true), new Promise((resolve) => setTimeout(resolve, CLOSE_STALLED_MS).unref())]).catch(() => undefined);
+    logger.warn(
+      { event: 'worker.recreated', queue: old.name, waiting, running: old.isRunning() },
+      'worker stopped taking jobs; replacing it',
+    );
+    void Promise.race([old.close(true), new Promise((resolve) => setTimeout(resolve, CLOSE_STALLED_MS).unref())]).catch(
+      () => undefined,
+    );
     refill(slot);
   };
 
   const timer = setInterval(() => {
     for (const slot of slots) {
       // Redis may be unreachable mid-failover: look again at the next tick.
-      check(slot).catch((error: unknown) => logger.debug({ err: error, queue: slot.worker.name }, 'worker check failed'));
+      check(slot).catch((error: unknown) =>
+        logger.debug({ err: error, queue: slot.worker.name }, 'worker check failed'),
+      );
     }
   }, timing.checkMs);
   timer.unref();

@@ -1,8 +1,8 @@
-import { DelayedError, Worker, type ConnectionOptions, type Job, type Processor } from 'bullmq';
-import type { AppDeps } from '../src/deps.js';
-import { isAppError } from '../src/domain/errors.js';
-import { FROZEN_RECHECK_MS, WAITING_CODES } from '../src/domain/controls.js';
+import { type ConnectionOptions, DelayedError, type Job, type Processor, Worker } from 'bullmq';
 import { QUEUE_PREFIX } from '../src/adapters/redis/keys.js';
+import type { AppDeps } from '../src/deps.js';
+import { FROZEN_RECHECK_MS, WAITING_CODES } from '../src/domain/controls.js';
+import { isAppError } from '../src/domain/errors.js';
 import { retryDelayMs } from './backoff.js';
 import { finalOrRetry } from './job-failure.js';
 import { MAINTENANCE_QUEUE } from './maintenance.job.js';
@@ -40,36 +40,73 @@ const unrecoverable =
 const intendedAt = (job: Job) => new Date((job.opts as { prevMillis?: number }).prevMillis ?? job.timestamp);
 
 /** Backoff for money jobs: Stripe's Retry-After when given, else exponential with jitter. */
-const retrySettings = { backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) => retryDelayMs(attemptsMade, error) };
+const retrySettings = {
+  backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) => retryDelayMs(attemptsMade, error),
+};
 
 /** One worker per queue, made by a factory so the supervisor can replace a stalled one with a fresh one. */
 export type WorkerFactory = () => Worker;
 
 export function workerFactories(deps: AppDeps, connection: ConnectionOptions): WorkerFactory[] {
-  const common = { connection, prefix: QUEUE_PREFIX, lockDuration: deps.config.WORKER_LOCK_SECONDS * 1000, stalledInterval: deps.config.WORKER_LOCK_SECONDS * 1000 };
+  const common = {
+    connection,
+    prefix: QUEUE_PREFIX,
+    lockDuration: deps.config.WORKER_LOCK_SECONDS * 1000,
+    stalledInterval: deps.config.WORKER_LOCK_SECONDS * 1000,
+  };
   const factories: WorkerFactory[] = [
-    () => new Worker(STRIPE_EVENTS_QUEUE, unrecoverable((job) => processStripeEvent(job, deps)), { ...common, concurrency: 5 }),
     () =>
-      new Worker(PAYMENT_QUEUES.executions, unrecoverable((job) => processPayment(job, deps)), {
-        ...common,
-        concurrency: 10,
-        settings: retrySettings,
-      }),
+      new Worker(
+        STRIPE_EVENTS_QUEUE,
+        unrecoverable((job) => processStripeEvent(job, deps)),
+        { ...common, concurrency: 5 },
+      ),
     () =>
-      new Worker(SCHEDULES_QUEUE, unrecoverable((job) => processScheduleFiring(job, intendedAt(job), deps)), {
-        ...common,
-        concurrency: 2,
-        settings: retrySettings,
-      }),
+      new Worker(
+        PAYMENT_QUEUES.executions,
+        unrecoverable((job) => processPayment(job, deps)),
+        {
+          ...common,
+          concurrency: 10,
+          settings: retrySettings,
+        },
+      ),
+    () =>
+      new Worker(
+        SCHEDULES_QUEUE,
+        unrecoverable((job) => processScheduleFiring(job, intendedAt(job), deps)),
+        {
+          ...common,
+          concurrency: 2,
+          settings: retrySettings,
+        },
+      ),
     () => createRunLineWorker(deps, common),
-    () => new Worker(MAINTENANCE_QUEUE, unrecoverable((job) => processMaintenance(job, deps)), { ...common, concurrency: 2 }),
+    () =>
+      new Worker(
+        MAINTENANCE_QUEUE,
+        unrecoverable((job) => processMaintenance(job, deps)),
+        { ...common, concurrency: 2 },
+      ),
   ];
   return factories.map((make) => () => {
     const worker = make();
     worker.on('failed', (job, error) => {
-      deps.logger.error({ err: error, queue: worker.name, jobId: job?.id, payoutRef: (job?.data as { payoutRef?: string } | undefined)?.payoutRef, attempts: job?.attemptsMade, event: 'job.failed' }, 'job failed');
+      deps.logger.error(
+        {
+          err: error,
+          queue: worker.name,
+          jobId: job?.id,
+          payoutRef: (job?.data as { payoutRef?: string } | undefined)?.payoutRef,
+          attempts: job?.attemptsMade,
+          event: 'job.failed',
+        },
+        'job failed',
+      );
     });
-    worker.on('error', (error) => deps.logger.error({ err: error, queue: worker.name, event: 'worker.error' }, 'worker error'));
+    worker.on('error', (error) =>
+      deps.logger.error({ err: error, queue: worker.name, event: 'worker.error' }, 'worker error'),
+    );
     // A job whose lock lapsed (its worker died or hung) and that BullMQ put back: it runs again under the same id.
     worker.on('stalled', (jobId) => {
       deps.metrics.stalledJobs.inc({ queue: worker.name });
@@ -92,7 +129,10 @@ export const runLineConcurrency = (perSecond: number): number => Math.min(32, Ma
  * worker only needs enough jobs in flight to fill the slots. A 429 (which has already slowed the pacer) puts the
  * job back without using up an attempt; it takes a new slot when it runs again.
  */
-function createRunLineWorker(deps: AppDeps, common: { connection: ConnectionOptions; prefix: string; lockDuration: number; stalledInterval: number }): Worker {
+function createRunLineWorker(
+  deps: AppDeps,
+  common: { connection: ConnectionOptions; prefix: string; lockDuration: number; stalledInterval: number },
+): Worker {
   return new Worker(
     PAYMENT_QUEUES.runLines,
     async (job, token) => {

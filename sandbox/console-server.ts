@@ -11,16 +11,16 @@ import {
   blockIdOf,
   blockSuggestion,
   formBody,
+  type Json,
   messageBlockActions,
   messageJson,
+  type PayloadContext,
+  type Selection,
   viewBlockActions,
   viewClosed,
   viewJson,
-  type Json,
-  type PayloadContext,
-  type Selection,
 } from './payloads.js';
-import { escapeSlashText, splitSlashCommand, type Directory } from './slash-text.js';
+import { type Directory, escapeSlashText, splitSlashCommand } from './slash-text.js';
 
 export interface SandboxPerson {
   id: string;
@@ -99,7 +99,8 @@ interface Upload {
   content: string;
 }
 
-const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** The Slack console: one page, and the API it polls and posts to. Everything it sends the bot is signed like Slack's. */
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
@@ -125,7 +126,8 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   };
   const dmOf = (userId: string) => `D${userId}`;
   const conversationIds = () => [...channels.map((c) => c.id), ...people.map((p) => dmOf(p.id))];
-  const channelName = (id: string) => channels.find((c) => c.id === id)?.name ?? (id.startsWith('D') ? 'directmessage' : id.toLowerCase());
+  const channelName = (id: string) =>
+    channels.find((c) => c.id === id)?.name ?? (id.startsWith('D') ? 'directmessage' : id.toLowerCase());
 
   /** Like Slack's: unique per interaction; remembered so the modal it opens shows for the right person. */
   const mintTrigger = (userId: string): string => {
@@ -197,7 +199,10 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   const fileItems = (channel: string): TimelineItem[] =>
     slack.files(channel).map((file) => {
       const call = slack.calls.find(
-        (c) => c.method === 'files.completeUploadExternal' && c.ok && JSON.stringify(c.args.files ?? '').includes(`"${file.id}"`),
+        (c) =>
+          c.method === 'files.completeUploadExternal' &&
+          c.ok &&
+          JSON.stringify(c.args.files ?? '').includes(`"${file.id}"`),
       );
       const at = call?.at ?? Date.now();
       return {
@@ -225,7 +230,11 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     const conversations: Record<string, TimelineItem[]> = {};
     for (const id of conversationIds()) {
       const ephemerals = slack.ephemerals(userId).filter((e) => e.channel === id);
-      conversations[id] = [...slack.messages(id).map(messageItem), ...ephemerals.map(ephemeralItem), ...fileItems(id)].sort(byTs);
+      conversations[id] = [
+        ...slack.messages(id).map(messageItem),
+        ...ephemerals.map(ephemeralItem),
+        ...fileItems(id),
+      ].sort(byTs);
     }
     const top = openStack(userId).at(-1);
     const shown = top ? currentView(top) : undefined;
@@ -236,8 +245,14 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       // The App Home tab views.publish last set for this person (opened through /api/home).
       home: home ? { id: home.id, blocks: home.blocks, updated: home.updatedCount } : null,
       modal: top && shown ? { id: top.id, view: shown.json } : null,
-      balance: { available: balance.available.map(({ amount, currency }) => ({ amount, currency })), pending: balance.pending.map(({ amount, currency }) => ({ amount, currency })) },
-      pendingTopups: stripe.control.topups().filter((t) => t.status === 'pending').map((t) => ({ id: t.id, amount: t.amount, currency: t.currency, description: t.description })),
+      balance: {
+        available: balance.available.map(({ amount, currency }) => ({ amount, currency })),
+        pending: balance.pending.map(({ amount, currency }) => ({ amount, currency })),
+      },
+      pendingTopups: stripe.control
+        .topups()
+        .filter((t) => t.status === 'pending')
+        .map((t) => ({ id: t.id, amount: t.amount, currency: t.currency, description: t.description })),
       // The latest transfers a seller's bank or ops could still claw back: rehearse a reversal.
       reversibleTransfers: stripe.control
         .transfers()
@@ -251,7 +266,10 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
 
   // ---- talking to the bot ---------------------------------------------------------------------------------------
 
-  const botReply = (result: SlackHttpResult) => ({ status: result.status, ...(result.json !== undefined ? { json: result.json } : result.body ? { body: result.body } : {}) });
+  const botReply = (result: SlackHttpResult) => ({
+    status: result.status,
+    ...(result.json !== undefined ? { json: result.json } : result.body ? { body: result.body } : {}),
+  });
 
   const requirePerson = (reply: FastifyReply, userId: unknown): userId is string => {
     if (typeof userId === 'string' && personById.has(userId)) return true;
@@ -269,7 +287,9 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       for (const [actionId, state] of Object.entries(actions)) {
         if (isObject(state) && state.type === 'file_input' && Array.isArray(state.uploads)) {
           // Stored as Slack stores them before the submission; the bot downloads them with its token.
-          const files = (state.uploads as Upload[]).map((upload) => slack.storeFile({ filename: upload.name, content: Buffer.from(upload.content, 'base64') }));
+          const files = (state.uploads as Upload[]).map((upload) =>
+            slack.storeFile({ filename: upload.name, content: Buffer.from(upload.content, 'base64') }),
+          );
           resolved[blockId]![actionId] = { type: 'file_input', files };
         } else {
           resolved[blockId]![actionId] = state;
@@ -329,9 +349,13 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     if (!conversationIds().includes(channel)) return reply.code(400).send({ ok: false, error: 'unknown channel' });
     const typed = splitSlashCommand(text);
     if (!typed) {
-      return { ok: false, error: `payout-ops reads no messages: type ${SLASH_COMMAND} followed by a command, e.g. \`${SLASH_COMMAND} help\`.` };
+      return {
+        ok: false,
+        error: `payout-ops reads no messages: type ${SLASH_COMMAND} followed by a command, e.g. \`${SLASH_COMMAND} help\`.`,
+      };
     }
-    if (typed.command !== SLASH_COMMAND) return { ok: false, error: `${typed.command} is not a valid command. In this workspace: ${SLASH_COMMAND}.` };
+    if (typed.command !== SLASH_COMMAND)
+      return { ok: false, error: `${typed.command} is not a valid command. In this workspace: ${SLASH_COMMAND}.` };
     const result = await sender.slashCommand({
       text: escapeSlashText(typed.text, directory),
       userId: user,
@@ -368,7 +392,10 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     const pick = (blocks: unknown[] | undefined) => {
       const block = blocks?.[body.blockIndex ?? -1];
       if (!isObject(block)) return undefined;
-      const element = body.elementIndex === -1 ? block.accessory : (block.elements as unknown[] | undefined)?.[body.elementIndex ?? -1];
+      const element =
+        body.elementIndex === -1
+          ? block.accessory
+          : (block.elements as unknown[] | undefined)?.[body.elementIndex ?? -1];
       return isObject(element) ? { blockId: blockIdOf(block, body.blockIndex ?? 0), element } : undefined;
     };
 
@@ -391,7 +418,9 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       const channel = body.channel ?? '';
       const ts = body.ts ?? '';
       const stored = body.ephemeral ? undefined : slack.message(channel, ts);
-      const ephemeral = body.ephemeral ? slack.ephemerals(user).find((e) => e.ts === ts && e.channel === channel) : undefined;
+      const ephemeral = body.ephemeral
+        ? slack.ephemerals(user).find((e) => e.ts === ts && e.channel === channel)
+        : undefined;
       const found = pick(stored?.blocks ?? ephemeral?.blocks);
       if (!found) return reply.code(404).send({ ok: false, error: 'no such message or element' });
       payload = messageBlockActions(
@@ -440,7 +469,8 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       case 'errors':
         return { ok: true, errors: answer.errors ?? {} };
       case 'update':
-        if (isObject(answer.view)) entry.local = { view: answer.view, slackUpdatedCount: shown.slackView?.updatedCount ?? 0 };
+        if (isObject(answer.view))
+          entry.local = { view: answer.view, slackUpdatedCount: shown.slackView?.updatedCount ?? 0 };
         return { ok: true };
       case 'push':
         if (isObject(answer.view)) {
@@ -467,24 +497,24 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     return { ok: true };
   });
 
-  app.post<{ Body: { user?: string; viewId?: string; blockId?: string; actionId?: string; value?: string; values?: Values } }>(
-    '/api/suggest',
-    async (req, reply) => {
-      const { user, viewId = '', blockId = '', actionId = '', value = '', values = {} } = req.body ?? {};
-      if (!requirePerson(reply, user)) return;
-      const entry = ownedView(user, viewId);
-      const shown = entry ? currentView(entry) : undefined;
-      if (!shown) return reply.code(404).send({ ok: false, error: 'that modal is closed' });
-      const view = { ...shown.json, state: { values } };
-      const result = await sendPayload(blockSuggestion(context(user), view, { blockId, actionId, value }));
-      const answer = isObject(result.json) ? result.json : {};
-      return { ok: result.status === 200, options: answer.options ?? [], option_groups: answer.option_groups ?? [] };
-    },
-  );
+  app.post<{
+    Body: { user?: string; viewId?: string; blockId?: string; actionId?: string; value?: string; values?: Values };
+  }>('/api/suggest', async (req, reply) => {
+    const { user, viewId = '', blockId = '', actionId = '', value = '', values = {} } = req.body ?? {};
+    if (!requirePerson(reply, user)) return;
+    const entry = ownedView(user, viewId);
+    const shown = entry ? currentView(entry) : undefined;
+    if (!shown) return reply.code(404).send({ ok: false, error: 'that modal is closed' });
+    const view = { ...shown.json, state: { values } };
+    const result = await sendPayload(blockSuggestion(context(user), view, { blockId, actionId, value }));
+    const answer = isObject(result.json) ? result.json : {};
+    return { ok: result.status === 200, options: answer.options ?? [], option_groups: answer.option_groups ?? [] };
+  });
 
   app.post<{ Params: { id: string }; Body: { outcome?: string } }>('/api/stripe/topups/:id', async (req, reply) => {
     const outcome = req.body?.outcome;
-    if (outcome !== 'succeeded' && outcome !== 'failed') return reply.code(400).send({ ok: false, error: 'outcome is succeeded or failed' });
+    if (outcome !== 'succeeded' && outcome !== 'failed')
+      return reply.code(400).send({ ok: false, error: 'outcome is succeeded or failed' });
     try {
       const topup = await stripe.control.settleTopup(req.params.id, outcome satisfies TopupOutcome);
       return { ok: true, status: topup.status };
@@ -493,16 +523,20 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     }
   });
 
-  app.post<{ Params: { id: string }; Body: { amount?: number } }>('/api/stripe/transfers/:id/reverse', async (req, reply) => {
-    const amount = req.body?.amount;
-    if (amount !== undefined && (!Number.isSafeInteger(amount) || amount <= 0)) return reply.code(400).send({ ok: false, error: 'amount is a positive number of minor units' });
-    try {
-      const reversal = await stripe.control.reverseTransfer(req.params.id, amount === undefined ? {} : { amount });
-      return { ok: true, amount: reversal.amount };
-    } catch (error) {
-      return reply.code(400).send({ ok: false, error: error instanceof Error ? error.message : String(error) });
-    }
-  });
+  app.post<{ Params: { id: string }; Body: { amount?: number } }>(
+    '/api/stripe/transfers/:id/reverse',
+    async (req, reply) => {
+      const amount = req.body?.amount;
+      if (amount !== undefined && (!Number.isSafeInteger(amount) || amount <= 0))
+        return reply.code(400).send({ ok: false, error: 'amount is a positive number of minor units' });
+      try {
+        const reversal = await stripe.control.reverseTransfer(req.params.id, amount === undefined ? {} : { amount });
+        return { ok: true, amount: reversal.amount };
+      } catch (error) {
+        return reply.code(400).send({ ok: false, error: error instanceof Error ? error.message : String(error) });
+      }
+    },
+  );
 
   /** What happens at Stripe outside the bot, to rehearse: each names the first onboarded seller. */
   const scenarios: Record<string, (accountId: string) => Promise<string>> = {
@@ -520,7 +554,12 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       const made = await fetch(`${stripe.url}/v1/transfers`, {
         method: 'POST',
         headers: { authorization: 'Bearer sk_test_dashboard', 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ amount: '500', currency: 'eur', destination: accountId, description: 'made in the Dashboard' }),
+        body: new URLSearchParams({
+          amount: '500',
+          currency: 'eur',
+          destination: accountId,
+          description: 'made in the Dashboard',
+        }),
       });
       const body = (await made.json()) as { id?: string; error?: { message?: string } };
       if (!body.id) throw new Error(body.error?.message ?? 'Stripe refused the transfer');
@@ -553,7 +592,9 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   } catch (error) {
     await app.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new Error(`Port ${options.port} on 127.0.0.1 is already in use: stop what uses it, or pick another with SANDBOX_PORT=3100 npm run sandbox`);
+      throw new Error(
+        `Port ${options.port} on 127.0.0.1 is already in use: stop what uses it, or pick another with SANDBOX_PORT=3100 npm run sandbox`,
+      );
     }
     throw error;
   }

@@ -3,7 +3,7 @@
  * Starts Redis (or uses REDIS_URL), the Stripe emulator, the Slack Web API stand-in, the real bot and the console,
  * all on 127.0.0.1, prints the console's address and runs until Ctrl-C (SIGINT) or SIGTERM.
  */
-import { startSandbox, type Sandbox } from './stack.js';
+import { type Sandbox, startSandbox } from './stack.js';
 
 const DEFAULT_PORT = 3000;
 
@@ -33,7 +33,10 @@ async function main(): Promise<void> {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     console.error(`\nThe sandbox could not start: ${message}`);
-    if (/redis-server not found/.test(message)) console.error('Or point the sandbox at a Redis you already run: REDIS_URL=redis://127.0.0.1:6380 npm run sandbox');
+    if (/redis-server not found/.test(message))
+      console.error(
+        'Or point the sandbox at a Redis you already run: REDIS_URL=redis://127.0.0.1:6380 npm run sandbox',
+      );
     process.exit(1);
   }
 
@@ -76,7 +79,9 @@ ${line}
 ${line}
 `);
   if (!sandbox.ownRedis) {
-    console.log('Note: with REDIS_URL, records from an earlier run stay in Redis, but the Stripe emulator starts empty each time.\n');
+    console.log(
+      'Note: with REDIS_URL, records from an earlier run stay in Redis, but the Stripe emulator starts empty each time.\n',
+    );
   }
 }
 

@@ -31,11 +31,17 @@ export interface Selection {
 const VERIFICATION_TOKEN = 'sandbox-verification-token';
 
 const team = (id: string) => ({ id, domain: `team-${id.toLowerCase()}` });
-const userJson = (ctx: PayloadContext) => ({ id: ctx.user.id, username: ctx.user.name, name: ctx.user.name, team_id: ctx.teamId });
+const userJson = (ctx: PayloadContext) => ({
+  id: ctx.user.id,
+  username: ctx.user.name,
+  name: ctx.user.name,
+  team_id: ctx.teamId,
+});
 const actionTs = () => (Date.now() / 1000).toFixed(6);
 
 /** Slack gives blocks without a block_id one of its own; ours is stable per position so state round-trips. */
-export const blockIdOf = (block: Json, index: number): string => (typeof block.block_id === 'string' ? block.block_id : `auto_${index}`);
+export const blockIdOf = (block: Json, index: number): string =>
+  typeof block.block_id === 'string' ? block.block_id : `auto_${index}`;
 
 /** A view as Slack serialises it in payloads, with the person's current input `values`. */
 export function viewJson(view: OpenView, teamId: string, values: Record<string, Record<string, unknown>>): Json {
@@ -61,7 +67,12 @@ export function messageJson(message: StoredMessage, ctx: PayloadContext): Json {
 
 /** The `actions[0]` entry for an interactive element and what was chosen in it. */
 export function actionJson(element: Json, blockId: string, selection: Selection): Json {
-  const action: Json = { type: element.type, action_id: element.action_id ?? '', block_id: blockId, action_ts: actionTs() };
+  const action: Json = {
+    type: element.type,
+    action_id: element.action_id ?? '',
+    block_id: blockId,
+    action_ts: actionTs(),
+  };
   switch (element.type) {
     case 'button':
       action.text = { emoji: true, ...(element.text as Json | undefined) };
@@ -108,7 +119,14 @@ export function actionJson(element: Json, blockId: string, selection: Selection)
 /** block_actions from a message in a channel or DM (ephemeral or not). */
 export function messageBlockActions(
   ctx: PayloadContext,
-  where: { channelId: string; channelName: string; messageTs: string; isEphemeral: boolean; message?: Json; responseUrl: string },
+  where: {
+    channelId: string;
+    channelName: string;
+    messageTs: string;
+    isEphemeral: boolean;
+    message?: Json;
+    responseUrl: string;
+  },
   action: Json,
 ): Json {
   return {
@@ -116,7 +134,12 @@ export function messageBlockActions(
     user: userJson(ctx),
     api_app_id: ctx.appId,
     token: VERIFICATION_TOKEN,
-    container: { type: 'message', message_ts: where.messageTs, channel_id: where.channelId, is_ephemeral: where.isEphemeral },
+    container: {
+      type: 'message',
+      message_ts: where.messageTs,
+      channel_id: where.channelId,
+      is_ephemeral: where.isEphemeral,
+    },
     trigger_id: ctx.triggerId,
     team: team(ctx.teamId),
     enterprise: null,
@@ -147,7 +170,11 @@ export function viewBlockActions(ctx: PayloadContext, view: Json, action: Json):
 }
 
 /** block_suggestion: an external_select asking the app for options as the person types. */
-export function blockSuggestion(ctx: PayloadContext, view: Json, field: { blockId: string; actionId: string; value: string }): Json {
+export function blockSuggestion(
+  ctx: PayloadContext,
+  view: Json,
+  field: { blockId: string; actionId: string; value: string },
+): Json {
   return {
     type: 'block_suggestion',
     user: userJson(ctx),

@@ -10,7 +10,8 @@ export interface Directory {
   channel(name: string): { id: string; name: string } | undefined;
 }
 
-const FORMATTED = /^<(?:@[UW][A-Z0-9]+|#[CGD][A-Z0-9]+|mailto:[^>\s]+|https?:\/\/[^>\s]+|!(?:here|channel|everyone|subteam\^[A-Z0-9]+))(?:\|[^>]*)?>$/;
+const FORMATTED =
+  /^<(?:@[UW][A-Z0-9]+|#[CGD][A-Z0-9]+|mailto:[^>\s]+|https?:\/\/[^>\s]+|!(?:here|channel|everyone|subteam\^[A-Z0-9]+))(?:\|[^>]*)?>$/;
 const EMAIL = /^([^\s@<>]+@[^\s@<>]+\.[A-Za-z]{2,})([.,;:!?)]*)$/;
 const URL_TOKEN = /^(https?:\/\/[^\s<>]+?)([.,;:!?)]*)$/;
 

@@ -3,16 +3,22 @@ import { createServer } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { CHANNELS, PEOPLE, seededBotEnv } from '../emulators/local-stack.js';
 import { listenOnLoopback, sparePort } from '../emulators/loopback.js';
-import { startRedisServer, type RedisServerHandle } from '../emulators/redis-server.js';
-import { startFakeSlack, type FakeSlack } from '../emulators/slack/fake-slack.js';
+import { startRedisServer } from '../emulators/redis-server.js';
+import { type FakeSlack, startFakeSlack } from '../emulators/slack/fake-slack.js';
 import { createSlackSender } from '../emulators/slack/signed-requests.js';
-import { startStripeEmulator, type StripeEmulator } from '../emulators/stripe/server.js';
-import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
-import { startBot, type RunningBot } from '../src/server.js';
+import { type StripeEmulator, startStripeEmulator } from '../emulators/stripe/server.js';
 import { advanceOneDay, type TimeMachine } from '../emulators/time-travel.js';
+import { loadConfig } from '../src/config.js';
 import { dayOf, isBusinessDay } from '../src/domain/business-days.js';
-import { startConsoleServer, type ConsoleServer, type SandboxChannel, type SandboxPerson, type SandboxTime } from './console-server.js';
+import { createLogger } from '../src/logger.js';
+import { type RunningBot, startBot } from '../src/server.js';
+import {
+  type ConsoleServer,
+  type SandboxChannel,
+  type SandboxPerson,
+  type SandboxTime,
+  startConsoleServer,
+} from './console-server.js';
 
 /** Only in the sandbox: a person on both lists, to try the rule that nobody approves their own request. */
 const LEAD = 'ULEAD';
@@ -22,7 +28,7 @@ export const SANDBOX_PEOPLE: SandboxPerson[] = [
   { id: PEOPLE.requester, name: 'requester', role: 'requester: invites sellers, asks for top-ups and transfers' },
   { id: PEOPLE.approver1, name: 'approver1', role: 'approver (listed in PAYOUT_APPROVERS)' },
   { id: PEOPLE.approver2, name: 'approver2', role: 'approver (through the SAPPROVERS user group)' },
-  { id: LEAD, name: 'lead', role: 'requester and approver: may decide the others\' requests, never their own' },
+  { id: LEAD, name: 'lead', role: "requester and approver: may decide the others' requests, never their own" },
   { id: PEOPLE.seller1, name: 'seller1', role: 'seller' },
   { id: PEOPLE.seller2, name: 'seller2', role: 'seller' },
   { id: PEOPLE.outsider, name: 'outsider', role: 'on no list: sees what refusals look like' },
@@ -90,7 +96,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (port !== 0) await assertPortFree(port);
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error('sandbox: error while stopping:', error));
+    for (const stop of stops.reverse())
+      await stop().catch((error: unknown) => console.error('sandbox: error while stopping:', error));
     stops.length = 0;
   };
   try {
@@ -103,20 +110,35 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     const slack = await startFakeSlack({
       botToken: 'xoxb-sandbox-token',
-      users: SANDBOX_PEOPLE.map((p) => ({ id: p.id, name: p.name, email: `${p.name}@example.com`, tz: 'Europe/Paris' })),
+      users: SANDBOX_PEOPLE.map((p) => ({
+        id: p.id,
+        name: p.name,
+        email: `${p.name}@example.com`,
+        tz: 'Europe/Paris',
+      })),
       usergroups: { SAPPROVERS: [PEOPLE.approver2] },
     });
     stops.push(() => slack.close());
 
     const signingSecret = randomBytes(16).toString('hex');
-    const webhookSecrets = { platform: `whsec_${randomBytes(12).toString('hex')}`, connect: `whsec_${randomBytes(12).toString('hex')}` };
+    const webhookSecrets = {
+      platform: `whsec_${randomBytes(12).toString('hex')}`,
+      connect: `whsec_${randomBytes(12).toString('hex')}`,
+    };
     const botPort = await sparePort();
     const botUrl = `http://127.0.0.1:${botPort}`;
     const policy = Object.fromEntries(
       POLICY_VARIABLES.flatMap((name) => (options.env?.[name] ? [[name, options.env[name]] as const] : [])),
     );
     const env: Record<string, string> = {
-      ...seededBotEnv({ slackApiUrl: slack.apiUrl, stripeUrl: stripe.url, redisUrl, port: botPort, signingSecret, webhookSecrets }),
+      ...seededBotEnv({
+        slackApiUrl: slack.apiUrl,
+        stripeUrl: stripe.url,
+        redisUrl,
+        port: botPort,
+        signingSecret,
+        webhookSecrets,
+      }),
       SLACK_BOT_TOKEN: slack.botToken,
       STRIPE_SECRET_KEY: 'sk_test_sandbox',
       PAYOUT_REQUESTERS: `${PEOPLE.requester},${LEAD}`,
@@ -124,13 +146,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       LOG_LEVEL: options.logLevel ?? 'info',
       ...policy,
     };
-    const logger = createLogger({ level: env.LOG_LEVEL ?? 'info', ...(options.logDestination ? { destination: options.logDestination } : {}) });
+    const logger = createLogger({
+      level: env.LOG_LEVEL ?? 'info',
+      ...(options.logDestination ? { destination: options.logDestination } : {}),
+    });
     // The bot's clock and the emulator's move together when the console's "next day" is pressed.
     const clock = { offsetMs: 0, now: () => new Date(Date.now() + clock.offsetMs) };
     const bot = await startBot(loadConfig(env), logger, { clock });
     stops.push(() => bot.stop());
-    stripe.control.addWebhookEndpoint({ url: `${botUrl}/stripe/webhooks`, secret: webhookSecrets.connect, connect: true });
-    stripe.control.addWebhookEndpoint({ url: `${botUrl}/stripe/webhooks`, secret: webhookSecrets.platform, connect: false });
+    stripe.control.addWebhookEndpoint({
+      url: `${botUrl}/stripe/webhooks`,
+      secret: webhookSecrets.connect,
+      connect: true,
+    });
+    stripe.control.addWebhookEndpoint({
+      url: `${botUrl}/stripe/webhooks`,
+      secret: webhookSecrets.platform,
+      connect: false,
+    });
 
     const sender = createSlackSender({ appUrl: `${botUrl}/slack/events`, signingSecret, fakeSlack: slack });
     const consoleServer = await startConsoleServer({
@@ -170,7 +203,9 @@ async function assertPortFree(port: number): Promise<void> {
     await listenOnLoopback(probe, port);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    throw new Error(`Port ${port} on 127.0.0.1 is already in use: stop what uses it, or pick another with SANDBOX_PORT=${port === 3000 ? 3100 : 3000} npm run sandbox`);
+    throw new Error(
+      `Port ${port} on 127.0.0.1 is already in use: stop what uses it, or pick another with SANDBOX_PORT=${port === 3000 ? 3100 : 3000} npm run sandbox`,
+    );
   }
   await new Promise((resolve) => probe.close(resolve));
 }
@@ -182,7 +217,11 @@ function sandboxTime(machine: TimeMachine): SandboxTime {
   return {
     async summary() {
       const forecast = await machine.deps.funding.forecast();
-      const shortfalls = forecast.currencies.flatMap((c) => c.shortfalls.slice(0, 1).map((s) => ({ currency: s.currency, day: s.day, amount: s.amount, lastTopupDay: s.lastTopupDay })));
+      const shortfalls = forecast.currencies.flatMap((c) =>
+        c.shortfalls
+          .slice(0, 1)
+          .map((s) => ({ currency: s.currency, day: s.day, amount: s.amount, lastTopupDay: s.lastTopupDay })),
+      );
       return { today: forecast.today, shortfalls };
     },
     async nextDay() {

@@ -1,16 +1,16 @@
 import { App, type CustomRoute } from '@slack/bolt';
 import type { Worker } from 'bullmq';
-import type { AppDeps, CommandDeps } from './deps.js';
-import { commandDeps, slackClientOptions } from './deps.js';
 import { register as registerActions } from '../actions/index.js';
 import { register as registerCommands } from '../commands/index.js';
 import { register as registerEvents } from '../events/index.js';
 import { register as registerShortcuts } from '../shortcuts/index.js';
 import { register as registerViews } from '../views/index.js';
+import type { AppDeps, CommandDeps } from './deps.js';
+import { commandDeps, slackClientOptions } from './deps.js';
 import { connectRoutes } from './http/connect-routes.js';
 import { opsRoutes } from './http/ops-routes.js';
-import { stripeWebhookRoute } from './http/stripe-webhook-route.js';
 import { createSlackReceiver } from './http/slack-receiver.js';
+import { stripeWebhookRoute } from './http/stripe-webhook-route.js';
 import { createBoltLogger } from './slack/bolt-logger.js';
 import { inertInput } from './slack/inert-input.js';
 import { originGuard } from './slack/origin-guard.js';
@@ -41,8 +41,22 @@ export function createApp(deps: AppDeps, workers?: () => Worker[] | undefined): 
   const common = { token: config.SLACK_BOT_TOKEN, logger, clientOptions };
   const customRoutes = httpRoutes(deps, workers);
   const app = config.SLACK_APP_TOKEN
-    ? new App({ ...common, customRoutes, socketMode: true, appToken: config.SLACK_APP_TOKEN, installerOptions: { port: config.PORT, clientOptions } })
-    : new App({ ...common, receiver: createSlackReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, customRoutes, boltLogger: logger, logger: deps.logger }) });
+    ? new App({
+        ...common,
+        customRoutes,
+        socketMode: true,
+        appToken: config.SLACK_APP_TOKEN,
+        installerOptions: { port: config.PORT, clientOptions },
+      })
+    : new App({
+        ...common,
+        receiver: createSlackReceiver({
+          signingSecret: config.SLACK_SIGNING_SECRET,
+          customRoutes,
+          boltLogger: logger,
+          logger: deps.logger,
+        }),
+      });
   app.use(inertInput);
   registerListeners(app, commandDeps(deps));
   app.error(async (error) => {

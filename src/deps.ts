@@ -1,67 +1,82 @@
-import { LogLevel } from '@slack/web-api';
-import { WebClient } from '@slack/web-api';
-import type { RedisClient } from './adapters/redis/connection.js';
+import { LogLevel, WebClient } from '@slack/web-api';
 import type Stripe from 'stripe';
-import type { Config } from './config.js';
-import type { Logger } from './logger.js';
-import { createAccessPolicy, type AccessPolicy } from './domain/access.js';
-import { systemClock, type Clock } from './domain/clock.js';
-import { createConnectTokens, type ConnectTokens } from './domain/connect-tokens.js';
-import { createFundingService, type FundingService } from './domain/funding.js';
-import type { FundingChecks, PlanStore } from './domain/ports.js';
+import { instrumentGateway, instrumentPayoutNotifier, instrumentRequestStore } from './adapters/metrics/instrument.js';
+import { createMetrics, type Metrics } from './adapters/metrics/metrics.js';
 import { createFundingChecks } from './adapters/queue/funding-checks.js';
-import { createRedisAutoFundingStore, createRedisShortfallNoticeStore } from './adapters/redis/funding-stores.js';
-import { createAutoFundingService, type AutoFundingService } from './domain/auto-funding.js';
-import { createFundingNotifier } from './adapters/slack/funding-notifier.js';
-import { createRecordEffects } from './domain/record-effects.js';
-import { createFreezeService, createLimitOverrides, createLimitsLeft, createPaymentGuard, type FreezeService, type LimitOverrideService } from './domain/controls.js';
-import { createRedisFreezeStore, createRedisLimitHoldStore, createRedisVelocityCounter } from './adapters/redis/controls-store.js';
 import { createHeldPayments } from './adapters/queue/held-payments.js';
-import { createControlNotifier } from './adapters/slack/control-notifier.js';
-import { createHomePublisher, refreshingHomes, type HomePublisher } from './adapters/slack/home-publisher.js';
-import { HELD_ON_HOME, type HomeData } from './slack/blocks/home.js';
-import { createRunService, type RunService } from './domain/runs.js';
-import { createScheduleService, type ScheduleService } from './domain/schedules.js';
 import { createBullScheduler, createRunQueue } from './adapters/queue/payout-queues.js';
-import { createRedisFiringStore, createRedisPlanStore, createRedisRunStore, createRedisScheduleStore } from './adapters/redis/payout-stores.js';
-import { createPayoutNotifier, updateBudgetLeft } from './adapters/slack/payout-notifier.js';
-import { createSellerService, type ConnectUrls, type SellerService } from './domain/sellers.js';
 import { createPaymentQueue, createQueues, type Queues } from './adapters/queue/queues.js';
-import { createRedisPaymentAttempts } from './adapters/redis/payment-attempts.js';
-import { createPaymentService, createSettlement, type PaymentService, type Settle } from './domain/payments.js';
-import { createRedisAuditLog, createRedisRequestStore } from './adapters/redis/request-store.js';
-import { createRequestNotifier, threadReminder } from './adapters/slack/request-notifier.js';
-import type { AuditLog } from './domain/audit.js';
-import { createExecutionService, type ExecutionService } from './domain/execution.js';
-import { createRequestService, type RequestService } from './domain/requests.js';
-import { closeRedis, createRedis } from './adapters/redis/connection.js';
-import { createReplicaAck } from './adapters/redis/replica-ack.js';
-import { createOnceRegistry } from './adapters/redis/once.js';
-import { createReminderService, type ReminderService } from './domain/reminders.js';
 import { createReminderQueue } from './adapters/queue/reminder-queue.js';
+import type { RedisClient } from './adapters/redis/connection.js';
+import { closeRedis, createRedis } from './adapters/redis/connection.js';
+import {
+  createRedisFreezeStore,
+  createRedisLimitHoldStore,
+  createRedisVelocityCounter,
+} from './adapters/redis/controls-store.js';
+import { createRedisAutoFundingStore, createRedisShortfallNoticeStore } from './adapters/redis/funding-stores.js';
+import { createOnceRegistry } from './adapters/redis/once.js';
+import { createRedisPacer } from './adapters/redis/pacer.js';
+import { createRedisPaymentAttempts } from './adapters/redis/payment-attempts.js';
+import { createRedisPaymentLedger, createRedisReconcileStore } from './adapters/redis/payment-ledger.js';
+import {
+  createRedisFiringStore,
+  createRedisPlanStore,
+  createRedisRunStore,
+  createRedisScheduleStore,
+} from './adapters/redis/payout-stores.js';
+import { createReplicaAck } from './adapters/redis/replica-ack.js';
+import { createRedisAuditLog, createRedisRequestStore } from './adapters/redis/request-store.js';
 import { createRedisSellerStore } from './adapters/redis/seller-store.js';
+import { createAttachedFiles } from './adapters/slack/attached-files.js';
+import { createControlNotifier } from './adapters/slack/control-notifier.js';
 import { createSlackDirectory } from './adapters/slack/directory.js';
+import { createFundingNotifier } from './adapters/slack/funding-notifier.js';
+import { createHomePublisher, type HomePublisher, refreshingHomes } from './adapters/slack/home-publisher.js';
 import { createMessenger } from './adapters/slack/messenger.js';
 import { createOnboardingNotifier } from './adapters/slack/onboarding-notifier.js';
+import { createPayoutNotifier, updateBudgetLeft } from './adapters/slack/payout-notifier.js';
+import { createReconcileNotifier } from './adapters/slack/reconcile-notifier.js';
+import { createRequestNotifier, threadReminder } from './adapters/slack/request-notifier.js';
 import { createStripeClient } from './adapters/stripe/client.js';
 import { createStripeGateway } from './adapters/stripe/gateway.js';
-import { createWebhookVerifier, type WebhookVerifier } from './adapters/stripe/webhooks.js';
-import { createBoltLogger } from './slack/bolt-logger.js';
-import { createRedisPaymentLedger, createRedisReconcileStore } from './adapters/redis/payment-ledger.js';
-import { createReconcileNotifier } from './adapters/slack/reconcile-notifier.js';
 import { createStripeLists } from './adapters/stripe/lists.js';
-import { createReconcileService, type ReconcileService } from './domain/reconcile.js';
-import { createMetrics, type Metrics } from './adapters/metrics/metrics.js';
-import { createAttachedFiles } from './adapters/slack/attached-files.js';
-import { createBatchIntake, type BatchIntake } from './domain/batch-intake.js';
-import { createDeliveries, type Deliveries } from './domain/deliveries.js';
-import { createPlanService, type PlanService } from './domain/plan.js';
-import { createAuditService, createExports, type AuditService, type Exports } from './domain/reports.js';
-import { createTreasury, type Treasury } from './domain/treasury.js';
-import { parseUserMention } from './slack/mrkdwn.js';
-import { instrumentGateway, instrumentPayoutNotifier, instrumentRequestStore } from './adapters/metrics/instrument.js';
-import { createRedisPacer } from './adapters/redis/pacer.js';
 import { paceTransfers } from './adapters/stripe/paced-gateway.js';
+import { createWebhookVerifier, type WebhookVerifier } from './adapters/stripe/webhooks.js';
+import type { Config } from './config.js';
+import { type AccessPolicy, createAccessPolicy } from './domain/access.js';
+import type { AuditLog } from './domain/audit.js';
+import { type AutoFundingService, createAutoFundingService } from './domain/auto-funding.js';
+import { type BatchIntake, createBatchIntake } from './domain/batch-intake.js';
+import { type Clock, systemClock } from './domain/clock.js';
+import { type ConnectTokens, createConnectTokens } from './domain/connect-tokens.js';
+import {
+  createFreezeService,
+  createLimitOverrides,
+  createLimitsLeft,
+  createPaymentGuard,
+  type FreezeService,
+  type LimitOverrideService,
+} from './domain/controls.js';
+import { createDeliveries, type Deliveries } from './domain/deliveries.js';
+import { createExecutionService, type ExecutionService } from './domain/execution.js';
+import { createFundingService, type FundingService } from './domain/funding.js';
+import { createPaymentService, createSettlement, type PaymentService, type Settle } from './domain/payments.js';
+import { createPlanService, type PlanService } from './domain/plan.js';
+import type { FundingChecks, PlanStore } from './domain/ports.js';
+import { createReconcileService, type ReconcileService } from './domain/reconcile.js';
+import { createRecordEffects } from './domain/record-effects.js';
+import { createReminderService, type ReminderService } from './domain/reminders.js';
+import { type AuditService, createAuditService, createExports, type Exports } from './domain/reports.js';
+import { createRequestService, type RequestService } from './domain/requests.js';
+import { createRunService, type RunService } from './domain/runs.js';
+import { createScheduleService, type ScheduleService } from './domain/schedules.js';
+import { type ConnectUrls, createSellerService, type SellerService } from './domain/sellers.js';
+import { createTreasury, type Treasury } from './domain/treasury.js';
+import type { Logger } from './logger.js';
+import { HELD_ON_HOME, type HomeData } from './slack/blocks/home.js';
+import { createBoltLogger } from './slack/bolt-logger.js';
+import { parseUserMention } from './slack/mrkdwn.js';
 
 /** Everything the listeners, routes and job processors need, built once. */
 export interface AppDeps {
@@ -115,13 +130,36 @@ export interface AppDeps {
 }
 
 /** What listeners read of the config: where clicks count, and the largest request a form may ask for. */
-export type ListenerConfig = Pick<Config, 'SLACK_TEAM_ID' | 'SLACK_APP_ID' | 'SLACK_OPS_CHANNEL' | 'SLACK_APPROVALS_CHANNEL' | 'MAX_REQUEST_AMOUNTS'>;
+export type ListenerConfig = Pick<
+  Config,
+  'SLACK_TEAM_ID' | 'SLACK_APP_ID' | 'SLACK_OPS_CHANNEL' | 'SLACK_APPROVALS_CHANNEL' | 'MAX_REQUEST_AMOUNTS'
+>;
 
 /**
  * What Bolt listeners get: domain services, the logger and a config slice. No clients, stores or queues, so a
  * listener parses, asks the domain and renders, and whatever it did around the domain has a service to live in.
  */
-export interface CommandDeps extends Pick<AppDeps, 'logger' | 'clock' | 'access' | 'sellers' | 'requests' | 'runs' | 'schedules' | 'freezes' | 'funding' | 'autoFunding' | 'reconcile' | 'treasury' | 'payoutPlan' | 'auditTrail' | 'exports' | 'deliveries' | 'batches'> {
+export interface CommandDeps
+  extends Pick<
+    AppDeps,
+    | 'logger'
+    | 'clock'
+    | 'access'
+    | 'sellers'
+    | 'requests'
+    | 'runs'
+    | 'schedules'
+    | 'freezes'
+    | 'funding'
+    | 'autoFunding'
+    | 'reconcile'
+    | 'treasury'
+    | 'payoutPlan'
+    | 'auditTrail'
+    | 'exports'
+    | 'deliveries'
+    | 'batches'
+  > {
   config: ListenerConfig;
   /** Each person's App Home tab, published when they open it or act on it. */
   home: Pick<HomePublisher, 'publish'>;
@@ -196,17 +234,36 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
   const reconcileStore = createRedisReconcileStore(redis);
   const freezeStore = createRedisFreezeStore(redis);
   const shortfallNotices = createRedisShortfallNoticeStore(redis);
-  const metrics = createMetrics({ queues: queues.all, reconcile: reconcileStore, freezes: freezeStore, shortfalls: shortfallNotices, updateBudgetLeft: () => updateBudgetLeft(redis) });
+  const metrics = createMetrics({
+    queues: queues.all,
+    reconcile: reconcileStore,
+    freezes: freezeStore,
+    shortfalls: shortfallNotices,
+    updateBudgetLeft: () => updateBudgetLeft(redis),
+  });
   // Every transfer, whichever process makes it, waits for its slot at STRIPE_TRANSFERS_PER_SECOND.
-  const gateway = paceTransfers(instrumentGateway(createStripeGateway(stripe), metrics), createRedisPacer(redis, 'transfers', { perSecond: config.STRIPE_TRANSFERS_PER_SECOND }));
+  const gateway = paceTransfers(
+    instrumentGateway(createStripeGateway(stripe), metrics),
+    createRedisPacer(redis, 'transfers', { perSecond: config.STRIPE_TRANSFERS_PER_SECOND }),
+  );
   const slack = new WebClient(config.SLACK_BOT_TOKEN, slackClientOptions(config, logger));
-  const messenger = createMessenger({ retrying: slack, once: new WebClient(config.SLACK_BOT_TOKEN, slackClientOptions(config, logger, 0)) });
+  const messenger = createMessenger({
+    retrying: slack,
+    once: new WebClient(config.SLACK_BOT_TOKEN, slackClientOptions(config, logger, 0)),
+  });
   const tokens = createConnectTokens(config.connectTokenSecret, clock);
   const sellerStore = createRedisSellerStore(redis);
-  const access = createAccessPolicy({ requester: config.PAYOUT_REQUESTERS, approver: config.PAYOUT_APPROVERS }, createSlackDirectory(slack));
+  const access = createAccessPolicy(
+    { requester: config.PAYOUT_REQUESTERS, approver: config.PAYOUT_APPROVERS },
+    createSlackDirectory(slack),
+  );
   const replicaAck = createReplicaAck(redis, config.redis, logger);
   const fundingChecks = createFundingChecks(queues.maintenance, logger);
-  const requestStore = thenCheckFunds(instrumentRequestStore(createRedisRequestStore(redis, replicaAck), metrics, clock), ['transition'], fundingChecks);
+  const requestStore = thenCheckFunds(
+    instrumentRequestStore(createRedisRequestStore(redis, replicaAck), metrics, clock),
+    ['transition'],
+    fundingChecks,
+  );
   const paymentQueue = createPaymentQueue(queues.executions);
   const ledger = createRedisPaymentLedger(redis, replicaAck);
   const once = createOnceRegistry(redis);
@@ -216,7 +273,11 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     messenger,
     channels: { ops: config.SLACK_OPS_CHANNEL, approvals: config.SLACK_APPROVALS_CHANNEL },
     requesterOf: async (ref) =>
-      ref.kind === 'request' ? ((await requestStore.get(ref.requestId))?.requestedBy ?? null) : ref.kind === 'run-line' ? ((await runStore.get(ref.runId))?.requestedBy ?? null) : null,
+      ref.kind === 'request'
+        ? ((await requestStore.get(ref.requestId))?.requestedBy ?? null)
+        : ref.kind === 'run-line'
+          ? ((await runStore.get(ref.runId))?.requestedBy ?? null)
+          : null,
     claimOnce: (scope, id) => once.claim(scope, id, 3 * 86_400),
     // Called only once a payment waits, long after `home` below exists; the tabs already opened are refreshed.
     homesChanged: () => home.changed('', []),
@@ -234,13 +295,31 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     notifier: controlNotifier,
   });
   const heldPayments = createHeldPayments([queues.executions, queues.runLines]);
-  const freezes = createFreezeService({ freezes: freezeStore, held: heldPayments, audit, notifier: controlNotifier, clock });
+  const freezes = createFreezeService({
+    freezes: freezeStore,
+    held: heldPayments,
+    audit,
+    notifier: controlNotifier,
+    clock,
+  });
   const limitOverrides = createLimitOverrides({ holds: limitHolds, held: heldPayments, audit, clock });
-  const payments = createPaymentService({ gateway, attempts: createRedisPaymentAttempts(redis, replicaAck), ledger, guard, clock, log: logger });
+  const payments = createPaymentService({
+    gateway,
+    attempts: createRedisPaymentAttempts(redis, replicaAck),
+    ledger,
+    guard,
+    clock,
+    log: logger,
+  });
   // Held payments name their seller by account: the seller record gives the person to mention.
   const heldOnHome = async () => {
     const { holds, total } = await limitOverrides.waiting(HELD_ON_HOME);
-    return { holds: await Promise.all(holds.map(async (hold) => ({ hold, payee: (await sellerStore.getByAccount(hold.accountId))?.userId }))), total };
+    return {
+      holds: await Promise.all(
+        holds.map(async (hold) => ({ hold, payee: (await sellerStore.getByAccount(hold.accountId))?.userId })),
+      ),
+      total,
+    };
   };
   // The Home tab shows requests, held payments, freezes, balances, schedules and the latest reconcile: read when it is published.
   const home = createHomePublisher({
@@ -248,24 +327,55 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     redis,
     logger,
     load: async (teamId, userId): Promise<HomeData> => {
-      const [isApprover, isRequester] = await Promise.all([access.has(userId, 'approver'), access.has(userId, 'requester')]);
+      const [isApprover, isRequester] = await Promise.all([
+        access.has(userId, 'approver'),
+        access.has(userId, 'requester'),
+      ]);
       const approver = isApprover
         ? {
             waiting: await requests.waitingFor(userId),
             held: await heldOnHome(),
             freezes: await freezes.list(),
-            balances: await gateway.balance().then((b) => b.available, () => undefined),
+            balances: await gateway.balance().then(
+              (b) => b.available,
+              () => undefined,
+            ),
             schedules: await schedules.list(teamId),
             reconcile: await reconcile.latest(),
           }
         : undefined;
-      return { userId, ...(approver ? { approver } : {}), ...(isRequester ? { mine: await requests.openBy(userId) } : {}) };
+      return {
+        userId,
+        ...(approver ? { approver } : {}),
+        ...(isRequester ? { mine: await requests.openBy(userId) } : {}),
+      };
     },
   });
-  const requestNotifier = refreshingHomes(createRequestNotifier(messenger, { approvals: config.SLACK_APPROVALS_CHANNEL, ops: config.SLACK_OPS_CHANNEL }, logger), home, logger);
+  const requestNotifier = refreshingHomes(
+    createRequestNotifier(
+      messenger,
+      { approvals: config.SLACK_APPROVALS_CHANNEL, ops: config.SLACK_OPS_CHANNEL },
+      logger,
+    ),
+    home,
+    logger,
+  );
   const plan = thenCheckFunds(createRedisPlanStore(redis), ['set', 'remove'], fundingChecks);
-  const payoutNotifier = instrumentPayoutNotifier(createPayoutNotifier(messenger, redis, config.SLACK_OPS_CHANNEL, logger, (runId, count) => runStore.firstLines(runId, count)), metrics);
-  const runs = createRunService({ audit, payments, gateway, runs: runStore, queue: createRunQueue(queues.runLines, queues.maintenance), notifier: payoutNotifier, clock });
+  const payoutNotifier = instrumentPayoutNotifier(
+    createPayoutNotifier(messenger, redis, config.SLACK_OPS_CHANNEL, logger, (runId, count) =>
+      runStore.firstLines(runId, count),
+    ),
+    metrics,
+  );
+  const runs = createRunService({
+    audit,
+    payments,
+    gateway,
+    runs: runStore,
+    queue: createRunQueue(queues.runLines, queues.maintenance),
+    notifier: payoutNotifier,
+    clock,
+  });
   const scheduleStore = thenCheckFunds(createRedisScheduleStore(redis), ['create', 'update'], fundingChecks);
   const schedules = createScheduleService({
     schedules: scheduleStore,
@@ -283,7 +393,15 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     lateAfterMs: LATE_FIRING_MS,
   });
   const fundingNotifier = createFundingNotifier(messenger, config.SLACK_OPS_CHANNEL, logger);
-  const autoFunding = createAutoFundingService({ store: createRedisAutoFundingStore(redis), payments, queue: paymentQueue, audit, notifier: fundingNotifier, clock, holidays: config.FUNDING_HOLIDAYS });
+  const autoFunding = createAutoFundingService({
+    store: createRedisAutoFundingStore(redis),
+    payments,
+    queue: paymentQueue,
+    audit,
+    notifier: fundingNotifier,
+    clock,
+    holidays: config.FUNDING_HOLIDAYS,
+  });
   const funding = createFundingService({
     gateway,
     requests: requestStore,
@@ -291,7 +409,11 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     schedules: scheduleStore,
     plan,
     clock,
-    settings: { buffer: config.FUNDING_BUFFER, holidays: config.FUNDING_HOLIDAYS, settlementDays: config.TOPUP_SETTLEMENT_BUSINESS_DAYS },
+    settings: {
+      buffer: config.FUNDING_BUFFER,
+      holidays: config.FUNDING_HOLIDAYS,
+      settlementDays: config.TOPUP_SETTLEMENT_BUSINESS_DAYS,
+    },
     notices: shortfallNotices,
     notifier: fundingNotifier,
     auto: autoFunding,
@@ -315,7 +437,16 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     queue: paymentQueue,
     notifier: requestNotifier,
     clock,
-    applyRecord: createRecordEffects({ plan, requests: requestStore, schedules, runs, freezes, overrides: limitOverrides, autoFunding, clock }),
+    applyRecord: createRecordEffects({
+      plan,
+      requests: requestStore,
+      schedules,
+      runs,
+      freezes,
+      overrides: limitOverrides,
+      autoFunding,
+      clock,
+    }),
   });
   const reminders = createReminderService({
     store: requestStore,
@@ -333,13 +464,25 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     notifier: requestNotifier,
     plan,
     clock,
-    policy: { thresholds: config.DUAL_APPROVAL_THRESHOLDS, maxima: config.MAX_REQUEST_AMOUNTS, approvalTtlSeconds: config.APPROVAL_TTL_SECONDS, bankChangeHoldHours: config.BANK_CHANGE_HOLD_HOURS },
+    policy: {
+      thresholds: config.DUAL_APPROVAL_THRESHOLDS,
+      maxima: config.MAX_REQUEST_AMOUNTS,
+      approvalTtlSeconds: config.APPROVAL_TTL_SECONDS,
+      bankChangeHoldHours: config.BANK_CHANGE_HOLD_HOURS,
+    },
     funds: (amounts, available) => funding.fundsFor(amounts, available),
     heldByLimit: (payoutRef) => limitOverrides.held(payoutRef),
     limitsLeft: createLimitsLeft({ velocity, limits: dailyLimits, clock }),
     reminders,
   });
-  const reconcile = createReconcileService({ ledger, stripe: createStripeLists(stripe), store: reconcileStore, audit, notifier: createReconcileNotifier(messenger, config.SLACK_OPS_CHANNEL), clock });
+  const reconcile = createReconcileService({
+    ledger,
+    stripe: createStripeLists(stripe),
+    store: reconcileStore,
+    audit,
+    notifier: createReconcileNotifier(messenger, config.SLACK_OPS_CHANNEL),
+    clock,
+  });
   return {
     config,
     logger,
@@ -353,12 +496,16 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     home,
     execution,
     payments,
-    settle: createSettlement(gateway, {
-      request: (ref, state) => execution.settle(ref.requestId, state),
-      'run-line': (ref, state) => runs.settle(ref.runId, ref.lineKey, state),
-      'scheduled-topup': (ref, state) => schedules.topupSettled(ref.periodKey, state),
-      'auto-topup': (ref, state) => autoFunding.settled(ref.currency, ref.day, state),
-    }, ledger),
+    settle: createSettlement(
+      gateway,
+      {
+        request: (ref, state) => execution.settle(ref.requestId, state),
+        'run-line': (ref, state) => runs.settle(ref.runId, ref.lineKey, state),
+        'scheduled-topup': (ref, state) => schedules.topupSettled(ref.periodKey, state),
+        'auto-topup': (ref, state) => autoFunding.settled(ref.currency, ref.day, state),
+      },
+      ledger,
+    ),
     reminders,
     plan,
     runs,
@@ -378,7 +525,11 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     auditTrail: createAuditService({ log: audit, inbox: messenger, clock }),
     exports: createExports({ inbox: messenger, clock }),
     deliveries: createDeliveries((scope, id, ttlSeconds) => once.claim(scope, id, ttlSeconds)),
-    batches: createBatchIntake({ attachments: createAttachedFiles(config.SLACK_BOT_TOKEN), sellers, mentionedUser: parseUserMention }),
+    batches: createBatchIntake({
+      attachments: createAttachedFiles(config.SLACK_BOT_TOKEN),
+      sellers,
+      mentionedUser: parseUserMention,
+    }),
     async close() {
       await queues.close();
       await closeRedis(redis);

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import { newId } from './domain/ids.js';
 import { currentTraceId } from './trace.js';
 
@@ -6,13 +6,41 @@ export type { Logger };
 
 /** Paths that may carry secrets, tokens or signed URLs; pino replaces them wherever they appear. */
 const REDACT_PATHS = [
-  'token', '*.token', 'botToken', 'appToken', '*.botToken', '*.appToken',
-  'secret', '*.secret', '*.signingSecret', '*.webhookSecret', 'apiKey', '*.apiKey',
-  'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization',
-  'headers["x-slack-signature"]', 'headers["stripe-signature"]', '*.headers["stripe-signature"]',
-  'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'CONNECT_TOKEN_SECRET',
-  '*.SLACK_BOT_TOKEN', '*.SLACK_SIGNING_SECRET', '*.SLACK_APP_TOKEN', '*.STRIPE_SECRET_KEY', '*.STRIPE_WEBHOOK_SECRET', '*.CONNECT_TOKEN_SECRET',
-  'connectTokenSecret', '*.connectTokenSecret', 'url', '*.url',
+  'token',
+  '*.token',
+  'botToken',
+  'appToken',
+  '*.botToken',
+  '*.appToken',
+  'secret',
+  '*.secret',
+  '*.signingSecret',
+  '*.webhookSecret',
+  'apiKey',
+  '*.apiKey',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  '*.headers.authorization',
+  'headers["x-slack-signature"]',
+  'headers["stripe-signature"]',
+  '*.headers["stripe-signature"]',
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  'STRIPE_SECRET_KEY',
+  'STRIPE_WEBHOOK_SECRET',
+  'CONNECT_TOKEN_SECRET',
+  '*.SLACK_BOT_TOKEN',
+  '*.SLACK_SIGNING_SECRET',
+  '*.SLACK_APP_TOKEN',
+  '*.STRIPE_SECRET_KEY',
+  '*.STRIPE_WEBHOOK_SECRET',
+  '*.CONNECT_TOKEN_SECRET',
+  'connectTokenSecret',
+  '*.connectTokenSecret',
+  'url',
+  '*.url',
 ];
 
 export function createLogger(options: { level: string; destination?: pino.DestinationStream }): Logger {

@@ -1,8 +1,8 @@
+import { RedisPolicyError } from './adapters/redis/connection.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { RedisPolicyError } from './adapters/redis/connection.js';
-import { startBot } from './server.js';
 import { installProcessGuards } from './process-guards.js';
+import { startBot } from './server.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -28,13 +28,15 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.SHUTDOWN_TIMEOUT_SECONDS * 1000);
     timer.unref();
-    bot.then((running) => running.stop()).then(
-      () => process.exit(exitCode),
-      (error: unknown) => {
-        logger.error({ err: error }, 'error while draining');
-        process.exit(1);
-      },
-    );
+    bot
+      .then((running) => running.stop())
+      .then(
+        () => process.exit(exitCode),
+        (error: unknown) => {
+          logger.error({ err: error }, 'error while draining');
+          process.exit(1);
+        },
+      );
   };
   // Listening before start-up ends: /healthz answers while the workers still start, and a SIGTERM then must drain
   // (once start-up ends) rather than kill the process.

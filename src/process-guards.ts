@@ -8,12 +8,22 @@ import { currentTraceId } from './trace.js';
  * - An uncaught exception may have stopped any code half-way: it is logged, then the process drains (no new requests,
  *   running jobs finish) and exits non-zero, so the supervisor starts a clean one.
  */
-export function installProcessGuards(proc: NodeJS.EventEmitter, logger: Logger, drainAndExit: (reason: string, exitCode: number) => void): void {
+export function installProcessGuards(
+  proc: NodeJS.EventEmitter,
+  logger: Logger,
+  drainAndExit: (reason: string, exitCode: number) => void,
+): void {
   proc.on('unhandledRejection', (reason: unknown) => {
-    logger.error({ err: reason, traceId: currentTraceId(), event: 'process.unhandled_rejection' }, 'a rejected promise was not handled');
+    logger.error(
+      { err: reason, traceId: currentTraceId(), event: 'process.unhandled_rejection' },
+      'a rejected promise was not handled',
+    );
   });
   proc.on('uncaughtException', (error: Error, origin: string) => {
-    logger.fatal({ err: error, origin, traceId: currentTraceId(), event: 'process.uncaught_exception' }, 'uncaught exception: draining, then exiting to be restarted');
+    logger.fatal(
+      { err: error, origin, traceId: currentTraceId(), event: 'process.uncaught_exception' },
+      'uncaught exception: draining, then exiting to be restarted',
+    );
     drainAndExit('uncaughtException', 1);
   });
 }

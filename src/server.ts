@@ -1,14 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
-import type { Config } from './config.js';
-import type { Logger } from './logger.js';
-import { buildDeps, type AppDeps } from './deps.js';
-import { opsRoutes } from './http/ops-routes.js';
-import { assertNoEviction } from './adapters/redis/connection.js';
-import { routeListener } from './http/route-listener.js';
 import type { Workers } from '../jobs/index.js';
+import { assertNoEviction } from './adapters/redis/connection.js';
+import type { Config } from './config.js';
+import { type AppDeps, buildDeps } from './deps.js';
 import type { Clock } from './domain/clock.js';
+import { opsRoutes } from './http/ops-routes.js';
+import { routeListener } from './http/route-listener.js';
+import type { Logger } from './logger.js';
 
 export interface RunningBot {
   deps: AppDeps;
@@ -49,7 +49,10 @@ export async function startBot(config: Config, logger: Logger, overrides: { cloc
     port = address && typeof address === 'object' ? address.port : config.PORT;
   }
   if (runningWorkers) workers = await (await import('../jobs/index.js')).startWorkers(deps);
-  logger.info({ event: 'bot.started', role: config.ROLE, port, socketMode: Boolean(config.SLACK_APP_TOKEN) }, 'payout-ops started');
+  logger.info(
+    { event: 'bot.started', role: config.ROLE, port, socketMode: Boolean(config.SLACK_APP_TOKEN) },
+    'payout-ops started',
+  );
 
   return {
     deps,

@@ -11,8 +11,18 @@ import { ephemeralReply } from '../src/slack/replies.js';
 import { onSubmission } from './on-submission.js';
 
 const InviteForm = z
-  .object({ [INVITE_FIELDS.user.block]: field.user, [INVITE_FIELDS.email.block]: field.text, [INVITE_FIELDS.country.block]: field.text, meta: channelMeta })
-  .transform((f) => ({ sellerId: f[INVITE_FIELDS.user.block], email: f[INVITE_FIELDS.email.block], country: f[INVITE_FIELDS.country.block], channelId: f.meta.channelId }));
+  .object({
+    [INVITE_FIELDS.user.block]: field.user,
+    [INVITE_FIELDS.email.block]: field.text,
+    [INVITE_FIELDS.country.block]: field.text,
+    meta: channelMeta,
+  })
+  .transform((f) => ({
+    sellerId: f[INVITE_FIELDS.user.block],
+    email: f[INVITE_FIELDS.email.block],
+    country: f[INVITE_FIELDS.country.block],
+    channelId: f.meta.channelId,
+  }));
 
 /** The invite modal: fields are checked before the ack so mistakes show in place. */
 export function register(app: App, deps: CommandDeps): void {
@@ -21,7 +31,8 @@ export function register(app: App, deps: CommandDeps): void {
     const errors: Record<string, string> = {};
     if (!sellerId) errors[INVITE_FIELDS.user.block] = 'Choose the seller to invite.';
     if (email && !isEmail(email)) errors[INVITE_FIELDS.email.block] = 'That does not look like an email address.';
-    if (country && !parseCountry(country)) errors[INVITE_FIELDS.country.block] = 'Use a two-letter ISO country code such as US, FR or DE.';
+    if (country && !parseCountry(country))
+      errors[INVITE_FIELDS.country.block] = 'Use a two-letter ISO country code such as US, FR or DE.';
     if (Object.keys(errors).length > 0) return ack({ response_action: 'errors', errors });
     await ack();
 
@@ -30,6 +41,10 @@ export function register(app: App, deps: CommandDeps): void {
     const log = deps.logger.child({ traceId: newTraceId(), userId, command: 'invite' });
     const reply = ephemeralReply(client, channelId, userId);
     if (!(await allowed(deps, { userId, reply }, 'requester'))) return;
-    await runInvite(deps, { userId, teamId, reply, log, client }, { sellerId, email: email || null, country: country ? (parseCountry(country) ?? null) : null });
+    await runInvite(
+      deps,
+      { userId, teamId, reply, log, client },
+      { sellerId, email: email || null, country: country ? (parseCountry(country) ?? null) : null },
+    );
   });
 }

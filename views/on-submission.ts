@@ -13,18 +13,33 @@ type SubmissionListener = Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>>;
  * notice and its listener stops at that ack. The id alone is the key (not the hash): an accepted view closes,
  * so any later submission of it, updated or not, is a repeat.
  */
-export function onSubmission(app: App, deps: Pick<CommandDeps, 'deliveries' | 'logger'>, callbackId: string, listener: SubmissionListener): void {
+export function onSubmission(
+  app: App,
+  deps: Pick<CommandDeps, 'deliveries' | 'logger'>,
+  callbackId: string,
+  listener: SubmissionListener,
+): void {
   app.view<ViewSubmitAction>(callbackId, async (args) => {
     const ack: typeof args.ack = async (response) => {
-      if (response?.response_action === 'errors' || (await deps.deliveries.firstTime('submission', args.view.id))) return args.ack(response);
-      await args.ack({ response_action: 'update', view: noticeModal('Already received', ':white_check_mark: This was already received, so nothing more was made. Its answer comes as a message where you started.') });
+      if (response?.response_action === 'errors' || (await deps.deliveries.firstTime('submission', args.view.id)))
+        return args.ack(response);
+      await args.ack({
+        response_action: 'update',
+        view: noticeModal(
+          'Already received',
+          ':white_check_mark: This was already received, so nothing more was made. Its answer comes as a message where you started.',
+        ),
+      });
       throw new AlreadySubmitted();
     };
     try {
       await listener({ ...args, ack });
     } catch (error) {
       if (!(error instanceof AlreadySubmitted)) throw error;
-      deps.logger.warn({ event: 'view.repeated_submission', callbackId, viewId: args.view.id, userId: args.body.user.id }, 'ignored a repeated submission');
+      deps.logger.warn(
+        { event: 'view.repeated_submission', callbackId, viewId: args.view.id, userId: args.body.user.id },
+        'ignored a repeated submission',
+      );
     }
   });
 }

@@ -10,8 +10,15 @@ import { ephemeralReply } from '../src/slack/replies.js';
 import { onSubmission } from './on-submission.js';
 
 const RejectForm = z
-  .object({ [REJECT_FIELDS.reason.block]: field.rawText, meta: z.object({ requestId: z.string(), channelId: z.string() }) })
-  .transform((f) => ({ reason: f[REJECT_FIELDS.reason.block], requestId: f.meta.requestId, channelId: f.meta.channelId }));
+  .object({
+    [REJECT_FIELDS.reason.block]: field.rawText,
+    meta: z.object({ requestId: z.string(), channelId: z.string() }),
+  })
+  .transform((f) => ({
+    reason: f[REJECT_FIELDS.reason.block],
+    requestId: f.meta.requestId,
+    channelId: f.meta.channelId,
+  }));
 
 /** The reason for a rejection, from the modal the Reject button opened. */
 export function register(app: App, deps: CommandDeps): void {
@@ -23,10 +30,17 @@ export function register(app: App, deps: CommandDeps): void {
     } catch (error) {
       return ack({ response_action: 'errors', errors: { [REJECT_FIELDS.reason.block]: fieldWordsFor(error) } });
     }
-    if (!reason) return ack({ response_action: 'errors', errors: { [REJECT_FIELDS.reason.block]: 'Say why, so the requester knows what to change.' } });
+    if (!reason)
+      return ack({
+        response_action: 'errors',
+        errors: { [REJECT_FIELDS.reason.block]: 'Say why, so the requester knows what to change.' },
+      });
     await ack();
     const result = await deps.requests.reject(form.requestId, body.user.id, reason);
-    deps.logger.info({ subject: form.requestId, userId: body.user.id, outcome: result.outcome, event: 'request.reject_submit' }, 'rejection');
+    deps.logger.info(
+      { subject: form.requestId, userId: body.user.id, outcome: result.outcome, event: 'request.reject_submit' },
+      'rejection',
+    );
     // From a Home tab there is no channel: the answer goes to the person's DM with the bot.
     await ephemeralReply(client, form.channelId, body.user.id)(clickReply(result));
   });

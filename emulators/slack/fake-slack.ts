@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../loopback.js';
 import { messageProblems, viewProblems } from './block-kit.js';
-import { FILE_DOWNLOAD_SCOPE, SCOPE_OF_METHOD, manifestBotScopes } from './scopes.js';
+import { FILE_DOWNLOAD_SCOPE, manifestBotScopes, SCOPE_OF_METHOD } from './scopes.js';
 
 export interface FakeSlackUser {
   id: string;
@@ -556,7 +556,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const userId = asString(args.user_id);
       const view = viewFromArgs(args);
       if (!userId || !users.has(userId)) return fail('user_not_found');
-      if (!view || view.type !== 'home') return fail('invalid_arguments');
+      if (view?.type !== 'home') return fail('invalid_arguments');
       const refused = viewRefusal(view);
       if (refused) return refused;
       const existing = [...openViews.values()].find((v) => v.type === 'home' && v.user_id === userId);

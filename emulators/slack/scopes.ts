@@ -33,6 +33,8 @@ export const FILE_DOWNLOAD_SCOPE = 'files:read';
 
 /** The bot scopes manifest.yml asks for: what an installed app's bot token is granted, in tests, the sandbox and the demo. */
 export function manifestBotScopes(): string[] {
-  const manifest = parse(readFileSync(new URL('../../manifest.yml', import.meta.url), 'utf8')) as { oauth_config?: { scopes?: { bot?: string[] } } };
+  const manifest = parse(readFileSync(new URL('../../manifest.yml', import.meta.url), 'utf8')) as {
+    oauth_config?: { scopes?: { bot?: string[] } };
+  };
   return manifest.oauth_config?.scopes?.bot ?? [];
 }

@@ -81,7 +81,10 @@ export interface SlackSender {
   /** The Events API's event_callback for app_home_opened: the person opened the app's Home tab. */
   appHomeOpened(p: { userId: string; teamId?: string; appId?: string }, opts?: SendOptions): Promise<SlackHttpResult>;
   /** A global shortcut chosen from the shortcuts menu. */
-  shortcut(p: { userId: string; callbackId: string; teamId?: string; appId?: string; triggerId?: string }, opts?: SendOptions): Promise<SlackHttpResult>;
+  shortcut(
+    p: { userId: string; callbackId: string; teamId?: string; appId?: string; triggerId?: string },
+    opts?: SendOptions,
+  ): Promise<SlackHttpResult>;
   raw(body: string, contentType: string, opts?: SendOptions): Promise<SlackHttpResult>;
 }
 
@@ -212,7 +215,14 @@ export function createSlackSender(options: SlackSenderOptions): SlackSender {
         token: VERIFICATION_TOKEN,
         team_id: teamId,
         api_app_id: p.appId ?? defaultAppId,
-        event: { type: 'app_home_opened', user: p.userId, channel: `D${p.userId}`, tab: 'home', event_ts: `${(Date.now() / 1000).toFixed(6)}`, ...(home ? { view: viewFields(home) } : {}) },
+        event: {
+          type: 'app_home_opened',
+          user: p.userId,
+          channel: `D${p.userId}`,
+          tab: 'home',
+          event_ts: `${(Date.now() / 1000).toFixed(6)}`,
+          ...(home ? { view: viewFields(home) } : {}),
+        },
         type: 'event_callback',
         event_id: `Ev0${++triggerCounter}`,
         event_time: Math.floor(Date.now() / 1000),
@@ -273,7 +283,12 @@ export function createSlackSender(options: SlackSenderOptions): SlackSender {
         const channelId = p.channelId ?? 'C0GENERAL';
         const messageTs = p.messageTs ?? actionTs;
         const stored = fake?.message(channelId, messageTs);
-        payload.container = { type: 'message', message_ts: messageTs, channel_id: channelId, is_ephemeral: p.ephemeral ?? false };
+        payload.container = {
+          type: 'message',
+          message_ts: messageTs,
+          channel_id: channelId,
+          is_ephemeral: p.ephemeral ?? false,
+        };
         payload.channel = { id: channelId, name: channelId.startsWith('D') ? 'directmessage' : 'general' };
         payload.message = {
           type: 'message',
@@ -291,9 +306,7 @@ export function createSlackSender(options: SlackSenderOptions): SlackSender {
       const teamId = p.teamId ?? defaultTeamId;
       const appId = p.appId ?? defaultAppId;
       // Prefer the modal the app really opened on the fake, so private_metadata and blocks round-trip.
-      const stored = p.viewId
-        ? fake?.view(p.viewId)
-        : fake?.views().findLast((v) => v.callback_id === p.callbackId);
+      const stored = p.viewId ? fake?.view(p.viewId) : fake?.views().findLast((v) => v.callback_id === p.callbackId);
       const viewId = p.viewId ?? stored?.id ?? `V0SUBMIT${++triggerCounter}`;
       const view = viewOutput(viewId, teamId, appId, {
         ...(stored ? viewFields(stored) : {}),

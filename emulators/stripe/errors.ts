@@ -36,7 +36,9 @@ export class ApiError extends Error {
 }
 
 function withDocUrl(body: StripeErrorBody): StripeErrorBody {
-  return body.code ? { ...body, doc_url: `https://stripe.com/docs/error-codes/${body.code.replaceAll('_', '-')}` } : body;
+  return body.code
+    ? { ...body, doc_url: `https://stripe.com/docs/error-codes/${body.code.replaceAll('_', '-')}` }
+    : body;
 }
 
 export function invalidRequest(

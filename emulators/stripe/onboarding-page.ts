@@ -7,9 +7,7 @@ export interface PageResponse {
   location?: string;
 }
 
-export type HostedPage =
-  | { kind: 'onboarding'; account: string; link: string }
-  | { kind: 'dashboard'; account: string };
+export type HostedPage = { kind: 'onboarding'; account: string; link: string } | { kind: 'dashboard'; account: string };
 
 /** `/setup/e/:account/:link` (account link) and `/express/:account/:token` (login link). */
 export function matchHostedPage(path: string): HostedPage | undefined {
@@ -42,7 +40,10 @@ function page(title: string, body: string): string {
 }
 
 function notFoundPage(): PageResponse {
-  return { status: 404, html: page('Link not found', '<h1>Link not found</h1><p>This onboarding link does not exist.</p>') };
+  return {
+    status: 404,
+    html: page('Link not found', '<h1>Link not found</h1><p>This onboarding link does not exist.</p>'),
+  };
 }
 
 /**
@@ -62,7 +63,10 @@ export function serveOnboarding(
   if (method === 'POST') {
     const action = form.action;
     if (action !== 'complete' && action !== 'leave_due') {
-      return { status: 400, html: page('Unknown action', '<h1>Unknown action</h1><p>Choose one of the two buttons.</p>') };
+      return {
+        status: 400,
+        html: page('Unknown action', '<h1>Unknown action</h1><p>Choose one of the two buttons.</p>'),
+      };
     }
     link.used = true;
     ledger.completeOnboarding(accountId, action === 'complete');

@@ -1,5 +1,5 @@
 import { paramError } from './errors.js';
-import { formList, isFormObject, type FormObject, type FormValue } from './form.js';
+import { type FormObject, type FormValue, formList, isFormObject } from './form.js';
 
 export interface RangeFilter {
   gt?: number;
@@ -55,7 +55,8 @@ export class Params {
     if (raw === undefined) return undefined;
     if (!/^-?\d+$/.test(raw)) throw paramError(`Invalid integer: ${raw}`, this.name(key), 'parameter_invalid_integer');
     const value = Number(raw);
-    if (!Number.isSafeInteger(value)) throw paramError(`Invalid integer: ${raw}`, this.name(key), 'parameter_invalid_integer');
+    if (!Number.isSafeInteger(value))
+      throw paramError(`Invalid integer: ${raw}`, this.name(key), 'parameter_invalid_integer');
     if (options.min !== undefined && value < options.min) {
       throw paramError(`This value must be greater than or equal to ${options.min}.`, this.name(key));
     }
@@ -109,7 +110,7 @@ export class Params {
   object(key: string, allowed: readonly string[]): Params | undefined {
     const value = this.form[key];
     if (value === undefined) return undefined;
-    if (!isFormObject(value)) throw paramError(`Invalid object`, this.name(key));
+    if (!isFormObject(value)) throw paramError('Invalid object', this.name(key));
     return new Params(value, allowed, this.name(key));
   }
 
@@ -117,7 +118,7 @@ export class Params {
   hash(key: string): FormObject | undefined {
     const value = this.form[key];
     if (value === undefined) return undefined;
-    if (!isFormObject(value)) throw paramError(`Invalid object`, this.name(key));
+    if (!isFormObject(value)) throw paramError('Invalid object', this.name(key));
     return value;
   }
 
@@ -125,7 +126,7 @@ export class Params {
     const value = this.form[key];
     if (value === undefined) return [];
     return formList(value).map((item) => {
-      if (typeof item !== 'string') throw paramError(`Invalid array`, this.name(key));
+      if (typeof item !== 'string') throw paramError('Invalid array', this.name(key));
       return item;
     });
   }
@@ -137,9 +138,12 @@ export class Params {
     if (!isFormObject(value)) throw paramError('Invalid metadata', this.name(key));
     const patch: Record<string, string> = {};
     for (const [name, entry] of Object.entries(value)) {
-      if (typeof entry !== 'string') throw paramError(`Invalid string: ${describe(entry)}`, `${this.name(key)}[${name}]`);
-      if (name.length > 40) throw paramError(`Metadata keys can have up to 40 characters`, `${this.name(key)}[${name}]`);
-      if (entry.length > 500) throw paramError(`Metadata values can have up to 500 characters`, `${this.name(key)}[${name}]`);
+      if (typeof entry !== 'string')
+        throw paramError(`Invalid string: ${describe(entry)}`, `${this.name(key)}[${name}]`);
+      if (name.length > 40)
+        throw paramError('Metadata keys can have up to 40 characters', `${this.name(key)}[${name}]`);
+      if (entry.length > 500)
+        throw paramError('Metadata values can have up to 500 characters', `${this.name(key)}[${name}]`);
       patch[name] = entry;
     }
     if (Object.keys(patch).length > 50) throw paramError('Metadata can have up to 50 keys', this.name(key));
@@ -181,7 +185,10 @@ export function rejectUnknownParams(form: FormObject, allowed: readonly string[]
   }
 }
 
-export function applyMetadata(current: Record<string, string>, patch: MetadataPatch | undefined): Record<string, string> {
+export function applyMetadata(
+  current: Record<string, string>,
+  patch: MetadataPatch | undefined,
+): Record<string, string> {
   if (patch === undefined) return current;
   if (patch === null) return {};
   const next = { ...current };

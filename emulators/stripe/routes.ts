@@ -1,15 +1,15 @@
-import { COUNTRY_CURRENCIES, SUPPORTED_CURRENCIES, needsRecipientAgreement } from './countries.js';
+import { COUNTRY_CURRENCIES, needsRecipientAgreement, SUPPORTED_CURRENCIES } from './countries.js';
 import { invalidRequest, missingReference, notFound, paramError } from './errors.js';
-import { formList, type FormObject } from './form.js';
-import { Params, applyMetadata, inRange, rejectUnknownParams } from './params.js';
+import { type FormObject, formList } from './form.js';
+import { applyMetadata, inRange, Params, rejectUnknownParams } from './params.js';
 import {
-  newId,
   type Account,
   type AccountController,
   type AccountType,
   type BusinessProfile,
   type Ledger,
   type ListObject,
+  newId,
   type ServiceAgreement,
 } from './state.js';
 import type { EventOrigin, StripeEvent, WebhookDispatcher } from './webhooks.js';

@@ -1,26 +1,26 @@
 import http from 'node:http';
-import { listenOnLoopback } from '../loopback.js';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { listenOnLoopback } from '../loopback.js';
 import { ApiError, apiError, idempotencyError, invalidRequest, paramError, rateLimitError } from './errors.js';
 import {
-  Faults,
-  RateLimiter,
   type DelayNextOptions,
   type FailAfterSideEffectOptions,
   type FailNextOptions,
+  Faults,
+  RateLimiter,
 } from './faults.js';
 import { canonicalForm, decodeForm, type FormObject } from './form.js';
 import { IdempotencyStore } from './idempotency.js';
-import { matchHostedPage, serveDashboard, serveOnboarding, type PageResponse } from './onboarding-page.js';
-import { expand, matchRoute, type ApiContext, type Route } from './routes.js';
+import { matchHostedPage, type PageResponse, serveDashboard, serveOnboarding } from './onboarding-page.js';
+import { type ApiContext, expand, matchRoute, type Route } from './routes.js';
 import {
-  Clock,
-  Ledger,
-  newId,
   type Account,
   type Balance,
   type BalanceTransaction,
   type BankAccount,
+  Clock,
+  Ledger,
+  newId,
   type Payout,
   type Topup,
   type TopupOutcome,
@@ -28,9 +28,9 @@ import {
   type TransferReversal,
 } from './state.js';
 import {
-  WebhookDispatcher,
   type EventRecord,
   type StripeEvent,
+  WebhookDispatcher,
   type WebhookEndpoint,
   type WebhookRetryPolicy,
 } from './webhooks.js';
@@ -229,7 +229,11 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
   const stats: EmulatorStats = { requests: 0, rateLimited: 0, byEndpoint: {} };
 
   function send(res: http.ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers });
+    res.writeHead(status, {
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(body),
+      ...headers,
+    });
     res.end(body);
   }
 
@@ -240,7 +244,10 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
       return;
     }
     const html = page.html ?? '';
-    res.writeHead(page.status, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(html) });
+    res.writeHead(page.status, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Length': Buffer.byteLength(html),
+    });
     res.end(html);
   }
 
@@ -250,19 +257,34 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
   ): { status: number; body: string; stored: boolean; headers: Record<string, string> } {
     webhooks.origin = ctx.origin;
     try {
-      return { status: 200, body: JSON.stringify(expand(route.handle(ctx), ctx.form, ledger)), stored: true, headers: {} };
+      return {
+        status: 200,
+        body: JSON.stringify(expand(route.handle(ctx), ctx.form, ledger)),
+        stored: true,
+        headers: {},
+      };
     } catch (error) {
       const failure =
         error instanceof ApiError
           ? error
           : apiError(500, `Emulator failure: ${error instanceof Error ? error.message : String(error)}`);
-      return { status: failure.status, body: JSON.stringify(failure), stored: failure.stored, headers: failure.headers };
+      return {
+        status: failure.status,
+        body: JSON.stringify(failure),
+        stored: failure.stored,
+        headers: failure.headers,
+      };
     } finally {
       webhooks.origin = null;
     }
   }
 
-  async function api(req: http.IncomingMessage, res: http.ServerResponse, target: URL, requestId: string): Promise<void> {
+  async function api(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    target: URL,
+    requestId: string,
+  ): Promise<void> {
     const method = req.method ?? 'GET';
     const path = target.pathname;
     const idempotencyKey = method === 'POST' ? header(req, 'idempotency-key') : undefined;
@@ -333,9 +355,12 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
       }
       if (!match.route.connected) {
         return fail(
-          invalidRequest(`The emulator does not support ${endpoint} on behalf of a connected account (Stripe-Account).`, {
-            stored: false,
-          }),
+          invalidRequest(
+            `The emulator does not support ${endpoint} on behalf of a connected account (Stripe-Account).`,
+            {
+              stored: false,
+            },
+          ),
         );
       }
       onBehalfOf = account;
@@ -433,13 +458,21 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     if (req.method === 'GET' && path === '/_emulator/requests') return send(res, 200, JSON.stringify(requests));
     if (req.method === 'GET' && path === '/_emulator/state') return send(res, 200, JSON.stringify(snapshot()));
     if (await hostedPage(req, res, path)) return;
-    send(res, 404, JSON.stringify(invalidRequest(`Unrecognized request URL (${req.method}: ${path}).`, { status: 404 })));
+    send(
+      res,
+      404,
+      JSON.stringify(invalidRequest(`Unrecognized request URL (${req.method}: ${path}).`, { status: 404 })),
+    );
   }
 
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     route(req, res).catch((error: unknown) => {
       if (res.headersSent) return void res.destroy();
-      send(res, 500, JSON.stringify(apiError(500, `Emulator failure: ${error instanceof Error ? error.message : String(error)}`)));
+      send(
+        res,
+        500,
+        JSON.stringify(apiError(500, `Emulator failure: ${error instanceof Error ? error.message : String(error)}`)),
+      );
     });
   });
 
@@ -464,7 +497,8 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     topups: () => structuredClone([...ledger.topups.values()]),
     balance: (accountId = ledger.platform.id) => ledger.balance(accountId),
     setBalance: (currency, availableMinor) => ledger.setAvailable(ledger.platform.id, currency, availableMinor),
-    completeOnboarding: async (accountId, { complete }) => afterDelivery(ledger.completeOnboarding(accountId, complete)),
+    completeOnboarding: async (accountId, { complete }) =>
+      afterDelivery(ledger.completeOnboarding(accountId, complete)),
     restrictAccount: async (accountId, { reason = 'under_review' } = {}) =>
       afterDelivery(ledger.restrictAccount(accountId, reason)),
     settleTopup: async (topupId, outcome) => afterDelivery(ledger.settleTopup(ledger.topup(topupId), outcome)),
@@ -472,7 +506,8 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
       afterDelivery(ledger.reverseTransfer(ledger.transfer(transferId), { amount, metadata: {} })),
     balanceTransactions: (accountId = ledger.platform.id) => structuredClone(ledger.balanceTransactions(accountId)),
     payouts: () => structuredClone([...ledger.payouts.values()]),
-    changeBankAccount: async (accountId, accountNumber) => afterDelivery(ledger.addBankAccount(accountId, accountNumber, { replace: true })),
+    changeBankAccount: async (accountId, accountNumber) =>
+      afterDelivery(ledger.addBankAccount(accountId, accountNumber, { replace: true })),
     payOut: async (accountId) => afterDelivery(ledger.payOut(accountId)),
     deauthorize: async (accountId) => afterDelivery(ledger.deauthorize(accountId)),
     async withoutWebhooks(change) {

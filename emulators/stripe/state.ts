@@ -84,7 +84,12 @@ export interface Account {
   payouts_enabled: boolean;
   requirements: Requirements;
   settings: { dashboard: { display_name: string | null; timezone: string } };
-  tos_acceptance: { date: number | null; ip: string | null; service_agreement: ServiceAgreement; user_agent: string | null };
+  tos_acceptance: {
+    date: number | null;
+    ip: string | null;
+    service_agreement: ServiceAgreement;
+    user_agent: string | null;
+  };
   type: AccountType;
 }
 
@@ -205,10 +210,17 @@ export interface Payout {
  */
 export const FAILING_ACCOUNT_NUMBERS: Record<string, { code: string; message: string }> = {
   '000111111116': { code: 'account_closed', message: 'The bank account has been closed.' },
-  '000111111113': { code: 'no_account', message: 'The bank account details on file are probably incorrect. No bank account could be located with those details.' },
+  '000111111113': {
+    code: 'no_account',
+    message:
+      'The bank account details on file are probably incorrect. No bank account could be located with those details.',
+  },
   '000222222227': { code: 'insufficient_funds', message: 'The bank account has insufficient funds.' },
   '000333333335': { code: 'debit_not_authorized', message: 'Debit transactions are not approved on the bank account.' },
-  '000444444440': { code: 'invalid_currency', message: 'The bank was unable to process this payout because of its currency.' },
+  '000444444440': {
+    code: 'invalid_currency',
+    message: 'The bank was unable to process this payout because of its currency.',
+  },
 };
 export const SUCCEEDING_ACCOUNT_NUMBER = '000123456789';
 
@@ -309,7 +321,13 @@ function emptyRequirements(): Requirements {
 }
 
 function noExternalAccounts(accountId: string): ListObject<BankAccount> {
-  return { object: 'list', data: [], has_more: false, total_count: 0, url: `/v1/accounts/${accountId}/external_accounts` };
+  return {
+    object: 'list',
+    data: [],
+    has_more: false,
+    total_count: 0,
+    url: `/v1/accounts/${accountId}/external_accounts`,
+  };
 }
 
 function dueRequirements(fields: string[]): Requirements {
@@ -376,7 +394,13 @@ export class Ledger {
     this.platform = {
       id: settings.id,
       object: 'account',
-      business_profile: { mcc: null, name: 'Payout Ops Platform', product_description: null, support_email: null, url: null },
+      business_profile: {
+        mcc: null,
+        name: 'Payout Ops Platform',
+        product_description: null,
+        support_email: null,
+        url: null,
+      },
       business_type: 'company',
       capabilities: { card_payments: 'active', transfers: 'active' },
       charges_enabled: true,
@@ -425,7 +449,14 @@ export class Ledger {
     const account: Account = {
       id,
       object: 'account',
-      business_profile: { mcc: null, name: null, product_description: null, support_email: null, url: null, ...input.businessProfile },
+      business_profile: {
+        mcc: null,
+        name: null,
+        product_description: null,
+        support_email: null,
+        url: null,
+        ...input.businessProfile,
+      },
       business_type: input.businessType,
       capabilities,
       charges_enabled: false,
@@ -452,7 +483,8 @@ export class Ledger {
     return this.changeAccount(account, (next) => {
       if (patch.email !== undefined) next.email = patch.email;
       if (patch.metadata !== undefined) next.metadata = patch.metadata;
-      if (patch.businessProfile !== undefined) next.business_profile = { ...next.business_profile, ...patch.businessProfile };
+      if (patch.businessProfile !== undefined)
+        next.business_profile = { ...next.business_profile, ...patch.businessProfile };
       if (patch.businessType !== undefined) {
         next.business_type = patch.businessType;
         const remaining = (fields: string[]) => fields.filter((field) => field !== 'business_type');
@@ -461,7 +493,8 @@ export class Ledger {
         next.requirements.past_due = remaining(next.requirements.past_due);
       }
       for (const name of patch.requestedCapabilities ?? []) {
-        next.capabilities[name] ??= next.details_submitted && next.requirements.disabled_reason === null ? 'active' : 'inactive';
+        next.capabilities[name] ??=
+          next.details_submitted && next.requirements.disabled_reason === null ? 'active' : 'inactive';
       }
     });
   }
@@ -483,7 +516,8 @@ export class Ledger {
       next.requirements = complete ? emptyRequirements() : dueRequirements([VERIFICATION_DOCUMENT]);
       next.payouts_enabled = complete;
       next.charges_enabled = complete && next.capabilities.card_payments === 'active';
-      if (complete && next.external_accounts.data.length === 0) next.external_accounts = this.withBankAccount(next, SUCCEEDING_ACCOUNT_NUMBER, []);
+      if (complete && next.external_accounts.data.length === 0)
+        next.external_accounts = this.withBankAccount(next, SUCCEEDING_ACCOUNT_NUMBER, []);
     });
   }
 
@@ -509,7 +543,13 @@ export class Ledger {
 
   createAccountLink(input: Omit<AccountLinkRecord, 'id' | 'created' | 'expiresAt' | 'used'>): AccountLinkRecord {
     const created = this.clock.now();
-    const link: AccountLinkRecord = { ...input, id: newId('link'), created, expiresAt: created + LINK_LIFETIME_SECONDS, used: false };
+    const link: AccountLinkRecord = {
+      ...input,
+      id: newId('link'),
+      created,
+      expiresAt: created + LINK_LIFETIME_SECONDS,
+      used: false,
+    };
     this.links.set(link.id, link);
     return link;
   }
@@ -534,7 +574,10 @@ export class Ledger {
   }
 
   balance(accountId: string): Balance {
-    const funds = this.funds.get(accountId) ?? { available: new Map<string, number>(), pending: new Map<string, number>() };
+    const funds = this.funds.get(accountId) ?? {
+      available: new Map<string, number>(),
+      pending: new Map<string, number>(),
+    };
     const account = this.findAccount(accountId);
     const currencies = new Set([...funds.available.keys(), ...funds.pending.keys()]);
     if (currencies.size === 0) currencies.add(account?.default_currency ?? this.settings.defaultCurrency);
@@ -543,7 +586,12 @@ export class Ledger {
         const amount = source.get(currency) ?? 0;
         return { amount, currency, source_types: { card: amount } };
       });
-    return { object: 'balance', available: amounts(funds.available), livemode: this.livemode, pending: amounts(funds.pending) };
+    return {
+      object: 'balance',
+      available: amounts(funds.available),
+      livemode: this.livemode,
+      pending: amounts(funds.pending),
+    };
   }
 
   // Transfers
@@ -561,7 +609,10 @@ export class Ledger {
       missingReference('destination', input.destination, 'destination'),
     );
     if (this.deauthorized.has(destination.id)) {
-      throw invalidRequest(`The destination account ${destination.id} is no longer connected to your platform.`, { code: 'account_invalid', param: 'destination' });
+      throw invalidRequest(`The destination account ${destination.id} is no longer connected to your platform.`, {
+        code: 'account_invalid',
+        param: 'destination',
+      });
     }
     if (destination.capabilities.transfers !== 'active') {
       throw invalidRequest(
@@ -580,13 +631,25 @@ export class Ledger {
     adjust(this.fundsOf(destination.id).available, input.currency, input.amount);
     const id = newId('tr');
     const destinationPayment = newId('py');
-    this.recordMovement(destination.id, { type: 'payment', reportingCategory: 'charge', amount: input.amount, currency: input.currency, source: destinationPayment });
+    this.recordMovement(destination.id, {
+      type: 'payment',
+      reportingCategory: 'charge',
+      amount: input.amount,
+      currency: input.currency,
+      source: destinationPayment,
+    });
     const transfer: Transfer = {
       id,
       object: 'transfer',
       amount: input.amount,
       amount_reversed: 0,
-      balance_transaction: this.recordMovement(this.platform.id, { type: 'transfer', reportingCategory: 'transfer', amount: -input.amount, currency: input.currency, source: id }),
+      balance_transaction: this.recordMovement(this.platform.id, {
+        type: 'transfer',
+        reportingCategory: 'transfer',
+        amount: -input.amount,
+        currency: input.currency,
+        source: id,
+      }),
       created: this.clock.now(),
       currency: input.currency,
       description: input.description,
@@ -640,12 +703,24 @@ export class Ledger {
     adjust(this.fundsOf(transfer.destination).available, transfer.currency, -amount);
     adjust(this.fundsOf(this.platform.id).available, transfer.currency, amount);
     const reversalId = newId('trr');
-    this.recordMovement(transfer.destination, { type: 'payment_refund', reportingCategory: 'refund', amount: -amount, currency: transfer.currency, source: transfer.destination_payment });
+    this.recordMovement(transfer.destination, {
+      type: 'payment_refund',
+      reportingCategory: 'refund',
+      amount: -amount,
+      currency: transfer.currency,
+      source: transfer.destination_payment,
+    });
     const reversal: TransferReversal = {
       id: reversalId,
       object: 'transfer_reversal',
       amount,
-      balance_transaction: this.recordMovement(this.platform.id, { type: 'transfer_refund', reportingCategory: 'transfer_reversal', amount, currency: transfer.currency, source: reversalId }),
+      balance_transaction: this.recordMovement(this.platform.id, {
+        type: 'transfer_refund',
+        reportingCategory: 'transfer_reversal',
+        amount,
+        currency: transfer.currency,
+        source: reversalId,
+      }),
       created: this.clock.now(),
       currency: transfer.currency,
       destination_payment_refund: newId('pyr'),
@@ -686,7 +761,14 @@ export class Ledger {
       id,
       object: 'topup',
       amount: input.amount,
-      balance_transaction: this.recordMovement(this.platform.id, { type: 'topup', reportingCategory: 'topup', amount: input.amount, currency: input.currency, source: id, availableOn: created + TOPUP_AVAILABILITY_SECONDS }),
+      balance_transaction: this.recordMovement(this.platform.id, {
+        type: 'topup',
+        reportingCategory: 'topup',
+        amount: input.amount,
+        currency: input.currency,
+        source: id,
+        availableOn: created + TOPUP_AVAILABILITY_SECONDS,
+      }),
       created,
       currency: input.currency,
       description: input.description,
@@ -731,7 +813,13 @@ export class Ledger {
       if (outcome === 'succeeded') adjust(funds.available, topup.currency, topup.amount);
     }
     if (outcome !== 'succeeded') {
-      this.recordMovement(this.platform.id, { type: 'topup_reversal', reportingCategory: 'topup_reversal', amount: -topup.amount, currency: topup.currency, source: topup.id });
+      this.recordMovement(this.platform.id, {
+        type: 'topup_reversal',
+        reportingCategory: 'topup_reversal',
+        amount: -topup.amount,
+        currency: topup.currency,
+        source: topup.id,
+      });
     }
     if (outcome === 'failed') {
       topup.failure_code = 'insufficient_funds';
@@ -746,7 +834,17 @@ export class Ledger {
   // Balance transactions
 
   /** Records a movement of an account's balance; returns the balance transaction's id. */
-  recordMovement(accountId: string, input: { type: string; reportingCategory: string; amount: number; currency: string; source: string; availableOn?: number }): string {
+  recordMovement(
+    accountId: string,
+    input: {
+      type: string;
+      reportingCategory: string;
+      amount: number;
+      currency: string;
+      source: string;
+      availableOn?: number;
+    },
+  ): string {
     const created = this.clock.now();
     const movement: BalanceTransaction = {
       id: newId('txn'),
@@ -784,7 +882,14 @@ export class Ledger {
   addPendingFunds(currency: string, amount: number, availableOn: number): void {
     const source = newId('ch');
     adjust(this.fundsOf(this.platform.id).pending, currency, amount);
-    this.recordMovement(this.platform.id, { type: 'charge', reportingCategory: 'charge', amount, currency, source, availableOn });
+    this.recordMovement(this.platform.id, {
+      type: 'charge',
+      reportingCategory: 'charge',
+      amount,
+      currency,
+      source,
+      availableOn,
+    });
     this.pendingCharges.set(source, { currency, amount, availableOn });
   }
 
@@ -831,7 +936,13 @@ export class Ledger {
     };
     this.accountNumbers.set(bank.id, accountNumber);
     const data = [bank, ...keep.map((other) => ({ ...other, default_for_currency: false }))];
-    return { object: 'list', data, has_more: false, total_count: data.length, url: `/v1/accounts/${account.id}/external_accounts` };
+    return {
+      object: 'list',
+      data,
+      has_more: false,
+      total_count: data.length,
+      url: `/v1/accounts/${account.id}/external_accounts`,
+    };
   }
 
   /** The seller adds a bank account and makes it the default; with `replace`, the old ones are removed (as the Express Dashboard does). */
@@ -841,7 +952,8 @@ export class Ledger {
     account.external_accounts = this.withBankAccount(account, accountNumber, options.replace ? [] : old);
     const added = account.external_accounts.data[0]!;
     this.publish('account.external_account.created', added, { account: account.id });
-    if (options.replace) for (const removed of old) this.publish('account.external_account.deleted', removed, { account: account.id });
+    if (options.replace)
+      for (const removed of old) this.publish('account.external_account.deleted', removed, { account: account.id });
     return added;
   }
 
@@ -850,7 +962,9 @@ export class Ledger {
     const bank = account.external_accounts.data.find((candidate) => candidate.id === bankAccountId);
     if (!bank) throw notFound('bank_account', bankAccountId);
     if (bank.default_for_currency && account.external_accounts.data.length > 1) {
-      throw invalidRequest('You cannot delete the default external account for your default currency. Please make another external account the default and try again.');
+      throw invalidRequest(
+        'You cannot delete the default external account for your default currency. Please make another external account the default and try again.',
+      );
     }
     const data = account.external_accounts.data.filter((candidate) => candidate !== bank);
     account.external_accounts = { ...account.external_accounts, data, total_count: data.length };
@@ -877,7 +991,13 @@ export class Ledger {
       amount,
       arrival_date: created + 2 * 86_400,
       automatic: true,
-      balance_transaction: this.recordMovement(account.id, { type: 'payout', reportingCategory: 'payout', amount: -amount, currency, source: id }),
+      balance_transaction: this.recordMovement(account.id, {
+        type: 'payout',
+        reportingCategory: 'payout',
+        amount: -amount,
+        currency,
+        source: id,
+      }),
       created,
       currency,
       description: 'STRIPE PAYOUT',
@@ -902,7 +1022,13 @@ export class Ledger {
       payout.status = 'failed';
       payout.failure_code = failure.code;
       payout.failure_message = failure.message;
-      payout.failure_balance_transaction = this.recordMovement(account.id, { type: 'payout_failure', reportingCategory: 'payout_reversal', amount, currency, source: id });
+      payout.failure_balance_transaction = this.recordMovement(account.id, {
+        type: 'payout_failure',
+        reportingCategory: 'payout_reversal',
+        amount,
+        currency,
+        source: id,
+      });
       this.publish('payout.failed', payout, { account: account.id });
     } else {
       payout.status = 'paid';
@@ -919,6 +1045,10 @@ export class Ledger {
   deauthorize(accountId: string): void {
     const account = this.connectedAccount(accountId, () => notFound('account', accountId, 'account'));
     this.deauthorized.add(account.id);
-    this.publish('account.application.deauthorized', { id: 'ca_payoutops', object: 'application', name: 'Payout Ops Platform' }, { account: account.id });
+    this.publish(
+      'account.application.deauthorized',
+      { id: 'ca_payoutops', object: 'application', name: 'Payout Ops Platform' },
+      { account: account.id },
+    );
   }
 }

@@ -25,7 +25,12 @@ const ui = {
 // ---- helpers ------------------------------------------------------------------------------------------------------
 
 async function api(path, body) {
-  const response = await fetch(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(
+    path,
+    body === undefined
+      ? {}
+      : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  );
   const json = await response.json().catch(() => ({}));
   if (!response.ok && json.ok === undefined) json.ok = false;
   return json;
@@ -117,21 +122,31 @@ function renderHeader() {
   const pending = Object.fromEntries(balance.pending.map((b) => [b.currency, b.amount]));
   $('balance').innerHTML = balance.available
     .map((b) => {
-      const changed = lastBalances[b.currency] !== undefined && lastBalances[b.currency] !== `${b.amount}/${pending[b.currency] ?? 0}`;
-      const pendingText = pending[b.currency] ? `<small>+ ${escapeHtml(money(pending[b.currency], b.currency))} pending</small>` : '';
+      const changed =
+        lastBalances[b.currency] !== undefined &&
+        lastBalances[b.currency] !== `${b.amount}/${pending[b.currency] ?? 0}`;
+      const pendingText = pending[b.currency]
+        ? `<small>+ ${escapeHtml(money(pending[b.currency], b.currency))} pending</small>`
+        : '';
       return `<span class="chip${changed ? ' changed' : ''}" data-currency="${escapeHtml(b.currency)}" title="Available on the platform (Stripe emulator)">${escapeHtml(money(b.amount, b.currency))}${pendingText}</span>`;
     })
     .join('');
-  lastBalances = Object.fromEntries(balance.available.map((b) => [b.currency, `${b.amount}/${pending[b.currency] ?? 0}`]));
+  lastBalances = Object.fromEntries(
+    balance.available.map((b) => [b.currency, `${b.amount}/${pending[b.currency] ?? 0}`]),
+  );
   $('topups').innerHTML = pendingTopups
     .map(
-      (t) => `<span class="topup" title="Real top-ups take days; here you decide when the bank answers. ${escapeHtml(t.id)}">Top-up ${escapeHtml(money(t.amount, t.currency))} pending
+      (
+        t,
+      ) => `<span class="topup" title="Real top-ups take days; here you decide when the bank answers. ${escapeHtml(t.id)}">Top-up ${escapeHtml(money(t.amount, t.currency))} pending
 <button type="button" data-settle="succeeded" data-topup="${escapeHtml(t.id)}">Settle</button><button type="button" data-settle="failed" data-topup="${escapeHtml(t.id)}">Fail</button></span>`,
     )
     .join('');
   $('transfers').innerHTML = reversibleTransfers
     .map(
-      (t) => `<span class="topup" title="A reversal pulls money back from the seller, as the platform (or Stripe) can. ${escapeHtml(t.id)}">Transfer ${escapeHtml(money(t.amount, t.currency))}
+      (
+        t,
+      ) => `<span class="topup" title="A reversal pulls money back from the seller, as the platform (or Stripe) can. ${escapeHtml(t.id)}">Transfer ${escapeHtml(money(t.amount, t.currency))}
 <button type="button" data-reverse="${escapeHtml(t.id)}" data-amount="${Math.floor(t.amount / 2)}">Reverse half</button><button type="button" data-reverse="${escapeHtml(t.id)}">Reverse</button></span>`,
     )
     .join('');
@@ -143,9 +158,11 @@ function renderHeader() {
 function renderForecast(funding) {
   if (!funding) return;
   const shortfalls = funding.shortfalls.map(
-    (s) => `<span class="chip short" title="Request a top-up by ${escapeHtml(s.lastTopupDay)} to cover it in time">${escapeHtml(s.currency.toUpperCase())} short ${escapeHtml(money(s.amount, s.currency))} on ${escapeHtml(s.day)}</span>`,
+    (s) =>
+      `<span class="chip short" title="Request a top-up by ${escapeHtml(s.lastTopupDay)} to cover it in time">${escapeHtml(s.currency.toUpperCase())} short ${escapeHtml(money(s.amount, s.currency))} on ${escapeHtml(s.day)}</span>`,
   );
-  $('forecast').innerHTML = `<span class="stripe-label">Today ${escapeHtml(funding.today)}</span>${shortfalls.join('') || '<span class="chip">No shortfall in 14 days</span>'}`;
+  $('forecast').innerHTML =
+    `<span class="stripe-label">Today ${escapeHtml(funding.today)}</span>${shortfalls.join('') || '<span class="chip">No shortfall in 14 days</span>'}`;
 }
 
 function countable(conv) {
@@ -162,14 +179,22 @@ function renderSidebar() {
   $('homes').innerHTML = ui.meta.people
     .map((p) => {
       const you = p.id === ui.user ? ' <span class="you">(you)</span>' : '';
-      return link(homeOf(p.id), `${emoji(':house:')} ${escapeHtml(p.name)}${you}`, ` title="${escapeHtml(`payout-ops's Home tab as ${p.name} sees it: opening it acts as ${p.name}`)}"`);
+      return link(
+        homeOf(p.id),
+        `${emoji(':house:')} ${escapeHtml(p.name)}${you}`,
+        ` title="${escapeHtml(`payout-ops's Home tab as ${p.name} sees it: opening it acts as ${p.name}`)}"`,
+      );
     })
     .join('');
   $('dms').innerHTML = ui.meta.dms
     .map((d) => {
       const p = person(d.user);
       const you = d.user === ui.user ? ' <span class="you">(you)</span>' : '';
-      return link(d.id, `@${escapeHtml(p.name)}${you}`, ` title="${escapeHtml(`payout-ops ↔ ${p.name}: opening it acts as ${p.name}`)}"`);
+      return link(
+        d.id,
+        `@${escapeHtml(p.name)}${you}`,
+        ` title="${escapeHtml(`payout-ops ↔ ${p.name}: opening it acts as ${p.name}`)}"`,
+      );
     })
     .join('');
 }
@@ -194,7 +219,8 @@ ${ephemeral ? `<div class="only-you">${emoji(':eye:')} Only visible to you</div>
 
 function introHtml() {
   const c = channel(ui.conv);
-  if (c) return `<div class="intro">This is the very beginning of <b>#${escapeHtml(c.name)}</b>. ${escapeHtml(c.topic)}.</div>`;
+  if (c)
+    return `<div class="intro">This is the very beginning of <b>#${escapeHtml(c.name)}</b>. ${escapeHtml(c.topic)}.</div>`;
   const p = person(dmOwner(ui.conv));
   return `<div class="intro">This is your direct message history with <b>payout-ops</b>, as <b>@${escapeHtml(p?.name ?? '')}</b>.</div>`;
 }
@@ -265,7 +291,8 @@ function renderConversationHeader() {
   document.querySelector('.composer-wrap').hidden = Boolean(home);
   if (home) {
     $('conv-title').textContent = `payout-ops · Home (@${person(home)?.name ?? ''})`;
-    $('conv-topic').textContent = 'The App Home tab: what waits for you, the freeze state, balances, runs and schedules.';
+    $('conv-topic').textContent =
+      'The App Home tab: what waits for you, the freeze state, balances, runs and schedules.';
     return;
   }
   if (c) {
@@ -274,13 +301,23 @@ function renderConversationHeader() {
   } else {
     const p = person(dmOwner(ui.conv));
     $('conv-title').textContent = `payout-ops ↔ @${p?.name ?? ''}`;
-    $('conv-topic').textContent = 'The bot DMs onboarding links and outcomes here; it reads no messages, but /payout works.';
+    $('conv-topic').textContent =
+      'The bot DMs onboarding links and outcomes here; it reads no messages, but /payout works.';
   }
-  $('composer-input').placeholder = `/payout … in ${c ? `#${c.name}` : 'this DM'} as @${person(ui.user)?.name ?? ''}   (try /payout help)`;
+  $('composer-input').placeholder =
+    `/payout … in ${c ? `#${c.name}` : 'this DM'} as @${person(ui.user)?.name ?? ''}   (try /payout help)`;
 }
 
 const SUGGESTIONS = {
-  requester: ['/payout help', '/payout invite @seller1', '/payout sellers', '/payout topup 500 usd', '/payout transfer', '/payout balance', '/payout audit'],
+  requester: [
+    '/payout help',
+    '/payout invite @seller1',
+    '/payout sellers',
+    '/payout topup 500 usd',
+    '/payout transfer',
+    '/payout balance',
+    '/payout audit',
+  ],
   approver: ['/payout help', '/payout pending', '/payout sellers', '/payout balance', '/payout audit 10'],
   seller: ['/payout help'],
 };
@@ -288,20 +325,32 @@ const SUGGESTIONS = {
 function renderWho() {
   const p = person(ui.user);
   $('whoami').innerHTML = `You are <b>@${escapeHtml(p.name)}</b>: ${escapeHtml(p.role)}.`;
-  const kind = /^approver/.test(p.name) ? 'approver' : /^seller/.test(p.name) ? 'seller' : p.name === 'requester' || p.name === 'lead' ? 'requester' : 'seller';
-  $('suggestions').innerHTML = SUGGESTIONS[kind].map((s) => `<button type="button" data-suggest="${escapeHtml(s)}">${escapeHtml(s)}</button>`).join('');
+  const kind = /^approver/.test(p.name)
+    ? 'approver'
+    : /^seller/.test(p.name)
+      ? 'seller'
+      : p.name === 'requester' || p.name === 'lead'
+        ? 'requester'
+        : 'seller';
+  $('suggestions').innerHTML = SUGGESTIONS[kind]
+    .map((s) => `<button type="button" data-suggest="${escapeHtml(s)}">${escapeHtml(s)}</button>`)
+    .join('');
 }
 
 // ---- modal --------------------------------------------------------------------------------------------------------
 
 function findInputElement(view, blockId, actionId) {
   for (const [index, block] of (view.blocks ?? []).entries()) {
-    if (block.type === 'input' && blockIdOf(block, index) === blockId && (block.element?.action_id ?? '') === actionId) return block.element;
+    if (block.type === 'input' && blockIdOf(block, index) === blockId && (block.element?.action_id ?? '') === actionId)
+      return block.element;
   }
   return undefined;
 }
 
-const flatOptions = (element) => [...(element?.options ?? []), ...(element?.option_groups ?? []).flatMap((g) => g.options ?? [])];
+const flatOptions = (element) => [
+  ...(element?.options ?? []),
+  ...(element?.option_groups ?? []).flatMap((g) => g.options ?? []),
+];
 const asOption = (o) => (o ? { text: o.text, value: o.value } : null);
 
 function readFile(file) {
@@ -334,7 +383,12 @@ async function collectValues(root, view) {
         break;
       case 'multi_static_select': {
         const chosen = [...el.selectedOptions].map((o) => o.value);
-        state = { type, selected_options: flatOptions(element).filter((o) => chosen.includes(o.value)).map(asOption) };
+        state = {
+          type,
+          selected_options: flatOptions(element)
+            .filter((o) => chosen.includes(o.value))
+            .map(asOption),
+        };
         break;
       }
       case 'external_select':
@@ -360,7 +414,12 @@ async function collectValues(root, view) {
         break;
       case 'checkboxes': {
         const chosen = [...el.querySelectorAll('input:checked')].map((i) => i.value);
-        state = { type, selected_options: flatOptions(element).filter((o) => chosen.includes(o.value)).map(asOption) };
+        state = {
+          type,
+          selected_options: flatOptions(element)
+            .filter((o) => chosen.includes(o.value))
+            .map(asOption),
+        };
         break;
       }
       case 'radio_buttons': {
@@ -385,7 +444,8 @@ function saveInputs(root) {
   const saved = {};
   for (const el of root.querySelectorAll('[data-input]')) {
     const key = `${el.dataset.blockId}/${el.dataset.actionId}`;
-    if (el.dataset.input === 'checkboxes' || el.dataset.input === 'radio_buttons') saved[key] = { checked: [...el.querySelectorAll('input:checked')].map((i) => i.value) };
+    if (el.dataset.input === 'checkboxes' || el.dataset.input === 'radio_buttons')
+      saved[key] = { checked: [...el.querySelectorAll('input:checked')].map((i) => i.value) };
     else if (el.multiple) saved[key] = { selected: [...el.selectedOptions].map((o) => o.value) };
     else if (el.type !== 'file') saved[key] = { value: el.value, selected: el.dataset.selected };
   }
@@ -397,7 +457,8 @@ function restoreInputs(root, saved) {
     const s = saved[`${el.dataset.blockId}/${el.dataset.actionId}`];
     if (!s) continue;
     if (s.checked) for (const i of el.querySelectorAll('input')) i.checked = s.checked.includes(i.value);
-    else if (el.multiple && Array.isArray(s.selected)) for (const o of el.options) o.selected = s.selected.includes(o.value);
+    else if (el.multiple && Array.isArray(s.selected))
+      for (const o of el.options) o.selected = s.selected.includes(o.value);
     else {
       el.value = s.value;
       if (s.selected) el.dataset.selected = s.selected;
@@ -424,7 +485,9 @@ function renderModal() {
   const ctx = renderCtx();
   const title = textObject({ ...(view.title ?? { text: 'Modal' }), type: 'plain_text' }, ctx);
   const close = view.close ? textObject({ ...view.close, type: 'plain_text' }, ctx) : 'Cancel';
-  const submit = view.submit ? `<button type="submit" form="modal-form" class="bk-button bk-primary modal-submit">${textObject({ ...view.submit, type: 'plain_text' }, ctx)}</button>` : '';
+  const submit = view.submit
+    ? `<button type="submit" form="modal-form" class="bk-button bk-primary modal-submit">${textObject({ ...view.submit, type: 'plain_text' }, ctx)}</button>`
+    : '';
   root.innerHTML = `<div class="modal-backdrop"><div class="modal" role="dialog" aria-modal="true" aria-label="${escapeHtml(view.title?.text ?? 'Modal')}" data-view-id="${escapeHtml(modal.id)}">
 <div class="modal-head"><h2>${title}</h2><button type="button" class="modal-x" data-close aria-label="Close">×</button></div>
 <form id="modal-form" class="modal-body" novalidate>${renderBlocks(view.blocks, ctx, { surface: 'modal', errors: ui.modalErrors })}</form>
@@ -475,10 +538,19 @@ async function suggest(input) {
     return;
   }
   const values = await collectValues($('modal-root'), modal.view);
-  const result = await api('/api/suggest', { user: ui.user, viewId: modal.id, blockId: input.dataset.blockId, actionId: input.dataset.actionId, value: input.value, values });
+  const result = await api('/api/suggest', {
+    user: ui.user,
+    viewId: modal.id,
+    blockId: input.dataset.blockId,
+    actionId: input.dataset.actionId,
+    value: input.value,
+    values,
+  });
   const options = [...(result.options ?? []), ...(result.option_groups ?? []).flatMap((g) => g.options ?? [])];
   list.innerHTML = options.length
-    ? options.map((o, i) => `<div role="option" data-option="${i}">${escapeHtml(o.text?.text ?? o.value)}</div>`).join('')
+    ? options
+        .map((o, i) => `<div role="option" data-option="${i}">${escapeHtml(o.text?.text ?? o.value)}</div>`)
+        .join('')
     : '<div class="empty">No matches</div>';
   list.options = options;
   list.hidden = false;
@@ -507,13 +579,34 @@ async function sendAction(el) {
   try {
     let body;
     if (inHome) {
-      body = { user: ui.user, home: true, blockIndex: Number(el.dataset.block), elementIndex: Number(el.dataset.element), selection: selectionFor(el, ui.data.home?.blocks) };
+      body = {
+        user: ui.user,
+        home: true,
+        blockIndex: Number(el.dataset.block),
+        elementIndex: Number(el.dataset.element),
+        selection: selectionFor(el, ui.data.home?.blocks),
+      };
     } else if (inModal) {
       const modal = ui.data.modal;
-      body = { user: ui.user, viewId: modal.id, values: await collectValues($('modal-root'), modal.view), blockIndex: Number(el.dataset.block), elementIndex: Number(el.dataset.element), selection: selectionFor(el, modal.view.blocks) };
+      body = {
+        user: ui.user,
+        viewId: modal.id,
+        values: await collectValues($('modal-root'), modal.view),
+        blockIndex: Number(el.dataset.block),
+        elementIndex: Number(el.dataset.element),
+        selection: selectionFor(el, modal.view.blocks),
+      };
     } else {
       const item = (ui.data.conversations[ui.conv] ?? []).find((i) => itemKey(i) === msg.dataset.key);
-      body = { user: ui.user, channel: ui.conv, ts: msg.dataset.ts, ephemeral: msg.dataset.kind === 'ephemeral', blockIndex: Number(el.dataset.block), elementIndex: Number(el.dataset.element), selection: selectionFor(el, item?.blocks) };
+      body = {
+        user: ui.user,
+        channel: ui.conv,
+        ts: msg.dataset.ts,
+        ephemeral: msg.dataset.kind === 'ephemeral',
+        blockIndex: Number(el.dataset.block),
+        elementIndex: Number(el.dataset.element),
+        selection: selectionFor(el, item?.blocks),
+      };
     }
     const result = await api('/api/action', body);
     if (!result.ok) toast(describeBotError(result), 'error');
@@ -617,7 +710,9 @@ function bind() {
     const b = e.target.closest('[data-settle]');
     if (!b) return;
     b.disabled = true;
-    const result = await api(`/api/stripe/topups/${encodeURIComponent(b.dataset.topup)}`, { outcome: b.dataset.settle });
+    const result = await api(`/api/stripe/topups/${encodeURIComponent(b.dataset.topup)}`, {
+      outcome: b.dataset.settle,
+    });
     if (!result.ok) toast(result.error ?? 'could not settle the top-up', 'error');
     poll();
   });
@@ -637,7 +732,10 @@ function bind() {
     const result = await api('/api/next-day', {});
     e.target.disabled = false;
     if (!result.ok) toast(result.error ?? 'could not move the clocks', 'error');
-    else toast(`Now ${result.funding?.today ?? 'the next business day'}${result.fired.length ? `: ${result.fired.length} schedule firing(s)` : ''}`);
+    else
+      toast(
+        `Now ${result.funding?.today ?? 'the next business day'}${result.fired.length ? `: ${result.fired.length} schedule firing(s)` : ''}`,
+      );
     poll();
   });
 
@@ -645,7 +743,10 @@ function bind() {
     const b = e.target.closest('[data-reverse]');
     if (!b) return;
     b.disabled = true;
-    const result = await api(`/api/stripe/transfers/${encodeURIComponent(b.dataset.reverse)}/reverse`, b.dataset.amount ? { amount: Number(b.dataset.amount) } : {});
+    const result = await api(
+      `/api/stripe/transfers/${encodeURIComponent(b.dataset.reverse)}/reverse`,
+      b.dataset.amount ? { amount: Number(b.dataset.amount) } : {},
+    );
     if (!result.ok) toast(result.error ?? 'could not reverse the transfer', 'error');
     poll();
   });
@@ -657,7 +758,7 @@ function bind() {
   });
   $('messages').addEventListener('change', (e) => {
     const el = e.target.closest('[data-action]');
-    if (el && el.value) void sendAction(el);
+    if (el?.value) void sendAction(el);
   });
 
   const modalRoot = $('modal-root');
@@ -678,7 +779,7 @@ function bind() {
   });
   modalRoot.addEventListener('change', (e) => {
     const el = e.target.closest('[data-action]');
-    if (el && el.value) void sendAction(el);
+    if (el?.value) void sendAction(el);
   });
   modalRoot.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -714,7 +815,8 @@ function hasColorEmoji() {
   g.font = '18px sans-serif';
   g.fillText('\u2705', 0, 0);
   const data = g.getImageData(0, 0, 24, 24).data;
-  for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && (data[i] !== data[i + 1] || data[i + 1] !== data[i + 2])) return true;
+  for (let i = 0; i < data.length; i += 4)
+    if (data[i + 3] > 0 && (data[i] !== data[i + 1] || data[i + 1] !== data[i + 2])) return true;
   return false;
 }
 
@@ -722,12 +824,19 @@ async function start() {
   if (!hasColorEmoji()) document.documentElement.classList.add('no-emoji');
   ui.meta = await api('/api/meta');
   $('stripe-log').href = ui.meta.links.stripeRequests;
-  $('person').innerHTML = ui.meta.people.map((p) => `<option value="${escapeHtml(p.id)}" title="${escapeHtml(p.role)}">@${escapeHtml(p.name)}</option>`).join('');
+  $('person').innerHTML = ui.meta.people
+    .map((p) => `<option value="${escapeHtml(p.id)}" title="${escapeHtml(p.role)}">@${escapeHtml(p.name)}</option>`)
+    .join('');
   const params = new URLSearchParams(location.hash.slice(1) || location.search.slice(1));
   const who = ui.meta.people.find((p) => p.name === params.get('as') || p.id === params.get('as')) ?? ui.meta.people[0];
   ui.user = who.id;
   const where = params.get('in');
-  ui.conv = where === 'dm' ? `D${who.id}` : where === 'home' ? homeOf(who.id) : (ui.meta.channels.find((c) => c.name === where) ?? ui.meta.channels[0]).id;
+  ui.conv =
+    where === 'dm'
+      ? `D${who.id}`
+      : where === 'home'
+        ? homeOf(who.id)
+        : (ui.meta.channels.find((c) => c.name === where) ?? ui.meta.channels[0]).id;
   $('person').value = ui.user;
   bind();
   renderWho();

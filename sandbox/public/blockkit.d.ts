@@ -11,6 +11,13 @@ export function emoji(html: string): string;
 export function mrkdwn(text: unknown, ctx?: RenderContext): string;
 export function textObject(obj: unknown, ctx?: RenderContext): string;
 export function blockIdOf(block: { block_id?: unknown }, index: number): string;
-export function renderBlocks(blocks: unknown[] | undefined, ctx?: RenderContext, opts?: { surface?: 'message' | 'modal'; errors?: Record<string, string> }): string;
+export function renderBlocks(
+  blocks: unknown[] | undefined,
+  ctx?: RenderContext,
+  opts?: { surface?: 'message' | 'modal'; errors?: Record<string, string> },
+): string;
 export function renderAttachments(attachments: unknown[] | undefined, ctx?: RenderContext): string;
-export function renderMessageBody(message: { text?: string; blocks?: unknown[]; attachments?: unknown[] }, ctx?: RenderContext): string;
+export function renderMessageBody(
+  message: { text?: string; blocks?: unknown[]; attachments?: unknown[] },
+  ctx?: RenderContext,
+): string;

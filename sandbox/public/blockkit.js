@@ -5,16 +5,66 @@
 // conversations selects, checkboxes, radios, date, time, file), rich_text (flattened), legacy attachments.
 
 const EMOJI = {
-  white_check_mark: '✅', heavy_check_mark: '✔️', x: '❌', warning: '⚠️', no_entry: '⛔', no_entry_sign: '🚫',
-  hourglass: '⌛', hourglass_flowing_sand: '⏳', large_yellow_circle: '🟡', large_green_circle: '🟢', red_circle: '🔴',
-  large_blue_circle: '🔵', inbox_tray: '📥', outbox_tray: '📤', envelope: '✉️', bank: '🏦', moneybag: '💰',
-  money_with_wings: '💸', mag: '🔍', lock: '🔒', raised_hand: '✋', wastebasket: '🗑️', alarm_clock: '⏰', snail: '🐌',
-  page_facing_up: '📄', information_source: 'ℹ️', firing: '🔥', fire: '🔥', double_vertical_bar: '⏸️',
-  arrow_forward: '▶️', leftwards_arrow_with_hook: '↩️', calendar: '📆', date: '📅', tada: '🎉', wave: '👋',
-  rocket: '🚀', bell: '🔔', memo: '📝', clipboard: '📋', receipt: '🧾', credit_card: '💳', dollar: '💵', euro: '💶',
-  pound: '💷', yen: '💴', eyes: '👀', thumbsup: '👍', '+1': '👍', thinking_face: '🤔', point_right: '👉',
-  repeat: '🔁', arrows_counterclockwise: '🔄', link: '🔗', key: '🔑', gear: '⚙️', bulb: '💡', star: '⭐',
-  eye: '👁️', frame_with_picture: '🖼️', house: '🏠',
+  white_check_mark: '✅',
+  heavy_check_mark: '✔️',
+  x: '❌',
+  warning: '⚠️',
+  no_entry: '⛔',
+  no_entry_sign: '🚫',
+  hourglass: '⌛',
+  hourglass_flowing_sand: '⏳',
+  large_yellow_circle: '🟡',
+  large_green_circle: '🟢',
+  red_circle: '🔴',
+  large_blue_circle: '🔵',
+  inbox_tray: '📥',
+  outbox_tray: '📤',
+  envelope: '✉️',
+  bank: '🏦',
+  moneybag: '💰',
+  money_with_wings: '💸',
+  mag: '🔍',
+  lock: '🔒',
+  raised_hand: '✋',
+  wastebasket: '🗑️',
+  alarm_clock: '⏰',
+  snail: '🐌',
+  page_facing_up: '📄',
+  information_source: 'ℹ️',
+  firing: '🔥',
+  fire: '🔥',
+  double_vertical_bar: '⏸️',
+  arrow_forward: '▶️',
+  leftwards_arrow_with_hook: '↩️',
+  calendar: '📆',
+  date: '📅',
+  tada: '🎉',
+  wave: '👋',
+  rocket: '🚀',
+  bell: '🔔',
+  memo: '📝',
+  clipboard: '📋',
+  receipt: '🧾',
+  credit_card: '💳',
+  dollar: '💵',
+  euro: '💶',
+  pound: '💷',
+  yen: '💴',
+  eyes: '👀',
+  thumbsup: '👍',
+  '+1': '👍',
+  thinking_face: '🤔',
+  point_right: '👉',
+  repeat: '🔁',
+  arrows_counterclockwise: '🔄',
+  link: '🔗',
+  key: '🔑',
+  gear: '⚙️',
+  bulb: '💡',
+  star: '⭐',
+  eye: '👁️',
+  frame_with_picture: '🖼️',
+  house: '🏠',
 };
 
 const ENTITY = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
@@ -31,7 +81,9 @@ export function unescapeEntities(text) {
 
 /** `:name:` → the emoji, in a span whose data-name lets the page draw a fallback where no emoji font exists. */
 export function emoji(html) {
-  return html.replace(/:([a-z0-9_+-]+):/g, (match, name) => (EMOJI[name] ? `<span class="emoji" data-name="${name}">${EMOJI[name]}</span>` : match));
+  return html.replace(/:([a-z0-9_+-]+):/g, (match, name) =>
+    EMOJI[name] ? `<span class="emoji" data-name="${name}">${EMOJI[name]}</span>` : match,
+  );
 }
 
 const SAFE_URL = /^(https?:|mailto:)/i;
@@ -63,7 +115,8 @@ function token(inner, ctx) {
       const title = Number.isFinite(seconds) ? ` title="${escapeHtml(new Date(seconds * 1000).toString())}"` : '';
       return `<span class="bk-date"${title}>${escapeHtml(unescapeEntities(label ?? ''))}</span>`;
     }
-    if (head.startsWith('!subteam^')) return `<span class="bk-mention">${escapeHtml(unescapeEntities(label ?? `@${head.slice(9)}`))}</span>`;
+    if (head.startsWith('!subteam^'))
+      return `<span class="bk-mention">${escapeHtml(unescapeEntities(label ?? `@${head.slice(9)}`))}</span>`;
     return `<span class="bk-mention">@${escapeHtml(head.slice(1))}</span>`;
   }
   if (head.startsWith('mailto:')) return link(head, label ?? head.slice(7));
@@ -79,7 +132,9 @@ export function mrkdwn(text, ctx) {
   const slots = [];
   const hold = (html) => `\u0001${slots.push(html) - 1}\u0002`;
   let s = String(text ?? '');
-  s = s.replace(/```([\s\S]*?)```/g, (_, code) => hold(`<pre class="bk-pre">${escapeHtml(unescapeEntities(code.replace(/^\n/, '')))}</pre>`));
+  s = s.replace(/```([\s\S]*?)```/g, (_, code) =>
+    hold(`<pre class="bk-pre">${escapeHtml(unescapeEntities(code.replace(/^\n/, '')))}</pre>`),
+  );
   s = s.replace(/`([^`\n]+)`/g, (_, code) => hold(`<code>${escapeHtml(unescapeEntities(code))}</code>`));
   s = s.replace(/<([^<>\n]+)>/g, (_, inner) => hold(token(inner, ctx)));
   s = escapeHtml(unescapeEntities(s));
@@ -88,7 +143,9 @@ export function mrkdwn(text, ctx) {
   s = s.replace(/(^|[^\w~])~(?!\s)([^~\n]+?)~(?!\w)/g, '$1<s>$2</s>');
   s = s
     .split('\n')
-    .map((line) => (line.startsWith('&#62; ') || line === '&#62;' ? `<span class="bk-quote">${line.slice(6)}</span>` : line))
+    .map((line) =>
+      line.startsWith('&#62; ') || line === '&#62;' ? `<span class="bk-quote">${line.slice(6)}</span>` : line,
+    )
     .join('\n');
   s = emoji(s).replace(/\n/g, '<br>');
   // Slots may hold slots (a link inside a held token never does, but keep it simple and safe).
@@ -109,23 +166,39 @@ export function textObject(obj, ctx) {
 }
 
 const plain = (obj) => (obj == null ? '' : typeof obj === 'string' ? obj : String(obj.text ?? ''));
-const attr = (name, value) => (value === undefined || value === null || value === '' ? '' : ` ${name}="${escapeHtml(value)}"`);
+const attr = (name, value) =>
+  value === undefined || value === null || value === '' ? '' : ` ${name}="${escapeHtml(value)}"`;
 export const blockIdOf = (block, index) => (typeof block.block_id === 'string' ? block.block_id : `auto_${index}`);
 
 function optionsHtml(element, selectedValues) {
-  const option = (o) => `<option value="${escapeHtml(o.value)}"${selectedValues.includes(o.value) ? ' selected' : ''}>${escapeHtml(plain(o.text))}</option>`;
+  const option = (o) =>
+    `<option value="${escapeHtml(o.value)}"${selectedValues.includes(o.value) ? ' selected' : ''}>${escapeHtml(plain(o.text))}</option>`;
   if (Array.isArray(element.option_groups)) {
-    return element.option_groups.map((g) => `<optgroup label="${escapeHtml(plain(g.label))}">${(g.options ?? []).map(option).join('')}</optgroup>`).join('');
+    return element.option_groups
+      .map(
+        (g) => `<optgroup label="${escapeHtml(plain(g.label))}">${(g.options ?? []).map(option).join('')}</optgroup>`,
+      )
+      .join('');
   }
   return (element.options ?? []).map(option).join('');
 }
 
 function peopleOptions(ctx, selected) {
-  return (ctx?.people ?? []).map((p) => `<option value="${escapeHtml(p.id)}"${p.id === selected ? ' selected' : ''}>@${escapeHtml(p.name)}</option>`).join('');
+  return (ctx?.people ?? [])
+    .map(
+      (p) =>
+        `<option value="${escapeHtml(p.id)}"${p.id === selected ? ' selected' : ''}>@${escapeHtml(p.name)}</option>`,
+    )
+    .join('');
 }
 
 function channelOptions(ctx, selected) {
-  return (ctx?.channels ?? []).map((c) => `<option value="${escapeHtml(c.id)}"${c.id === selected ? ' selected' : ''}>#${escapeHtml(c.name)}</option>`).join('');
+  return (ctx?.channels ?? [])
+    .map(
+      (c) =>
+        `<option value="${escapeHtml(c.id)}"${c.id === selected ? ' selected' : ''}>#${escapeHtml(c.name)}</option>`,
+    )
+    .join('');
 }
 
 /**
@@ -143,7 +216,16 @@ function interactive(element, ctx, blockIndex, elementIndex) {
         return `<a class="bk-button${style}" data-action${where} href="${escapeHtml(element.url)}" target="_blank" rel="noopener">${label}</a>`;
       }
       // Slack asks first when a button carries a `confirm` dialog; the console asks with the browser's own.
-      const confirm = element.confirm ? attr('data-confirm', [plain(element.confirm.title), plain(element.confirm.text), `(${plain(element.confirm.confirm) || 'Yes'} / ${plain(element.confirm.deny) || 'Cancel'})`].join('\n\n')) : '';
+      const confirm = element.confirm
+        ? attr(
+            'data-confirm',
+            [
+              plain(element.confirm.title),
+              plain(element.confirm.text),
+              `(${plain(element.confirm.confirm) || 'Yes'} / ${plain(element.confirm.deny) || 'Cancel'})`,
+            ].join('\n\n'),
+          )
+        : '';
       return `<button type="button" class="bk-button${style}" data-action${where}${confirm}>${label}</button>`;
     }
     case 'static_select':
@@ -183,7 +265,10 @@ function inputElement(element, ctx, blockId) {
     case 'static_select':
       return `<select class="bk-input"${keys}><option value="">${escapeHtml(plain(element.placeholder) || 'Select an option')}</option>${optionsHtml(element, element.initial_option ? [element.initial_option.value] : [])}</select>`;
     case 'multi_static_select':
-      return `<select class="bk-input" multiple${keys}>${optionsHtml(element, (element.initial_options ?? []).map((o) => o.value))}</select>`;
+      return `<select class="bk-input" multiple${keys}>${optionsHtml(
+        element,
+        (element.initial_options ?? []).map((o) => o.value),
+      )}</select>`;
     case 'external_select': {
       const initial = element.initial_option;
       return `<div class="bk-combo"><input class="bk-input" type="text" autocomplete="off" role="combobox"${keys}${placeholder}${attr('data-min', element.min_query_length ?? 3)}${initial ? `${attr('value', plain(initial.text))} data-selected="${escapeHtml(JSON.stringify(initial))}"` : ''}><div class="bk-combo-list" role="listbox" hidden></div></div>`;
@@ -202,13 +287,21 @@ function inputElement(element, ctx, blockId) {
     case 'checkboxes':
     case 'radio_buttons': {
       const type = element.type === 'checkboxes' ? 'checkbox' : 'radio';
-      const initial = element.type === 'checkboxes' ? (element.initial_options ?? []).map((o) => o.value) : [element.initial_option?.value];
+      const initial =
+        element.type === 'checkboxes'
+          ? (element.initial_options ?? []).map((o) => o.value)
+          : [element.initial_option?.value];
       return `<div class="bk-choices"${keys}>${(element.options ?? [])
-        .map((o) => `<label><input type="${type}" name="${escapeHtml(`${blockId}/${element.action_id}`)}" value="${escapeHtml(o.value)}"${initial.includes(o.value) ? ' checked' : ''}> ${textObject(o.text, ctx)}</label>`)
+        .map(
+          (o) =>
+            `<label><input type="${type}" name="${escapeHtml(`${blockId}/${element.action_id}`)}" value="${escapeHtml(o.value)}"${initial.includes(o.value) ? ' checked' : ''}> ${textObject(o.text, ctx)}</label>`,
+        )
         .join('')}</div>`;
     }
     case 'file_input': {
-      const accept = Array.isArray(element.filetypes) ? attr('accept', element.filetypes.map((t) => `.${t}`).join(',')) : '';
+      const accept = Array.isArray(element.filetypes)
+        ? attr('accept', element.filetypes.map((t) => `.${t}`).join(','))
+        : '';
       return `<input class="bk-input" type="file"${keys}${accept}${(element.max_files ?? 10) > 1 ? ' multiple' : ''}>`;
     }
     default:
@@ -227,19 +320,28 @@ function richText(block, ctx) {
         if (el.style?.strike) html = `<s>${html}</s>`;
         return html;
       }
-      case 'link': return link(el.url, el.text ?? el.url);
-      case 'user': return token(`@${el.user_id}`, ctx);
-      case 'channel': return token(`#${el.channel_id}`, ctx);
-      case 'emoji': return emoji(`:${escapeHtml(el.name)}:`);
-      case 'broadcast': return `<span class="bk-mention">@${escapeHtml(el.range)}</span>`;
-      default: return '';
+      case 'link':
+        return link(el.url, el.text ?? el.url);
+      case 'user':
+        return token(`@${el.user_id}`, ctx);
+      case 'channel':
+        return token(`#${el.channel_id}`, ctx);
+      case 'emoji':
+        return emoji(`:${escapeHtml(el.name)}:`);
+      case 'broadcast':
+        return `<span class="bk-mention">@${escapeHtml(el.range)}</span>`;
+      default:
+        return '';
     }
   };
   const part = (el) => {
-    const inner = (el.elements ?? []).map((child) => (child.type?.startsWith('rich_text_') ? part(child) : inline(child))).join('');
+    const inner = (el.elements ?? [])
+      .map((child) => (child.type?.startsWith('rich_text_') ? part(child) : inline(child)))
+      .join('');
     if (el.type === 'rich_text_preformatted') return `<pre class="bk-pre">${inner}</pre>`;
     if (el.type === 'rich_text_quote') return `<span class="bk-quote">${inner}</span>`;
-    if (el.type === 'rich_text_list') return `<ul>${(el.elements ?? []).map((item) => `<li>${part(item)}</li>`).join('')}</ul>`;
+    if (el.type === 'rich_text_list')
+      return `<ul>${(el.elements ?? []).map((item) => `<li>${part(item)}</li>`).join('')}</ul>`;
     return inner;
   };
   return `<div class="bk-section">${part(block)}</div>`;
@@ -255,8 +357,12 @@ export function renderBlocks(blocks, ctx, opts = {}) {
       switch (block.type) {
         case 'section': {
           const text = block.text ? `<div class="bk-text">${textObject(block.text, ctx)}</div>` : '';
-          const fields = Array.isArray(block.fields) ? `<div class="bk-fields">${block.fields.map((f) => `<div class="bk-field">${textObject(f, ctx)}</div>`).join('')}</div>` : '';
-          const accessory = block.accessory ? `<div class="bk-accessory">${interactive(block.accessory, ctx, index, -1)}</div>` : '';
+          const fields = Array.isArray(block.fields)
+            ? `<div class="bk-fields">${block.fields.map((f) => `<div class="bk-field">${textObject(f, ctx)}</div>`).join('')}</div>`
+            : '';
+          const accessory = block.accessory
+            ? `<div class="bk-accessory">${interactive(block.accessory, ctx, index, -1)}</div>`
+            : '';
           return `<div class="bk-block bk-section" data-block-index="${index}"><div class="bk-section-body">${text}${fields}</div>${accessory}</div>`;
         }
         case 'header':
@@ -265,7 +371,11 @@ export function renderBlocks(blocks, ctx, opts = {}) {
           return '<hr class="bk-block bk-divider">';
         case 'context':
           return `<div class="bk-block bk-context">${(block.elements ?? [])
-            .map((e) => (e.type === 'image' ? `<span class="bk-image-alt">${emoji(':frame_with_picture:')} ${escapeHtml(e.alt_text)}</span>` : `<span>${textObject(e, ctx)}</span>`))
+            .map((e) =>
+              e.type === 'image'
+                ? `<span class="bk-image-alt">${emoji(':frame_with_picture:')} ${escapeHtml(e.alt_text)}</span>`
+                : `<span>${textObject(e, ctx)}</span>`,
+            )
             .join('')}</div>`;
         case 'actions':
           return `<div class="bk-block bk-actions">${(block.elements ?? []).map((e, i) => interactive(e, ctx, index, i)).join('')}</div>`;
@@ -293,12 +403,24 @@ ${block.hint ? `<div class="bk-hint">${textObject(block.hint, ctx)}</div>` : ''}
 export function renderAttachments(attachments, ctx) {
   return (attachments ?? [])
     .map((a) => {
-      const color = /^#?[0-9a-f]{3,8}$/i.test(a.color ?? '') ? (a.color.startsWith('#') ? a.color : `#${a.color}`) : a.color === 'good' ? '#2eb67d' : a.color === 'danger' ? '#e01e5a' : a.color === 'warning' ? '#ecb22e' : '#ddd';
+      const color = /^#?[0-9a-f]{3,8}$/i.test(a.color ?? '')
+        ? a.color.startsWith('#')
+          ? a.color
+          : `#${a.color}`
+        : a.color === 'good'
+          ? '#2eb67d'
+          : a.color === 'danger'
+            ? '#e01e5a'
+            : a.color === 'warning'
+              ? '#ecb22e'
+              : '#ddd';
       const body = [
         a.pretext ? `<div>${mrkdwn(a.pretext, ctx)}</div>` : '',
         a.title ? `<div class="bk-att-title">${escapeHtml(a.title)}</div>` : '',
         a.text ? `<div>${mrkdwn(a.text, ctx)}</div>` : '',
-        Array.isArray(a.fields) ? `<div class="bk-fields">${a.fields.map((f) => `<div class="bk-field"><b>${escapeHtml(f.title)}</b><br>${mrkdwn(f.value, ctx)}</div>`).join('')}</div>` : '',
+        Array.isArray(a.fields)
+          ? `<div class="bk-fields">${a.fields.map((f) => `<div class="bk-field"><b>${escapeHtml(f.title)}</b><br>${mrkdwn(f.value, ctx)}</div>`).join('')}</div>`
+          : '',
         Array.isArray(a.blocks) ? renderBlocks(a.blocks, ctx) : '',
         a.footer ? `<div class="bk-context">${mrkdwn(a.footer, ctx)}</div>` : '',
       ].join('');
@@ -309,6 +431,9 @@ export function renderAttachments(attachments, ctx) {
 
 /** A message's visible body: its blocks, else its text, then any attachments. */
 export function renderMessageBody(message, ctx) {
-  const blocks = Array.isArray(message.blocks) && message.blocks.length > 0 ? renderBlocks(message.blocks, ctx, { surface: 'message' }) : `<div class="bk-text">${mrkdwn(message.text, ctx)}</div>`;
+  const blocks =
+    Array.isArray(message.blocks) && message.blocks.length > 0
+      ? renderBlocks(message.blocks, ctx, { surface: 'message' })
+      : `<div class="bk-text">${mrkdwn(message.text, ctx)}</div>`;
   return blocks + renderAttachments(message.attachments, ctx);
 }

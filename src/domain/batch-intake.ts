@@ -3,7 +3,9 @@ import { validateBatchLookingUp } from './payout-batch.js';
 import type { AttachedFile, AttachedFiles } from './ports.js';
 import type { SellerService } from './sellers.js';
 
-export type CheckedBatch = { empty: true } | { empty: false; lines: (BatchLine & { userId: string; accountId: string })[]; problems: BatchProblem[] };
+export type CheckedBatch =
+  | { empty: true }
+  | { empty: false; lines: (BatchLine & { userId: string; accountId: string })[]; problems: BatchProblem[] };
 
 /** A file up to this size (a few hundred lines) is read and checked before the ack, so its mistakes show in the form. */
 const CHECK_BEFORE_ACK_BYTES = 16_384;
@@ -19,10 +21,20 @@ export interface BatchIntake {
    * Reads the file (else the pasted text) and checks every line against the team's sellers (those it names, read
    * together) and, when known, the currencies the platform holds. Throws AppError when the file cannot be read.
    */
-  check(input: { teamId: string; file: AttachedFile | undefined; pasted: string; heldCurrencies: string[] | undefined; afterAck?: boolean }): Promise<CheckedBatch>;
+  check(input: {
+    teamId: string;
+    file: AttachedFile | undefined;
+    pasted: string;
+    heldCurrencies: string[] | undefined;
+    afterAck?: boolean;
+  }): Promise<CheckedBatch>;
 }
 
-export function createBatchIntake(deps: { attachments: AttachedFiles; sellers: Pick<SellerService, 'lookUp'>; mentionedUser: (raw: string) => string | undefined }): BatchIntake {
+export function createBatchIntake(deps: {
+  attachments: AttachedFiles;
+  sellers: Pick<SellerService, 'lookUp'>;
+  mentionedUser: (raw: string) => string | undefined;
+}): BatchIntake {
   return {
     checksBeforeAck: (file) => !file || (file.size !== undefined && file.size <= CHECK_BEFORE_ACK_BYTES),
     async check({ teamId, file, pasted, heldCurrencies, afterAck }) {
@@ -30,7 +42,15 @@ export function createBatchIntake(deps: { attachments: AttachedFiles; sellers: P
       if (!text.trim()) return { empty: true };
       // Held currencies were read when the form opened; create() checks them against Stripe again.
       const options = heldCurrencies ? { heldCurrencies: new Set(heldCurrencies) } : {};
-      return { empty: false, ...(await validateBatchLookingUp(text, deps.mentionedUser, (refs) => deps.sellers.lookUp(teamId, refs), options)) };
+      return {
+        empty: false,
+        ...(await validateBatchLookingUp(
+          text,
+          deps.mentionedUser,
+          (refs) => deps.sellers.lookUp(teamId, refs),
+          options,
+        )),
+      };
     },
   };
 }

@@ -10,9 +10,11 @@ export const dayOf = (date: Date): Day => date.toISOString().slice(0, 10);
 
 export const startOfDay = (day: Day): Date => new Date(`${day}T00:00:00.000Z`);
 
-export const addDays = (day: Day, count: number): Day => dayOf(new Date(startOfDay(day).getTime() + count * MS_PER_DAY));
+export const addDays = (day: Day, count: number): Day =>
+  dayOf(new Date(startOfDay(day).getTime() + count * MS_PER_DAY));
 
-export const isDay = (text: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(startOfDay(text).getTime()) && dayOf(startOfDay(text)) === text;
+export const isDay = (text: string): boolean =>
+  /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(startOfDay(text).getTime()) && dayOf(startOfDay(text)) === text;
 
 export function isBusinessDay(day: Day, holidays: ReadonlySet<Day>): boolean {
   const weekday = startOfDay(day).getUTCDay();

@@ -45,7 +45,13 @@ export function createConnectTokens(secret: string, clock: Clock): ConnectTokens
       } catch {
         return undefined;
       }
-      if (claims.p !== purpose || typeof claims.a !== 'string' || !/^acct_\w+$/.test(claims.a) || typeof claims.e !== 'number') return undefined;
+      if (
+        claims.p !== purpose ||
+        typeof claims.a !== 'string' ||
+        !/^acct_\w+$/.test(claims.a) ||
+        typeof claims.e !== 'number'
+      )
+        return undefined;
       if (claims.e * 1000 <= clock.now().getTime()) return undefined;
       return { purpose, accountId: claims.a, expiresAt: claims.e };
     },

@@ -1,10 +1,17 @@
 import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
+import type { Freeze, FreezeScope, LimitHold, LimitLeft } from './controls.types.js';
 import { AppError } from './errors.js';
 import type { CurrencyAmounts, Money } from './money.js';
-import type { Freeze, FreezeScope, LimitHold, LimitLeft } from './controls.types.js';
 import type { PaymentInstruction } from './payments.types.js';
-import type { ControlNotifier, FreezeStore, HeldPayments, LimitHoldStore, PaymentGuard, VelocityCounter } from './ports.js';
+import type {
+  ControlNotifier,
+  FreezeStore,
+  HeldPayments,
+  LimitHoldStore,
+  PaymentGuard,
+  VelocityCounter,
+} from './ports.js';
 
 /** One key per scope: freezing the same scope twice is one freeze. */
 export const scopeKey = (scope: FreezeScope): string =>
@@ -33,19 +40,31 @@ export interface DailyLimits {
 /** The UTC day a payment counts towards: YYYY-MM-DD. */
 export const utcDay = (at: Date): string => at.toISOString().slice(0, 10);
 
-const nextUtcMidnight = (at: Date): Date => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() + 1));
+const nextUtcMidnight = (at: Date): Date =>
+  new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() + 1));
 
 /**
  * The last check before each Stripe write (inside pay()): a freeze over the payment, then the daily limits, counted
  * atomically. A payment that may not go now throws a retryable AppError with the time to look again; the worker
  * delays its job by that much, so it waits without using up its attempts and goes out once when allowed.
  */
-export function createPaymentGuard(deps: { freezes: FreezeStore; velocity: VelocityCounter; limits: DailyLimits; holds: LimitHoldStore; clock: Clock; notifier: ControlNotifier }): PaymentGuard {
+export function createPaymentGuard(deps: {
+  freezes: FreezeStore;
+  velocity: VelocityCounter;
+  limits: DailyLimits;
+  holds: LimitHoldStore;
+  clock: Clock;
+  notifier: ControlNotifier;
+}): PaymentGuard {
   return {
     async admit(ref, payoutRef, instruction) {
       const freeze = freezeOver(await deps.freezes.list(), instruction);
       if (freeze) {
-        throw new AppError('payments_frozen', { reason: freeze.reason }, { retryable: true, retryAfterMs: FROZEN_RECHECK_MS });
+        throw new AppError(
+          'payments_frozen',
+          { reason: freeze.reason },
+          { retryable: true, retryAfterMs: FROZEN_RECHECK_MS },
+        );
       }
       // Top-ups bring money in; the daily limits are on what leaves.
       if (instruction.action !== 'transfer') return;
@@ -56,16 +75,40 @@ export function createPaymentGuard(deps: { freezes: FreezeStore; velocity: Veloc
       const day = utcDay(now);
       // An override lets this one payment pass today's limits; it still counts towards the day's totals.
       const overridden = await deps.holds.overridden(payoutRef, day);
-      const counted = await deps.velocity.reserve({ payoutRef, day, money: instruction.money, accountId: instruction.destinationAccountId, limits: overridden ? { total: undefined, perSeller: undefined } : limits });
+      const counted = await deps.velocity.reserve({
+        payoutRef,
+        day,
+        money: instruction.money,
+        accountId: instruction.destinationAccountId,
+        limits: overridden ? { total: undefined, perSeller: undefined } : limits,
+      });
       if (counted.ok) return deps.holds.clear(payoutRef);
       const limit = { amount: counted.limit, currency };
-      await deps.holds.hold({ payoutRef, money: instruction.money, accountId: instruction.destinationAccountId, which: counted.which, limit, day });
-      await deps.notifier.limitReached({ ref, payoutRef, instruction, which: counted.which, limit, used: { amount: counted.used, currency } });
-      const wait = Math.min(LIMIT_RECHECK_MS, nextUtcMidnight(now).getTime() - now.getTime() + 1_000);
-      throw new AppError('daily_limit', { which: counted.which, limit }, {
-        retryable: true,
-        retryAfterMs: wait,
+      await deps.holds.hold({
+        payoutRef,
+        money: instruction.money,
+        accountId: instruction.destinationAccountId,
+        which: counted.which,
+        limit,
+        day,
       });
+      await deps.notifier.limitReached({
+        ref,
+        payoutRef,
+        instruction,
+        which: counted.which,
+        limit,
+        used: { amount: counted.used, currency },
+      });
+      const wait = Math.min(LIMIT_RECHECK_MS, nextUtcMidnight(now).getTime() - now.getTime() + 1_000);
+      throw new AppError(
+        'daily_limit',
+        { which: counted.which, limit },
+        {
+          retryable: true,
+          retryAfterMs: wait,
+        },
+      );
     },
     release: (payoutRef) => deps.velocity.release(payoutRef),
   };
@@ -84,8 +127,15 @@ export function createLimitsLeft(deps: { velocity: Pick<VelocityCounter, 'used'>
         const perSeller = accountId ? deps.limits.perSeller.get(currency) : undefined;
         if (total === undefined && perSeller === undefined) return [];
         const used = await deps.velocity.used(day, currency, accountId);
-        const left = (which: LimitLeft['which'], limit: number, usedSoFar: number): LimitLeft => ({ which, left: { amount: Math.max(0, limit - usedSoFar), currency }, limit: { amount: limit, currency } });
-        return [...(total !== undefined ? [left('total', total, used.total)] : []), ...(perSeller !== undefined ? [left('seller', perSeller, used.seller)] : [])];
+        const left = (which: LimitLeft['which'], limit: number, usedSoFar: number): LimitLeft => ({
+          which,
+          left: { amount: Math.max(0, limit - usedSoFar), currency },
+          limit: { amount: limit, currency },
+        });
+        return [
+          ...(total !== undefined ? [left('total', total, used.total)] : []),
+          ...(perSeller !== undefined ? [left('seller', perSeller, used.seller)] : []),
+        ];
       }),
     );
     return perCurrency.flat();
@@ -103,9 +153,24 @@ export interface FreezeService {
   list(): Promise<Freeze[]>;
 }
 
-export function createFreezeService(deps: { freezes: FreezeStore; held: HeldPayments; audit: AuditLog; notifier: ControlNotifier; clock: Clock }): FreezeService {
+export function createFreezeService(deps: {
+  freezes: FreezeStore;
+  held: HeldPayments;
+  audit: AuditLog;
+  notifier: ControlNotifier;
+  clock: Clock;
+}): FreezeService {
   const audit = (action: string, freeze: Freeze, actor: string) =>
-    deps.audit.append({ at: deps.clock.now().toISOString(), actor, action, subject: scopeKey(freeze.scope), kind: 'freeze', amounts: [], state: action === 'freeze.on' ? 'frozen' : 'unfrozen', detail: freeze.reason });
+    deps.audit.append({
+      at: deps.clock.now().toISOString(),
+      actor,
+      action,
+      subject: scopeKey(freeze.scope),
+      kind: 'freeze',
+      amounts: [],
+      state: action === 'freeze.on' ? 'frozen' : 'unfrozen',
+      detail: freeze.reason,
+    });
   return {
     async freeze(freeze) {
       if (!(await deps.freezes.add(freeze))) return false;
@@ -134,7 +199,12 @@ export interface LimitOverrideService {
   grant(payoutRef: string, by: string[]): Promise<void>;
 }
 
-export function createLimitOverrides(deps: { holds: LimitHoldStore; held: HeldPayments; audit: AuditLog; clock: Clock }): LimitOverrideService {
+export function createLimitOverrides(deps: {
+  holds: LimitHoldStore;
+  held: HeldPayments;
+  audit: AuditLog;
+  clock: Clock;
+}): LimitOverrideService {
   return {
     held: (payoutRef) => deps.holds.get(payoutRef),
     waiting: (limit) => deps.holds.list(limit),
@@ -142,7 +212,17 @@ export function createLimitOverrides(deps: { holds: LimitHoldStore; held: HeldPa
       const hold = await deps.holds.get(payoutRef);
       const now = deps.clock.now();
       await deps.holds.override(payoutRef, utcDay(now));
-      await deps.audit.append({ at: now.toISOString(), actor: by.join(','), action: 'limit.override', subject: payoutRef, payoutRef, kind: 'limit', amounts: hold ? [hold.money] : [], state: 'overridden', detail: `today, ${utcDay(now)}` });
+      await deps.audit.append({
+        at: now.toISOString(),
+        actor: by.join(','),
+        action: 'limit.override',
+        subject: payoutRef,
+        payoutRef,
+        kind: 'limit',
+        amounts: hold ? [hold.money] : [],
+        state: 'overridden',
+        detail: `today, ${utcDay(now)}`,
+      });
       await deps.held.wake();
     },
   };

@@ -1,5 +1,5 @@
 import type { AuditEntry } from './audit.js';
-import { majorUnitsText, type Money } from './money.js';
+import { type Money, majorUnitsText } from './money.js';
 
 /** RFC 4180 quoting, and a leading ' on cells a spreadsheet would run as a formula. */
 export const csvCell = (value: unknown) => {
@@ -11,7 +11,22 @@ export const csvCell = (value: unknown) => {
 export const toCsv = (columns: readonly string[], rows: readonly (readonly unknown[])[]): string =>
   `${[columns.join(','), ...rows.map((row) => row.map(csvCell).join(','))].join('\n')}\n`;
 
-const AUDIT_COLUMNS = ['time', 'actor', 'action', 'payout_ref', 'subject', 'kind', 'payee', 'account', 'amount', 'currency', 'amount_minor', 'state', 'stripe_id', 'detail'] as const;
+const AUDIT_COLUMNS = [
+  'time',
+  'actor',
+  'action',
+  'payout_ref',
+  'subject',
+  'kind',
+  'payee',
+  'account',
+  'amount',
+  'currency',
+  'amount_minor',
+  'state',
+  'stripe_id',
+  'detail',
+] as const;
 
 /** One row per currency an entry moves (a run paying EUR and USD is two rows), so a spreadsheet can sum by currency. */
 function auditRows(e: AuditEntry): string[] {

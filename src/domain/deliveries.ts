@@ -15,6 +15,8 @@ export interface Deliveries {
   firstTime(kind: keyof typeof REMEMBERED_SECONDS, id: string): Promise<boolean>;
 }
 
-export function createDeliveries(claimOnce: (scope: string, id: string, ttlSeconds: number) => Promise<boolean>): Deliveries {
+export function createDeliveries(
+  claimOnce: (scope: string, id: string, ttlSeconds: number) => Promise<boolean>,
+): Deliveries {
   return { firstTime: (kind, id) => claimOnce(SCOPES[kind], id, REMEMBERED_SECONDS[kind]) };
 }

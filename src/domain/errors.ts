@@ -100,7 +100,9 @@ export interface AppErrorOptions {
 
 /** "seller_not_payable (userId: U1, transfers: inactive)": plain, for logs; people read the words the edge chooses. */
 function logMessage(code: string, params: object): string {
-  const facts = Object.entries(params).map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  const facts = Object.entries(params).map(
+    ([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`,
+  );
   return facts.length > 0 ? `${code} (${facts.join(', ')})` : code;
 }
 

@@ -1,10 +1,10 @@
 import type { Clock } from './clock.js';
+import { WAITING_CODES } from './controls.js';
 import { AppError, hasCode, type Problem } from './errors.js';
 import { formatMoney, shortfallOf } from './money.js';
-import { WAITING_CODES } from './controls.js';
-import { refusalOf, reversalOf, type PaymentService } from './payments.js';
+import { type PaymentService, refusalOf, reversalOf } from './payments.js';
 import type { PaymentInstruction, StripeState } from './payments.types.js';
-import type { PaymentQueue, MoneyGateway, RequestNotifier, RequestStore } from './ports.js';
+import type { MoneyGateway, PaymentQueue, RequestNotifier, RequestStore } from './ports.js';
 import type { PayoutRequest, RequestOf, Settlement } from './requests.types.js';
 
 /** A request that moves no money itself: its approval changes our own records (and may start a run). */
@@ -62,7 +62,8 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
 
   function instruction(request: RequestOf<'topup' | 'transfer'>): PaymentInstruction {
     const { money, description } = request;
-    if (request.kind === 'topup') return { action: 'topup', money, description, statementDescriptor: request.statementDescriptor };
+    if (request.kind === 'topup')
+      return { action: 'topup', money, description, statementDescriptor: request.statementDescriptor };
     return { action: 'transfer', money, description, destinationAccountId: request.destination.accountId };
   }
 
@@ -75,7 +76,10 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
   }
 
   /** What Stripe shows, in our words; undefined when it says nothing new about this request. */
-  function settlementOf(request: PayoutRequest, state: StripeState): { settlement: Settlement; amountReversed: number; reason: string | null } | undefined {
+  function settlementOf(
+    request: PayoutRequest,
+    state: StripeState,
+  ): { settlement: Settlement; amountReversed: number; reason: string | null } | undefined {
     if (request.stripeId !== state.stripeId) return undefined;
     if (state.object === 'topup') return { settlement: state.status, amountReversed: 0, reason: state.failureMessage };
     if (state.amountReversed === 0) return undefined;
@@ -107,7 +111,10 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
   async function markWaiting(requestId: string, code: 'payments_frozen' | 'daily_limit'): Promise<void> {
     const waiting = await store.transition(
       requestId,
-      (r) => (r.state === 'executing' && r.waitingOn?.code !== code ? { ...r, waitingOn: { code, since: nowIso() }, updatedAt: nowIso() } : undefined),
+      (r) =>
+        r.state === 'executing' && r.waitingOn?.code !== code
+          ? { ...r, waitingOn: { code, since: nowIso() }, updatedAt: nowIso() }
+          : undefined,
       { actor: 'system', action: 'request.waiting', detail: code },
     );
     if (waiting?.changed) await deps.notifier.changed(waiting.after);
@@ -136,12 +143,16 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
         result = await carryOut(request);
       } catch (error) {
         await shown;
-        if (error instanceof AppError && WAITING_CODES.has(error.code)) await markWaiting(requestId, error.code as 'payments_frozen' | 'daily_limit');
+        if (error instanceof AppError && WAITING_CODES.has(error.code))
+          await markWaiting(requestId, error.code as 'payments_frozen' | 'daily_limit');
         if (!(error instanceof AppError) || error.retryable) throw error;
         const failure = await failureOf(error, request, gateway);
         const failed = await store.transition(
           requestId,
-          (r) => (r.state === 'executing' ? { ...r, state: 'failed', failure, executingSince: null, updatedAt: nowIso() } : undefined),
+          (r) =>
+            r.state === 'executing'
+              ? { ...r, state: 'failed', failure, executingSince: null, updatedAt: nowIso() }
+              : undefined,
           { actor: 'system', action: 'request.failed', detail: error.code },
         );
         if (failed?.changed) await deps.notifier.finished(failed.after);
@@ -152,7 +163,16 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
         requestId,
         (r) =>
           r.state === 'executing'
-            ? { ...r, state: 'completed', ...result, executingSince: null, ...(r.kind === 'transfer' ? { heldForFunds: null } : {}), waitingOn: null, settlement: r.kind === 'topup' ? 'pending' : null, updatedAt: nowIso() }
+            ? {
+                ...r,
+                state: 'completed',
+                ...result,
+                executingSince: null,
+                ...(r.kind === 'transfer' ? { heldForFunds: null } : {}),
+                waitingOn: null,
+                settlement: r.kind === 'topup' ? 'pending' : null,
+                updatedAt: nowIso(),
+              }
             : undefined,
         { actor: 'system', action: 'request.completed' },
       );
@@ -167,7 +187,14 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
       for (const request of await store.open()) {
         const since = (iso: string | null) => now - Date.parse(iso ?? request.updatedAt);
         if (request.state === 'pending' && Date.parse(request.expiresAt) <= now) {
-          const result = await store.transition(request.id, (r) => (r.state === 'pending' && Date.parse(r.expiresAt) <= now ? { ...r, state: 'expired', updatedAt: nowIso() } : undefined), { actor: 'system', action: 'request.expired' });
+          const result = await store.transition(
+            request.id,
+            (r) =>
+              r.state === 'pending' && Date.parse(r.expiresAt) <= now
+                ? { ...r, state: 'expired', updatedAt: nowIso() }
+                : undefined,
+            { actor: 'system', action: 'request.expired' },
+          );
           if (result?.changed) {
             expired++;
             await deps.notifier.finished(result.after);
@@ -188,9 +215,16 @@ export function createExecutionService(deps: ExecutionDeps): ExecutionService {
         requestId,
         (r) => {
           const settled = settlementOf(r, state);
-          if (!settled || (settled.settlement === r.settlement && settled.amountReversed === r.amountReversed)) return undefined;
+          if (!settled || (settled.settlement === r.settlement && settled.amountReversed === r.amountReversed))
+            return undefined;
           const { settlement, amountReversed, reason } = settled;
-          return { ...r, settlement, amountReversed, ...(reason ? { failure: { code: `settlement_${settlement}`, message: reason } } : {}), updatedAt: nowIso() };
+          return {
+            ...r,
+            settlement,
+            amountReversed,
+            ...(reason ? { failure: { code: `settlement_${settlement}`, message: reason } } : {}),
+            updatedAt: nowIso(),
+          };
         },
         { actor: 'stripe', ...settlementAudit(state) },
       );

@@ -1,4 +1,4 @@
-import { addDays, lastTopupDay, type Day } from './business-days.js';
+import { addDays, type Day, lastTopupDay } from './business-days.js';
 import type { CurrencyAmounts, Money } from './money.js';
 import type { Run } from './payouts.types.js';
 
@@ -83,7 +83,13 @@ const sum = (flows: Flow[] | undefined) => (flows ?? []).reduce((total, flow) =>
 /** The projected balance per currency, day by day, and each day it falls short. Pure: every input is a plain value. */
 export function projectFunds(input: ForecastInput): CurrencyForecast[] {
   const last = addDays(input.today, input.days - 1);
-  const currencies = [...new Set([...input.available, ...input.arrivals.map((f) => f.money), ...input.departures.map((f) => f.money)].map((m) => m.currency))].sort();
+  const currencies = [
+    ...new Set(
+      [...input.available, ...input.arrivals.map((f) => f.money), ...input.departures.map((f) => f.money)].map(
+        (m) => m.currency,
+      ),
+    ),
+  ].sort();
   return currencies.map((currency) => {
     const availableNow = input.available.find((m) => m.currency === currency)?.amount ?? 0;
     const buffer = input.buffer.get(currency) ?? 0;
@@ -104,7 +110,15 @@ export function projectFunds(input: ForecastInput): CurrencyForecast[] {
       if (balance + covered < buffer) {
         const amount = buffer - (balance + covered);
         const deadline = lastTopupDay(day, input.settlementDays, input.holidays);
-        shortfalls.push({ currency, day, amount, belowZero: balance + covered < 0, lastTopupDay: deadline, tooLate: deadline < input.today, leaving });
+        shortfalls.push({
+          currency,
+          day,
+          amount,
+          belowZero: balance + covered < 0,
+          lastTopupDay: deadline,
+          tooLate: deadline < input.today,
+          leaving,
+        });
         covered += amount;
       }
     }

@@ -1,11 +1,20 @@
-import { addBusinessDays, addDays, dayOf, startOfDay, topupAvailableOn, type Day } from './business-days.js';
-import type { Clock } from './clock.js';
-import { projectFunds, type CurrencyForecast, type Flow } from './forecast.js';
-import { totalsOf, type CurrencyAmounts, type Money } from './money.js';
-import type { FundsCheck } from './requests.types.js';
 import type { AutoFundingService } from './auto-funding.js';
+import { addBusinessDays, addDays, type Day, dayOf, startOfDay, topupAvailableOn } from './business-days.js';
+import type { Clock } from './clock.js';
+import { type CurrencyForecast, type Flow, projectFunds } from './forecast.js';
 import type { ShortfallNotice } from './funding.types.js';
-import type { FundingGateway, FundingNotifier, MoneyGateway, PlanStore, RequestStore, RunStore, ScheduleStore, ShortfallNoticeStore } from './ports.js';
+import { type CurrencyAmounts, type Money, totalsOf } from './money.js';
+import type {
+  FundingGateway,
+  FundingNotifier,
+  MoneyGateway,
+  PlanStore,
+  RequestStore,
+  RunStore,
+  ScheduleStore,
+  ShortfallNoticeStore,
+} from './ports.js';
+import type { FundsCheck } from './requests.types.js';
 import { firingsBetween, type ScheduleTime } from './schedule-time.js';
 
 export const FORECAST_DAYS = { default: 14, max: 60 } as const;
@@ -75,15 +84,29 @@ export function createFundingService(deps: FundingDeps): FundingService {
     const inFlight = await deps.gateway.fundsInFlight();
     const estimate = (requested: Day) => topupAvailableOn(requested, settings.settlementDays, settings.holidays);
     const flows: Flow[] = [
-      ...inFlight.pending.map((p): Flow => ({ day: dayOf(p.availableOn), money: p.money, label: { kind: 'pending_funds' } })),
-      ...inFlight.topups.map((t): Flow => ({ day: t.expectedAvailableOn ? dayOf(t.expectedAvailableOn) : estimate(dayOf(t.created)), money: t.money, label: { kind: 'topup', id: t.id } })),
+      ...inFlight.pending.map(
+        (p): Flow => ({ day: dayOf(p.availableOn), money: p.money, label: { kind: 'pending_funds' } }),
+      ),
+      ...inFlight.topups.map(
+        (t): Flow => ({
+          day: t.expectedAvailableOn ? dayOf(t.expectedAvailableOn) : estimate(dayOf(t.created)),
+          money: t.money,
+          label: { kind: 'topup', id: t.id },
+        }),
+      ),
     ];
     for (const schedule of await deps.schedules.list()) {
       if (schedule.status !== 'active' || schedule.action !== 'topup' || !schedule.money) continue;
-      for (const firing of firingsUntil(schedule.time, deps.clock.now(), until)) flows.push({ day: estimate(dayOf(firing)), money: schedule.money, label: { kind: 'scheduled_topup', schedule: schedule.time.label } });
+      for (const firing of firingsUntil(schedule.time, deps.clock.now(), until))
+        flows.push({
+          day: estimate(dayOf(firing)),
+          money: schedule.money,
+          label: { kind: 'scheduled_topup', schedule: schedule.time.label },
+        });
     }
     for (const request of await deps.requests.committed()) {
-      if (request.kind === 'topup') flows.push({ day: estimate(today), money: request.money, label: { kind: 'topup', id: request.id } });
+      if (request.kind === 'topup')
+        flows.push({ day: estimate(today), money: request.money, label: { kind: 'topup', id: request.id } });
     }
     return flows;
   }
@@ -96,7 +119,8 @@ export function createFundingService(deps: FundingDeps): FundingService {
       if (schedule.status !== 'active' || schedule.action !== 'run') continue;
       if (!plans.has(schedule.teamId)) plans.set(schedule.teamId, totalsOf(await deps.plan.list(schedule.teamId)));
       for (const firing of firingsUntil(schedule.time, deps.clock.now(), until)) {
-        for (const money of plans.get(schedule.teamId) ?? []) flows.push({ day: dayOf(firing), money, label: { kind: 'scheduled_run', schedule: schedule.time.label } });
+        for (const money of plans.get(schedule.teamId) ?? [])
+          flows.push({ day: dayOf(firing), money, label: { kind: 'scheduled_run', schedule: schedule.time.label } });
       }
     }
     return flows;
@@ -106,15 +130,23 @@ export function createFundingService(deps: FundingDeps): FundingService {
   async function committed(today: Day): Promise<Flow[]> {
     const flows: Flow[] = [];
     for (const request of await deps.requests.committed()) {
-      if (request.kind === 'transfer') flows.push({ day: today, money: request.money, label: { kind: 'transfer', requestId: request.id } });
+      if (request.kind === 'transfer')
+        flows.push({ day: today, money: request.money, label: { kind: 'transfer', requestId: request.id } });
       // A run request's totals are its lines' totals, per currency.
-      if (request.kind === 'run') for (const money of request.totals) flows.push({ day: today, money, label: { kind: 'run_request', requestId: request.id } });
+      if (request.kind === 'run')
+        for (const money of request.totals)
+          flows.push({ day: today, money, label: { kind: 'run_request', requestId: request.id } });
     }
     for (const run of await deps.runs.open()) {
       const paid = run.status === 'running' ? (await deps.runs.counts(run.id)).paidTotals : [];
       for (const total of run.totals) {
         const left = total.amount - (paid.find((p) => p.currency === total.currency)?.amount ?? 0);
-        if (left > 0) flows.push({ day: today, money: { amount: left, currency: total.currency }, label: { kind: 'run', runId: run.id, status: run.status } });
+        if (left > 0)
+          flows.push({
+            day: today,
+            money: { amount: left, currency: total.currency },
+            label: { kind: 'run', runId: run.id, status: run.status },
+          });
       }
     }
     return flows;
@@ -124,9 +156,28 @@ export function createFundingService(deps: FundingDeps): FundingService {
     const at = deps.clock.now();
     const today = dayOf(at);
     const until = startOfDay(addDays(today, days));
-    const [balance, platform, inflows, outflows] = await Promise.all([deps.gateway.balance(), deps.gateway.platformAccount(), arrivals(today, until), departures(today, until)]);
-    const currencies = projectFunds({ today, days, available: balance.available, arrivals: inflows, departures: outflows, ...settings });
-    return { at, today, days, topupCurrency: platform.defaultCurrency, settlementDays: settings.settlementDays, currencies };
+    const [balance, platform, inflows, outflows] = await Promise.all([
+      deps.gateway.balance(),
+      deps.gateway.platformAccount(),
+      arrivals(today, until),
+      departures(today, until),
+    ]);
+    const currencies = projectFunds({
+      today,
+      days,
+      available: balance.available,
+      arrivals: inflows,
+      departures: outflows,
+      ...settings,
+    });
+    return {
+      at,
+      today,
+      days,
+      topupCurrency: platform.defaultCurrency,
+      settlementDays: settings.settlementDays,
+      currencies,
+    };
   }
 
   /** One notice per shortfall: the first worker to claim it posts it; later checks update it when what it says changes. */
@@ -141,12 +192,16 @@ export function createFundingService(deps: FundingDeps): FundingService {
       }
       return;
     }
-    const updated = await deps.notices.update(notice.key, (n) => (n.message && shown(n) !== shown(notice) ? { ...notice, message: n.message } : undefined));
+    const updated = await deps.notices.update(notice.key, (n) =>
+      n.message && shown(n) !== shown(notice) ? { ...notice, message: n.message } : undefined,
+    );
     if (updated?.changed) await deps.notifier.shortfallChanged(updated.after);
   }
 
   async function close(notice: ShortfallNotice, status: 'covered' | 'passed'): Promise<void> {
-    const updated = await deps.notices.update(notice.key, (n) => (n.status === 'open' && n.message ? { ...n, status, updatedAt: deps.clock.now().toISOString() } : undefined));
+    const updated = await deps.notices.update(notice.key, (n) =>
+      n.status === 'open' && n.message ? { ...n, status, updatedAt: deps.clock.now().toISOString() } : undefined,
+    );
     if (updated?.changed) await deps.notifier.shortfallChanged(updated.after);
   }
 
@@ -157,11 +212,23 @@ export function createFundingService(deps: FundingDeps): FundingService {
 
     async fundsFor(amounts, available) {
       const at = deps.clock.now();
-      const [balanceAvailable, promised] = await Promise.all([available ?? deps.gateway.balance().then((b) => b.available), committed(dayOf(at))]);
-      const sumOf = (list: Money[], currency: string) => list.filter((m) => m.currency === currency).reduce((total, m) => total + m.amount, 0);
+      const [balanceAvailable, promised] = await Promise.all([
+        available ?? deps.gateway.balance().then((b) => b.available),
+        committed(dayOf(at)),
+      ]);
+      const sumOf = (list: Money[], currency: string) =>
+        list.filter((m) => m.currency === currency).reduce((total, m) => total + m.amount, 0);
       return {
         at: at.toISOString(),
-        currencies: amounts.map(({ currency, amount }) => ({ currency, amount, available: sumOf(balanceAvailable, currency), committed: sumOf(promised.map((f) => f.money), currency) })),
+        currencies: amounts.map(({ currency, amount }) => ({
+          currency,
+          amount,
+          available: sumOf(balanceAvailable, currency),
+          committed: sumOf(
+            promised.map((f) => f.money),
+            currency,
+          ),
+        })),
       };
     },
 
@@ -174,7 +241,14 @@ export function createFundingService(deps: FundingDeps): FundingService {
       const updatedAt = deps.clock.now().toISOString();
       for (const shortfall of shortfalls) {
         if ((await deps.auto.handle(shortfall, projected.topupCurrency, today)) !== 'notify') continue;
-        await tell({ ...shortfall, key: noticeKey(shortfall), status: 'open', topupCurrency: projected.topupCurrency, message: null, updatedAt });
+        await tell({
+          ...shortfall,
+          key: noticeKey(shortfall),
+          status: 'open',
+          topupCurrency: projected.topupCurrency,
+          message: null,
+          updatedAt,
+        });
       }
       const current = new Set(shortfalls.map(noticeKey));
       for (const notice of await deps.notices.open()) {
@@ -185,4 +259,5 @@ export function createFundingService(deps: FundingDeps): FundingService {
   };
 }
 
-const firingsUntil = (time: ScheduleTime, from: Date, until: Date): Date[] => firingsBetween(time, from, until, MAX_FIRINGS_PER_SCHEDULE).filter((firing) => firing < until);
+const firingsUntil = (time: ScheduleTime, from: Date, until: Date): Date[] =>
+  firingsBetween(time, from, until, MAX_FIRINGS_PER_SCHEDULE).filter((firing) => firing < until);

@@ -3,7 +3,23 @@ import type { Money } from './money.types.js';
 
 export type { Money } from './money.types.js';
 
-const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
+const ZERO_DECIMAL = new Set([
+  'bif',
+  'clp',
+  'djf',
+  'gnf',
+  'jpy',
+  'kmf',
+  'krw',
+  'mga',
+  'pyg',
+  'rwf',
+  'vnd',
+  'vuv',
+  'xaf',
+  'xof',
+  'xpf',
+]);
 const THREE_DECIMAL = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
 /** Two-decimal in the API, but only whole units are accepted (ISK, UGX) or paid out (HUF, TWD). */
 const WHOLE_UNITS_ONLY = new Set(['isk', 'huf', 'twd', 'ugx']);
@@ -59,7 +75,13 @@ function tooPrecise(typed: string, whole: string, fraction: string, currency: st
   if (/^\d{1,3}\.\d{3}$/.test(typed)) readings.push(toMoney(`${whole}${fraction}`, '', currency));
   const significant = fraction.replace(/0+$/, '');
   if (significant.length <= allowed) readings.push(toMoney(whole, significant, currency));
-  return new MoneyError('amount_too_precise', { typed, currency, decimals: fraction.length, allowed, readings: readings.filter((m) => m.amount > 0) });
+  return new MoneyError('amount_too_precise', {
+    typed,
+    currency,
+    decimals: fraction.length,
+    allowed,
+    readings: readings.filter((m) => m.amount > 0),
+  });
 }
 
 /** Parses a decimal amount in major units ("10.50", "1500", "1,500.00") into Money. */
@@ -80,7 +102,8 @@ export function parseMoney(rawAmount: string, rawCurrency: string): Money {
   }
   if (Number(whole) >= ABSURD_MAJOR_AMOUNT) throw new MoneyError('amount_invalid', { typed, problem: 'too_large' });
   const money = toMoney(whole, fraction, currency);
-  if (!Number.isSafeInteger(money.amount) || money.amount <= 0) throw new MoneyError('amount_invalid', { typed, problem: 'not_positive' });
+  if (!Number.isSafeInteger(money.amount) || money.amount <= 0)
+    throw new MoneyError('amount_invalid', { typed, problem: 'not_positive' });
   return money;
 }
 
@@ -97,7 +120,12 @@ export function formatMoney(money: Money, locale = 'en-US'): string {
   let formatter = formatters.get(key);
   if (!formatter) {
     const shown = WHOLE_UNITS_ONLY.has(money.currency) ? 0 : minorUnitDigits(money.currency);
-    formatter = new Intl.NumberFormat(locale, { style: 'currency', currency: money.currency.toUpperCase(), minimumFractionDigits: shown, maximumFractionDigits: shown });
+    formatter = new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency: money.currency.toUpperCase(),
+      minimumFractionDigits: shown,
+      maximumFractionDigits: shown,
+    });
     formatters.set(key, formatter);
   }
   return formatter.format(toMajorUnits(money));
@@ -108,7 +136,10 @@ export type CurrencyAmounts = ReadonlyMap<string, number>;
 
 export function parseCurrencyAmounts(raw: string): CurrencyAmounts {
   const result = new Map<string, number>();
-  for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [code, amount, extra] = part.split(':');
     if (code === undefined || amount === undefined || extra !== undefined) {
       throw new MoneyError('amounts_invalid', { part });
@@ -132,7 +163,9 @@ export function majorUnitsText(money: Money): string {
 export function totalsOf(items: { money: Money }[]): Money[] {
   const sums = new Map<string, number>();
   for (const { money } of items) sums.set(money.currency, (sums.get(money.currency) ?? 0) + money.amount);
-  return [...sums].map(([currency, amount]) => ({ currency, amount })).sort((a, b) => a.currency.localeCompare(b.currency));
+  return [...sums]
+    .map(([currency, amount]) => ({ currency, amount }))
+    .sort((a, b) => a.currency.localeCompare(b.currency));
 }
 
 /** Per currency, how much of `needed` the `available` amounts do not cover; empty when they cover all of it. */

@@ -1,18 +1,29 @@
 import type { Clock } from './clock.js';
-import { AppError, hasCode, type Problem } from './errors.js';
 import { WAITING_CODES } from './controls.js';
+import { AppError, hasCode, type Problem } from './errors.js';
 import { formatMoney, type Money } from './money.js';
-import type { MoneyGateway, PaymentGuard, PaymentAttempts, PaymentLedger } from './ports.js';
 import type { PaymentInstruction, PaymentKind, PaymentRef, StripeState, StripeTags } from './payments.types.js';
+import type { MoneyGateway, PaymentAttempts, PaymentGuard, PaymentLedger } from './ports.js';
 
-const TAGS: Record<PaymentKind, string> = { request: 'rq', 'run-line': 'rl', 'scheduled-topup': 'st', 'auto-topup': 'at' };
+const TAGS: Record<PaymentKind, string> = {
+  request: 'rq',
+  'run-line': 'rl',
+  'scheduled-topup': 'st',
+  'auto-topup': 'at',
+};
 const KINDS = new Map(Object.entries(TAGS).map(([kind, tag]) => [tag, kind as PaymentKind]));
 const ID = /^[A-Za-z0-9_-]+$/;
 
 /** `pay_rq.req_…`, `pay_rl.<run id>.<line key>`, `pay_st.<period key>`, `pay_at.<currency>-<day>`: no `:` (BullMQ job ids), readable in Stripe's Dashboard. */
 export function paymentRef(ref: PaymentRef): string {
   const parts =
-    ref.kind === 'request' ? [ref.requestId] : ref.kind === 'run-line' ? [ref.runId, ref.lineKey] : ref.kind === 'scheduled-topup' ? [ref.periodKey] : [`${ref.currency}-${ref.day}`];
+    ref.kind === 'request'
+      ? [ref.requestId]
+      : ref.kind === 'run-line'
+        ? [ref.runId, ref.lineKey]
+        : ref.kind === 'scheduled-topup'
+          ? [ref.periodKey]
+          : [`${ref.currency}-${ref.day}`];
   if (!parts.every((part) => ID.test(part))) throw new AppError('bad_payment_ref', { parts });
   return `pay_${TAGS[ref.kind]}.${parts.join('.')}`;
 }
@@ -70,31 +81,64 @@ export interface PaymentService {
   pay(ref: PaymentRef, instruction: PaymentInstruction): Promise<PaymentOutcome>;
 }
 
-export function createPaymentService(deps: { gateway: MoneyGateway; attempts: PaymentAttempts; ledger: Pick<PaymentLedger, 'recordPaid'>; guard: PaymentGuard; clock: Clock; log: PaymentLog }): PaymentService {
+export function createPaymentService(deps: {
+  gateway: MoneyGateway;
+  attempts: PaymentAttempts;
+  ledger: Pick<PaymentLedger, 'recordPaid'>;
+  guard: PaymentGuard;
+  clock: Clock;
+  log: PaymentLog;
+}): PaymentService {
   const { gateway, clock, log } = deps;
 
-  async function send(ref: PaymentRef, instruction: PaymentInstruction): Promise<{ id: string; requestId: string | null; found: boolean }> {
+  async function send(
+    ref: PaymentRef,
+    instruction: PaymentInstruction,
+  ): Promise<{ id: string; requestId: string | null; found: boolean }> {
     const tags = stripeTags(ref);
     const now = clock.now();
     const firstAttempt = await deps.attempts.firstAttempt(tags.transferGroup, now);
     if (now.getTime() - firstAttempt.getTime() > IDEMPOTENCY_WINDOW_MS) {
       // Stripe may have forgotten the key: an earlier attempt's object is found by its group, never made twice.
-      const existing = await gateway.findCreated(instruction.action, tags, new Date(firstAttempt.getTime() - 3_600_000));
+      const existing = await gateway.findCreated(
+        instruction.action,
+        tags,
+        new Date(firstAttempt.getTime() - 3_600_000),
+      );
       if (existing) return { ...existing, found: true };
     }
     // The last thing before the write: a freeze or a daily limit makes the payment wait (a retryable error with a delay).
     await deps.guard.admit(ref, tags.transferGroup, instruction);
     const created =
       instruction.action === 'transfer'
-        ? await gateway.createTransfer({ money: instruction.money, destinationAccountId: instruction.destinationAccountId, description: instruction.description }, tags)
-        : await gateway.createTopup({ money: instruction.money, description: instruction.description, statementDescriptor: instruction.statementDescriptor }, tags);
+        ? await gateway.createTransfer(
+            {
+              money: instruction.money,
+              destinationAccountId: instruction.destinationAccountId,
+              description: instruction.description,
+            },
+            tags,
+          )
+        : await gateway.createTopup(
+            {
+              money: instruction.money,
+              description: instruction.description,
+              statementDescriptor: instruction.statementDescriptor,
+            },
+            tags,
+          );
     return { ...created, found: false };
   }
 
   return {
     async pay(ref, instruction) {
       const payoutRef = paymentRef(ref);
-      const base = { payoutRef, action: instruction.action, amount: instruction.money.amount, currency: instruction.money.currency };
+      const base = {
+        payoutRef,
+        action: instruction.action,
+        amount: instruction.money.amount,
+        currency: instruction.money.currency,
+      };
       try {
         const sent = await send(ref, instruction);
         // Recorded before anyone is told: a crash here retries the job, Stripe replays, and the record is made then.
@@ -109,7 +153,10 @@ export function createPaymentService(deps: { gateway: MoneyGateway; attempts: Pa
           amountReversed: 0,
           topupStatus: instruction.action === 'topup' ? 'pending' : null,
         });
-        log.info({ ...base, event: 'payment.paid', stripeId: sent.id, stripeRequestId: sent.requestId, found: sent.found }, 'payment made');
+        log.info(
+          { ...base, event: 'payment.paid', stripeId: sent.id, stripeRequestId: sent.requestId, found: sent.found },
+          'payment made',
+        );
         return { status: 'paid', stripeId: sent.id, stripeRequestId: sent.requestId, found: sent.found };
       } catch (error) {
         const appError = error instanceof AppError ? error : undefined;
@@ -120,7 +167,10 @@ export function createPaymentService(deps: { gateway: MoneyGateway; attempts: Pa
         }
         if (!appError || appError.retryable) {
           // An AppError says enough (code, Stripe's request id); its cause holds Stripe's whole response, which stays out of the logs.
-          log.warn({ ...fields, event: 'payment.retry', ...(appError ? { reason: appError.message } : { err: error }) }, 'payment will be tried again');
+          log.warn(
+            { ...fields, event: 'payment.retry', ...(appError ? { reason: appError.message } : { err: error }) },
+            'payment will be tried again',
+          );
           throw error;
         }
         log.warn({ ...fields, event: 'payment.failed' }, 'payment refused');
@@ -133,14 +183,19 @@ export function createPaymentService(deps: { gateway: MoneyGateway; attempts: Pa
 }
 
 /** A transfer as Stripe shows it now, read as a reversal: fully or partly, and how much of what, for the audit. */
-export function reversalOf(state: Extract<StripeState, { object: 'transfer' }>): { settlement: 'reversed' | 'partially_reversed'; detail: string } {
+export function reversalOf(state: Extract<StripeState, { object: 'transfer' }>): {
+  settlement: 'reversed' | 'partially_reversed';
+  detail: string;
+} {
   return {
     settlement: state.amountReversed >= state.amount.amount ? 'reversed' : 'partially_reversed',
     detail: `${formatMoney({ amount: state.amountReversed, currency: state.amount.currency })} of ${formatMoney(state.amount)} reversed`,
   };
 }
 
-type SettleHandlers = { [K in PaymentKind]: (ref: Extract<PaymentRef, { kind: K }>, state: StripeState) => Promise<boolean> };
+type SettleHandlers = {
+  [K in PaymentKind]: (ref: Extract<PaymentRef, { kind: K }>, state: StripeState) => Promise<boolean>;
+};
 
 /** The Stripe object a webhook names. */
 export interface StripeObjectRef {
@@ -154,9 +209,14 @@ export type Settle = (ref: PaymentRef, changed: StripeObjectRef) => Promise<bool
  * One settle for every kind of payment: reads the object back from Stripe (its state now, whatever order the events
  * came in), then dispatches on the reference's kind. True when our records changed.
  */
-export function createSettlement(gateway: Pick<MoneyGateway, 'readTopup' | 'readTransfer'>, handlers: SettleHandlers, ledger: Pick<PaymentLedger, 'recordState'>): Settle {
+export function createSettlement(
+  gateway: Pick<MoneyGateway, 'readTopup' | 'readTransfer'>,
+  handlers: SettleHandlers,
+  ledger: Pick<PaymentLedger, 'recordState'>,
+): Settle {
   return async (ref, changed) => {
-    const state = changed.object === 'topup' ? await gateway.readTopup(changed.id) : await gateway.readTransfer(changed.id);
+    const state =
+      changed.object === 'topup' ? await gateway.readTopup(changed.id) : await gateway.readTransfer(changed.id);
     await ledger.recordState(paymentRef(ref), state);
     return (handlers[ref.kind] as (ref: PaymentRef, state: StripeState) => Promise<boolean>)(ref, state);
   };

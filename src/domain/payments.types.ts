@@ -27,5 +27,10 @@ export type PaymentInstruction =
 
 /** A Stripe object as it is now, read back when a webhook says it changed (so the order events arrive in does not matter). */
 export type StripeState =
-  | { object: 'topup'; stripeId: string; status: 'pending' | 'succeeded' | 'failed' | 'canceled' | 'reversed'; failureMessage: string | null }
+  | {
+      object: 'topup';
+      stripeId: string;
+      status: 'pending' | 'succeeded' | 'failed' | 'canceled' | 'reversed';
+      failureMessage: string | null;
+    }
   | { object: 'transfer'; stripeId: string; amount: Money; amountReversed: number };

@@ -1,6 +1,6 @@
 import { type CsvError, type Info, parse } from 'csv-parse/sync';
 import { isAppError, type Problem } from './errors.js';
-import { MoneyError, type Money, normalizeCurrency, parseMoney } from './money.js';
+import { type Money, MoneyError, normalizeCurrency, parseMoney } from './money.js';
 import { readDescription } from './text.js';
 
 export interface BatchLine {
@@ -76,8 +76,12 @@ function parseRows(csvText: string): ParsedRows {
     on_skip: (error: CsvError | undefined) => {
       if (!error) return undefined;
       // An unclosed quote is only noticed at the end of the input, long after the row that opened it.
-      const line = error.code !== 'CSV_QUOTE_NOT_CLOSED' && typeof error.lines === 'number' ? error.lines : firstFilledLineAfter(csvText, previousEnd);
-      if (!problems.some((p) => p.line === line)) problems.push({ line, problem: { code: 'line_not_csv', params: { csvCode: error.code } } });
+      const line =
+        error.code !== 'CSV_QUOTE_NOT_CLOSED' && typeof error.lines === 'number'
+          ? error.lines
+          : firstFilledLineAfter(csvText, previousEnd);
+      if (!problems.some((p) => p.line === line))
+        problems.push({ line, problem: { code: 'line_not_csv', params: { csvCode: error.code } } });
       return undefined;
     },
     on_record: (record: string[], context: Info) => {
@@ -160,7 +164,12 @@ function firstFilledLineAfter(text: string, line: number): number {
 
 function isHeader(record: string[]): boolean {
   const names = record.map((field) => field.toLowerCase());
-  return names[0] === 'seller' && names[1] === 'amount' && names[2] === 'currency' && (names[3] === undefined || names[3] === 'description');
+  return (
+    names[0] === 'seller' &&
+    names[1] === 'amount' &&
+    names[2] === 'currency' &&
+    (names[3] === undefined || names[3] === 'description')
+  );
 }
 
 function parseSellerRef(raw: string, mentionedUser: SellerLookup['mentionedUser']): SellerRef | undefined {

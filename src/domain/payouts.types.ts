@@ -1,5 +1,5 @@
-import type { Money } from './money.js';
 import type { RecordedProblem } from './errors.js';
+import type { Money } from './money.js';
 import type { RunLineDraft, Settlement } from './requests.types.js';
 import type { ScheduleTime } from './schedule-time.js';
 

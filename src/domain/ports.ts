@@ -1,12 +1,18 @@
-import type { Money } from './money.js';
-import type { Problem } from './errors.js';
 import type { Freeze, LimitHold } from './controls.types.js';
+import type { Problem } from './errors.js';
 import type { AutoFunding, AutoTopup, ShortfallNotice } from './funding.types.js';
-import type { Firing, PlanEntry, Run, RunCounts, RunLine, Schedule } from './payouts.types.js';
+import type { Money } from './money.js';
 import type { PaymentInstruction, PaymentRef, StripeState, StripeTags } from './payments.types.js';
+import type { Firing, PlanEntry, Run, RunCounts, RunLine, Schedule } from './payouts.types.js';
+import type {
+  BalanceTransaction,
+  ReconcileResult,
+  ReconcileWindow,
+  RecordedPayment,
+  StripeMovement,
+} from './reconcile.types.js';
 import type { PayoutRequest, RunLineDraft } from './requests.types.js';
 import type { AccountSnapshot, Seller, SellerPayout } from './sellers.types.js';
-import type { BalanceTransaction, RecordedPayment, ReconcileResult, ReconcileWindow, StripeMovement } from './reconcile.types.js';
 
 /** Stripe, as the domain needs it. Implemented by src/adapters/stripe; errors arrive as AppError. */
 export interface PaymentsGateway {
@@ -16,7 +22,11 @@ export interface PaymentsGateway {
     idempotencyKey: string,
   ): Promise<AccountSnapshot>;
   retrieveAccount(accountId: string): Promise<AccountSnapshot>;
-  createOnboardingLink(input: { accountId: string; refreshUrl: string; returnUrl: string }): Promise<{ url: string; expiresAt: Date }>;
+  createOnboardingLink(input: {
+    accountId: string;
+    refreshUrl: string;
+    returnUrl: string;
+  }): Promise<{ url: string; expiresAt: Date }>;
   /** A single-use link into the seller's Express Dashboard (it expires within minutes). */
   createLoginLink(accountId: string): Promise<string>;
   /** A payout from the connected account's balance to its bank, as Stripe shows it now. */
@@ -30,7 +40,11 @@ export interface SellerStore {
   /** Stores a new seller unless one exists for the same Slack user; returns the one that is stored. */
   createIfAbsent(seller: Seller): Promise<{ seller: Seller; created: boolean }>;
   /** Applies `change` to the current record atomically (retrying on a concurrent write); `change` returns undefined to leave it; undefined when there is none. */
-  update(teamId: string, userId: string, change: (current: Seller) => Seller | undefined): Promise<{ before: Seller; after: Seller; changed: boolean } | undefined>;
+  update(
+    teamId: string,
+    userId: string,
+    change: (current: Seller) => Seller | undefined,
+  ): Promise<{ before: Seller; after: Seller; changed: boolean } | undefined>;
   list(teamId: string): Promise<Seller[]>;
   /** Payable sellers whose name (from any word), user id or account id starts with `prefix`, case and accents ignored; at most `limit`, read through an index. */
   findPayable(teamId: string, prefix: string, limit: number): Promise<Seller[]>;
@@ -68,10 +82,20 @@ export interface OnboardingNotifier {
 export interface MoneyGateway {
   platformAccount(): Promise<{ id: string; country: string; defaultCurrency: string }>;
   balance(): Promise<{ available: Money[]; pending: Money[] }>;
-  createTransfer(input: { money: Money; destinationAccountId: string; description: string | null }, tags: StripeTags): Promise<StripeWrite>;
-  createTopup(input: { money: Money; description: string | null; statementDescriptor: string | null }, tags: StripeTags): Promise<StripeWrite>;
+  createTransfer(
+    input: { money: Money; destinationAccountId: string; description: string | null },
+    tags: StripeTags,
+  ): Promise<StripeWrite>;
+  createTopup(
+    input: { money: Money; description: string | null; statementDescriptor: string | null },
+    tags: StripeTags,
+  ): Promise<StripeWrite>;
   /** The object an earlier attempt may have created (found by its transfer_group and metadata). */
-  findCreated(action: PaymentInstruction['action'], tags: StripeTags, createdSince: Date): Promise<StripeWrite | undefined>;
+  findCreated(
+    action: PaymentInstruction['action'],
+    tags: StripeTags,
+    createdSince: Date,
+  ): Promise<StripeWrite | undefined>;
   /** The object as Stripe has it now. */
   readTopup(topupId: string): Promise<Extract<StripeState, { object: 'topup' }>>;
   readTransfer(transferId: string): Promise<Extract<StripeState, { object: 'transfer' }>>;
@@ -157,7 +181,10 @@ export interface PlanPage {
 export interface ScheduleStore {
   create(schedule: Schedule): Promise<boolean>;
   get(id: string): Promise<Schedule | undefined>;
-  update(id: string, change: (current: Schedule) => Schedule | undefined): Promise<{ before: Schedule; after: Schedule; changed: boolean } | undefined>;
+  update(
+    id: string,
+    change: (current: Schedule) => Schedule | undefined,
+  ): Promise<{ before: Schedule; after: Schedule; changed: boolean } | undefined>;
   /** Schedules not deleted: one workspace's, or all of them. */
   list(teamId?: string): Promise<Schedule[]>;
 }
@@ -189,7 +216,10 @@ export interface RunStore {
    */
   create(run: Run, headKeys: string[]): Promise<{ run: Run; created: boolean }>;
   get(runId: string): Promise<Run | undefined>;
-  update(runId: string, change: (current: Run) => Run | undefined): Promise<{ before: Run; after: Run; changed: boolean } | undefined>;
+  update(
+    runId: string,
+    change: (current: Run) => Run | undefined,
+  ): Promise<{ before: Run; after: Run; changed: boolean } | undefined>;
   line(runId: string, key: string): Promise<RunLine | undefined>;
   /** The run's first lines in their order, as they are now, without reading the rest (at most RUN_HEAD_LINES). */
   firstLines(runId: string, count: number): Promise<RunLine[]>;
@@ -198,7 +228,11 @@ export interface RunStore {
   /** pending → paid | failed, once; the counters move with it. False when the line was already settled. */
   settleLine(runId: string, line: RunLine): Promise<boolean>;
   /** Records how much of a paid line Stripe shows reversed; the line as it is now when that changed, else undefined. */
-  recordReversal(runId: string, key: string, amountReversed: number): Promise<{ line: RunLine; delta: number } | undefined>;
+  recordReversal(
+    runId: string,
+    key: string,
+    amountReversed: number,
+  ): Promise<{ line: RunLine; delta: number } | undefined>;
   counts(runId: string): Promise<RunCounts>;
   /** Runs not done yet (new, held, running), for the funding forecast. */
   open(): Promise<Run[]>;
@@ -214,12 +248,27 @@ export interface RunQueue {
 
 /** What ops is told about schedules and runs; the Slack adapter renders it. */
 export interface PayoutNotifier {
-  scheduleFired(schedule: Schedule, firing: Firing, outcome: { stripeId?: string; runId?: string; error?: Problem }): Promise<void>;
+  scheduleFired(
+    schedule: Schedule,
+    firing: Firing,
+    outcome: { stripeId?: string; runId?: string; error?: Problem },
+  ): Promise<void>;
   firingMissed(schedule: Schedule, intendedAt: Date): Promise<void>;
   /** A scheduled top-up's later fate, from Stripe's webhooks. */
-  scheduledTopupSettled(schedule: Schedule, firing: Firing, topupId: string, settlement: string, reason: string | null): Promise<void>;
+  scheduledTopupSettled(
+    schedule: Schedule,
+    firing: Firing,
+    topupId: string,
+    settlement: string,
+    reason: string | null,
+  ): Promise<void>;
   /** Stripe shows a paid line reversed (`reversedNow` more than before): on the run's message and in ops. */
-  runLineReversed(run: Run, line: RunLine, reversedNow: Money, view: { counts: RunCounts; failed: RunLine[] }): Promise<void>;
+  runLineReversed(
+    run: Run,
+    line: RunLine,
+    reversedNow: Money,
+    view: { counts: RunCounts; failed: RunLine[] },
+  ): Promise<void>;
   /** Posts where the run's progress will show, when it has no message yet (scheduled runs). */
   runStarted(run: Run): Promise<{ channel: string; ts: string } | null>;
   runHeld(run: Run, available: Money[]): Promise<void>;
@@ -268,9 +317,13 @@ export interface FreezeStore {
 
 /** What a payment adds to today's totals: counted once per reference, atomically with the check against the limits. */
 export interface VelocityCounter {
-  reserve(input: { payoutRef: string; day: string; money: Money; accountId: string; limits: { total: number | undefined; perSeller: number | undefined } }): Promise<
-    { ok: true } | { ok: false; which: 'total' | 'seller'; limit: number; used: number }
-  >;
+  reserve(input: {
+    payoutRef: string;
+    day: string;
+    money: Money;
+    accountId: string;
+    limits: { total: number | undefined; perSeller: number | undefined };
+  }): Promise<{ ok: true } | { ok: false; which: 'total' | 'seller'; limit: number; used: number }>;
   /** Stripe refused for good: what the reference counted is given back (to the day it counted towards). */
   release(payoutRef: string): Promise<void>;
   /** What the day has counted so far in this currency: in all, and to this seller. */
@@ -307,7 +360,14 @@ export interface ControlNotifier {
   frozen(freeze: Freeze): Promise<void>;
   unfrozen(freeze: Freeze, by: string[]): Promise<void>;
   /** Once per payment: it waits for the next UTC day or an override. */
-  limitReached(event: { ref: PaymentRef; payoutRef: string; instruction: PaymentInstruction; which: 'total' | 'seller'; limit: Money; used: Money }): Promise<void>;
+  limitReached(event: {
+    ref: PaymentRef;
+    payoutRef: string;
+    instruction: PaymentInstruction;
+    which: 'total' | 'seller';
+    limit: Money;
+    used: Money;
+  }): Promise<void>;
 }
 
 /** One notice per shortfall: claimed once (so two workers post one message), then updated in place. */
@@ -315,7 +375,10 @@ export interface ShortfallNoticeStore {
   /** Stores the notice unless one exists for its key; true for the caller that stored it. */
   claim(notice: ShortfallNotice): Promise<boolean>;
   get(key: string): Promise<ShortfallNotice | undefined>;
-  update(key: string, change: (current: ShortfallNotice) => ShortfallNotice | undefined): Promise<{ after: ShortfallNotice; changed: boolean } | undefined>;
+  update(
+    key: string,
+    change: (current: ShortfallNotice) => ShortfallNotice | undefined,
+  ): Promise<{ after: ShortfallNotice; changed: boolean } | undefined>;
   /** Forgets a claim whose message could not be posted, so the next check posts it. */
   release(key: string): Promise<void>;
   /** Notices still open. */
@@ -335,7 +398,10 @@ export interface AutoFundingStore {
   claimTopup(topup: AutoTopup, cap: number, since: Date): Promise<'claimed' | 'exists' | 'over_cap'>;
   topup(key: string): Promise<AutoTopup | undefined>;
   /** A failed top-up no longer counts against the cap. */
-  updateTopup(key: string, change: (current: AutoTopup) => AutoTopup | undefined): Promise<{ after: AutoTopup; changed: boolean } | undefined>;
+  updateTopup(
+    key: string,
+    change: (current: AutoTopup) => AutoTopup | undefined,
+  ): Promise<{ after: AutoTopup; changed: boolean } | undefined>;
   /** What the top-ups claimed since `since` add up to (failed ones excluded). */
   usedSince(currency: string, since: Date): Promise<number>;
 }
@@ -359,7 +425,10 @@ export interface FundingChecks {
 
 /** A file sent to one person (their DM with the bot); `content` may come a chunk at a time, of any size. */
 export interface PersonalFiles {
-  dmFile(userId: string, file: { filename: string; content: string | AsyncIterable<string>; title: string; comment: string }): Promise<void>;
+  dmFile(
+    userId: string,
+    file: { filename: string; content: string | AsyncIterable<string>; title: string; comment: string },
+  ): Promise<void>;
 }
 
 /** A file a person attached (a modal's file input), read as text. Throws AppError when it cannot be read. */

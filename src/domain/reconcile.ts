@@ -4,7 +4,13 @@ import { newId } from './ids.js';
 import { formatMoney, type Money } from './money.js';
 import { parsePaymentRef } from './payments.js';
 import type { PaymentLedger, ReconcileStore, StripeLists } from './ports.js';
-import type { Difference, RecordedPayment, ReconcileResult, ReconcileWindow, StripeMovement } from './reconcile.types.js';
+import type {
+  Difference,
+  ReconcileResult,
+  ReconcileWindow,
+  RecordedPayment,
+  StripeMovement,
+} from './reconcile.types.js';
 
 /** The platform balance transactions that our payments make: transfers and their reversals, top-ups and theirs. */
 export const MOVEMENT_TYPES = ['transfer', 'transfer_refund', 'topup', 'topup_reversal'] as const;
@@ -30,7 +36,11 @@ export interface ReconcileDeps {
 
 export interface ReconcileService {
   /** Compares every payment of the window with Stripe's lists; adopts ours that Stripe has and we lost; keeps and audits the result. */
-  reconcile(input: { window: ReconcileWindow; trigger: ReconcileResult['trigger']; by: string }): Promise<ReconcileResult>;
+  reconcile(input: {
+    window: ReconcileWindow;
+    trigger: ReconcileResult['trigger'];
+    by: string;
+  }): Promise<ReconcileResult>;
   latest(): Promise<ReconcileResult | undefined>;
 }
 
@@ -51,10 +61,22 @@ function expectedNet(payment: RecordedPayment): number {
 function fieldDrift(ours: RecordedPayment, theirs: StripeMovement): Difference[] {
   const base = { class: 'field_drift', payoutRef: ours.payoutRef, stripeId: theirs.id } as const;
   const drift: Difference[] = [];
-  if (ours.money.currency !== theirs.money.currency) drift.push({ ...base, field: 'currency', ours: ours.money.currency.toUpperCase(), stripe: theirs.money.currency.toUpperCase() });
-  else if (ours.money.amount !== theirs.money.amount) drift.push({ ...base, field: 'amount', ours: formatMoney(ours.money), stripe: formatMoney(theirs.money) });
+  if (ours.money.currency !== theirs.money.currency)
+    drift.push({
+      ...base,
+      field: 'currency',
+      ours: ours.money.currency.toUpperCase(),
+      stripe: theirs.money.currency.toUpperCase(),
+    });
+  else if (ours.money.amount !== theirs.money.amount)
+    drift.push({ ...base, field: 'amount', ours: formatMoney(ours.money), stripe: formatMoney(theirs.money) });
   if (ours.action === 'transfer' && ours.destinationAccountId !== theirs.destinationAccountId) {
-    drift.push({ ...base, field: 'destination', ours: ours.destinationAccountId ?? '—', stripe: theirs.destinationAccountId ?? '—' });
+    drift.push({
+      ...base,
+      field: 'destination',
+      ours: ours.destinationAccountId ?? '—',
+      stripe: theirs.destinationAccountId ?? '—',
+    });
   }
   return drift;
 }
@@ -62,10 +84,20 @@ function fieldDrift(ours: RecordedPayment, theirs: StripeMovement): Difference[]
 function stateDrift(ours: RecordedPayment, theirs: StripeMovement): Difference[] {
   const base = { class: 'state_drift', payoutRef: ours.payoutRef, stripeId: theirs.id } as const;
   if (ours.action === 'transfer' && theirs.amountReversed !== ours.amountReversed) {
-    const reversed = (amount: number) => (amount === 0 ? 'paid, nothing reversed' : `${formatMoney({ amount, currency: theirs.money.currency })} reversed${amount >= theirs.money.amount ? ' (all of it)' : ''}`);
-    return [{ ...base, field: 'reversed', ours: reversed(ours.amountReversed), stripe: reversed(theirs.amountReversed) }];
+    const reversed = (amount: number) =>
+      amount === 0
+        ? 'paid, nothing reversed'
+        : `${formatMoney({ amount, currency: theirs.money.currency })} reversed${amount >= theirs.money.amount ? ' (all of it)' : ''}`;
+    return [
+      { ...base, field: 'reversed', ours: reversed(ours.amountReversed), stripe: reversed(theirs.amountReversed) },
+    ];
   }
-  if (ours.action === 'topup' && theirs.topupStatus && FAILED_TOPUP.has(theirs.topupStatus) && ours.topupStatus !== theirs.topupStatus) {
+  if (
+    ours.action === 'topup' &&
+    theirs.topupStatus &&
+    FAILED_TOPUP.has(theirs.topupStatus) &&
+    ours.topupStatus !== theirs.topupStatus
+  ) {
     return [{ ...base, field: 'status', ours: ours.topupStatus ?? 'paid', stripe: theirs.topupStatus }];
   }
   return [];
@@ -117,17 +149,39 @@ export function createReconcileService(deps: ReconcileDeps): ReconcileService {
       const consider = async (movement: StripeMovement) => {
         const payoutRef = movement.payoutRef && parsePaymentRef(movement.payoutRef) ? movement.payoutRef : null;
         if (!payoutRef) {
-          differences.push({ class: 'unknown_foreign', payoutRef: null, stripeId: movement.id, field: movement.object, ours: 'no record', stripe: `${formatMoney(movement.money)}${movement.destinationAccountId ? ` to ${movement.destinationAccountId}` : ''}` });
+          differences.push({
+            class: 'unknown_foreign',
+            payoutRef: null,
+            stripeId: movement.id,
+            field: movement.object,
+            ours: 'no record',
+            stripe: `${formatMoney(movement.money)}${movement.destinationAccountId ? ` to ${movement.destinationAccountId}` : ''}`,
+          });
           return;
         }
         // Just outside the window by our clock, or not recorded at all.
         const recorded = ours.get(payoutRef) ?? (await ledger.get(payoutRef));
         if (recorded && recorded.stripeId !== movement.id) {
-          differences.push({ class: 'unknown_ours', payoutRef, stripeId: movement.id, field: 'duplicate', ours: `paid by ${recorded.stripeId}`, stripe: `also ${formatMoney(movement.money)} by ${movement.id}` });
+          differences.push({
+            class: 'unknown_ours',
+            payoutRef,
+            stripeId: movement.id,
+            field: 'duplicate',
+            ours: `paid by ${recorded.stripeId}`,
+            stripe: `also ${formatMoney(movement.money)} by ${movement.id}`,
+          });
           return;
         }
         const payment = recorded ?? (await adopt(movement, payoutRef, by));
-        if (!recorded) differences.push({ class: 'unknown_ours', payoutRef, stripeId: movement.id, field: 'adopted', ours: 'no record', stripe: formatMoney(movement.money) });
+        if (!recorded)
+          differences.push({
+            class: 'unknown_ours',
+            payoutRef,
+            stripeId: movement.id,
+            field: 'adopted',
+            ours: 'no record',
+            stripe: formatMoney(movement.money),
+          });
         matched.set(payoutRef, { ours: payment, theirs: movement });
       };
       for await (const movement of stripe.transfers(window)) await consider(movement);
@@ -137,17 +191,30 @@ export function createReconcileService(deps: ReconcileDeps): ReconcileService {
       let missing = 0;
       for (const payment of ours.values()) {
         if (matched.has(payment.payoutRef)) continue;
-        const found = payment.action === 'transfer' ? (await stripe.transfersInGroup(payment.payoutRef)).find((t) => t.id === payment.stripeId) : await stripe.topup(payment.stripeId);
+        const found =
+          payment.action === 'transfer'
+            ? (await stripe.transfersInGroup(payment.payoutRef)).find((t) => t.id === payment.stripeId)
+            : await stripe.topup(payment.stripeId);
         if (found) {
           matched.set(payment.payoutRef, { ours: payment, theirs: found });
           continue;
         }
         missing++;
-        differences.push({ class: 'missing_at_stripe', payoutRef: payment.payoutRef, stripeId: payment.stripeId, field: payment.action, ours: `${formatMoney(payment.money)} paid ${payment.paidAt.slice(0, 10)}`, stripe: 'nothing in the group' });
+        differences.push({
+          class: 'missing_at_stripe',
+          payoutRef: payment.payoutRef,
+          stripeId: payment.stripeId,
+          field: payment.action,
+          ours: `${formatMoney(payment.money)} paid ${payment.paidAt.slice(0, 10)}`,
+          stripe: 'nothing in the group',
+        });
       }
 
-      for (const { ours: payment, theirs } of matched.values()) differences.push(...fieldDrift(payment, theirs), ...stateDrift(payment, theirs));
-      differences.push(...(await balanceDrift([...matched.values()], new Date(window.from.getTime() - MOVEMENT_LEAD_MS))));
+      for (const { ours: payment, theirs } of matched.values())
+        differences.push(...fieldDrift(payment, theirs), ...stateDrift(payment, theirs));
+      differences.push(
+        ...(await balanceDrift([...matched.values()], new Date(window.from.getTime() - MOVEMENT_LEAD_MS))),
+      );
 
       const result: ReconcileResult = {
         id: newId('rec', startedAt.getTime()),
@@ -179,9 +246,13 @@ export function createReconcileService(deps: ReconcileDeps): ReconcileService {
   };
 
   /** Per currency: what our records say moved against the `net` of the balance transactions of the same movements. */
-  async function balanceDrift(pairs: { ours: RecordedPayment; theirs: StripeMovement }[], since: Date): Promise<Difference[]> {
+  async function balanceDrift(
+    pairs: { ours: RecordedPayment; theirs: StripeMovement }[],
+    since: Date,
+  ): Promise<Difference[]> {
     const owner = new Map<string, string>(); // a transfer, top-up or reversal id → its payment
-    for (const { ours, theirs } of pairs) for (const id of [theirs.id, ...theirs.reversalIds]) owner.set(id, ours.payoutRef);
+    for (const { ours, theirs } of pairs)
+      for (const id of [theirs.id, ...theirs.reversalIds]) owner.set(id, ours.payoutRef);
     const actual = new Map<string, Map<string, number>>(); // payment → currency → net
     for (const type of MOVEMENT_TYPES) {
       for await (const movement of stripe.balanceTransactions(since, type)) {
@@ -193,14 +264,17 @@ export function createReconcileService(deps: ReconcileDeps): ReconcileService {
       }
     }
     const totals = new Map<string, { ours: number; stripe: number; refs: string[] }>();
-    const totalFor = (currency: string) => totals.get(currency) ?? totals.set(currency, { ours: 0, stripe: 0, refs: [] }).get(currency)!;
+    const totalFor = (currency: string) =>
+      totals.get(currency) ?? totals.set(currency, { ours: 0, stripe: 0, refs: [] }).get(currency)!;
     for (const { ours } of pairs) {
       const nets = actual.get(ours.payoutRef) ?? new Map<string, number>();
       const expected = expectedNet(ours);
       const own = totalFor(ours.money.currency);
       own.ours += expected;
       for (const [currency, net] of nets) totalFor(currency).stripe += net;
-      const differs = (nets.get(ours.money.currency) ?? 0) !== expected || [...nets.keys()].some((c) => c !== ours.money.currency && nets.get(c) !== 0);
+      const differs =
+        (nets.get(ours.money.currency) ?? 0) !== expected ||
+        [...nets.keys()].some((c) => c !== ours.money.currency && nets.get(c) !== 0);
       if (differs) own.refs.push(ours.payoutRef);
     }
     const money = (amount: number, currency: string): string => formatMoney({ amount, currency } satisfies Money);

@@ -51,7 +51,13 @@ export interface BalanceTransaction {
   currency: string;
 }
 
-export type DifferenceClass = 'missing_at_stripe' | 'unknown_ours' | 'unknown_foreign' | 'field_drift' | 'state_drift' | 'balance_drift';
+export type DifferenceClass =
+  | 'missing_at_stripe'
+  | 'unknown_ours'
+  | 'unknown_foreign'
+  | 'field_drift'
+  | 'state_drift'
+  | 'balance_drift';
 
 /** One way our records and Stripe's disagree, with both values; what to do is said where it is shown. */
 export interface Difference {

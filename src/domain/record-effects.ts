@@ -1,13 +1,22 @@
-import type { Clock } from './clock.js';
-import { scopeKey, type FreezeService, type LimitOverrideService } from './controls.js';
 import type { AutoFundingService } from './auto-funding.js';
+import type { Clock } from './clock.js';
+import { type FreezeService, type LimitOverrideService, scopeKey } from './controls.js';
 import type { RecordEffect } from './execution.js';
 import type { PlanStore, RequestStore } from './ports.js';
 import type { RunService } from './runs.js';
 import type { ScheduleService } from './schedules.js';
 
 /** What an approved plan change, schedule, resume, run, unfreeze, limit override or funding permission does: our own records change, and runs start. */
-export function createRecordEffects(deps: { plan: PlanStore; requests: Pick<RequestStore, 'runLines'>; schedules: ScheduleService; runs: RunService; freezes: FreezeService; overrides: Pick<LimitOverrideService, 'grant'>; autoFunding: Pick<AutoFundingService, 'enable'>; clock: Clock }): RecordEffect {
+export function createRecordEffects(deps: {
+  plan: PlanStore;
+  requests: Pick<RequestStore, 'runLines'>;
+  schedules: ScheduleService;
+  runs: RunService;
+  freezes: FreezeService;
+  overrides: Pick<LimitOverrideService, 'grant'>;
+  autoFunding: Pick<AutoFundingService, 'enable'>;
+  clock: Clock;
+}): RecordEffect {
   return async (request) => {
     switch (request.kind) {
       case 'plan': {
@@ -29,11 +38,17 @@ export function createRecordEffects(deps: { plan: PlanStore; requests: Pick<Requ
         return (await deps.schedules.resume(request)).id;
       case 'unfreeze': {
         // Lifted already (another unfreeze of the same scope): nothing waits on it any more, which is what was asked.
-        await deps.freezes.lift(request.unfreeze, request.approvals.map((a) => a.userId));
+        await deps.freezes.lift(
+          request.unfreeze,
+          request.approvals.map((a) => a.userId),
+        );
         return `unfreeze ${scopeKey(request.unfreeze)}`;
       }
       case 'override': {
-        await deps.overrides.grant(request.override.payoutRef, request.approvals.map((a) => a.userId));
+        await deps.overrides.grant(
+          request.override.payoutRef,
+          request.approvals.map((a) => a.userId),
+        );
         return `override ${request.override.payoutRef}`;
       }
       case 'run': {

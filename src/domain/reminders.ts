@@ -11,7 +11,9 @@ const HOUR_MS = 3_600_000;
  * When a pending request is reminded about: at half its time to live, and one hour before it expires; a TTL of two
  * hours or less has no room for "one hour before" after halfway, so its second reminder comes at 90%.
  */
-export function reminderPoints(request: Pick<PayoutRequest, 'requestedAt' | 'expiresAt'>): { point: ReminderPoint; at: number }[] {
+export function reminderPoints(
+  request: Pick<PayoutRequest, 'requestedAt' | 'expiresAt'>,
+): { point: ReminderPoint; at: number }[] {
   const start = Date.parse(request.requestedAt);
   const end = Date.parse(request.expiresAt);
   const ttl = end - start;
@@ -84,7 +86,9 @@ export function createReminderService(deps: ReminderDeps): ReminderService {
       for (const request of await deps.store.open()) {
         if (!stillWaiting(request, now)) continue;
         // Only the latest point that has come: a sweeper that was down for both sends one reminder, not two.
-        const due = reminderPoints(request).filter((p) => p.at <= now).at(-1);
+        const due = reminderPoints(request)
+          .filter((p) => p.at <= now)
+          .at(-1);
         if (due && (await sendOnce(request, due.point, now))) sent++;
       }
       return sent;

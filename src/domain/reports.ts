@@ -26,7 +26,12 @@ export function createExports(deps: { inbox: PersonalFiles; clock: Clock }): Exp
     async send(userId, file) {
       const count = `${file.data.length} ${file.rows}`;
       const day = deps.clock.now().toISOString().slice(0, 10);
-      await deps.inbox.dmFile(userId, { filename: `payout-${file.name}-${day}.csv`, content: toCsv(file.columns, file.data), title: file.title, comment: `${count}.` });
+      await deps.inbox.dmFile(userId, {
+        filename: `payout-${file.name}-${day}.csv`,
+        content: toCsv(file.columns, file.data),
+        title: file.title,
+        comment: `${count}.`,
+      });
     },
   };
 }
@@ -52,7 +57,12 @@ export function createAuditService(deps: { log: AuditLog; inbox: PersonalFiles; 
           yield entry;
         }
       };
-      await deps.inbox.dmFile(userId, { filename: `payout-audit-${label}.csv`, content: auditCsv(counted()), title: 'Payout audit log', comment: `The payout audit log (${label}).` });
+      await deps.inbox.dmFile(userId, {
+        filename: `payout-audit-${label}.csv`,
+        content: auditCsv(counted()),
+        title: 'Payout audit log',
+        comment: `The payout audit log (${label}).`,
+      });
       return count;
     },
   };

@@ -7,7 +7,16 @@
  * · override: let one payment a daily limit holds go today (always two approvers).
  * · funding: a standing permission for the bot to top up, up to `money` in any rolling 7 days.
  */
-export type RequestKind = 'topup' | 'transfer' | 'plan' | 'schedule' | 'resume' | 'run' | 'unfreeze' | 'funding' | 'override';
+export type RequestKind =
+  | 'topup'
+  | 'transfer'
+  | 'plan'
+  | 'schedule'
+  | 'resume'
+  | 'run'
+  | 'unfreeze'
+  | 'funding'
+  | 'override';
 
 /**
  * pending → approved → executing → completed | failed, or pending → rejected | expired.

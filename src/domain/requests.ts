@@ -1,13 +1,22 @@
 import type { AccessPolicy } from './access.js';
 import type { Clock } from './clock.js';
+import type { FreezeScope, LimitHold, LimitLeft } from './controls.types.js';
 import { AppError, type ErrorParams, type Problem } from './errors.js';
 import { newId } from './ids.js';
-import { totalsOf, type CurrencyAmounts, type Money } from './money.js';
-import { exceedsMaximum, requiredApprovals } from './policy.js';
-import type { PaymentQueue, MoneyGateway, PlanStore, RequestNotifier, RequestStore, SellerStore } from './ports.js';
+import { type CurrencyAmounts, type Money, totalsOf } from './money.js';
 import { unpausedLines } from './payouts.types.js';
-import type { FreezeScope, LimitHold, LimitLeft } from './controls.types.js';
-import { summarizeRun, type BankChangeHold, type FundsCheck, type PayoutRequest, type RequestBase, type RequestKind, type RunDraft, type ScheduleDraft } from './requests.types.js';
+import { exceedsMaximum, requiredApprovals } from './policy.js';
+import type { MoneyGateway, PaymentQueue, PlanStore, RequestNotifier, RequestStore, SellerStore } from './ports.js';
+import {
+  type BankChangeHold,
+  type FundsCheck,
+  type PayoutRequest,
+  type RequestBase,
+  type RequestKind,
+  type RunDraft,
+  type ScheduleDraft,
+  summarizeRun,
+} from './requests.types.js';
 import type { Seller } from './sellers.types.js';
 
 export interface RequestServiceDeps {
@@ -19,7 +28,12 @@ export interface RequestServiceDeps {
   notifier: RequestNotifier;
   plan: PlanStore;
   clock: Clock;
-  policy: { thresholds: CurrencyAmounts; maxima: CurrencyAmounts; approvalTtlSeconds: number; bankChangeHoldHours: number };
+  policy: {
+    thresholds: CurrencyAmounts;
+    maxima: CurrencyAmounts;
+    approvalTtlSeconds: number;
+    bankChangeHoldHours: number;
+  };
   /** The funds a card shows for what a transfer or run moves (src/domain/funding.ts). */
   /** Funds for the card; `available` when the caller has just read the balance. */
   funds: (amounts: Money[], available?: Money[]) => Promise<FundsCheck>;
@@ -62,12 +76,18 @@ export type ClickResult =
 /** What a request that is no longer pending shows of its decision. */
 const decisionOf = (request: PayoutRequest): Problem => ({
   code: 'request_decided',
-  params: { state: request.state, approvedBy: request.approvals.map((a) => a.userId), rejectedBy: request.rejection?.userId ?? null },
+  params: {
+    state: request.state,
+    approvedBy: request.approvals.map((a) => a.userId),
+    rejectedBy: request.rejection?.userId ?? null,
+  },
 });
 
 /** Whether the request pays this person, who may not decide it; `runPaysThem`: whether a run request's lines do (`RequestStore.runPays`). */
 const pays = (request: PayoutRequest, userId: string, runPaysThem: boolean): boolean =>
-  request.kind === 'transfer' || request.kind === 'plan' ? request.destination.userId === userId : request.kind === 'run' && runPaysThem;
+  request.kind === 'transfer' || request.kind === 'plan'
+    ? request.destination.userId === userId
+    : request.kind === 'run' && runPaysThem;
 
 /** What the kind of a request carries beyond what every request has. */
 type KindFacts = DistributiveOmit<PayoutRequest, keyof RequestBase>;
@@ -99,7 +119,8 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
     const seller = await deps.sellers.get(teamId, userId);
     if (!seller) throw new AppError('seller_unknown', { userId });
     if (seller.state === 'disconnected') throw new AppError('seller_disconnected', { userId: seller.userId });
-    if (seller.state !== 'payable') throw new AppError('seller_not_payable', { userId: seller.userId, transfers: seller.transfersCapability });
+    if (seller.state !== 'payable')
+      throw new AppError('seller_not_payable', { userId: seller.userId, transfers: seller.transfersCapability });
     return seller;
   }
 
@@ -108,12 +129,15 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
     if (!seller.bankChangedAt) return {};
     const until = Date.parse(seller.bankChangedAt) + deps.policy.bankChangeHoldHours * 3_600_000;
     if (clock.now().getTime() >= until) return {};
-    return { bankChangeHold: { userId: seller.userId, changedAt: seller.bankChangedAt, until: new Date(until).toISOString() } };
+    return {
+      bankChangeHold: { userId: seller.userId, changedAt: seller.bankChangedAt, until: new Date(until).toISOString() },
+    };
   }
 
   /** What the request's kind carries, checked as it is made: the seller must be payable, a run must have lines. */
   async function factsOf(input: NewRequest): Promise<KindFacts> {
-    const missing = (what: ErrorParams['request_incomplete']['missing']) => new AppError('request_incomplete', { kind: input.kind, missing: what });
+    const missing = (what: ErrorParams['request_incomplete']['missing']) =>
+      new AppError('request_incomplete', { kind: input.kind, missing: what });
     switch (input.kind) {
       case 'topup':
         return { kind: 'topup', statementDescriptor: input.statementDescriptor ?? null };
@@ -121,7 +145,15 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
       case 'plan': {
         if (!input.sellerUserId) throw missing('seller');
         const seller = await payableSeller(input.teamId, input.sellerUserId);
-        return { kind: input.kind, destination: { userId: seller.userId, accountId: seller.accountId, ...(seller.displayName ? { name: seller.displayName } : {}) }, ...bankChangeHold(seller) };
+        return {
+          kind: input.kind,
+          destination: {
+            userId: seller.userId,
+            accountId: seller.accountId,
+            ...(seller.displayName ? { name: seller.displayName } : {}),
+          },
+          ...bankChangeHold(seller),
+        };
       }
       case 'schedule':
       case 'resume':
@@ -152,7 +184,13 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
   async function validateUnfreeze(input: NewRequest, scope: FreezeScope) {
     if (!(await access.isStaff(input.requestedBy))) throw new AppError('not_staff', { to: 'unfreeze' });
     const facts: KindFacts = { kind: 'unfreeze', unfreeze: scope };
-    return { money: { amount: 0, currency: scope.kind === 'currency' ? scope.currency : 'usd' }, totals: [], facts, available: null, balance: undefined };
+    return {
+      money: { amount: 0, currency: scope.kind === 'currency' ? scope.currency : 'usd' },
+      totals: [],
+      facts,
+      available: null,
+      balance: undefined,
+    };
   }
 
   /** An override names a payment a daily limit holds now; it moves no money of its own, and two approvers decide. */
@@ -173,9 +211,17 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
     const totals = await amountsOf(input);
     const headline = [...totals].sort((a, b) => b.amount - a.amount)[0];
     if (!headline) throw new AppError('nothing_to_pay', {});
-    for (const money of input.run ? input.run.lines.map((l) => l.money) : input.schedule?.action === 'run' ? [] : totals) {
+    for (const money of input.run
+      ? input.run.lines.map((l) => l.money)
+      : input.schedule?.action === 'run'
+        ? []
+        : totals) {
       const max = exceedsMaximum(money, deps.policy.maxima);
-      if (max !== undefined) throw new AppError('over_maximum', { max: { amount: max, currency: money.currency }, per: input.run ? 'payment' : 'request' });
+      if (max !== undefined)
+        throw new AppError('over_maximum', {
+          max: { amount: max, currency: money.currency },
+          per: input.run ? 'payment' : 'request',
+        });
     }
     const facts = await factsOf(input);
     const [platform, balance] = await Promise.all([deps.gateway.platformAccount(), deps.gateway.balance()]);
@@ -194,28 +240,50 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
   }
 
   /** The decision shared by approve and reject: is this person allowed to act on this request right now? */
-  function refusal(request: PayoutRequest | undefined, userId: string, isApprover: boolean, runPaysThem: boolean): ClickResult | undefined {
+  function refusal(
+    request: PayoutRequest | undefined,
+    userId: string,
+    isApprover: boolean,
+    runPaysThem: boolean,
+  ): ClickResult | undefined {
     if (!request) return { outcome: 'refused', request, refusal: { code: 'request_unknown', params: {} } };
     if (!isApprover) return { outcome: 'refused', request, refusal: { code: 'not_approver', params: {} } };
     if (request.state !== 'pending') return { outcome: 'unchanged', request, refusal: decisionOf(request) };
-    if (request.requestedBy === userId) return { outcome: 'refused', request, refusal: { code: 'own_request', params: {} } };
-    if (pays(request, userId, runPaysThem)) return { outcome: 'refused', request, refusal: { code: 'pays_you', params: {} } };
+    if (request.requestedBy === userId)
+      return { outcome: 'refused', request, refusal: { code: 'own_request', params: {} } };
+    if (pays(request, userId, runPaysThem))
+      return { outcome: 'refused', request, refusal: { code: 'pays_you', params: {} } };
     return undefined;
   }
 
   /** Best effort: a card without fresh funds still shows the last ones, and a click is never refused for it. */
-  const fundsOf = async (request: Pick<PayoutRequest, 'kind' | 'totals'> & { accountId: string | null }, available?: Money[]): Promise<{ funds?: FundsCheck; limitsLeft?: LimitLeft[] }> => {
+  const fundsOf = async (
+    request: Pick<PayoutRequest, 'kind' | 'totals'> & { accountId: string | null },
+    available?: Money[],
+  ): Promise<{ funds?: FundsCheck; limitsLeft?: LimitLeft[] }> => {
     if (!TAKES_FUNDS.has(request.kind)) return {};
-    const [funds, limitsLeft] = await Promise.all([deps.funds(request.totals, available).catch(() => undefined), deps.limitsLeft(request.totals, request.accountId).catch(() => undefined)]);
+    const [funds, limitsLeft] = await Promise.all([
+      deps.funds(request.totals, available).catch(() => undefined),
+      deps.limitsLeft(request.totals, request.accountId).catch(() => undefined),
+    ]);
     return { ...(funds ? { funds } : {}), ...(limitsLeft?.length ? { limitsLeft } : {}) };
   };
 
-  const isExpired = (request: PayoutRequest) => request.state === 'pending' && Date.parse(request.expiresAt) <= clock.now().getTime();
+  const isExpired = (request: PayoutRequest) =>
+    request.state === 'pending' && Date.parse(request.expiresAt) <= clock.now().getTime();
 
   async function expire(request: PayoutRequest): Promise<ClickResult> {
-    const result = await store.transition(request.id, (r) => (isExpired(r) ? { ...r, state: 'expired', updatedAt: nowIso() } : undefined), { actor: 'system', action: 'request.expired' });
+    const result = await store.transition(
+      request.id,
+      (r) => (isExpired(r) ? { ...r, state: 'expired', updatedAt: nowIso() } : undefined),
+      { actor: 'system', action: 'request.expired' },
+    );
     if (result?.changed) await deps.notifier.finished(result.after);
-    return { outcome: 'unchanged', request: result?.after ?? request, refusal: { code: 'request_expired', params: {} } };
+    return {
+      outcome: 'unchanged',
+      request: result?.after ?? request,
+      refusal: { code: 'request_expired', params: {} },
+    };
   }
 
   /**
@@ -251,8 +319,12 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
     async create(input) {
       const { money, totals, facts, available, balance } = await validate(input);
       // The balance validate() just read: one Stripe call per request, not two.
-      const { funds, limitsLeft } = await fundsOf({ kind: input.kind, totals, accountId: payeeAccountOf(facts) }, balance);
-      const replaces = facts.kind === 'plan' ? (await deps.plan.get(input.teamId, facts.destination.userId))?.money : undefined;
+      const { funds, limitsLeft } = await fundsOf(
+        { kind: input.kind, totals, accountId: payeeAccountOf(facts) },
+        balance,
+      );
+      const replaces =
+        facts.kind === 'plan' ? (await deps.plan.get(input.teamId, facts.destination.userId))?.money : undefined;
       const held = facts.kind === 'transfer' || facts.kind === 'plan' ? facts.bankChangeHold : undefined;
       const at = clock.now();
       const base: RequestBase = {
@@ -265,7 +337,10 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
         description: input.description,
         availableAtRequest: available,
         state: 'pending',
-        requiredApprovals: input.unfreeze || input.override ? 2 : (totals.some((t) => requiredApprovals(t, deps.policy.thresholds) === 2) ? 2 : 1) + (held ? 1 : 0),
+        requiredApprovals:
+          input.unfreeze || input.override
+            ? 2
+            : (totals.some((t) => requiredApprovals(t, deps.policy.thresholds) === 2) ? 2 : 1) + (held ? 1 : 0),
         approvals: [],
         rejection: null,
         expiresAt: new Date(at.getTime() + deps.policy.approvalTtlSeconds * 1000).toISOString(),
@@ -289,11 +364,26 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
       let posted: PayoutRequest;
       try {
         const message = await deps.notifier.posted(request);
-        const attached = await store.transition(request.id, (r) => ({ ...r, message }), { actor: 'system', action: 'request.posted' });
+        const attached = await store.transition(request.id, (r) => ({ ...r, message }), {
+          actor: 'system',
+          action: 'request.posted',
+        });
         posted = attached?.after ?? request;
       } catch (error) {
         // Nobody can approve a request nobody can see: withdraw it rather than leave it half-made.
-        await store.transition(request.id, (r) => (r.state === 'pending' ? { ...r, state: 'rejected', rejection: { userId: 'system', reason: 'the approval message could not be posted', at: nowIso() }, updatedAt: nowIso() } : undefined), { actor: 'system', action: 'request.withdrawn' });
+        await store.transition(
+          request.id,
+          (r) =>
+            r.state === 'pending'
+              ? {
+                  ...r,
+                  state: 'rejected',
+                  rejection: { userId: 'system', reason: 'the approval message could not be posted', at: nowIso() },
+                  updatedAt: nowIso(),
+                }
+              : undefined,
+          { actor: 'system', action: 'request.withdrawn' },
+        );
         throw new AppError('not_posted', {}, { cause: error });
       }
       await deps.reminders.schedule(posted);
@@ -302,13 +392,21 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
 
     async approve(id, userId) {
       const current = await store.get(id);
-      const refreshed = current ? await fundsOf({ kind: current.kind, totals: current.totals, accountId: payeeAccountOf(current) }) : {};
+      const refreshed = current
+        ? await fundsOf({ kind: current.kind, totals: current.totals, accountId: payeeAccountOf(current) })
+        : {};
       const decided = await decide(id, userId, { actor: userId, action: 'request.approval' }, (current) => {
         if (current.approvals.some((a) => a.userId === userId)) {
           return { outcome: 'unchanged', request: current, refusal: { code: 'approved_already', params: {} } };
         }
         const approvals = [...current.approvals, { userId, at: nowIso() }];
-        return { ...current, ...refreshed, approvals, state: approvals.length >= current.requiredApprovals ? 'approved' : 'pending', updatedAt: nowIso() };
+        return {
+          ...current,
+          ...refreshed,
+          approvals,
+          state: approvals.length >= current.requiredApprovals ? 'approved' : 'pending',
+          updatedAt: nowIso(),
+        };
       });
       if ('outcome' in decided) return decided;
       const request = decided.decided;
@@ -319,12 +417,17 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
     },
 
     async reject(id, userId, reason) {
-      const decided = await decide(id, userId, { actor: userId, action: 'request.rejected', detail: reason }, (current) => ({
-        ...current,
-        state: 'rejected',
-        rejection: { userId, reason, at: nowIso() },
-        updatedAt: nowIso(),
-      }));
+      const decided = await decide(
+        id,
+        userId,
+        { actor: userId, action: 'request.rejected', detail: reason },
+        (current) => ({
+          ...current,
+          state: 'rejected',
+          rejection: { userId, reason, at: nowIso() },
+          updatedAt: nowIso(),
+        }),
+      );
       if ('outcome' in decided) return decided;
       await deps.notifier.finished(decided.decided);
       return { outcome: 'rejected', request: decided.decided };
@@ -333,7 +436,10 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
     async canDecide(id, userId) {
       const request = await store.get(id);
       if (request && isExpired(request)) return expire(request);
-      const [isApprover, runPaysThem] = await Promise.all([access.has(userId, 'approver'), request?.kind === 'run' && store.runPays(id, userId)]);
+      const [isApprover, runPaysThem] = await Promise.all([
+        access.has(userId, 'approver'),
+        request?.kind === 'run' && store.runPays(id, userId),
+      ]);
       return refusal(request, userId, isApprover, runPaysThem);
     },
 
@@ -341,7 +447,9 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
 
     async waitingFor(userId) {
       if (!(await access.has(userId, 'approver'))) return [];
-      const undecided = (await store.open()).filter((r) => r.state === 'pending' && !isExpired(r) && !r.approvals.some((a) => a.userId === userId));
+      const undecided = (await store.open()).filter(
+        (r) => r.state === 'pending' && !isExpired(r) && !r.approvals.some((a) => a.userId === userId),
+      );
       const runPaysThem = await Promise.all(undecided.map((r) => r.kind === 'run' && store.runPays(r.id, userId)));
       return undecided.filter((r, i) => !refusal(r, userId, true, runPaysThem[i]!));
     },
@@ -349,6 +457,5 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
     async openBy(userId) {
       return (await store.open()).filter((r) => r.requestedBy === userId).reverse();
     },
-
   };
 }

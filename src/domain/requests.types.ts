@@ -168,7 +168,16 @@ export interface OverrideRequest extends RequestBase {
  * One request, by kind: the compiler knows what each kind carries. Stored as JSON with these same fields (older
  * records also carry the fields of other kinds as null, which nothing reads).
  */
-export type PayoutRequest = TopupRequest | TransferRequest | PlanRequest | ScheduleRequest | ResumeRequest | RunRequest | UnfreezeRequest | FundingRequest | OverrideRequest;
+export type PayoutRequest =
+  | TopupRequest
+  | TransferRequest
+  | PlanRequest
+  | ScheduleRequest
+  | ResumeRequest
+  | RunRequest
+  | UnfreezeRequest
+  | FundingRequest
+  | OverrideRequest;
 
 /** The request of one kind: `RequestOf<'run'>`. */
 export type RequestOf<K extends RequestKind> = Extract<PayoutRequest, { kind: K }>;

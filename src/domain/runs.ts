@@ -2,9 +2,9 @@ import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
 import { type Money, shortfallOf, totalsOf } from './money.js';
-import { RUN_HEAD_LINES, type Run, type RunLine } from './payouts.types.js';
-import { paymentRef, refusalOf, reversalOf, type PaymentService } from './payments.js';
+import { type PaymentService, paymentRef, refusalOf, reversalOf } from './payments.js';
 import type { StripeState } from './payments.types.js';
+import { RUN_HEAD_LINES, type Run, type RunLine } from './payouts.types.js';
 import type { MoneyGateway, PayoutNotifier, RunQueue, RunStore } from './ports.js';
 import type { RunLineDraft } from './requests.types.js';
 
@@ -46,8 +46,6 @@ export interface RunService {
   get(runId: string): Promise<Run | undefined>;
 }
 
-
-
 /** Lines written per page when a run is created. */
 const LAUNCH_PAGE = 500;
 
@@ -72,11 +70,19 @@ export function createRunService(deps: RunServiceDeps): RunService {
       const available = (await gateway.balance()).available;
       const shortfall = shortfallOf(run.totals, available);
       if (shortfall.length > 0) {
-        const held = await runs.update(runId, (r) => (r.status === 'running' || r.status === 'done' ? undefined : { ...r, status: 'held', shortfall, updatedAt: nowIso() }));
+        const held = await runs.update(runId, (r) =>
+          r.status === 'running' || r.status === 'done'
+            ? undefined
+            : { ...r, status: 'held', shortfall, updatedAt: nowIso() },
+        );
         if (held?.changed && held.before.status !== 'held') await notifier.runHeld(held.after, available);
         return held?.after ?? run;
       }
-      const started = await runs.update(runId, (r) => (r.status === 'new' || r.status === 'held' ? { ...r, status: 'running', shortfall: [], updatedAt: nowIso() } : undefined));
+      const started = await runs.update(runId, (r) =>
+        r.status === 'new' || r.status === 'held'
+          ? { ...r, status: 'running', shortfall: [], updatedAt: nowIso() }
+          : undefined,
+      );
       if (started?.changed && !started.after.message) {
         const message = await notifier.runStarted(started.after);
         if (message) await runs.update(runId, (r) => ({ ...r, message }));
@@ -148,9 +154,14 @@ export function createRunService(deps: RunServiceDeps): RunService {
 
     async payLine(runId, key) {
       const line = await runs.line(runId, key);
-      if (!line || line.status !== 'pending') return 'skipped';
+      if (line?.status !== 'pending') return 'skipped';
       const ref = { kind: 'run-line', runId, lineKey: key } as const;
-      const outcome = await deps.payments.pay(ref, { action: 'transfer', money: line.money, destinationAccountId: line.accountId, description: line.description });
+      const outcome = await deps.payments.pay(ref, {
+        action: 'transfer',
+        money: line.money,
+        destinationAccountId: line.accountId,
+        description: line.description,
+      });
       const settled: RunLine =
         outcome.status === 'paid'
           ? { ...line, status: 'paid', stripeId: outcome.stripeId }
@@ -202,7 +213,9 @@ export function createRunService(deps: RunServiceDeps): RunService {
 
     async finish(runId) {
       if ((await runs.counts(runId)).pending > 0) return;
-      const done = await runs.update(runId, (r) => (r.status === 'running' ? { ...r, status: 'done', updatedAt: nowIso() } : undefined));
+      const done = await runs.update(runId, (r) =>
+        r.status === 'running' ? { ...r, status: 'done', updatedAt: nowIso() } : undefined,
+      );
       if (!done?.changed) return;
       const [counts, failed] = await Promise.all([runs.counts(runId), failedLines(runId)]);
       await notifier.runFinished(done.after, counts, failed);

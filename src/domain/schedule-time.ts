@@ -30,7 +30,15 @@ const WEEKDAYS = [
 ] as const;
 
 /** What is wrong with a `<when>`: which part, and what was typed in its place. */
-export type WhenProblem = Problem<'when_kind' | 'when_weekday' | 'when_clock' | 'when_zone_missing' | 'when_zone_unknown' | 'when_cron_fields' | 'when_cron_invalid'>;
+export type WhenProblem = Problem<
+  | 'when_kind'
+  | 'when_weekday'
+  | 'when_clock'
+  | 'when_zone_missing'
+  | 'when_zone_unknown'
+  | 'when_cron_fields'
+  | 'when_cron_invalid'
+>;
 
 /** The word in a part's place, when there was one. */
 const typed = (token: string | undefined) => (token ? { typed: token } : {});
@@ -49,11 +57,22 @@ export function parseScheduleTime(tokens: string[]): { time: ScheduleTime; rest:
       const tz = parseZone(zone);
       if ('error' in tz) return tz;
       const clock = formatHourMinute(hm);
-      return { time: { kind: 'daily', pattern: `${hm.minute} ${hm.hour} * * *`, tz: tz.zone, granularity: 'day', label: `every day at ${clock} (${tz.zone})` }, rest };
+      return {
+        time: {
+          kind: 'daily',
+          pattern: `${hm.minute} ${hm.hour} * * *`,
+          tz: tz.zone,
+          granularity: 'day',
+          label: `every day at ${clock} (${tz.zone})`,
+        },
+        rest,
+      };
     }
     case 'weekly': {
       const [day, at, zone, ...rest] = after;
-      const dow = WEEKDAYS.findIndex((d) => d.short === day?.toLowerCase() || d.name.toLowerCase() === day?.toLowerCase());
+      const dow = WEEKDAYS.findIndex(
+        (d) => d.short === day?.toLowerCase() || d.name.toLowerCase() === day?.toLowerCase(),
+      );
       const weekday = WEEKDAYS[dow];
       if (!weekday) return { error: { code: 'when_weekday', params: typed(day) } };
       const hm = parseHourMinute(at);
@@ -62,7 +81,13 @@ export function parseScheduleTime(tokens: string[]): { time: ScheduleTime; rest:
       if ('error' in tz) return tz;
       const clock = formatHourMinute(hm);
       return {
-        time: { kind: 'weekly', pattern: `${hm.minute} ${hm.hour} * * ${dow}`, tz: tz.zone, granularity: 'day', label: `every ${weekday.name} at ${clock} (${tz.zone})` },
+        time: {
+          kind: 'weekly',
+          pattern: `${hm.minute} ${hm.hour} * * ${dow}`,
+          tz: tz.zone,
+          granularity: 'day',
+          label: `every ${weekday.name} at ${clock} (${tz.zone})`,
+        },
         rest,
       };
     }
@@ -80,7 +105,10 @@ export function parseScheduleTime(tokens: string[]): { time: ScheduleTime; rest:
         const reason = error instanceof Error ? { reason: error.message.replace(/\.$/, '') } : {};
         return { error: { code: 'when_cron_invalid', params: { pattern, ...reason } } };
       }
-      return { time: { kind: 'cron', pattern, tz: tz.zone, granularity: 'minute', label: `on cron "${pattern}" (${tz.zone})` }, rest };
+      return {
+        time: { kind: 'cron', pattern, tz: tz.zone, granularity: 'minute', label: `on cron "${pattern}" (${tz.zone})` },
+        rest,
+      };
     }
     default:
       return { error: { code: 'when_kind', params: typed(word) } };
@@ -126,8 +154,12 @@ export function intendedFiring(time: ScheduleTime, at: Date): Date {
       break;
     }
   }
-  if (!anchor) throw new Error(`The schedule "${time.pattern}" (${time.tz}) has no firing at or before ${at.toISOString()}.`);
-  const forward = CronExpressionParser.parse(time.pattern, { tz: time.tz, currentDate: new Date(anchor.getTime() - 1000) });
+  if (!anchor)
+    throw new Error(`The schedule "${time.pattern}" (${time.tz}) has no firing at or before ${at.toISOString()}.`);
+  const forward = CronExpressionParser.parse(time.pattern, {
+    tz: time.tz,
+    currentDate: new Date(anchor.getTime() - 1000),
+  });
   let latest = anchor;
   for (;;) {
     let next: Date;

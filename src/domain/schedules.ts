@@ -2,10 +2,10 @@ import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
 import { newId } from './ids.js';
-import { unpausedLines, type Schedule } from './payouts.types.js';
-import { paymentRef, type PaymentService } from './payments.js';
+import { type PaymentService, paymentRef } from './payments.js';
 import type { PaymentRef, StripeState } from './payments.types.js';
-import type { FiringStore, PaymentQueue, PayoutNotifier, PlanStore, ScheduleStore, Scheduler } from './ports.js';
+import { type Schedule, unpausedLines } from './payouts.types.js';
+import type { FiringStore, PaymentQueue, PayoutNotifier, PlanStore, Scheduler, ScheduleStore } from './ports.js';
 import type { RequestService } from './requests.js';
 import type { PayoutRequest, RequestOf } from './requests.types.js';
 import type { RunService } from './runs.js';
@@ -59,7 +59,12 @@ export function createScheduleService(deps: ScheduleServiceDeps): ScheduleServic
   const { schedules, scheduler, clock } = deps;
   const nowIso = () => clock.now().toISOString();
 
-  const record = (schedule: Schedule, actor: string, action: string, extra: { detail?: string; ref?: PaymentRef; stripeId?: string } = {}) =>
+  const record = (
+    schedule: Schedule,
+    actor: string,
+    action: string,
+    extra: { detail?: string; ref?: PaymentRef; stripeId?: string } = {},
+  ) =>
     deps.audit.append({
       at: nowIso(),
       actor,
@@ -73,8 +78,16 @@ export function createScheduleService(deps: ScheduleServiceDeps): ScheduleServic
       ...(extra.detail ? { detail: extra.detail } : {}),
     });
 
-  async function setStatus(scheduleId: string, actor: string, from: Schedule['status'][], to: Schedule['status'], extra: Partial<Schedule> = {}): Promise<Schedule> {
-    const result = await schedules.update(scheduleId, (s) => (from.includes(s.status) ? { ...s, ...extra, status: to, updatedAt: nowIso() } : undefined));
+  async function setStatus(
+    scheduleId: string,
+    actor: string,
+    from: Schedule['status'][],
+    to: Schedule['status'],
+    extra: Partial<Schedule> = {},
+  ): Promise<Schedule> {
+    const result = await schedules.update(scheduleId, (s) =>
+      from.includes(s.status) ? { ...s, ...extra, status: to, updatedAt: nowIso() } : undefined,
+    );
     if (!result) throw new AppError('schedule_unknown', { scheduleId });
     if (!result.changed) throw new AppError('schedule_state', { status: result.before.status });
     await record(result.after, actor, `schedule.${to}`);
@@ -100,7 +113,10 @@ export function createScheduleService(deps: ScheduleServiceDeps): ScheduleServic
         updatedAt: nowIso(),
       };
       // A re-run after a crash finds it there already.
-      if (await schedules.create(schedule)) await record(schedule, request.approvals.at(-1)?.userId ?? 'system', 'schedule.created', { detail: schedule.time.label });
+      if (await schedules.create(schedule))
+        await record(schedule, request.approvals.at(-1)?.userId ?? 'system', 'schedule.created', {
+          detail: schedule.time.label,
+        });
       const stored = (await schedules.get(schedule.id)) ?? schedule;
       if (stored.status === 'active') await scheduler.upsert(stored);
       return stored;
@@ -110,14 +126,18 @@ export function createScheduleService(deps: ScheduleServiceDeps): ScheduleServic
       const { scheduleId } = request.schedule;
       const current = await schedules.get(scheduleId);
       if (current?.status === 'active') return current;
-      const schedule = await setStatus(scheduleId, request.approvals.at(-1)?.userId ?? 'system', ['paused'], 'active', { activeSince: nowIso(), approvedBy: request.approvals.map((a) => a.userId) });
+      const schedule = await setStatus(scheduleId, request.approvals.at(-1)?.userId ?? 'system', ['paused'], 'active', {
+        activeSince: nowIso(),
+        approvedBy: request.approvals.map((a) => a.userId),
+      });
       await scheduler.upsert(schedule);
       return schedule;
     },
 
     async requestResume(scheduleId, userId, teamId) {
       const schedule = await schedules.get(scheduleId);
-      if (schedule?.status !== 'paused') throw new AppError('schedule_state', { status: schedule?.status ?? 'deleted', expected: 'paused' });
+      if (schedule?.status !== 'paused')
+        throw new AppError('schedule_state', { status: schedule?.status ?? 'deleted', expected: 'paused' });
       return deps.requests.create({
         kind: 'resume',
         teamId,
@@ -143,12 +163,17 @@ export function createScheduleService(deps: ScheduleServiceDeps): ScheduleServic
 
     async list(teamId) {
       const all = await schedules.list(teamId);
-      return Promise.all(all.map(async (schedule) => ({ schedule, next: schedule.status === 'active' ? await scheduler.next(schedule.id) : undefined })));
+      return Promise.all(
+        all.map(async (schedule) => ({
+          schedule,
+          next: schedule.status === 'active' ? await scheduler.next(schedule.id) : undefined,
+        })),
+      );
     },
 
     async fire(scheduleId, at) {
       const schedule = await schedules.get(scheduleId);
-      if (!schedule || schedule.status !== 'active') return 'skipped';
+      if (schedule?.status !== 'active') return 'skipped';
       const now = clock.now();
       const intended = intendedFiring(schedule.time, at);
       const key = periodKey(schedule.id, schedule.time, intended);
@@ -178,7 +203,13 @@ export function createScheduleService(deps: ScheduleServiceDeps): ScheduleServic
         scheduleId,
         requestedBy: null,
         approvedBy: schedule.approvedBy,
-        lines: entries.map((e) => ({ key: e.userId, userId: e.userId, accountId: e.accountId, money: e.money, description: e.description ?? schedule.description })),
+        lines: entries.map((e) => ({
+          key: e.userId,
+          userId: e.userId,
+          accountId: e.accountId,
+          money: e.money,
+          description: e.description ?? schedule.description,
+        })),
         message: null,
       });
       if (await deps.firings.finish(key, run.id)) {
@@ -195,14 +226,28 @@ export function createScheduleService(deps: ScheduleServiceDeps): ScheduleServic
       const ref = { kind: 'scheduled-topup', periodKey: key } as const;
       // Paused or deleted since it fired: pausing stops money at once.
       if (schedule.status !== 'active') {
-        if (await deps.firings.finish(key, `skipped: schedule ${schedule.status}`)) await record(schedule, 'system', 'schedule.topup_skipped', { ref });
+        if (await deps.firings.finish(key, `skipped: schedule ${schedule.status}`))
+          await record(schedule, 'system', 'schedule.topup_skipped', { ref });
         return 'skipped';
       }
-      const outcome = await deps.payments.pay(ref, { action: 'topup', money: schedule.money, description: schedule.description, statementDescriptor: null });
+      const outcome = await deps.payments.pay(ref, {
+        action: 'topup',
+        money: schedule.money,
+        description: schedule.description,
+        statementDescriptor: null,
+      });
       const result = outcome.status === 'paid' ? { stripeId: outcome.stripeId } : { error: outcome.error.problem };
-      if (await deps.firings.finish(key, result.stripeId ?? `failed: ${outcome.status === 'failed' ? outcome.error.code : ''}`)) {
+      if (
+        await deps.firings.finish(
+          key,
+          result.stripeId ?? `failed: ${outcome.status === 'failed' ? outcome.error.code : ''}`,
+        )
+      ) {
         const audit = outcome.status === 'paid' ? { stripeId: outcome.stripeId } : { detail: outcome.error.code };
-        await record(schedule, 'system', result.stripeId ? 'schedule.topup_created' : 'schedule.topup_failed', { ref, ...audit });
+        await record(schedule, 'system', result.stripeId ? 'schedule.topup_created' : 'schedule.topup_failed', {
+          ref,
+          ...audit,
+        });
         await deps.notifier.scheduleFired(schedule, firing, result);
       }
       return outcome.status;
@@ -212,8 +257,12 @@ export function createScheduleService(deps: ScheduleServiceDeps): ScheduleServic
       if (state.object !== 'topup') return false;
       const firing = await deps.firings.get(key);
       const schedule = firing ? await schedules.get(firing.scheduleId) : undefined;
-      if (!firing || !schedule || firing.result !== state.stripeId || !(await deps.firings.settle(key, state.status))) return false;
-      await record(schedule, 'stripe', `schedule.topup_${state.status}`, { ref: { kind: 'scheduled-topup', periodKey: key }, stripeId: state.stripeId });
+      if (!firing || !schedule || firing.result !== state.stripeId || !(await deps.firings.settle(key, state.status)))
+        return false;
+      await record(schedule, 'stripe', `schedule.topup_${state.status}`, {
+        ref: { kind: 'scheduled-topup', periodKey: key },
+        stripeId: state.stripeId,
+      });
       await deps.notifier.scheduledTopupSettled(schedule, firing, state.stripeId, state.status, state.failureMessage);
       return true;
     },

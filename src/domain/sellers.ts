@@ -1,10 +1,16 @@
+import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
-import type { SellerLookup, SellerRef } from './payout-batch.js';
 import type { ConnectTokens } from './connect-tokens.js';
 import { AppError } from './errors.js';
-import type { AuditLog } from './audit.js';
+import type { SellerLookup, SellerRef } from './payout-batch.js';
 import type { OnboardingNotifier, PaymentsGateway, PlanStore, SellerPage, SellerStore } from './ports.js';
-import { applyAccountSnapshot, deriveSellerState, type AccountSnapshot, type Seller, type SellerPayout } from './sellers.types.js';
+import {
+  type AccountSnapshot,
+  applyAccountSnapshot,
+  deriveSellerState,
+  type Seller,
+  type SellerPayout,
+} from './sellers.types.js';
 
 export interface ConnectUrls {
   start(token: string): string;
@@ -34,11 +40,21 @@ const BANK_NOTICE_WINDOW_SECONDS = 600;
 export type OnboardingOutcome = 'became_payable' | 'became_restricted' | 'still_due' | 'unchanged';
 
 export interface SellerService {
-  invite(input: { teamId: string; userId: string; displayName: string | null; email: string | null; country: string | null; invitedBy: string }): Promise<{ seller: Seller; reinvite: boolean }>;
+  invite(input: {
+    teamId: string;
+    userId: string;
+    displayName: string | null;
+    email: string | null;
+    country: string | null;
+    invitedBy: string;
+  }): Promise<{ seller: Seller; reinvite: boolean }>;
   /** A fresh single-use account link for the account a verified token names. */
   onboardingLinkFor(accountId: string): Promise<string>;
   /** Reads the account from Stripe and records it; notifies on transitions. `returned` is the seller coming back from Stripe's form. */
-  syncAccount(accountId: string, options?: { returned?: boolean }): Promise<{ seller: Seller; outcome: OnboardingOutcome } | undefined>;
+  syncAccount(
+    accountId: string,
+    options?: { returned?: boolean },
+  ): Promise<{ seller: Seller; outcome: OnboardingOutcome } | undefined>;
   get(teamId: string, userId: string): Promise<Seller | undefined>;
   list(teamId: string): Promise<Seller[]>;
   /** The seller picker: payable sellers whose name or ids start with what was typed. */
@@ -59,7 +75,16 @@ export interface SellerService {
 export function createSellerService(deps: SellerServiceDeps): SellerService {
   const { gateway, store, tokens, urls, notifier, clock } = deps;
   const nowIso = () => clock.now().toISOString();
-  const audit = (seller: Seller, action: string, extra: { amounts?: { amount: number; currency: string }[]; stripeId?: string; detail?: string; state?: string } = {}) =>
+  const audit = (
+    seller: Seller,
+    action: string,
+    extra: {
+      amounts?: { amount: number; currency: string }[];
+      stripeId?: string;
+      detail?: string;
+      state?: string;
+    } = {},
+  ) =>
     deps.audit.append({
       at: nowIso(),
       actor: 'stripe',
@@ -119,7 +144,9 @@ export function createSellerService(deps: SellerServiceDeps): SellerService {
   return {
     async invite(input) {
       const existing = await store.get(input.teamId, input.userId);
-      const { seller, created } = existing ? { seller: existing, created: false } : await store.createIfAbsent(await createAccount(input));
+      const { seller, created } = existing
+        ? { seller: existing, created: false }
+        : await store.createIfAbsent(await createAccount(input));
       const startUrl = urls.start(tokens.issue('start', seller.accountId));
       await notifier.sellerInvited({ seller, invitedBy: input.invitedBy, startUrl, reinvite: !created });
       return { seller, reinvite: !created };
@@ -165,13 +192,18 @@ export function createSellerService(deps: SellerServiceDeps): SellerService {
     async lookUp(teamId, refs) {
       const userIds = refs.flatMap((r) => r.userId ?? []);
       const accountIds = refs.flatMap((r) => r.accountId ?? []);
-      const found = await store.findMany(teamId, { userIds: [...new Set(userIds)], accountIds: [...new Set(accountIds)] });
+      const found = await store.findMany(teamId, {
+        userIds: [...new Set(userIds)],
+        accountIds: [...new Set(accountIds)],
+      });
       const byUser = new Map(found.map((s) => [s.userId, s]));
       const byAccount = new Map(found.map((s) => [s.accountId, s]));
       return {
         find: ({ userId, accountId }) => {
           const seller = (userId && byUser.get(userId)) || (accountId && byAccount.get(accountId)) || undefined;
-          return seller ? { userId: seller.userId, accountId: seller.accountId, payable: seller.state === 'payable' } : undefined;
+          return seller
+            ? { userId: seller.userId, accountId: seller.accountId, payable: seller.state === 'payable' }
+            : undefined;
         },
       };
     },
@@ -194,8 +226,13 @@ export function createSellerService(deps: SellerServiceDeps): SellerService {
       });
       if (!change?.changed) return 'unchanged';
       const money = [{ amount: payout.amount, currency: payout.currency }];
-      await audit(change.after, `seller.payout_${payout.status}`, { amounts: money, stripeId: payout.id, ...(payout.failureCode ? { detail: payout.failureCode } : {}) });
-      if (payout.status === 'failed') await notifier.sellerPayoutFailed(change.after, payout, urls.login(tokens.issue('login', accountId)));
+      await audit(change.after, `seller.payout_${payout.status}`, {
+        amounts: money,
+        stripeId: payout.id,
+        ...(payout.failureCode ? { detail: payout.failureCode } : {}),
+      });
+      if (payout.status === 'failed')
+        await notifier.sellerPayoutFailed(change.after, payout, urls.login(tokens.issue('login', accountId)));
       return payout.status;
     },
 
@@ -203,11 +240,18 @@ export function createSellerService(deps: SellerServiceDeps): SellerService {
       const seller = await store.getByAccount(accountId);
       if (!seller) return 'unknown seller';
       const at = clock.now();
-      const updated = await store.update(seller.teamId, seller.userId, (current) => ({ ...current, bankChangedAt: at.toISOString(), updatedAt: at.toISOString() }));
+      const updated = await store.update(seller.teamId, seller.userId, (current) => ({
+        ...current,
+        bankChangedAt: at.toISOString(),
+        updatedAt: at.toISOString(),
+      }));
       const after = updated?.after ?? seller;
       const holdUntil = new Date(at.getTime() + deps.bankChangeHoldHours * 3_600_000);
-      await audit(after, 'seller.bank_account_changed', { detail: `${change}; one more approver until ${holdUntil.toISOString()}` });
-      if (await deps.claimOnce('bank-change', accountId, BANK_NOTICE_WINDOW_SECONDS)) await notifier.sellerBankChanged(after, change, holdUntil);
+      await audit(after, 'seller.bank_account_changed', {
+        detail: `${change}; one more approver until ${holdUntil.toISOString()}`,
+      });
+      if (await deps.claimOnce('bank-change', accountId, BANK_NOTICE_WINDOW_SECONDS))
+        await notifier.sellerBankChanged(after, change, holdUntil);
       return 'held';
     },
 
@@ -215,11 +259,18 @@ export function createSellerService(deps: SellerServiceDeps): SellerService {
       const seller = await store.getByAccount(accountId);
       if (!seller) return 'unknown seller';
       const change = await store.update(seller.teamId, seller.userId, (current) =>
-        current.disconnectedAt ? undefined : { ...current, state: 'disconnected', disconnectedAt: nowIso(), updatedAt: nowIso() },
+        current.disconnectedAt
+          ? undefined
+          : { ...current, state: 'disconnected', disconnectedAt: nowIso(), updatedAt: nowIso() },
       );
       if (!change?.changed) return 'unchanged';
       const entry = await deps.plan.get(seller.teamId, seller.userId);
-      if (entry && !entry.pausedReason) await deps.plan.set({ ...entry, pausedReason: 'the seller disconnected their Stripe account', updatedAt: nowIso() });
+      if (entry && !entry.pausedReason)
+        await deps.plan.set({
+          ...entry,
+          pausedReason: 'the seller disconnected their Stripe account',
+          updatedAt: nowIso(),
+        });
       await audit(change.after, 'seller.disconnected', { detail: entry ? 'plan line paused' : 'no plan line' });
       await notifier.sellerDisconnected(change.after, entry !== undefined);
       return 'disconnected';

@@ -16,7 +16,10 @@ export const inertText = (text: string): string => text.replace(INVISIBLE, '');
 export const MAX_DESCRIPTION_LENGTH = 500;
 
 /** A description (or a reason) as typed: trimmed, null when empty; longer than the limit is refused. */
-export function readDescription(raw: string | null | undefined, noun: 'description' | 'reason' = 'description'): string | null {
+export function readDescription(
+  raw: string | null | undefined,
+  noun: 'description' | 'reason' = 'description',
+): string | null {
   const text = raw?.trim() ?? '';
   if (text.length > MAX_DESCRIPTION_LENGTH) {
     throw new AppError('text_too_long', { noun, length: text.length, max: MAX_DESCRIPTION_LENGTH });

@@ -15,10 +15,19 @@ export function createTreasury(gateway: Pick<MoneyGateway, 'balance' | 'platform
     async balance() {
       const { available, pending } = await gateway.balance();
       const currencies = [...new Set([...available, ...pending].map((m) => m.currency))].sort();
-      const find = (list: Money[], currency: string) => list.find((m) => m.currency === currency) ?? { amount: 0, currency };
-      return currencies.map((currency) => ({ currency, available: find(available, currency), pending: find(pending, currency) }));
+      const find = (list: Money[], currency: string) =>
+        list.find((m) => m.currency === currency) ?? { amount: 0, currency };
+      return currencies.map((currency) => ({
+        currency,
+        available: find(available, currency),
+        pending: find(pending, currency),
+      }));
     },
-    heldCurrencies: () => gateway.balance().then((b) => b.available.map((m) => m.currency), () => undefined),
+    heldCurrencies: () =>
+      gateway.balance().then(
+        (b) => b.available.map((m) => m.currency),
+        () => undefined,
+      ),
     defaultCurrency: async () => (await gateway.platformAccount()).defaultCurrency,
   };
 }

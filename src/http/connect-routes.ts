@@ -1,10 +1,11 @@
 import type { CustomRoute } from '@slack/bolt';
 import type { AppDeps } from '../deps.js';
 import type { ConnectTokenPurpose } from '../domain/connect-tokens.js';
-import { newTraceId, type Logger } from '../logger.js';
+import { type Logger, newTraceId } from '../logger.js';
 import { queryParam, redirect, sendPage } from './respond.js';
 
-const BAD_ONBOARDING_LINK = 'This link is not valid or has expired. Ask the ops team to send you a new onboarding invite in Slack.';
+const BAD_ONBOARDING_LINK =
+  'This link is not valid or has expired. Ask the ops team to send you a new onboarding invite in Slack.';
 const BAD_LOGIN_LINK = 'This link is not valid or has expired. Ask the ops team for a new one in Slack.';
 const STRIPE_DOWN = 'Stripe could not be reached just now. Please go back and try again in a minute.';
 
@@ -34,7 +35,10 @@ function tokenRoute(
       try {
         await visit(claims.accountId, res, log.child({ accountId: claims.accountId }));
       } catch (error) {
-        log.error({ err: error, event: `connect.${purpose}_failed`, accountId: claims.accountId }, 'could not answer a connect link');
+        log.error(
+          { err: error, event: `connect.${purpose}_failed`, accountId: claims.accountId },
+          'could not answer a connect link',
+        );
         sendPage(res, 502, 'Please try again', STRIPE_DOWN);
       }
     },
@@ -55,9 +59,19 @@ export function connectRoutes(deps: AppDeps): CustomRoute[] {
     const result = await deps.sellers.syncAccount(accountId, { returned: true });
     log.info({ event: 'connect.returned', state: result?.seller.state }, 'seller returned from onboarding');
     if (result?.seller.state === 'payable') {
-      return sendPage(res, 200, "You're all set", 'Your Stripe account is ready to receive payouts. You can close this page and go back to Slack.');
+      return sendPage(
+        res,
+        200,
+        "You're all set",
+        'Your Stripe account is ready to receive payouts. You can close this page and go back to Slack.',
+      );
     }
-    sendPage(res, 200, 'Thanks!', 'Stripe still needs a few details before you can be paid. We sent you a message in Slack with what is missing and a link to continue.');
+    sendPage(
+      res,
+      200,
+      'Thanks!',
+      'Stripe still needs a few details before you can be paid. We sent you a message in Slack with what is missing and a link to continue.',
+    );
   });
 
   const dashboard = tokenRoute(deps, 'login', BAD_LOGIN_LINK, async (accountId, res, log) => {

@@ -6,7 +6,10 @@ import { sendJson } from './respond.js';
 /** Whether Redis answers PING within a second. */
 export function redisAnswers(redis: RedisClient): Promise<boolean> {
   return Promise.race([
-    redis.ping().then((reply) => reply === 'PONG', () => false),
+    redis.ping().then(
+      (reply) => reply === 'PONG',
+      () => false,
+    ),
     new Promise<false>((resolve) => setTimeout(resolve, 1_000, false).unref()),
   ]);
 }
@@ -39,7 +42,11 @@ export function readinessRoute(redis: RedisClient, workers?: () => Worker[] | un
         if (!running) problems.push('workers starting');
         else for (const w of running) if (w.closing || !w.isRunning()) problems.push(`worker ${w.name} not running`);
       }
-      sendJson(res, problems.length ? 503 : 200, problems.length ? { status: 'not ready', problems } : { status: 'ready' });
+      sendJson(
+        res,
+        problems.length ? 503 : 200,
+        problems.length ? { status: 'not ready', problems } : { status: 'ready' },
+      );
     },
   };
 }

@@ -19,7 +19,10 @@ async function loadDashboard(queues: Queue[], allowRetries: boolean): Promise<Re
   ]);
   const board = new ExpressAdapter();
   board.setBasePath(DASHBOARD_PATH);
-  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: !allowRetries, allowRetries })), serverAdapter: board });
+  createBullBoard({
+    queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: !allowRetries, allowRetries })),
+    serverAdapter: board,
+  });
   const app = express();
   app.disable('x-powered-by');
   app.use(DASHBOARD_PATH, board.getRouter());
@@ -32,7 +35,10 @@ async function loadDashboard(queues: Queue[], allowRetries: boolean): Promise<Re
  * Bull Board's Express adapter is an ordinary `(req, res)` listener, so it runs inside a Bolt custom route. Bull Board
  * and Express (about 10 MB) load at the first signed-in request, not in every process that serves the ops routes.
  */
-export function queueDashboardRoute(queues: Queue[], options: { password: string; allowRetries: boolean }): CustomRoute {
+export function queueDashboardRoute(
+  queues: Queue[],
+  options: { password: string; allowRetries: boolean },
+): CustomRoute {
   let dashboard: Promise<RequestListener> | undefined;
   return {
     path: `${DASHBOARD_PATH}{/*rest}`,
@@ -46,7 +52,11 @@ export function queueDashboardRoute(queues: Queue[], options: { password: string
       }
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       if (req.method !== 'GET' && !(options.allowRetries && req.method === 'PUT' && RETRY.test(path))) {
-        return sendJson(res, 403, { error: options.allowRetries ? 'the dashboard allows only retries' : 'the dashboard is read-only (ADMIN_QUEUES_RETRIES=true allows retries)' });
+        return sendJson(res, 403, {
+          error: options.allowRetries
+            ? 'the dashboard allows only retries'
+            : 'the dashboard is read-only (ADMIN_QUEUES_RETRIES=true allows retries)',
+        });
       }
       dashboard ??= loadDashboard(queues, options.allowRetries);
       const serve = await dashboard.catch(() => undefined);

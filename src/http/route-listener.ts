@@ -18,7 +18,11 @@ export function routeListener(routes: CustomRoute[]): RequestListener {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     for (const route of table) {
       const found = route.methods.includes(req.method ?? '') && route.matches(path);
-      if (found) return withTrace(newTraceId(), () => void route.handler(Object.assign(req, { params: found.params as Record<string, string> }), res));
+      if (found)
+        return withTrace(
+          newTraceId(),
+          () => void route.handler(Object.assign(req, { params: found.params as Record<string, string> }), res),
+        );
     }
     res.writeHead(404).end();
   };

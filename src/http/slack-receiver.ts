@@ -1,6 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HTTPModuleFunctions as boltHttp, HTTPReceiver, type BufferedIncomingMessage, type CustomRoute, type Logger as SlackLogger } from '@slack/bolt';
-import { newTraceId, type Logger } from '../logger.js';
+import {
+  type BufferedIncomingMessage,
+  HTTPModuleFunctions as boltHttp,
+  type CustomRoute,
+  HTTPReceiver,
+  type Logger as SlackLogger,
+} from '@slack/bolt';
+import { type Logger, newTraceId } from '../logger.js';
 import { refuseSlackBody } from '../slack/incoming.js';
 import { withTrace } from '../trace.js';
 import { sendJson } from './respond.js';
@@ -34,15 +40,23 @@ export function createSlackReceiver(options: SlackReceiverOptions): HTTPReceiver
   receiver.requestListener = (req, res) => {
     const traceId = newTraceId();
     withTrace(traceId, () => {
-      if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://localhost').pathname !== SLACK_EVENTS_PATH) return bolt(req, res);
-      void admit(req, res, options.signingSecret, log.child({ traceId })).then((admitted) => admitted && bolt(admitted, res));
+      if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://localhost').pathname !== SLACK_EVENTS_PATH)
+        return bolt(req, res);
+      void admit(req, res, options.signingSecret, log.child({ traceId })).then(
+        (admitted) => admitted && bolt(admitted, res),
+      );
     });
   };
   return receiver;
 }
 
 /** The buffered request when Bolt may have it (Bolt reuses its `rawBody`), or undefined once answered with a 4xx. */
-async function admit(req: IncomingMessage, res: ServerResponse, signingSecret: string, log: Logger): Promise<BufferedIncomingMessage | undefined> {
+async function admit(
+  req: IncomingMessage,
+  res: ServerResponse,
+  signingSecret: string,
+  log: Logger,
+): Promise<BufferedIncomingMessage | undefined> {
   const refuse = (status: number, reason: string) => {
     log.warn({ event: 'slack.request_refused', status, reason }, 'refused a request to the Slack endpoint');
     sendJson(res, status, { error: reason });

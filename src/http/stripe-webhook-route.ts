@@ -1,7 +1,7 @@
 import type { CustomRoute } from '@slack/bolt';
-import type { AppDeps } from '../deps.js';
-import { FUNDING_EVENTS, toStripeEventJob } from '../adapters/stripe/events.js';
 import { stripeEventJobId } from '../../jobs/stripe-event.job.js';
+import { FUNDING_EVENTS, toStripeEventJob } from '../adapters/stripe/events.js';
+import type { AppDeps } from '../deps.js';
 import { newTraceId } from '../logger.js';
 import { BodyTooLargeError, readBody, sendJson } from './respond.js';
 
@@ -28,8 +28,15 @@ export function stripeWebhookRoute(deps: AppDeps): CustomRoute {
       const verified = deps.verifyWebhook(raw, Array.isArray(header) ? header[0] : header);
       if ('refused' in verified) {
         const signature = verified.refused === 'signature';
-        log.warn({ event: signature ? 'webhook.bad_signature' : 'webhook.not_an_event' }, signature ? 'rejected a webhook with a bad or stale signature' : 'rejected a signed body that is not a Stripe event');
-        return sendJson(res, 400, { error: signature ? 'invalid or expired Stripe-Signature' : 'the signed body is not a Stripe event' });
+        log.warn(
+          { event: signature ? 'webhook.bad_signature' : 'webhook.not_an_event' },
+          signature
+            ? 'rejected a webhook with a bad or stale signature'
+            : 'rejected a signed body that is not a Stripe event',
+        );
+        return sendJson(res, 400, {
+          error: signature ? 'invalid or expired Stripe-Signature' : 'the signed body is not a Stripe event',
+        });
       }
       const { event } = verified;
       const base = { eventId: event.id, type: event.type, account: event.account };
@@ -42,7 +49,10 @@ export function stripeWebhookRoute(deps: AppDeps): CustomRoute {
       if (FUNDING_EVENTS.has(event.type)) await deps.fundingChecks.request();
       const mapped = toStripeEventJob(event, traceId);
       if ('ignored' in mapped) {
-        log.info({ ...base, event: 'webhook.ignored', reason: mapped.ignored }, 'acknowledged an event the bot does not act on');
+        log.info(
+          { ...base, event: 'webhook.ignored', reason: mapped.ignored },
+          'acknowledged an event the bot does not act on',
+        );
         return sendJson(res, 200, { received: true, ignored: mapped.ignored });
       }
       const { job } = mapped;
@@ -53,7 +63,10 @@ export function stripeWebhookRoute(deps: AppDeps): CustomRoute {
         log.error({ ...base, err: error, event: 'webhook.enqueue_failed' }, 'could not queue the event');
         return sendJson(res, 503, { error: 'try again later' });
       }
-      log.info({ ...base, ...(job.payoutRef ? { payoutRef: job.payoutRef } : {}), event: 'webhook.queued' }, 'stripe event queued');
+      log.info(
+        { ...base, ...(job.payoutRef ? { payoutRef: job.payoutRef } : {}), event: 'webhook.queued' },
+        'stripe event queued',
+      );
       sendJson(res, 200, { received: true });
     },
   };

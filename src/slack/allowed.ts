@@ -9,7 +9,11 @@ const REFUSALS: Record<Role | 'staff', string> = {
 };
 
 /** Replies with a polite refusal and returns false when the person may not do this. */
-export async function allowed(deps: Pick<CommandDeps, 'access'>, ctx: { userId: string; reply: Reply }, role: Role | 'staff'): Promise<boolean> {
+export async function allowed(
+  deps: Pick<CommandDeps, 'access'>,
+  ctx: { userId: string; reply: Reply },
+  role: Role | 'staff',
+): Promise<boolean> {
   const ok = role === 'staff' ? await deps.access.isStaff(ctx.userId) : await deps.access.has(ctx.userId, role);
   if (!ok) await ctx.reply(`:lock: ${REFUSALS[role]}`);
   return ok;

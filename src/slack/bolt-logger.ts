@@ -5,7 +5,10 @@ import type { Logger } from '../logger.js';
 export function createBoltLogger(logger: Logger): SlackLogger {
   let level = LogLevel.INFO;
   let log = logger;
-  const write = (method: 'error' | 'warn' | 'info' | 'debug') => (...msgs: unknown[]) => log[method]({ args: msgs.slice(1) }, String(msgs[0]));
+  const write =
+    (method: 'error' | 'warn' | 'info' | 'debug') =>
+    (...msgs: unknown[]) =>
+      log[method]({ args: msgs.slice(1) }, String(msgs[0]));
   return {
     debug: write('debug'),
     info: write('info'),

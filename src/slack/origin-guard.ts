@@ -1,4 +1,13 @@
-import type { AnyMiddlewareArgs, BlockAction, BlockSuggestion, Middleware, SlackActionMiddlewareArgs, SlackOptionsMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type {
+  AnyMiddlewareArgs,
+  BlockAction,
+  BlockSuggestion,
+  Middleware,
+  SlackActionMiddlewareArgs,
+  SlackOptionsMiddlewareArgs,
+  SlackViewMiddlewareArgs,
+  ViewSubmitAction,
+} from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { CommandDeps } from '../deps.js';
 import { noticeModal } from './blocks/common.js';
@@ -43,12 +52,28 @@ const ORIGINS: Record<ActionId, Origin> = {
 
 const isActionId = (id: string): id is ActionId => Object.hasOwn(ORIGINS, id);
 
-const PLACES: Record<Exclude<Origin, 'anywhere'>, { counts(body: BlockAction, config: CommandDeps['config']): boolean; refusal: string }> = {
-  approvals: { counts: (body, config) => body.channel?.id === config.SLACK_APPROVALS_CHANNEL, refusal: 'Approvals count only in the approvals channel' },
-  runs: { counts: (body, config) => [config.SLACK_OPS_CHANNEL, config.SLACK_APPROVALS_CHANNEL].includes(body.channel?.id ?? ''), refusal: 'Run buttons count only in the ops and approvals channels' },
-  ops: { counts: (body, config) => body.channel?.id === config.SLACK_OPS_CHANNEL, refusal: 'Funding buttons count only in the ops channel' },
+const PLACES: Record<
+  Exclude<Origin, 'anywhere'>,
+  { counts(body: BlockAction, config: CommandDeps['config']): boolean; refusal: string }
+> = {
+  approvals: {
+    counts: (body, config) => body.channel?.id === config.SLACK_APPROVALS_CHANNEL,
+    refusal: 'Approvals count only in the approvals channel',
+  },
+  runs: {
+    counts: (body, config) =>
+      [config.SLACK_OPS_CHANNEL, config.SLACK_APPROVALS_CHANNEL].includes(body.channel?.id ?? ''),
+    refusal: 'Run buttons count only in the ops and approvals channels',
+  },
+  ops: {
+    counts: (body, config) => body.channel?.id === config.SLACK_OPS_CHANNEL,
+    refusal: 'Funding buttons count only in the ops channel',
+  },
   home: { counts: (body) => body.view?.type === 'home', refusal: 'This button counts only on your Home tab' },
-  'own-reply': { counts: (body) => body.container?.is_ephemeral === true, refusal: 'Schedule buttons count only on the list `/payout schedules` shows you' },
+  'own-reply': {
+    counts: (body) => body.container?.is_ephemeral === true,
+    refusal: 'Schedule buttons count only on the list `/payout schedules` shows you',
+  },
   'held-list': {
     counts: (body, config) => body.channel?.id === config.SLACK_OPS_CHANNEL || body.view?.type === 'home',
     refusal: 'The override button counts only in the ops channel or on your Home tab',
@@ -75,12 +100,17 @@ export function originGuard(deps: Pick<CommandDeps, 'config' | 'logger'>): Middl
           () => (ownTeam = undefined),
         ));
 
-  async function foreign(client: WebClient, teamId: string | undefined, appId: string | undefined): Promise<string | undefined> {
+  async function foreign(
+    client: WebClient,
+    teamId: string | undefined,
+    appId: string | undefined,
+  ): Promise<string | undefined> {
     const team = await expectedTeam(client);
     // Fail closed: what we cannot place in our workspace counts for nothing.
     if (!team) return 'I could not confirm this workspace just now, so it changed nothing. Please try again';
     if (teamId !== team) return 'This came from another workspace, so it changed nothing';
-    if (deps.config.SLACK_APP_ID && appId !== deps.config.SLACK_APP_ID) return 'This came from another app, so it changed nothing';
+    if (deps.config.SLACK_APP_ID && appId !== deps.config.SLACK_APP_ID)
+      return 'This came from another app, so it changed nothing';
     return undefined;
   }
 
@@ -103,11 +133,26 @@ export function originGuard(deps: Pick<CommandDeps, 'config' | 'logger'>): Middl
       const refusal = await misplaced(args.client, click);
       if (!refusal) return next();
       await ack();
-      deps.logger.warn({ event: 'click.refused', reason: refusal, actionIds: click.actions?.map((a) => a.action_id), teamId: click.team?.id, appId: click.api_app_id, channelId: click.channel?.id, userId: click.user?.id }, 'ignored a click');
+      deps.logger.warn(
+        {
+          event: 'click.refused',
+          reason: refusal,
+          actionIds: click.actions?.map((a) => a.action_id),
+          teamId: click.team?.id,
+          appId: click.api_app_id,
+          channelId: click.channel?.id,
+          userId: click.user?.id,
+        },
+        'ignored a click',
+      );
       // The response_url reaches the clicker wherever they are; a chat.postEphemeral would need our channel.
       const text = `:lock: ${refusal}.`;
-      const answer = click.response_url ? respond({ response_type: 'ephemeral', replace_original: false, text }) : ephemeralReply(args.client, click.channel?.id, click.user.id)(text);
-      await answer.catch((error: unknown) => deps.logger.warn({ err: error, event: 'click.refusal_not_sent' }, 'could not answer a refused click'));
+      const answer = click.response_url
+        ? respond({ response_type: 'ephemeral', replace_original: false, text })
+        : ephemeralReply(args.client, click.channel?.id, click.user.id)(text);
+      await answer.catch((error: unknown) =>
+        deps.logger.warn({ err: error, event: 'click.refusal_not_sent' }, 'could not answer a refused click'),
+      );
       return;
     }
     if (body.type === 'view_submission') {
@@ -115,7 +160,17 @@ export function originGuard(deps: Pick<CommandDeps, 'config' | 'logger'>): Middl
       const submission = body as ViewSubmitAction;
       const refusal = await foreign(args.client, submission.team?.id ?? submission.user.team_id, submission.api_app_id);
       if (!refusal) return next();
-      deps.logger.warn({ event: 'view.refused', reason: refusal, callbackId: submission.view.callback_id, teamId: submission.team?.id, appId: submission.api_app_id, userId: submission.user.id }, 'ignored a submission');
+      deps.logger.warn(
+        {
+          event: 'view.refused',
+          reason: refusal,
+          callbackId: submission.view.callback_id,
+          teamId: submission.team?.id,
+          appId: submission.api_app_id,
+          userId: submission.user.id,
+        },
+        'ignored a submission',
+      );
       await ack({ response_action: 'update', view: noticeModal('Not sent', `:lock: ${refusal}.`) });
       return;
     }
@@ -123,7 +178,8 @@ export function originGuard(deps: Pick<CommandDeps, 'config' | 'logger'>): Middl
       // The seller picker's choices are names and account ids: none for another workspace.
       const { ack } = args as unknown as SlackOptionsMiddlewareArgs<'block_suggestion'>;
       const query = body as BlockSuggestion;
-      if (await foreign(args.client, query.team?.id ?? query.user.team_id, query.api_app_id)) return ack({ options: [] });
+      if (await foreign(args.client, query.team?.id ?? query.user.team_id, query.api_app_id))
+        return ack({ options: [] });
     }
     await next();
   };

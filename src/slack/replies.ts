@@ -7,6 +7,11 @@ export type Reply = (message: SlackMessage | string) => Promise<void>;
 export function ephemeralReply(client: WebClient, channelId: string | undefined, userId: string): Reply {
   return async (message) => {
     const body = typeof message === 'string' ? plain(message) : message;
-    await client.chat.postEphemeral({ channel: channelId || userId, user: userId, text: body.text, blocks: body.blocks });
+    await client.chat.postEphemeral({
+      channel: channelId || userId,
+      user: userId,
+      text: body.text,
+      blocks: body.blocks,
+    });
   };
 }

@@ -41,7 +41,9 @@ beforeAll(async () => {
     else await ack({ response_action: 'errors', errors: { amount: 'Enter a positive amount' } });
   });
   app.options('seller_select', async ({ ack, options }) => {
-    await ack({ options: [{ text: { type: 'plain_text', text: `acct_${options.value}` }, value: `acct_${options.value}` }] });
+    await ack({
+      options: [{ text: { type: 'plain_text', text: `acct_${options.value}` }, value: `acct_${options.value}` }],
+    });
   });
 
   // The default HTTPReceiver takes ListenOptions, so bind loopback on a spare port.
@@ -74,7 +76,11 @@ describe('signed Slack requests against a real Bolt app', () => {
     expect(result.status).toBe(200);
     expect(result.elapsedMs).toBeGreaterThan(0);
     const reply = await fake.waitFor(() => fake.ephemerals('U0ALICE')[0]);
-    expect(reply).toMatchObject({ via: 'response_url', channel: 'C0PAYOUTS', text: 'Queued payout for acct_1 $12 (asked by alice)' });
+    expect(reply).toMatchObject({
+      via: 'response_url',
+      channel: 'C0PAYOUTS',
+      text: 'Queued payout for acct_1 $12 (asked by alice)',
+    });
     expect(fake.callsTo('response_url')).toHaveLength(1);
   });
 
@@ -134,7 +140,12 @@ describe('signed Slack requests against a real Bolt app', () => {
   });
 
   it('answers external_select option requests', async () => {
-    const result = await slack.blockSuggestion({ userId: 'U0ALICE', actionId: 'seller_select', blockId: 'seller', value: '42' });
+    const result = await slack.blockSuggestion({
+      userId: 'U0ALICE',
+      actionId: 'seller_select',
+      blockId: 'seller',
+      value: '42',
+    });
     expect(result.json).toEqual({ options: [{ text: { type: 'plain_text', text: 'acct_42' }, value: 'acct_42' }] });
   });
 

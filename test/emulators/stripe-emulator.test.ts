@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startStripeEmulator, type StripeEmulator, type StripeEmulatorOptions } from '../../emulators/stripe/server.js';
+import { type StripeEmulator, type StripeEmulatorOptions, startStripeEmulator } from '../../emulators/stripe/server.js';
 import { sendSignedRaw } from '../../emulators/stripe/webhooks.js';
 
 const PLATFORM_SECRET = 'whsec_platform';
@@ -122,7 +122,10 @@ describe('Stripe emulator, driven through the official SDK', () => {
         payouts_enabled: false,
         capabilities: { transfers: 'inactive' },
         metadata: { seller: 'U1' },
-        requirements: { disabled_reason: 'requirements.past_due', past_due: expect.arrayContaining(['external_account']) },
+        requirements: {
+          disabled_reason: 'requirements.past_due',
+          past_due: expect.arrayContaining(['external_account']),
+        },
       });
       expect(account.id).toMatch(/^acct_/);
       expect(await stripe.accounts.retrieve(account.id)).toMatchObject({ id: account.id, metadata: { seller: 'U1' } });
@@ -157,7 +160,11 @@ describe('Stripe emulator, driven through the official SDK', () => {
       const abroad = await createSeller('U3', 'FR');
 
       expect(refused.param).toBe('tos_acceptance[service_agreement]');
-      expect(abroad).toMatchObject({ country: 'FR', default_currency: 'eur', tos_acceptance: { service_agreement: 'recipient' } });
+      expect(abroad).toMatchObject({
+        country: 'FR',
+        default_currency: 'eur',
+        tos_acceptance: { service_agreement: 'recipient' },
+      });
     });
 
     it('when an account is updated, then metadata merges and a connect account.updated carries the previous values', async () => {
@@ -178,10 +185,19 @@ describe('Stripe emulator, driven through the official SDK', () => {
 
     it('when a parameter is unknown, then Stripe refuses it by name', async () => {
       const error = await caught(
-        stripe.rawRequest('POST', '/v1/transfers', { amount: 1, currency: 'usd', destination: 'acct_x', colour: 'red' }),
+        stripe.rawRequest('POST', '/v1/transfers', {
+          amount: 1,
+          currency: 'usd',
+          destination: 'acct_x',
+          colour: 'red',
+        }),
       );
 
-      expect(error).toMatchObject({ code: 'parameter_unknown', param: 'colour', message: 'Received unknown parameter: colour' });
+      expect(error).toMatchObject({
+        code: 'parameter_unknown',
+        param: 'colour',
+        message: 'Received unknown parameter: colour',
+      });
     });
   });
 
@@ -270,9 +286,14 @@ describe('Stripe emulator, driven through the official SDK', () => {
 
       const loginLink = await stripe.accounts.createLoginLink(account.id);
 
-      expect(loginLink).toMatchObject({ object: 'login_link', url: expect.stringContaining(`/express/${account.id}/`) });
+      expect(loginLink).toMatchObject({
+        object: 'login_link',
+        url: expect.stringContaining(`/express/${account.id}/`),
+      });
       expect((await fetch(loginLink.url)).status).toBe(200);
-      expect(await caught(stripe.accounts.createLoginLink(notYet.id))).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+      expect(await caught(stripe.accounts.createLoginLink(notYet.id))).toBeInstanceOf(
+        Stripe.errors.StripeInvalidRequestError,
+      );
     });
   });
 
@@ -303,9 +324,16 @@ describe('Stripe emulator, driven through the official SDK', () => {
       expect(transfer.destination_payment).toMatch(/^py_/);
       expect(available(await stripe.balance.retrieve())).toBe(380_00);
       expect(available(await stripe.balance.retrieve({}, { stripeAccount: account.id }))).toBe(120_00);
-      expect(await stripe.accounts.retrieveCurrent({}, { stripeAccount: account.id })).toMatchObject({ id: account.id });
-      expect(platformHook.events.map((event) => [event.type, event.account])).toEqual([['transfer.created', undefined]]);
-      expect(platformHook.events[0]?.request).toEqual({ id: transfer.lastResponse.requestId, idempotency_key: expect.any(String) });
+      expect(await stripe.accounts.retrieveCurrent({}, { stripeAccount: account.id })).toMatchObject({
+        id: account.id,
+      });
+      expect(platformHook.events.map((event) => [event.type, event.account])).toEqual([
+        ['transfer.created', undefined],
+      ]);
+      expect(platformHook.events[0]?.request).toEqual({
+        id: transfer.lastResponse.requestId,
+        idempotency_key: expect.any(String),
+      });
     });
 
     it('when the platform lacks available funds, then balance_insufficient comes back and nothing moves', async () => {
@@ -347,7 +375,9 @@ describe('Stripe emulator, driven through the official SDK', () => {
         type: 'account.updated',
         data: { object: { capabilities: { transfers: 'inactive' } } },
       });
-      expect(await caught(stripe.transfers.create({ amount: 1_00, currency: 'usd', destination: account.id }))).toMatchObject({
+      expect(
+        await caught(stripe.transfers.create({ amount: 1_00, currency: 'usd', destination: account.id })),
+      ).toMatchObject({
         code: 'insufficient_capabilities_for_transfer',
       });
     });
@@ -356,8 +386,15 @@ describe('Stripe emulator, driven through the official SDK', () => {
       const first = await onboardedSeller('U1');
       const second = await onboardedSeller('U2');
       const made: string[] = [];
-      for (const [destination, group] of [[first.id, 'a'], [second.id, 'a'], [first.id, 'b'], [first.id, 'a']] as const) {
-        made.push((await stripe.transfers.create({ amount: 1_00, currency: 'usd', destination, transfer_group: group })).id);
+      for (const [destination, group] of [
+        [first.id, 'a'],
+        [second.id, 'a'],
+        [first.id, 'b'],
+        [first.id, 'a'],
+      ] as const) {
+        made.push(
+          (await stripe.transfers.create({ amount: 1_00, currency: 'usd', destination, transfer_group: group })).id,
+        );
       }
 
       const page = await stripe.transfers.list({ limit: 2 });
@@ -386,7 +423,9 @@ describe('Stripe emulator, driven through the official SDK', () => {
       expect(available(await stripe.balance.retrieve())).toBe(500_00);
       expect(available(await stripe.balance.retrieve({}, { stripeAccount: account.id }))).toBe(0);
       expect(platformHook.events.filter((event) => event.type === 'transfer.reversed')).toHaveLength(2);
-      expect(await caught(stripe.transfers.createReversal(transfer.id))).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+      expect(await caught(stripe.transfers.createReversal(transfer.id))).toBeInstanceOf(
+        Stripe.errors.StripeInvalidRequestError,
+      );
     });
   });
 
@@ -413,7 +452,11 @@ describe('Stripe emulator, driven through the official SDK', () => {
       expect(pending.pending.find((entry) => entry.currency === 'usd')?.amount).toBe(200_00);
       expect(settled.status).toBe('succeeded');
       expect(available(await stripe.balance.retrieve())).toBe(700_00);
-      expect(platformHook.events.map((event) => event.type)).toEqual(['topup.created', 'topup.succeeded', 'balance.available']);
+      expect(platformHook.events.map((event) => event.type)).toEqual([
+        'topup.created',
+        'topup.succeeded',
+        'balance.available',
+      ]);
       expect((await stripe.topups.list({ status: 'succeeded' })).data.map((entry) => entry.id)).toEqual([topup.id]);
     });
 
@@ -421,7 +464,9 @@ describe('Stripe emulator, driven through the official SDK', () => {
       const topup = await stripe.topups.create({ amount: 200_00, currency: 'usd' });
       const inTwoDays = Math.floor(Date.now() / 1000) + 2 * 86_400;
       emulator.control.addPendingFunds('usd', 30_00, inTwoDays);
-      const pending = (await stripe.balanceTransactions.list({ limit: 10 })).data.filter((txn) => txn.status === 'pending');
+      const pending = (await stripe.balanceTransactions.list({ limit: 10 })).data.filter(
+        (txn) => txn.status === 'pending',
+      );
 
       emulator.control.advanceClock(3 * 86_400);
       await emulator.control.releaseDueFunds();
@@ -507,10 +552,16 @@ describe('Stripe emulator, driven through the official SDK', () => {
 
     it('when the same idempotency key is sent with another body, then Stripe’s idempotency_error comes back', async () => {
       const account = await onboardedSeller();
-      await stripe.transfers.create({ amount: 10_00, currency: 'usd', destination: account.id }, { idempotencyKey: 'payout-P1' });
+      await stripe.transfers.create(
+        { amount: 10_00, currency: 'usd', destination: account.id },
+        { idempotencyKey: 'payout-P1' },
+      );
 
       const error = await caught(
-        stripe.transfers.create({ amount: 11_00, currency: 'usd', destination: account.id }, { idempotencyKey: 'payout-P1' }),
+        stripe.transfers.create(
+          { amount: 11_00, currency: 'usd', destination: account.id },
+          { idempotencyKey: 'payout-P1' },
+        ),
       );
 
       expect(error).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
@@ -554,11 +605,18 @@ describe('Stripe emulator, driven through the official SDK', () => {
       const account = await onboardedSeller();
       emulator.control.failNext({ method: 'POST', path: '/v1/transfers', status: 500 });
 
-      const transfer = await sdk(emulator, 2).transfers.create({ amount: 10_00, currency: 'usd', destination: account.id });
+      const transfer = await sdk(emulator, 2).transfers.create({
+        amount: 10_00,
+        currency: 'usd',
+        destination: account.id,
+      });
 
       expect(emulator.control.transfers().map((entry) => entry.id)).toEqual([transfer.id]);
       const attempts = emulator.control.requests.filter((entry) => entry.endpoint === 'POST /v1/transfers');
-      expect(attempts.map((entry) => [entry.status, entry.fault])).toEqual([[500, 'injected'], [200, undefined]]);
+      expect(attempts.map((entry) => [entry.status, entry.fault])).toEqual([
+        [500, 'injected'],
+        [200, undefined],
+      ]);
       expect(attempts[0]?.idempotencyKey).toBe(attempts[1]?.idempotencyKey);
     });
 
@@ -567,12 +625,21 @@ describe('Stripe emulator, driven through the official SDK', () => {
       emulator.control.failAfterSideEffect({ path: '/v1/transfers' });
       emulator.control.failAfterSideEffect({ path: '/v1/transfers', destroyConnection: true });
 
-      const afterError = await sdk(emulator, 2).transfers.create({ amount: 10_00, currency: 'usd', destination: account.id });
+      const afterError = await sdk(emulator, 2).transfers.create({
+        amount: 10_00,
+        currency: 'usd',
+        destination: account.id,
+      });
       const afterDrop = await stripe.transfers.create({ amount: 20_00, currency: 'usd', destination: account.id });
 
       expect(afterError.lastResponse.headers['idempotent-replayed']).toBe('true');
       expect(afterDrop.lastResponse.headers['idempotent-replayed']).toBe('true');
-      expect(emulator.control.transfers().map((entry) => entry.id).sort()).toEqual([afterError.id, afterDrop.id].sort());
+      expect(
+        emulator.control
+          .transfers()
+          .map((entry) => entry.id)
+          .sort(),
+      ).toEqual([afterError.id, afterDrop.id].sort());
       expect(emulator.control.requests.map((entry) => entry.fault).filter(Boolean)).toEqual([
         'after_side_effect',
         'connection_destroyed',
@@ -588,7 +655,9 @@ describe('Stripe emulator, driven through the official SDK', () => {
         error: { type: 'api_error', message: 'Try later' },
       });
 
-      const error = await caught(sdk(emulator, 2).transfers.create({ amount: 10_00, currency: 'usd', destination: account.id }));
+      const error = await caught(
+        sdk(emulator, 2).transfers.create({ amount: 10_00, currency: 'usd', destination: account.id }),
+      );
 
       expect(error).toBeInstanceOf(Stripe.errors.StripeAPIError);
       expect(error.message).toBe('Try later');
@@ -657,7 +726,11 @@ describe('Stripe emulator, driven through the official SDK', () => {
   describe('balance transactions', () => {
     it('when money moves (a top-up, a transfer, a reversal), then each has a balance transaction with its net, reporting category and available_on, listed newest first with filters and cursors', async () => {
       const seller = await onboardedSeller();
-      const topup = await stripe.topups.create({ amount: 100_00, currency: 'usd', metadata: { payout_ref: 'pay_rq.req_1' } });
+      const topup = await stripe.topups.create({
+        amount: 100_00,
+        currency: 'usd',
+        metadata: { payout_ref: 'pay_rq.req_1' },
+      });
       const transfer = await stripe.transfers.create({ amount: 30_00, currency: 'usd', destination: seller.id });
       const reversal = await stripe.transfers.createReversal(transfer.id, { amount: 10_00 });
 
@@ -675,31 +748,49 @@ describe('Stripe emulator, driven through the official SDK', () => {
       emulator.control.advanceClock(5 * 86_400);
       expect((await stripe.balanceTransactions.retrieve(topupTx.id)).status).toBe('available');
 
-      expect((await stripe.balanceTransactions.list({ type: 'transfer' })).data.map((t) => t.source)).toEqual([transfer.id]);
+      expect((await stripe.balanceTransactions.list({ type: 'transfer' })).data.map((t) => t.source)).toEqual([
+        transfer.id,
+      ]);
       const page = await stripe.balanceTransactions.list({ limit: 2 });
       expect(page.has_more).toBe(true);
       const rest = await stripe.balanceTransactions.list({ limit: 2, starting_after: page.data[1]!.id });
       expect(rest.data.map((t) => t.type)).toEqual(['topup']);
-      expect((await stripe.balanceTransactions.list({ created: { gt: topupTx.created + 86_400 } })).data).toHaveLength(0);
+      expect((await stripe.balanceTransactions.list({ created: { gt: topupTx.created + 86_400 } })).data).toHaveLength(
+        0,
+      );
       const sellerSide = await stripe.balanceTransactions.list({}, { stripeAccount: seller.id });
-      expect(sellerSide.data.map((t) => [t.type, t.net])).toEqual([['payment_refund', -10_00], ['payment', 30_00]]);
+      expect(sellerSide.data.map((t) => [t.type, t.net])).toEqual([
+        ['payment_refund', -10_00],
+        ['payment', 30_00],
+      ]);
     });
   });
 
   describe("a seller's bank and payouts", () => {
     it("when a seller's bank account is Stripe's failing test number, then the automatic payout fails with account_closed, the money comes back, and payout.created and payout.failed reach the Connect endpoint signed", async () => {
       const seller = await onboardedSeller();
-      expect((await stripe.accounts.listExternalAccounts(seller.id)).data).toMatchObject([{ object: 'bank_account', last4: '6789', default_for_currency: true }]);
+      expect((await stripe.accounts.listExternalAccounts(seller.id)).data).toMatchObject([
+        { object: 'bank_account', last4: '6789', default_for_currency: true },
+      ]);
       await stripe.transfers.create({ amount: 25_00, currency: 'usd', destination: seller.id });
       const old = (await stripe.accounts.listExternalAccounts(seller.id)).data[0]!;
       const bank = await emulator.control.changeBankAccount(seller.id, '000111111116');
       expect((await stripe.accounts.listExternalAccounts(seller.id)).data.map((b) => b.id)).toEqual([bank.id]);
 
       const payout = await emulator.control.payOut(seller.id);
-      expect(payout).toMatchObject({ status: 'failed', failure_code: 'account_closed', amount: 25_00, destination: bank.id, automatic: true });
+      expect(payout).toMatchObject({
+        status: 'failed',
+        failure_code: 'account_closed',
+        amount: 25_00,
+        destination: bank.id,
+        automatic: true,
+      });
       expect(available(await stripe.balance.retrieve({}, { stripeAccount: seller.id }))).toBe(25_00);
       expect((await stripe.payouts.list({}, { stripeAccount: seller.id })).data.map((p) => p.id)).toEqual([payout!.id]);
-      expect(await stripe.payouts.retrieve(payout!.id, {}, { stripeAccount: seller.id })).toMatchObject({ status: 'failed', failure_message: expect.stringContaining('closed') });
+      expect(await stripe.payouts.retrieve(payout!.id, {}, { stripeAccount: seller.id })).toMatchObject({
+        status: 'failed',
+        failure_message: expect.stringContaining('closed'),
+      });
       expect(connectHook.events.slice(-4).map((e) => [e.type, e.account])).toEqual([
         ['account.external_account.created', seller.id],
         ['account.external_account.deleted', seller.id],
@@ -715,20 +806,38 @@ describe('Stripe emulator, driven through the official SDK', () => {
 
     it('when a seller adds a bank account through the API, then it is listed; a bad number is refused', async () => {
       const seller = await onboardedSeller();
-      const added = await stripe.accounts.createExternalAccount(seller.id, { external_account: { object: 'bank_account', country: 'US', currency: 'usd', account_number: '000123456789', routing_number: '110000000' } as unknown as string });
+      const added = await stripe.accounts.createExternalAccount(seller.id, {
+        external_account: {
+          object: 'bank_account',
+          country: 'US',
+          currency: 'usd',
+          account_number: '000123456789',
+          routing_number: '110000000',
+        } as unknown as string,
+      });
       expect(added).toMatchObject({ object: 'bank_account', last4: '6789' });
       expect((await stripe.accounts.listExternalAccounts(seller.id)).data).toHaveLength(2);
-      const refused = await caught(stripe.accounts.createExternalAccount(seller.id, { external_account: { object: 'bank_account', account_number: '12ab' } as unknown as string }));
+      const refused = await caught(
+        stripe.accounts.createExternalAccount(seller.id, {
+          external_account: { object: 'bank_account', account_number: '12ab' } as unknown as string,
+        }),
+      );
       expect(refused.code).toBe('account_number_invalid');
     });
 
     it('when a seller disconnects, then account.application.deauthorized is sent and the platform can no longer reach or pay the account', async () => {
       const seller = await onboardedSeller();
       await emulator.control.deauthorize(seller.id);
-      expect(connectHook.events.at(-1)).toMatchObject({ type: 'account.application.deauthorized', account: seller.id, data: { object: { object: 'application' } } });
+      expect(connectHook.events.at(-1)).toMatchObject({
+        type: 'account.application.deauthorized',
+        account: seller.id,
+        data: { object: { object: 'application' } },
+      });
       expect((await caught(stripe.balance.retrieve({}, { stripeAccount: seller.id }))).statusCode).toBe(403);
       expect((await caught(stripe.accounts.createLoginLink(seller.id))).statusCode).toBe(403);
-      expect((await caught(stripe.transfers.create({ amount: 1_00, currency: 'usd', destination: seller.id }))).code).toBe('account_invalid');
+      expect(
+        (await caught(stripe.transfers.create({ amount: 1_00, currency: 'usd', destination: seller.id }))).code,
+      ).toBe('account_invalid');
     });
   });
 
@@ -768,7 +877,12 @@ describe('Stripe emulator, driven through the official SDK', () => {
     });
 
     it('when a payload is signed with the wrong secret or too long ago, then constructEvent rejects it', async () => {
-      const payload = JSON.stringify({ id: 'evt_forged', object: 'event', type: 'transfer.created', data: { object: {} } });
+      const payload = JSON.stringify({
+        id: 'evt_forged',
+        object: 'event',
+        type: 'transfer.created',
+        data: { object: {} },
+      });
 
       const forged = await sendSignedRaw(platformHook.url, 'whsec_wrong', payload);
       const tenMinutesAgo = Math.floor(Date.now() / 1000) - 600;

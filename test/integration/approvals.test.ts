@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CHANNELS, PEOPLE, messageText, startHarness, testClock, type Harness } from '../../emulators/local-stack.js';
+import { CHANNELS, type Harness, messageText, PEOPLE, startHarness, testClock } from '../../emulators/local-stack.js';
 import { onboardPayableSeller } from '../support/onboarding.js';
 import { approvalMessageNow, clickApprove, requestViaSlack, stripePosts, waitForState } from '../support/requests.js';
 
@@ -9,7 +9,9 @@ const seller = `<@${PEOPLE.seller1}|ana>`;
 
 beforeAll(async () => {
   // approver1 may also request, to prove nobody approves their own request.
-  h = await startHarness({ env: { PAYOUT_REQUESTERS: `${PEOPLE.requester},${PEOPLE.approver1}`, MAX_REQUEST_AMOUNTS: 'usd:10000,eur:10000' } });
+  h = await startHarness({
+    env: { PAYOUT_REQUESTERS: `${PEOPLE.requester},${PEOPLE.approver1}`, MAX_REQUEST_AMOUNTS: 'usd:10000,eur:10000' },
+  });
   sellerAccount = await onboardPayableSeller(h);
 });
 afterAll(async () => {
@@ -20,7 +22,11 @@ beforeEach(() => {
 });
 
 /** Whether one of the person's latest replies says `text`: under load, the reply to an earlier action may land just after. */
-const repliedWith = (userId: string, text: string) => h.slack.ephemerals(userId).slice(-3).some((e) => e.text?.includes(text)) || undefined;
+const repliedWith = (userId: string, text: string) =>
+  h.slack
+    .ephemerals(userId)
+    .slice(-3)
+    .some((e) => e.text?.includes(text)) || undefined;
 
 describe('a transfer behind the Approve button', () => {
   it('when an approver approves a small transfer, then the seller is paid once and everyone sees the outcome', async () => {
@@ -36,7 +42,12 @@ describe('a transfer behind the Approve button', () => {
 
     const transfers = h.stripe.control.transfers().filter((t) => t.metadata.payout_ref === `pay_rq.${requestId}`);
     expect(transfers).toHaveLength(1);
-    expect(transfers[0]).toMatchObject({ amount: 1000, currency: 'eur', destination: sellerAccount, transfer_group: `pay_rq.${requestId}` });
+    expect(transfers[0]).toMatchObject({
+      amount: 1000,
+      currency: 'eur',
+      destination: sellerAccount,
+      transfer_group: `pay_rq.${requestId}`,
+    });
     expect(stripePosts(h, '/v1/transfers').find((r) => r.idempotencyKey === `pay_rq.${requestId}`)).toBeDefined();
     expect(request.stripeId).toBe(transfers[0]!.id);
 
@@ -46,7 +57,9 @@ describe('a transfer behind the Approve button', () => {
     });
     expect(messageText(updated)).toContain(transfers[0]!.id);
     expect(messageText(updated)).not.toContain('request_approve'); // buttons gone
-    await h.slack.waitFor(() => h.slack.messages(PEOPLE.requester).find((m) => m.text?.includes(requestId) && m.text.includes('Paid')));
+    await h.slack.waitFor(() =>
+      h.slack.messages(PEOPLE.requester).find((m) => m.text?.includes(requestId) && m.text.includes('Paid')),
+    );
   });
 
   it('when a transfer is at or above the threshold, then it needs two different approvers and shows 1 of 2 in between', async () => {
@@ -64,7 +77,9 @@ describe('a transfer behind the Approve button', () => {
 
   it('when twenty approvers click Approve at the same moment, then Stripe is called once', async () => {
     const { message, requestId } = await requestViaSlack(h, `transfer ${seller} 5.00 eur`);
-    const clicks = await Promise.all(Array.from({ length: 20 }, () => clickApprove(h, message, requestId, PEOPLE.approver1)));
+    const clicks = await Promise.all(
+      Array.from({ length: 20 }, () => clickApprove(h, message, requestId, PEOPLE.approver1)),
+    );
     expect(clicks.every((c) => c.status === 200)).toBe(true);
     await waitForState(h, requestId, ['completed']);
     await new Promise((r) => setTimeout(r, 300));
@@ -84,9 +99,27 @@ describe('a transfer behind the Approve button', () => {
     await h.slack.waitFor(() => repliedWith(PEOPLE.approver2, 'only in the approvals channel'));
     await clickApprove(h, message, requestId, PEOPLE.approver2, { teamId: 'T0OTHER' });
     await h.slack.waitFor(() => repliedWith(PEOPLE.approver2, 'another workspace'));
-    const forged = await h.sender.blockAction({ userId: PEOPLE.approver2, actionId: 'request_approve', value: requestId, channelId: CHANNELS.approvals, messageTs: message.ts }, { signature: 'v0=forged' });
+    const forged = await h.sender.blockAction(
+      {
+        userId: PEOPLE.approver2,
+        actionId: 'request_approve',
+        value: requestId,
+        channelId: CHANNELS.approvals,
+        messageTs: message.ts,
+      },
+      { signature: 'v0=forged' },
+    );
     expect(forged.status).toBe(401);
-    const stale = await h.sender.blockAction({ userId: PEOPLE.approver2, actionId: 'request_approve', value: requestId, channelId: CHANNELS.approvals, messageTs: message.ts }, { timestamp: Math.floor(Date.now() / 1000) - 400 });
+    const stale = await h.sender.blockAction(
+      {
+        userId: PEOPLE.approver2,
+        actionId: 'request_approve',
+        value: requestId,
+        channelId: CHANNELS.approvals,
+        messageTs: message.ts,
+      },
+      { timestamp: Math.floor(Date.now() / 1000) - 400 },
+    );
     expect(stale.status).toBe(401);
     const request = await h.bot.deps.requests.get(requestId);
     expect(request).toMatchObject({ state: 'pending', approvals: [] });
@@ -114,13 +147,35 @@ describe('a transfer behind the Approve button', () => {
 
   it('when an approver rejects, then a reason is asked for, the message shows it and nothing is paid', async () => {
     const { message, requestId } = await requestViaSlack(h, `transfer ${seller} 11.00 eur`);
-    await h.sender.blockAction({ userId: PEOPLE.approver1, actionId: 'request_reject', value: requestId, channelId: CHANNELS.approvals, messageTs: message.ts });
-    const view = await h.slack.waitFor(() => h.slack.views().find((v) => v.callback_id === 'reject_modal' && v.private_metadata.includes(requestId)));
-    const empty = await h.sender.viewSubmission({ userId: PEOPLE.approver1, callbackId: 'reject_modal', viewId: view.id, values: { reject_reason: { reason: { type: 'plain_text_input', value: ' ' } } } });
+    await h.sender.blockAction({
+      userId: PEOPLE.approver1,
+      actionId: 'request_reject',
+      value: requestId,
+      channelId: CHANNELS.approvals,
+      messageTs: message.ts,
+    });
+    const view = await h.slack.waitFor(() =>
+      h.slack.views().find((v) => v.callback_id === 'reject_modal' && v.private_metadata.includes(requestId)),
+    );
+    const empty = await h.sender.viewSubmission({
+      userId: PEOPLE.approver1,
+      callbackId: 'reject_modal',
+      viewId: view.id,
+      values: { reject_reason: { reason: { type: 'plain_text_input', value: ' ' } } },
+    });
     expect(empty.json).toMatchObject({ response_action: 'errors' });
-    await h.sender.viewSubmission({ userId: PEOPLE.approver1, callbackId: 'reject_modal', viewId: view.id, values: { reject_reason: { reason: { type: 'plain_text_input', value: 'Wrong <!channel> amount' } } } });
+    await h.sender.viewSubmission({
+      userId: PEOPLE.approver1,
+      callbackId: 'reject_modal',
+      viewId: view.id,
+      values: { reject_reason: { reason: { type: 'plain_text_input', value: 'Wrong <!channel> amount' } } },
+    });
     await waitForState(h, requestId, ['rejected']);
-    const shown = await h.slack.waitFor(() => (messageText(approvalMessageNow(h, message.ts)).includes('Rejected') ? approvalMessageNow(h, message.ts) : undefined));
+    const shown = await h.slack.waitFor(() =>
+      messageText(approvalMessageNow(h, message.ts)).includes('Rejected')
+        ? approvalMessageNow(h, message.ts)
+        : undefined,
+    );
     expect(messageText(shown)).toContain('Wrong &lt;!channel&gt; amount');
     await h.slack.waitFor(() => h.slack.messages(PEOPLE.requester).find((m) => m.text?.includes('Rejected')));
   });
@@ -151,13 +206,18 @@ describe('requests that are refused before anything is stored', () => {
       const replied = h.slack.ephemerals(PEOPLE.requester).length;
       await h.sender.slashCommand({ text, userId: PEOPLE.requester });
       // Among the replies since: the previous test's "Asked for approval" may land after this one under load.
-      await h.slack.waitFor(() => h.slack.ephemerals(PEOPLE.requester).slice(replied).some((e) => reply.test(e.text ?? '')));
+      await h.slack.waitFor(() =>
+        h.slack
+          .ephemerals(PEOPLE.requester)
+          .slice(replied)
+          .some((e) => reply.test(e.text ?? '')),
+      );
       expect(h.slack.messages(CHANNELS.approvals)).toHaveLength(posted);
     });
   }
 
   it('when someone outside PAYOUT_REQUESTERS asks for a transfer, then nothing is stored', async () => {
-    const open = (await h.bot.deps.redis.zcard('{payout}:requests:open'));
+    const open = await h.bot.deps.redis.zcard('{payout}:requests:open');
     await h.sender.slashCommand({ text: `transfer ${seller} 10 eur`, userId: PEOPLE.outsider });
     await h.slack.waitFor(() => repliedWith(PEOPLE.outsider, 'not on the list'));
     expect(await h.bot.deps.redis.zcard('{payout}:requests:open')).toBe(open);
@@ -168,8 +228,16 @@ describe('Slack deliveries', () => {
   it('when the same slash command is delivered twice, then one request is made; typed twice, two', async () => {
     const posted = () => h.slack.messages(CHANNELS.approvals).length;
     const before = posted();
-    await h.sender.slashCommand({ text: `transfer ${seller} 3.00 eur`, userId: PEOPLE.requester, triggerId: 'trigger-1' });
-    await h.sender.slashCommand({ text: `transfer ${seller} 3.00 eur`, userId: PEOPLE.requester, triggerId: 'trigger-1' });
+    await h.sender.slashCommand({
+      text: `transfer ${seller} 3.00 eur`,
+      userId: PEOPLE.requester,
+      triggerId: 'trigger-1',
+    });
+    await h.sender.slashCommand({
+      text: `transfer ${seller} 3.00 eur`,
+      userId: PEOPLE.requester,
+      triggerId: 'trigger-1',
+    });
     await h.slack.waitFor(() => posted() === before + 1);
     await new Promise((r) => setTimeout(r, 300));
     expect(posted()).toBe(before + 1);
@@ -181,7 +249,13 @@ describe('Slack deliveries', () => {
   it('when transfer has no arguments, then a modal opens and validates in place', async () => {
     await h.sender.slashCommand({ text: 'transfer', userId: PEOPLE.requester });
     const view = await h.slack.waitFor(() => h.slack.views().find((v) => v.callback_id === 'transfer_modal'));
-    const options = await h.sender.blockSuggestion({ userId: PEOPLE.requester, actionId: 'seller_picker', blockId: 'money_seller', value: 'sel', viewCallbackId: 'transfer_modal' });
+    const options = await h.sender.blockSuggestion({
+      userId: PEOPLE.requester,
+      actionId: 'seller_picker',
+      blockId: 'money_seller',
+      value: 'sel',
+      viewCallbackId: 'transfer_modal',
+    });
     expect(JSON.stringify(options.json)).toContain(PEOPLE.seller1);
     const bad = await h.sender.viewSubmission({
       userId: PEOPLE.requester,
@@ -194,7 +268,10 @@ describe('Slack deliveries', () => {
         money_description: { description: { type: 'plain_text_input', value: '' } },
       },
     });
-    expect(bad.json).toMatchObject({ response_action: 'errors', errors: { money_seller: expect.any(String), money_amount: expect.stringMatching(/positive/) } });
+    expect(bad.json).toMatchObject({
+      response_action: 'errors',
+      errors: { money_seller: expect.any(String), money_amount: expect.stringMatching(/positive/) },
+    });
     const posted = h.slack.messages(CHANNELS.approvals).length;
     const good = await h.sender.viewSubmission({
       userId: PEOPLE.requester,
@@ -220,26 +297,39 @@ describe('top-ups, balance and audit', () => {
     await clickApprove(h, message, requestId, PEOPLE.approver2);
     const request = await waitForState(h, requestId, ['completed']);
     const topup = h.stripe.control.topups().find((t) => t.id === request.stripeId)!;
-    expect(topup).toMatchObject({ amount: 200_000, currency: 'usd', status: 'pending', description: 'Top-up for week of May 31' });
+    expect(topup).toMatchObject({
+      amount: 200_000,
+      currency: 'usd',
+      status: 'pending',
+      description: 'Top-up for week of May 31',
+    });
     await h.stripe.control.settleTopup(topup.id, 'succeeded');
-    await h.slack.waitFor(() => h.slack.messages(CHANNELS.ops).find((m) => m.text?.includes('Top-up settled') && m.text.includes(requestId)));
+    await h.slack.waitFor(() =>
+      h.slack.messages(CHANNELS.ops).find((m) => m.text?.includes('Top-up settled') && m.text.includes(requestId)),
+    );
     await h.slack.waitFor(() => messageText(approvalMessageNow(h, message.ts)).includes('Top-up settled'));
     expect((await h.bot.deps.requests.get(requestId))?.settlement).toBe('succeeded');
   });
 
   it('shows the balance per currency to staff', async () => {
     await h.sender.slashCommand({ text: 'balance', userId: PEOPLE.approver2 });
-    const reply = await h.slack.waitFor(() => h.slack.ephemerals(PEOPLE.approver2).find((e) => messageText(e).includes('Platform balance')));
+    const reply = await h.slack.waitFor(() =>
+      h.slack.ephemerals(PEOPLE.approver2).find((e) => messageText(e).includes('Platform balance')),
+    );
     expect(messageText(reply)).toMatch(/\*EUR\*: €[\d,.]+ available/);
   });
 
   it('keeps an append-only audit log that staff can read and export as CSV', async () => {
     await h.sender.slashCommand({ text: 'audit 5', userId: PEOPLE.approver2 });
-    const reply = await h.slack.waitFor(() => h.slack.ephemerals(PEOPLE.approver2).find((e) => messageText(e).includes('Audit log')));
+    const reply = await h.slack.waitFor(() =>
+      h.slack.ephemerals(PEOPLE.approver2).find((e) => messageText(e).includes('Audit log')),
+    );
     expect(messageText(reply)).toMatch(/request\.(completed|approval|succeeded)/);
     await h.sender.slashCommand({ text: 'audit export', userId: PEOPLE.approver2 });
     const file = await h.slack.waitFor(() => h.slack.files().find((f) => f.filename?.endsWith('.csv')));
-    expect(String(file.content)).toMatch(/^time,actor,action,payout_ref,subject,kind,payee,account,amount,currency,amount_minor,state,stripe_id,detail\n/);
+    expect(String(file.content)).toMatch(
+      /^time,actor,action,payout_ref,subject,kind,payee,account,amount,currency,amount_minor,state,stripe_id,detail\n/,
+    );
     expect(String(file.content)).toContain('transfer.requested');
     await h.sender.slashCommand({ text: 'audit', userId: PEOPLE.outsider });
     await h.slack.waitFor(() => repliedWith(PEOPLE.outsider, 'only payout requesters and approvers'));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNELS, PEOPLE, messageText, startHarness, type Harness } from '../../emulators/local-stack.js';
+import { CHANNELS, type Harness, messageText, PEOPLE, startHarness } from '../../emulators/local-stack.js';
 import { onboardPayableSeller } from '../support/onboarding.js';
 import { approvalMessageNow, clickApprove, requestViaSlack, waitForState } from '../support/requests.js';
 
@@ -20,9 +20,17 @@ describe('cards that tell the whole story', () => {
   it('when a CSV run pays 2 sellers in 12 payments, then its card says so and lists the first 10 lines, then "…and 2 more"', async () => {
     await h.sender.slashCommand({ text: 'run csv', userId: PEOPLE.requester, channelId: CHANNELS.general });
     const view = await h.slack.waitFor(() => h.slack.views().find((v) => v.callback_id === 'run_csv_modal'));
-    const csv = Array.from({ length: 12 }, (_, i) => `${i % 2 ? PEOPLE.seller2 : PEOPLE.seller1},${i + 1}.00,eur,line ${i + 1}`).join('\n');
+    const csv = Array.from(
+      { length: 12 },
+      (_, i) => `${i % 2 ? PEOPLE.seller2 : PEOPLE.seller1},${i + 1}.00,eur,line ${i + 1}`,
+    ).join('\n');
     const before = h.slack.messages(CHANNELS.approvals).length;
-    await h.sender.viewSubmission({ userId: PEOPLE.requester, callbackId: 'run_csv_modal', viewId: view.id, values: { csv_text: { text: { type: 'plain_text_input', value: csv } } } });
+    await h.sender.viewSubmission({
+      userId: PEOPLE.requester,
+      callbackId: 'run_csv_modal',
+      viewId: view.id,
+      values: { csv_text: { text: { type: 'plain_text_input', value: csv } } },
+    });
     const card = messageText(await h.slack.waitFor(() => h.slack.messages(CHANNELS.approvals)[before]));
     expect(card).toContain('pay 2 sellers in 12 payments');
     expect(card).toContain('Who gets what');
@@ -35,19 +43,38 @@ describe('cards that tell the whole story', () => {
   it('when a CSV run of 12 lines is approved, then its progress card and its final card still say who gets what (10 lines, then "…and 2 more"), who asked and who approved', async () => {
     const before = h.slack.views().length;
     await h.sender.slashCommand({ text: 'run csv', userId: PEOPLE.requester, channelId: CHANNELS.general });
-    const view = await h.slack.waitFor(() => h.slack.views().slice(before).find((v) => v.callback_id === 'run_csv_modal'));
-    const csv = Array.from({ length: 12 }, (_, i) => `${i % 2 ? PEOPLE.seller2 : PEOPLE.seller1},${i + 1}.50,eur,paid ${i + 1}`).join('\n');
+    const view = await h.slack.waitFor(() =>
+      h.slack
+        .views()
+        .slice(before)
+        .find((v) => v.callback_id === 'run_csv_modal'),
+    );
+    const csv = Array.from(
+      { length: 12 },
+      (_, i) => `${i % 2 ? PEOPLE.seller2 : PEOPLE.seller1},${i + 1}.50,eur,paid ${i + 1}`,
+    ).join('\n');
     const posted = h.slack.messages(CHANNELS.approvals).length;
-    await h.sender.viewSubmission({ userId: PEOPLE.requester, callbackId: 'run_csv_modal', viewId: view.id, values: { csv_text: { text: { type: 'plain_text_input', value: csv } } } });
+    await h.sender.viewSubmission({
+      userId: PEOPLE.requester,
+      callbackId: 'run_csv_modal',
+      viewId: view.id,
+      values: { csv_text: { text: { type: 'plain_text_input', value: csv } } },
+    });
     const message = await h.slack.waitFor(() => h.slack.messages(CHANNELS.approvals)[posted]);
     const requestId = /Request `(req_\w+)`/.exec(messageText(message))![1]!;
     await clickApprove(h, message, requestId, PEOPLE.approver1);
-    const final = await h.slack.waitFor(() => {
-      const text = messageText(approvalMessageNow(h, message.ts));
-      return text.includes('Finished') ? text : undefined;
-    }, { timeoutMs: 15_000 });
+    const final = await h.slack.waitFor(
+      () => {
+        const text = messageText(approvalMessageNow(h, message.ts));
+        return text.includes('Finished') ? text : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
     // Every chat.update of this message: the cards while lines were paid, and the last.
-    const updates = h.slack.callsTo('chat.update').filter((c) => c.args.ts === message.ts).map((c) => JSON.stringify(c.args.blocks));
+    const updates = h.slack
+      .callsTo('chat.update')
+      .filter((c) => c.args.ts === message.ts)
+      .map((c) => JSON.stringify(c.args.blocks));
     const progress = updates.filter((blocks) => blocks.includes('Run `') && !blocks.includes('Finished'));
     expect(progress.length).toBeGreaterThan(0);
     for (const text of [...progress, final]) {
@@ -74,13 +101,17 @@ describe('cards that tell the whole story', () => {
       const text = messageText(approvalMessageNow(h, change.message.ts));
       return text.includes('*Done*') ? text : undefined;
     });
-    expect(done).toContain(`<@${PEOPLE.seller1}> gets €350.00 in every payout run (was €300.00) · approved by <@${PEOPLE.approver1}>`);
+    expect(done).toContain(
+      `<@${PEOPLE.seller1}> gets €350.00 in every payout run (was €300.00) · approved by <@${PEOPLE.approver1}>`,
+    );
     expect(done).not.toContain('`plan ');
   });
 
-  it("when a transfer needs two approvers, then Approve asks first and names the seller by their name, not by user id (a confirm is plain text)", async () => {
+  it('when a transfer needs two approvers, then Approve asks first and names the seller by their name, not by user id (a confirm is plain text)', async () => {
     const { message } = await requestViaSlack(h, `transfer <@${PEOPLE.seller1}|ana> 1000 eur two approvers`);
-    const approve = (message.blocks as { type: string; elements?: { action_id?: string; confirm?: { text: { text: string } } }[] }[])
+    const approve = (
+      message.blocks as { type: string; elements?: { action_id?: string; confirm?: { text: { text: string } } }[] }[]
+    )
       .flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []))
       .find((e) => e.action_id === 'request_approve');
     expect(approve?.confirm?.text.text).toBe('€1,000.00 to seller1: your approval is one of 2.');
@@ -97,13 +128,30 @@ describe('cards that tell the whole story', () => {
     });
     expect(settled).toContain(`approved by <@${PEOPLE.approver2}>`);
     const link = `https://fake-team.slack.com/archives/${CHANNELS.approvals}/p${topup.message.ts.replace('.', '')}`;
-    await h.slack.waitFor(() => dmText(PEOPLE.requester).includes(`${topup.requestId}`) && dmText(PEOPLE.requester).includes(link));
+    await h.slack.waitFor(
+      () => dmText(PEOPLE.requester).includes(`${topup.requestId}`) && dmText(PEOPLE.requester).includes(link),
+    );
   });
 
   it('when a requester invites a seller by command, then the only reply is the outcome, with no "Inviting…" left behind', async () => {
     const before = h.slack.ephemerals(PEOPLE.requester).length;
-    await h.sender.slashCommand({ text: `invite <@${PEOPLE.outsider}|olga>`, userId: PEOPLE.requester, channelId: CHANNELS.general });
-    await h.slack.waitFor(() => h.slack.ephemerals(PEOPLE.requester).slice(before).find((e) => messageText(e).includes('Invited')));
-    expect(h.slack.ephemerals(PEOPLE.requester).slice(before).map(messageText).filter((t) => t.includes('Inviting'))).toEqual([]);
+    await h.sender.slashCommand({
+      text: `invite <@${PEOPLE.outsider}|olga>`,
+      userId: PEOPLE.requester,
+      channelId: CHANNELS.general,
+    });
+    await h.slack.waitFor(() =>
+      h.slack
+        .ephemerals(PEOPLE.requester)
+        .slice(before)
+        .find((e) => messageText(e).includes('Invited')),
+    );
+    expect(
+      h.slack
+        .ephemerals(PEOPLE.requester)
+        .slice(before)
+        .map(messageText)
+        .filter((t) => t.includes('Inviting')),
+    ).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNELS, PEOPLE, messageText, startHarness, type Harness } from '../../emulators/local-stack.js';
+import { CHANNELS, type Harness, messageText, PEOPLE, startHarness } from '../../emulators/local-stack.js';
 import type { OpenView } from '../../emulators/slack/fake-slack.js';
 import type { BlockActionParams } from '../../emulators/slack/signed-requests.js';
 import { eventually } from '../support/eventually.js';
@@ -27,13 +27,26 @@ const text = (value: string) => ({ type: 'plain_text_input', value });
 async function openModal(command: string, callbackId: string, userId: string = PEOPLE.requester): Promise<OpenView> {
   const before = h.slack.views().length;
   await h.sender.slashCommand({ text: command, userId, channelId: CHANNELS.general });
-  return h.slack.waitFor(() => h.slack.views().slice(before).find((v) => v.callback_id === callbackId));
+  return h.slack.waitFor(() =>
+    h.slack
+      .views()
+      .slice(before)
+      .find((v) => v.callback_id === callbackId),
+  );
 }
 
 async function openRejectModal(): Promise<OpenView> {
   const { message, requestId } = await requestViaSlack(h, `transfer <@${PEOPLE.seller1}|ana> 2.00 eur`);
-  await h.sender.blockAction({ userId: PEOPLE.approver1, actionId: 'request_reject', value: requestId, channelId: CHANNELS.approvals, messageTs: message.ts });
-  return h.slack.waitFor(() => h.slack.views().find((v) => v.callback_id === 'reject_modal' && v.private_metadata.includes(requestId)));
+  await h.sender.blockAction({
+    userId: PEOPLE.approver1,
+    actionId: 'request_reject',
+    value: requestId,
+    channelId: CHANNELS.approvals,
+    messageTs: message.ts,
+  });
+  return h.slack.waitFor(() =>
+    h.slack.views().find((v) => v.callback_id === 'reject_modal' && v.private_metadata.includes(requestId)),
+  );
 }
 
 interface Submission {
@@ -51,7 +64,12 @@ describe('one submission is one request', () => {
       modal: 'top-up',
       userId: PEOPLE.requester,
       open: () => openModal('topup', 'topup_modal'),
-      values: { money_amount: { amount: text('100.00') }, money_currency: { currency: text('usd') }, money_description: { description: text('') }, money_statement_descriptor: { statement_descriptor: text('') } },
+      values: {
+        money_amount: { amount: text('100.00') },
+        money_currency: { currency: text('usd') },
+        money_description: { description: text('') },
+        money_statement_descriptor: { statement_descriptor: text('') },
+      },
       made: approvalCount,
     },
     {
@@ -89,7 +107,11 @@ describe('one submission is one request', () => {
       modal: 'invite',
       userId: PEOPLE.requester,
       open: () => openModal('invite', 'invite_modal'),
-      values: { invite_user: { user: { type: 'users_select', selected_user: PEOPLE.seller2 } }, invite_email: { email: { type: 'email_text_input', value: '' } }, invite_country: { country: text('') } },
+      values: {
+        invite_user: { user: { type: 'users_select', selected_user: PEOPLE.seller2 } },
+        invite_email: { email: { type: 'email_text_input', value: '' } },
+        invite_country: { country: text('') },
+      },
       made: () => h.slack.messages(PEOPLE.seller2).length,
     },
     {
@@ -101,24 +123,27 @@ describe('one submission is one request', () => {
     },
   ];
 
-  it.each(SUBMISSIONS)('when the $modal modal is delivered twice and then submitted again, then one thing is made and the repeats are told so', async ({ userId, open, values, made }) => {
-    const view = await open();
-    const before = made();
-    const submit = () => h.sender.viewSubmission({ userId, callbackId: view.callback_id, viewId: view.id, values });
-    // Slack re-delivers a submission it did not see acknowledged in time, while the first is still being handled.
-    const answers = await Promise.all([submit(), submit()]);
-    answers.push(await submit());
-    await h.slack.waitFor(() => made() > before);
-    await settle();
-    expect(made()).toBe(before + 1);
-    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
-    const repeats = answers.filter((a) => a.json !== undefined);
-    expect(repeats).toHaveLength(2);
-    for (const repeat of repeats) {
-      expect(repeat.json).toMatchObject({ response_action: 'update', view: { type: 'modal' } });
-      expect(JSON.stringify(repeat.json)).toContain('already received');
-    }
-  });
+  it.each(SUBMISSIONS)(
+    'when the $modal modal is delivered twice and then submitted again, then one thing is made and the repeats are told so',
+    async ({ userId, open, values, made }) => {
+      const view = await open();
+      const before = made();
+      const submit = () => h.sender.viewSubmission({ userId, callbackId: view.callback_id, viewId: view.id, values });
+      // Slack re-delivers a submission it did not see acknowledged in time, while the first is still being handled.
+      const answers = await Promise.all([submit(), submit()]);
+      answers.push(await submit());
+      await h.slack.waitFor(() => made() > before);
+      await settle();
+      expect(made()).toBe(before + 1);
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+      const repeats = answers.filter((a) => a.json !== undefined);
+      expect(repeats).toHaveLength(2);
+      for (const repeat of repeats) {
+        expect(repeat.json).toMatchObject({ response_action: 'update', view: { type: 'modal' } });
+        expect(JSON.stringify(repeat.json)).toContain('already received');
+      }
+    },
+  );
 });
 
 describe('modals used from another workspace', () => {
@@ -126,15 +151,27 @@ describe('modals used from another workspace', () => {
     const view = await openModal('topup', 'topup_modal');
     const before = approvalCount();
     const values = { money_amount: { amount: text('100.00') }, money_currency: { currency: text('usd') } };
-    const res = await h.sender.viewSubmission({ userId: PEOPLE.requester, callbackId: 'topup_modal', viewId: view.id, values, teamId: 'T0OTHER' });
+    const res = await h.sender.viewSubmission({
+      userId: PEOPLE.requester,
+      callbackId: 'topup_modal',
+      viewId: view.id,
+      values,
+      teamId: 'T0OTHER',
+    });
     expect(res.json).toMatchObject({ response_action: 'update' });
     expect(JSON.stringify(res.json)).toContain('another workspace');
     await settle();
     expect(approvalCount()).toBe(before);
   });
 
-  it("when the seller picker is queried from another workspace, then it lists nobody", async () => {
-    const query = { userId: PEOPLE.requester, actionId: 'seller_picker', blockId: 'money_seller', value: '', viewCallbackId: 'transfer_modal' };
+  it('when the seller picker is queried from another workspace, then it lists nobody', async () => {
+    const query = {
+      userId: PEOPLE.requester,
+      actionId: 'seller_picker',
+      blockId: 'money_seller',
+      value: '',
+      viewCallbackId: 'transfer_modal',
+    };
     expect(JSON.stringify((await h.sender.blockSuggestion(query)).json)).toContain(PEOPLE.seller1);
     expect((await h.sender.blockSuggestion({ ...query, teamId: 'T0OTHER' })).json).toEqual({ options: [] });
   });
@@ -159,16 +196,47 @@ describe('every button that changes something or shares records checks where the
     pending = { requestId, ts: message.ts };
 
     h.stripe.control.setBalance('eur', 10_00);
-    const line = { key: PEOPLE.seller1, userId: PEOPLE.seller1, accountId: sellerAccount, money: { amount: 25_00, currency: 'eur' }, description: null };
-    const held = await h.bot.deps.runs.launch({ id: 'run-held-guard', teamId: 'T0TEAM', source: 'plan', requestId: null, scheduleId: null, requestedBy: null, lines: [line], message: null });
+    const line = {
+      key: PEOPLE.seller1,
+      userId: PEOPLE.seller1,
+      accountId: sellerAccount,
+      money: { amount: 25_00, currency: 'eur' },
+      description: null,
+    };
+    const held = await h.bot.deps.runs.launch({
+      id: 'run-held-guard',
+      teamId: 'T0TEAM',
+      source: 'plan',
+      requestId: null,
+      scheduleId: null,
+      requestedBy: null,
+      lines: [line],
+      message: null,
+    });
     expect(held.status).toBe('held');
     h.stripe.control.setBalance('eur', 2_000_00); // a Start that got through would now pay
     heldRunId = held.id;
-    opsNoticeTs = (await h.slack.waitFor(() => h.slack.messages(CHANNELS.ops).find((m) => messageText(m).includes(heldRunId)))).ts;
+    opsNoticeTs = (
+      await h.slack.waitFor(() => h.slack.messages(CHANNELS.ops).find((m) => messageText(m).includes(heldRunId)))
+    ).ts;
 
     const failing = { ...line, key: 'line1', accountId: 'acct_doesnotexist', money: { amount: 2_00, currency: 'eur' } };
-    failedRunId = (await h.bot.deps.runs.launch({ id: 'run-failed-guard', teamId: 'T0TEAM', source: 'csv', requestId: null, scheduleId: null, requestedBy: PEOPLE.requester, lines: [failing], message: null })).id;
-    await eventually(async () => (await h.bot.deps.runs.get(failedRunId))?.status === 'done', { timeoutMs: 15_000, what: 'run done' });
+    failedRunId = (
+      await h.bot.deps.runs.launch({
+        id: 'run-failed-guard',
+        teamId: 'T0TEAM',
+        source: 'csv',
+        requestId: null,
+        scheduleId: null,
+        requestedBy: PEOPLE.requester,
+        lines: [failing],
+        message: null,
+      })
+    ).id;
+    await eventually(async () => (await h.bot.deps.runs.get(failedRunId))?.status === 'done', {
+      timeoutMs: 15_000,
+      what: 'run done',
+    });
 
     activeScheduleId = await approvedSchedule('schedule topup weekly fri 10:00 Europe/Paris 120.00 usd');
     pausedScheduleId = await approvedSchedule('schedule topup weekly thu 10:00 Europe/Paris 121.00 usd');
@@ -186,7 +254,8 @@ describe('every button that changes something or shares records checks where the
       actionId: 'request_approve',
       userId: PEOPLE.approver1,
       click: () => ({ value: pending.requestId, messageTs: pending.ts, ...inApprovals }),
-      unchanged: async () => expect(await h.bot.deps.requests.get(pending.requestId)).toMatchObject({ state: 'pending', approvals: [] }),
+      unchanged: async () =>
+        expect(await h.bot.deps.requests.get(pending.requestId)).toMatchObject({ state: 'pending', approvals: [] }),
     },
     {
       button: 'Reject',
@@ -194,7 +263,11 @@ describe('every button that changes something or shares records checks where the
       userId: PEOPLE.approver1,
       click: () => ({ value: pending.requestId, messageTs: pending.ts, ...inApprovals }),
       unchanged: async () => {
-        expect(h.slack.views().filter((v) => v.callback_id === 'reject_modal' && v.private_metadata.includes(pending.requestId))).toHaveLength(0);
+        expect(
+          h.slack
+            .views()
+            .filter((v) => v.callback_id === 'reject_modal' && v.private_metadata.includes(pending.requestId)),
+        ).toHaveLength(0);
         expect((await h.bot.deps.requests.get(pending.requestId))?.state).toBe('pending');
       },
     },
@@ -213,14 +286,20 @@ describe('every button that changes something or shares records checks where the
       actionId: 'run_retry',
       userId: PEOPLE.requester,
       click: () => ({ value: failedRunId, channelId: CHANNELS.ops }),
-      unchanged: async () => expect(h.slack.messages(CHANNELS.approvals).filter((m) => messageText(m).includes('failed lines again'))).toHaveLength(0),
+      unchanged: async () =>
+        expect(
+          h.slack.messages(CHANNELS.approvals).filter((m) => messageText(m).includes('failed lines again')),
+        ).toHaveLength(0),
     },
     {
       button: 'Failed lines as CSV',
       actionId: 'run_failed_csv',
       userId: PEOPLE.approver1,
       click: () => ({ value: failedRunId, channelId: CHANNELS.ops }),
-      unchanged: async () => expect(h.slack.files(`D${PEOPLE.approver1}`).filter((f) => f.filename.startsWith('payout-run-failed-lines-'))).toHaveLength(0),
+      unchanged: async () =>
+        expect(
+          h.slack.files(`D${PEOPLE.approver1}`).filter((f) => f.filename.startsWith('payout-run-failed-lines-')),
+        ).toHaveLength(0),
     },
     {
       button: 'Pause',
@@ -243,7 +322,9 @@ describe('every button that changes something or shares records checks where the
       click: () => ({ value: pausedScheduleId, ...onSchedulesList }),
       unchanged: async () => {
         expect(await scheduleStatus(pausedScheduleId)).toBe('paused');
-        expect(h.slack.messages(CHANNELS.approvals).filter((m) => messageText(m).includes('Resume schedule'))).toHaveLength(0);
+        expect(
+          h.slack.messages(CHANNELS.approvals).filter((m) => messageText(m).includes('Resume schedule')),
+        ).toHaveLength(0);
       },
     },
   ];
@@ -255,24 +336,48 @@ describe('every button that changes something or shares records checks where the
   ];
   const CASES = BUTTONS.flatMap((b) => ORIGINS.map((o) => ({ ...b, ...o })));
 
-  it.each(CASES)('when $button is clicked from $from, then nothing changes and the clicker is told why', async ({ actionId, userId, click, unchanged, change, says }) => {
-    const answers = h.slack.ephemerals(userId).length;
-    const res = await h.sender.blockAction({ userId, actionId, ...click(), ...change });
-    expect(res.status).toBe(200);
-    const answer = await h.slack.waitFor(() => h.slack.ephemerals(userId).slice(answers).find((e) => says.test(e.text ?? '')));
-    expect(answer.text).toMatch(/changed nothing/);
-    await settle();
-    await unchanged();
-  });
+  it.each(CASES)(
+    'when $button is clicked from $from, then nothing changes and the clicker is told why',
+    async ({ actionId, userId, click, unchanged, change, says }) => {
+      const answers = h.slack.ephemerals(userId).length;
+      const res = await h.sender.blockAction({ userId, actionId, ...click(), ...change });
+      expect(res.status).toBe(200);
+      const answer = await h.slack.waitFor(() =>
+        h.slack
+          .ephemerals(userId)
+          .slice(answers)
+          .find((e) => says.test(e.text ?? '')),
+      );
+      expect(answer.text).toMatch(/changed nothing/);
+      await settle();
+      await unchanged();
+    },
+  );
 
   it('when a button the bot never renders is clicked, then it changes nothing and the clicker is told so', async () => {
     const answers = h.slack.ephemerals(PEOPLE.approver1).length;
-    await h.sender.blockAction({ userId: PEOPLE.approver1, actionId: 'request_approve_all', value: pending.requestId, channelId: CHANNELS.approvals, messageTs: pending.ts });
-    await h.slack.waitFor(() => h.slack.ephemerals(PEOPLE.approver1).slice(answers).find((e) => /changed nothing/.test(e.text ?? '')));
+    await h.sender.blockAction({
+      userId: PEOPLE.approver1,
+      actionId: 'request_approve_all',
+      value: pending.requestId,
+      channelId: CHANNELS.approvals,
+      messageTs: pending.ts,
+    });
+    await h.slack.waitFor(() =>
+      h.slack
+        .ephemerals(PEOPLE.approver1)
+        .slice(answers)
+        .find((e) => /changed nothing/.test(e.text ?? '')),
+    );
   });
 
   it('when a schedule button is clicked on the schedules list, then it acts', async () => {
-    await h.sender.blockAction({ userId: PEOPLE.requester, actionId: 'schedule_delete', value: activeScheduleId, ...onSchedulesList });
+    await h.sender.blockAction({
+      userId: PEOPLE.requester,
+      actionId: 'schedule_delete',
+      value: activeScheduleId,
+      ...onSchedulesList,
+    });
     await eventually(async () => (await scheduleStatus(activeScheduleId)) !== 'active', { what: 'schedule deleted' });
   });
 });
@@ -283,7 +388,12 @@ describe('four eyes include the payee', () => {
   async function csvRunPaying(lines: string): Promise<{ message: { ts: string }; requestId: string }> {
     const view = await openModal('run csv', 'run_csv_modal');
     const before = approvalCount();
-    await h.sender.viewSubmission({ userId: PEOPLE.requester, callbackId: 'run_csv_modal', viewId: view.id, values: { csv_text: { text: text(lines) } } });
+    await h.sender.viewSubmission({
+      userId: PEOPLE.requester,
+      callbackId: 'run_csv_modal',
+      viewId: view.id,
+      values: { csv_text: { text: text(lines) } },
+    });
     const message = await h.slack.waitFor(() => h.slack.messages(CHANNELS.approvals)[before]);
     return { message, requestId: /Request `(req_\w+)`/.exec(messageText(message))![1]! };
   }
@@ -291,20 +401,26 @@ describe('four eyes include the payee', () => {
   const REQUESTS = [
     { what: 'a transfer to them', ask: () => requestViaSlack(h, `transfer ${payee} 3.00 eur`) },
     { what: 'their line of the payout plan', ask: () => requestViaSlack(h, `plan ${payee} 4.00 eur`) },
-    { what: 'a run with a line that pays them', ask: () => csvRunPaying(`<@${PEOPLE.seller1}|ana>,1.00,eur,a\n${payee},5.00,eur,b`) },
+    {
+      what: 'a run with a line that pays them',
+      ask: () => csvRunPaying(`<@${PEOPLE.seller1}|ana>,1.00,eur,a\n${payee},5.00,eur,b`),
+    },
   ];
 
-  it.each(REQUESTS)('when an approver approves $what, then the click is refused, changes nothing, and another approver still can', async ({ ask }) => {
-    const { message, requestId } = await ask();
-    const answers = h.slack.ephemerals(PEOPLE.approver2).length;
-    await clickApprove(h, message, requestId, PEOPLE.approver2);
-    const answer = await h.slack.waitFor(() => h.slack.ephemerals(PEOPLE.approver2).slice(answers)[0]);
-    expect(answer.text).toMatch(/pays you/);
-    await settle();
-    expect(await h.bot.deps.requests.get(requestId)).toMatchObject({ state: 'pending', approvals: [] });
-    expect(h.stripe.control.transfers().filter((t) => t.transfer_group?.includes(requestId))).toHaveLength(0);
+  it.each(REQUESTS)(
+    'when an approver approves $what, then the click is refused, changes nothing, and another approver still can',
+    async ({ ask }) => {
+      const { message, requestId } = await ask();
+      const answers = h.slack.ephemerals(PEOPLE.approver2).length;
+      await clickApprove(h, message, requestId, PEOPLE.approver2);
+      const answer = await h.slack.waitFor(() => h.slack.ephemerals(PEOPLE.approver2).slice(answers)[0]);
+      expect(answer.text).toMatch(/pays you/);
+      await settle();
+      expect(await h.bot.deps.requests.get(requestId)).toMatchObject({ state: 'pending', approvals: [] });
+      expect(h.stripe.control.transfers().filter((t) => t.transfer_group?.includes(requestId))).toHaveLength(0);
 
-    await clickApprove(h, message, requestId, PEOPLE.approver1);
-    await waitForState(h, requestId, ['approved', 'executing', 'completed']);
-  });
+      await clickApprove(h, message, requestId, PEOPLE.approver1);
+      await waitForState(h, requestId, ['approved', 'executing', 'completed']);
+    },
+  );
 });

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, messageText, PEOPLE, startHarness } from '../../emulators/local-stack.js';
 import { createRedisRequestStore } from '../../src/adapters/redis/request-store.js';
-import { PEOPLE, messageText, startHarness, type Harness } from '../../emulators/local-stack.js';
+import { describeRecorded } from '../../src/slack/messages.js';
 import { eventually } from '../support/eventually.js';
 import { onboardPayableSeller } from '../support/onboarding.js';
 import { approvalMessageNow, clickApprove, requestViaSlack, stripePosts, waitForState } from '../support/requests.js';
-import { describeRecorded } from '../../src/slack/messages.js';
 
 let h: Harness;
 const seller = `<@${PEOPLE.seller1}|ana>`;
@@ -22,8 +22,10 @@ async function approvedTransfer(amount: string) {
   await clickApprove(h, message, requestId, PEOPLE.approver1);
   return { message, requestId };
 }
-const transfersOf = (requestId: string) => h.stripe.control.transfers().filter((t) => t.transfer_group === `pay_rq.${requestId}`);
-const postsOf = (requestId: string) => stripePosts(h, '/v1/transfers').filter((r) => r.idempotencyKey === `pay_rq.${requestId}`);
+const transfersOf = (requestId: string) =>
+  h.stripe.control.transfers().filter((t) => t.transfer_group === `pay_rq.${requestId}`);
+const postsOf = (requestId: string) =>
+  stripePosts(h, '/v1/transfers').filter((r) => r.idempotencyKey === `pay_rq.${requestId}`);
 
 describe('executing approved requests against Stripe', () => {
   it('when Stripe answers 500 twice and then succeeds, then exactly one transfer is made', async () => {
@@ -34,8 +36,14 @@ describe('executing approved requests against Stripe', () => {
     expect(transfersOf(requestId)).toHaveLength(1);
   });
 
-  it("when Stripe answers 429 with Retry-After, then the job waits for the hint and tries again with the same key", async () => {
-    h.stripe.control.failNext({ method: 'POST', path: '/v1/transfers', status: 429, count: 1, headers: { 'Retry-After': '1' } });
+  it('when Stripe answers 429 with Retry-After, then the job waits for the hint and tries again with the same key', async () => {
+    h.stripe.control.failNext({
+      method: 'POST',
+      path: '/v1/transfers',
+      status: 429,
+      count: 1,
+      headers: { 'Retry-After': '1' },
+    });
     const { requestId } = await approvedTransfer('4.50');
     await waitForState(h, requestId, ['completed']);
     const posts = postsOf(requestId);
@@ -64,7 +72,16 @@ describe('executing approved requests against Stripe', () => {
   });
 
   it('when Stripe still refuses for the balance (spent meanwhile), then the request fails at once with the balance and a top-up suggestion', async () => {
-    h.stripe.control.failNext({ method: 'POST', path: '/v1/transfers', status: 402, error: { type: 'invalid_request_error', code: 'balance_insufficient', message: 'You have insufficient available funds in your Stripe account.' } });
+    h.stripe.control.failNext({
+      method: 'POST',
+      path: '/v1/transfers',
+      status: 402,
+      error: {
+        type: 'invalid_request_error',
+        code: 'balance_insufficient',
+        message: 'You have insufficient available funds in your Stripe account.',
+      },
+    });
     try {
       const { message, requestId } = await approvedTransfer('50.00');
       const request = await waitForState(h, requestId, ['failed']);
@@ -73,7 +90,9 @@ describe('executing approved requests against Stripe', () => {
       expect(postsOf(requestId)).toHaveLength(1);
       await h.slack.waitFor(() => messageText(approvalMessageNow(h, message.ts)).includes('Failed'));
       expect(messageText(approvalMessageNow(h, message.ts))).toContain('/payout topup');
-      await h.slack.waitFor(() => h.slack.messages(PEOPLE.requester).find((m) => m.text?.includes(requestId) && m.text.includes('Failed')));
+      await h.slack.waitFor(() =>
+        h.slack.messages(PEOPLE.requester).find((m) => m.text?.includes(requestId) && m.text.includes('Failed')),
+      );
     } finally {
       h.stripe.control.setBalance('eur', 2_000_00);
     }
@@ -94,7 +113,16 @@ describe('executing approved requests against Stripe', () => {
     const { requestId } = await requestViaSlack(h, `transfer ${seller} 2.00 eur`);
     // What a crash right after the approval leaves behind: approved in Redis, no job.
     const store = createRedisRequestStore(h.bot.deps.redis);
-    await store.transition(requestId, (r) => ({ ...r, state: 'approved', approvals: [{ userId: PEOPLE.approver1, at: new Date().toISOString() }], updatedAt: new Date(Date.now() - 5_000).toISOString() }), { actor: PEOPLE.approver1, action: 'request.approval' });
+    await store.transition(
+      requestId,
+      (r) => ({
+        ...r,
+        state: 'approved',
+        approvals: [{ userId: PEOPLE.approver1, at: new Date().toISOString() }],
+        updatedAt: new Date(Date.now() - 5_000).toISOString(),
+      }),
+      { actor: PEOPLE.approver1, action: 'request.approval' },
+    );
     expect(await h.bot.deps.queues.executions.getJob(requestId)).toBeUndefined();
     await waitForState(h, requestId, ['completed'], 10_000);
     expect(transfersOf(requestId)).toHaveLength(1);

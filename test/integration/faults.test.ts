@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PEOPLE, startHarness, type Harness } from '../../emulators/local-stack.js';
+import { type Harness, PEOPLE, startHarness } from '../../emulators/local-stack.js';
 import { eventually } from '../support/eventually.js';
 import { onboardPayableSeller } from '../support/onboarding.js';
 import { clickApprove, requestViaSlack, stripePosts, waitForState } from '../support/requests.js';
@@ -33,7 +33,8 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const transfersOf = (requestId: string) => h.stripe.control.transfers().filter((t) => t.transfer_group === `pay_rq.${requestId}`);
+const transfersOf = (requestId: string) =>
+  h.stripe.control.transfers().filter((t) => t.transfer_group === `pay_rq.${requestId}`);
 
 describe('faults', () => {
   it('when the worker is killed after calling Stripe but before recording the result, then after a restart the seller is paid exactly once', async () => {
@@ -42,7 +43,11 @@ describe('faults', () => {
     const { message, requestId } = await requestViaSlack(h, `transfer ${seller} 15.00 eur`);
     await clickApprove(h, message, requestId, PEOPLE.approver1);
     await waitForState(h, requestId, ['executing'], 15_000);
-    await h.slack.waitFor(() => stripePosts(h, '/v1/transfers').length > 0 || h.stripe.control.requests.some((r) => r.path === '/v1/transfers'), { timeoutMs: 5_000 });
+    await h.slack.waitFor(
+      () =>
+        stripePosts(h, '/v1/transfers').length > 0 || h.stripe.control.requests.some((r) => r.path === '/v1/transfers'),
+      { timeoutMs: 5_000 },
+    );
     worker.kill('SIGKILL');
     // Stripe finishes what it was sent, but nobody is left to record it.
     await h.slack.waitFor(() => transfersOf(requestId).length === 1 || undefined, { timeoutMs: 5_000 });

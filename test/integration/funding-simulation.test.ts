@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHANNELS, PEOPLE, messageText, startHarness, testClock, type Harness } from '../../emulators/local-stack.js';
+import { CHANNELS, type Harness, messageText, PEOPLE, startHarness, testClock } from '../../emulators/local-stack.js';
 import { advanceOneDay } from '../../emulators/time-travel.js';
 import { dayOf, lastTopupDay, subtractBusinessDays } from '../../src/domain/business-days.js';
 import { onboardPayableSeller } from '../support/onboarding.js';
@@ -33,7 +33,7 @@ async function weeklyRunsFromThursday(): Promise<Harness> {
   await onboardPayableSeller(harness);
   const now = Date.now();
   const today = new Date(`${dayOf(new Date(now))}T01:00:00Z`);
-  const thursday = new Date(today.getTime() + (((4 - today.getUTCDay() + 7) % 7) || 7) * DAY_MS);
+  const thursday = new Date(today.getTime() + ((4 - today.getUTCDay() + 7) % 7 || 7) * DAY_MS);
   testClock.offsetMs = thursday.getTime() - now;
   harness.stripe.control.advanceClock(Math.floor(testClock.offsetMs / 1000));
   await approved(harness, `plan <@${PEOPLE.seller1}> 1000 usd`);
@@ -41,7 +41,12 @@ async function weeklyRunsFromThursday(): Promise<Harness> {
   return harness;
 }
 
-const machine = (harness: Harness) => ({ stripe: harness.stripe, deps: harness.bot.deps, clock: testClock, teamId: 'T0TEAM' });
+const machine = (harness: Harness) => ({
+  stripe: harness.stripe,
+  deps: harness.bot.deps,
+  clock: testClock,
+  teamId: 'T0TEAM',
+});
 
 async function growPlan(harness: Harness) {
   const [entry] = await harness.bot.deps.plan.list('T0TEAM');
@@ -74,7 +79,8 @@ describe('eight simulated weeks of weekly runs with a growing plan', () => {
     expect(harness.slack.messages(CHANNELS.ops).filter((m) => messageText(m).includes('held'))).toEqual([]);
     const announced = harness.slack.messages(CHANNELS.ops).filter((m) => m.text?.includes('Automatic top-up'));
     expect(announced.length).toBe(harness.stripe.control.topups().length);
-    for (const topup of harness.stripe.control.topups()) expect(topup.metadata.payout_ref).toMatch(/^pay_at\.usd-\d{4}-\d\d-\d\d$/);
+    for (const topup of harness.stripe.control.topups())
+      expect(topup.metadata.payout_ref).toMatch(/^pay_at\.usd-\d{4}-\d\d-\d\d$/);
   }, 240_000);
 
   it('when automatic top-ups are off, then ops is told of the first short run at least the settlement time before it', async () => {

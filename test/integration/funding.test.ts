@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CHANNELS, PEOPLE, messageText, startHarness, testClock, type Harness } from '../../emulators/local-stack.js';
+import { CHANNELS, type Harness, messageText, PEOPLE, startHarness, testClock } from '../../emulators/local-stack.js';
 import { dayOf, lastTopupDay } from '../../src/domain/business-days.js';
 import { nextFirings, parseScheduleTime } from '../../src/domain/schedule-time.js';
 import { formatDay } from '../../src/slack/blocks/funding.js';
@@ -71,10 +71,17 @@ describe('shortfall notices', () => {
   it('when the next run will be short within the lead time, then ops gets one notice per shortfall, however many workers check at once, with a button that opens the top-up prefilled', async () => {
     h.stripe.control.setBalance('usd', 1_000_00);
     const second = await h.startAnotherBot({ ROLE: 'worker' });
-    await Promise.all([h.bot.deps.funding.check(), second.deps.funding.check(), h.bot.deps.funding.check(), second.deps.funding.check()]);
+    await Promise.all([
+      h.bot.deps.funding.check(),
+      second.deps.funding.check(),
+      h.bot.deps.funding.check(),
+      second.deps.funding.check(),
+    ]);
     const firstRun = formatDay(dayOf(nextFirings(weeklyWednesday(), new Date(), 1)[0]!));
 
-    const notice = await h.slack.waitFor(() => shortfallNotices().find((m) => m.text?.includes(firstRun)), { timeoutMs: 10_000 });
+    const notice = await h.slack.waitFor(() => shortfallNotices().find((m) => m.text?.includes(firstRun)), {
+      timeoutMs: 10_000,
+    });
     // The checks that the plan and schedule changes asked for have run too, by now.
     await new Promise((r) => setTimeout(r, 1_500));
 
@@ -84,8 +91,20 @@ describe('shortfall notices', () => {
     expect(messageText(notice)).toContain('short by *$2,000.00* (run every Wednesday at 12:00 (UTC))');
     const key = /Shortfall `(usd-[\d-]+)`/.exec(messageText(notice))?.[1];
 
-    await h.sender.blockAction({ userId: PEOPLE.requester, actionId: 'funding_request_topup', value: key!, channelId: CHANNELS.ops, messageTs: notice.ts });
-    const view = await h.slack.waitFor(() => h.slack.views().find((v) => v.callback_id === 'topup_modal' && JSON.stringify(v).includes('"initial_value":"2000.00"')), { timeoutMs: 10_000 });
+    await h.sender.blockAction({
+      userId: PEOPLE.requester,
+      actionId: 'funding_request_topup',
+      value: key!,
+      channelId: CHANNELS.ops,
+      messageTs: notice.ts,
+    });
+    const view = await h.slack.waitFor(
+      () =>
+        h.slack
+          .views()
+          .find((v) => v.callback_id === 'topup_modal' && JSON.stringify(v).includes('"initial_value":"2000.00"')),
+      { timeoutMs: 10_000 },
+    );
     expect(JSON.stringify(view)).toContain('"initial_value":"usd"');
   });
 
@@ -95,7 +114,10 @@ describe('shortfall notices', () => {
     await h.bot.deps.funding.check();
 
     for (const notice of before) {
-      const updated = await h.slack.waitFor(() => h.slack.messages(CHANNELS.ops).find((m) => m.ts === notice.ts && messageText(m).includes('covered')), { timeoutMs: 10_000 });
+      const updated = await h.slack.waitFor(
+        () => h.slack.messages(CHANNELS.ops).find((m) => m.ts === notice.ts && messageText(m).includes('covered')),
+        { timeoutMs: 10_000 },
+      );
       expect(messageText(updated)).not.toContain('funding_request_topup');
     }
     expect(shortfallNotices()).toHaveLength(before.length);
@@ -110,15 +132,30 @@ describe('/payout funding', () => {
     const firstRun = dayOf(nextFirings(weeklyWednesday(), new Date(), 1)[0]!);
     const second = await h.startAnotherBot({ ROLE: 'worker' });
 
-    await Promise.all([h.bot.deps.funding.check(), second.deps.funding.check(), h.bot.deps.funding.check(), second.deps.funding.check()]);
+    await Promise.all([
+      h.bot.deps.funding.check(),
+      second.deps.funding.check(),
+      h.bot.deps.funding.check(),
+      second.deps.funding.check(),
+    ]);
     const ref = `pay_at.usd-${firstRun}`;
-    await h.slack.waitFor(() => h.slack.messages(CHANNELS.ops).find((m) => m.text?.includes('Automatic top-up') && m.text.includes(formatDay(firstRun))), { timeoutMs: 10_000 });
+    await h.slack.waitFor(
+      () =>
+        h.slack
+          .messages(CHANNELS.ops)
+          .find((m) => m.text?.includes('Automatic top-up') && m.text.includes(formatDay(firstRun))),
+      { timeoutMs: 10_000 },
+    );
     await new Promise((r) => setTimeout(r, 1_000));
 
     const made = h.stripe.control.topups().filter((t) => t.metadata.payout_ref === ref);
     expect(made).toHaveLength(1);
     expect(made[0]).toMatchObject({ amount: 2_000_00, currency: 'usd', transfer_group: ref });
-    expect(h.slack.messages(CHANNELS.ops).filter((m) => m.text?.includes('Automatic top-up') && m.text.includes(formatDay(firstRun)))).toHaveLength(1);
+    expect(
+      h.slack
+        .messages(CHANNELS.ops)
+        .filter((m) => m.text?.includes('Automatic top-up') && m.text.includes(formatDay(firstRun))),
+    ).toHaveLength(1);
     // A top-up that Stripe expects after the run leaves it short: then ops is told, on the one notice of that day.
     expect(shortfallNotices().filter((m) => m.text?.includes(formatDay(firstRun))).length).toBeLessThanOrEqual(1);
     const audit = await h.bot.deps.audit.latest(50);
@@ -126,10 +163,14 @@ describe('/payout funding', () => {
   });
 
   it('when someone asks, then the standing permission shows with what its cap has used; funding off stops it at once', async () => {
-    expect(await forecastReply('funding')).toMatch(/\*USD\*: on, up to \$20,000.00 in any 7 days \(\$[\d,.]+ of \$20,000.00 used in the last 7 days\)/);
+    expect(await forecastReply('funding')).toMatch(
+      /\*USD\*: on, up to \$20,000.00 in any 7 days \(\$[\d,.]+ of \$20,000.00 used in the last 7 days\)/,
+    );
     expect(await forecastReply('funding off', PEOPLE.requester)).toContain('Automatic USD top-ups are off');
     expect(await forecastReply('funding')).toContain('Automatic top-ups are off');
-    expect(await forecastReply('funding auto 100 eur', PEOPLE.requester)).toContain('Top-ups are made in the platform\'s own currency (USD)');
+    expect(await forecastReply('funding auto 100 eur', PEOPLE.requester)).toContain(
+      "Top-ups are made in the platform's own currency (USD)",
+    );
     expect(await forecastReply('funding sometimes', PEOPLE.requester)).toContain('Usage');
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNELS, PEOPLE, messageText, startHarness, type Harness } from '../../emulators/local-stack.js';
+import { CHANNELS, type Harness, messageText, PEOPLE, startHarness } from '../../emulators/local-stack.js';
 import { eventually } from '../support/eventually.js';
 import { onboardPayableSeller } from '../support/onboarding.js';
 import { approvalMessageNow, clickApprove, requestViaSlack, waitForState } from '../support/requests.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNELS, PEOPLE, messageText, startHarness, type Harness } from '../../emulators/local-stack.js';
+import { CHANNELS, type Harness, messageText, PEOPLE, startHarness } from '../../emulators/local-stack.js';
 import { messageProblems } from '../../emulators/slack/block-kit.js';
 
 let h: Harness;
@@ -24,7 +24,16 @@ async function answerTo(text: string, userId: string = PEOPLE.requester) {
 describe('long lists through Slack', () => {
   it('when the payout plan has 5,000 sellers, then /payout plan answers within Block Kit limits with "…and N more", and /payout plan export sends all of them as CSV', async () => {
     for (let i = 0; i < 5_000; i++) {
-      await h.bot.deps.plan.set({ teamId: 'T0TEAM', userId: `U${String(i).padStart(9, '0')}`, accountId: `acct_${i}`, money: { amount: 1_000 + i, currency: 'eur' }, description: LONG, approvedBy: [PEOPLE.approver1], requestId: `req_${i}`, updatedAt: new Date().toISOString() });
+      await h.bot.deps.plan.set({
+        teamId: 'T0TEAM',
+        userId: `U${String(i).padStart(9, '0')}`,
+        accountId: `acct_${i}`,
+        money: { amount: 1_000 + i, currency: 'eur' },
+        description: LONG,
+        approvedBy: [PEOPLE.approver1],
+        requestId: `req_${i}`,
+        updatedAt: new Date().toISOString(),
+      });
     }
     const answer = await answerTo('plan');
     expect(messageProblems(answer)).toEqual([]); // the fake refused it otherwise; this says why if it did not
@@ -43,16 +52,45 @@ describe('long lists through Slack', () => {
     expect(rows[1]).toMatch(/^U000000000,10\.00,eur,weekly earnings/);
   }, 120_000);
 
-  it("when a run ends with 150 failed lines, then its final message lists the first with \"…and N more\", and Failed lines as CSV sends all of them to whoever presses it", async () => {
-    const lines = Array.from({ length: 150 }, (_, i) => ({ key: `line${i}`, userId: PEOPLE.seller1, accountId: `acct_gone${i}`, money: { amount: 100 + i, currency: 'eur' }, description: LONG }));
-    await h.bot.deps.runs.launch({ id: 'run-many-failed', teamId: 'T0TEAM', source: 'csv', requestId: null, scheduleId: null, requestedBy: PEOPLE.requester, lines, message: null });
-    const summary = await h.slack.waitFor(() => h.slack.messages(CHANNELS.ops).find((m) => messageText(m).includes('run-many-failed') && messageText(m).includes('Finished')), { timeoutMs: 60_000 });
+  it('when a run ends with 150 failed lines, then its final message lists the first with "…and N more", and Failed lines as CSV sends all of them to whoever presses it', async () => {
+    const lines = Array.from({ length: 150 }, (_, i) => ({
+      key: `line${i}`,
+      userId: PEOPLE.seller1,
+      accountId: `acct_gone${i}`,
+      money: { amount: 100 + i, currency: 'eur' },
+      description: LONG,
+    }));
+    await h.bot.deps.runs.launch({
+      id: 'run-many-failed',
+      teamId: 'T0TEAM',
+      source: 'csv',
+      requestId: null,
+      scheduleId: null,
+      requestedBy: PEOPLE.requester,
+      lines,
+      message: null,
+    });
+    const summary = await h.slack.waitFor(
+      () =>
+        h.slack
+          .messages(CHANNELS.ops)
+          .find((m) => messageText(m).includes('run-many-failed') && messageText(m).includes('Finished')),
+      { timeoutMs: 60_000 },
+    );
     expect(messageProblems(summary)).toEqual([]);
     expect(messageText(summary)).toContain('…and 130 more. Press *Failed lines as CSV* for all of them.');
 
-    const res = await h.sender.blockAction({ userId: PEOPLE.approver1, actionId: 'run_failed_csv', value: 'run-many-failed', channelId: CHANNELS.ops, messageTs: summary.ts });
+    const res = await h.sender.blockAction({
+      userId: PEOPLE.approver1,
+      actionId: 'run_failed_csv',
+      value: 'run-many-failed',
+      channelId: CHANNELS.ops,
+      messageTs: summary.ts,
+    });
     expect(res.status).toBe(200);
-    const file = await h.slack.waitFor(() => h.slack.files(`D${PEOPLE.approver1}`).find((f) => f.filename.startsWith('payout-run-failed-lines-')));
+    const file = await h.slack.waitFor(() =>
+      h.slack.files(`D${PEOPLE.approver1}`).find((f) => f.filename.startsWith('payout-run-failed-lines-')),
+    );
     const rows = file.content.toString().trimEnd().split('\n');
     expect(rows[0]).toBe('seller,amount,currency,description,account,reason');
     expect(rows).toHaveLength(151);

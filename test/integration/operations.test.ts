@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PEOPLE, startHarness, type Harness } from '../../emulators/local-stack.js';
+import { type Harness, PEOPLE, startHarness } from '../../emulators/local-stack.js';
 import type { RunningBot } from '../../src/server.js';
 import { onboardPayableSeller } from '../support/onboarding.js';
 import { clickApprove, requestViaSlack, waitForState } from '../support/requests.js';
@@ -22,7 +22,8 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const at = (bot: RunningBot, path: string, init: RequestInit = {}) => fetch(`http://127.0.0.1:${bot.port}${path}`, init);
+const at = (bot: RunningBot, path: string, init: RequestInit = {}) =>
+  fetch(`http://127.0.0.1:${bot.port}${path}`, init);
 const scrape = async (bot: RunningBot) => {
   const res = await at(bot, '/metrics', { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
   expect(res.status).toBe(200);
@@ -59,7 +60,9 @@ describe('readiness', () => {
 describe('metrics', () => {
   it('when a scraper sends no token or a wrong one, then /metrics answers 401', async () => {
     expect((await at(h.bot, '/metrics')).status).toBe(401);
-    expect((await at(worker, '/metrics', { headers: { authorization: 'Bearer not-the-token-at-all' } })).status).toBe(401);
+    expect((await at(worker, '/metrics', { headers: { authorization: 'Bearer not-the-token-at-all' } })).status).toBe(
+      401,
+    );
   });
 
   it('when METRICS_TOKEN is unset, then there is no /metrics route', async () => {
@@ -67,7 +70,17 @@ describe('metrics', () => {
   });
 
   it('when a transfer is paid after Stripe answered 429, then the counters show the request, its timings, the Stripe calls and the 429', async () => {
-    h.stripe.control.failNext({ method: 'POST', path: '/v1/transfers', status: 429, count: 1, error: { type: 'invalid_request_error', code: 'rate_limit', message: 'Too many requests hit the API too quickly.' } });
+    h.stripe.control.failNext({
+      method: 'POST',
+      path: '/v1/transfers',
+      status: 429,
+      count: 1,
+      error: {
+        type: 'invalid_request_error',
+        code: 'rate_limit',
+        message: 'Too many requests hit the API too quickly.',
+      },
+    });
     const { message, requestId } = await requestViaSlack(h, `transfer <@${PEOPLE.seller1}|ana> 12.34 eur`);
     await clickApprove(h, message, requestId, PEOPLE.approver1);
     await waitForState(h, requestId, ['completed'], 20_000);
@@ -78,14 +91,17 @@ describe('metrics', () => {
     expect(total(texts, 'payout_request_decision_seconds_count{kind="transfer",decision="approved"}')).toBe(1);
     expect(total(texts, 'payout_request_payment_seconds_count{kind="transfer"}')).toBe(1);
     expect(total(texts, 'payout_stripe_calls_total{method="createTransfer",outcome="ok",code=""}')).toBe(1);
-    expect(total(texts, 'payout_stripe_calls_total{method="createTransfer",outcome="error",code="rate_limit"}')).toBe(1);
+    expect(total(texts, 'payout_stripe_calls_total{method="createTransfer",outcome="error",code="rate_limit"}')).toBe(
+      1,
+    );
     expect(total(texts, 'payout_stripe_rate_limited_total{method="createTransfer"}')).toBe(1);
   });
 
   it('when scraped, then every queue is counted per state, the Slack update budget is shown, and a worker serves its own metrics', async () => {
     for (const bot of [h.bot, worker]) {
       const text = await scrape(bot);
-      for (const state of ['waiting', 'active', 'delayed', 'failed']) expect(sample(text, `payout_queue_jobs{queue="payout-executions",state="${state}"}`)).toBeGreaterThanOrEqual(0);
+      for (const state of ['waiting', 'active', 'delayed', 'failed'])
+        expect(sample(text, `payout_queue_jobs{queue="payout-executions",state="${state}"}`)).toBeGreaterThanOrEqual(0);
       expect(sample(text, 'payout_schedule_missed_firings_total')).toBe(0);
       expect(sample(text, 'payout_reconcile_differences')).toBe(0);
       // No run has a progress view here: the whole minute's chat.update budget is left.
@@ -95,7 +111,12 @@ describe('metrics', () => {
 
   it('when EUR payouts are frozen, then every role reports the freeze, and no longer once it is lifted', async () => {
     const scope = { kind: 'currency', currency: 'eur' } as const;
-    await h.bot.deps.freezes.freeze({ scope, by: PEOPLE.approver1, reason: 'metrics check', at: new Date().toISOString() });
+    await h.bot.deps.freezes.freeze({
+      scope,
+      by: PEOPLE.approver1,
+      reason: 'metrics check',
+      at: new Date().toISOString(),
+    });
     try {
       for (const bot of [h.bot, worker]) expect(sample(await scrape(bot), 'payout_freezes{scope="currency"}')).toBe(1);
     } finally {
@@ -110,7 +131,9 @@ describe('the queue dashboard', () => {
     const res = await at(h.bot, '/admin/queues');
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^Basic /);
-    expect((await at(h.bot, '/admin/queues', { headers: { authorization: basic('admin', 'wrong-password') } })).status).toBe(401);
+    expect(
+      (await at(h.bot, '/admin/queues', { headers: { authorization: basic('admin', 'wrong-password') } })).status,
+    ).toBe(401);
   });
 
   it('when admin signs in, then the page and its queue list answer 200, on the web front and on a worker', async () => {
@@ -128,14 +151,21 @@ describe('the queue dashboard', () => {
   });
 
   it('when no flag allows retries, then a retry is refused with 403', async () => {
-    const res = await at(h.bot, '/admin/queues/api/queues/payout-executions/retry/failed', { method: 'PUT', headers: { authorization: basic('admin', ADMIN_PASSWORD) } });
+    const res = await at(h.bot, '/admin/queues/api/queues/payout-executions/retry/failed', {
+      method: 'PUT',
+      headers: { authorization: basic('admin', ADMIN_PASSWORD) },
+    });
     expect(res.status).toBe(403);
   });
 
   it('when ADMIN_QUEUES_RETRIES allows retries, then a retry goes through and emptying a queue is still refused', async () => {
     const retrying = await h.startAnotherBot({ ROLE: 'web', ADMIN_QUEUES_RETRIES: 'true' });
     try {
-      const put = (path: string) => at(retrying, `/admin/queues/api/queues/payout-executions/${path}`, { method: 'PUT', headers: { authorization: basic('admin', ADMIN_PASSWORD) } });
+      const put = (path: string) =>
+        at(retrying, `/admin/queues/api/queues/payout-executions/${path}`, {
+          method: 'PUT',
+          headers: { authorization: basic('admin', ADMIN_PASSWORD) },
+        });
       expect((await put('retry/failed')).status).toBe(200);
       expect((await put('empty')).status).toBe(403);
     } finally {
@@ -144,6 +174,8 @@ describe('the queue dashboard', () => {
   });
 
   it('when ADMIN_PASSWORD is unset, then there is no dashboard', async () => {
-    expect((await at(bare, '/admin/queues', { headers: { authorization: basic('admin', ADMIN_PASSWORD) } })).status).toBe(404);
+    expect(
+      (await at(bare, '/admin/queues', { headers: { authorization: basic('admin', ADMIN_PASSWORD) } })).status,
+    ).toBe(404);
   });
 });

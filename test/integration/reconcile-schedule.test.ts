@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNELS, PEOPLE, messageText, startHarness, type Harness } from '../../emulators/local-stack.js';
+import { CHANNELS, type Harness, messageText, PEOPLE, startHarness } from '../../emulators/local-stack.js';
 import { MAINTENANCE_JOBS, SCHEDULER_IDS } from '../../jobs/maintenance.job.js';
 import { eventually } from '../support/eventually.js';
 import { onboardPayableSeller } from '../support/onboarding.js';
@@ -16,12 +16,32 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const reconciles = async (trigger: string) => (await h.bot.deps.audit.latest(200)).filter((e) => e.action === 'reconcile.run' && e.detail?.includes(`(${trigger})`));
+const reconciles = async (trigger: string) =>
+  (await h.bot.deps.audit.latest(200)).filter(
+    (e) => e.action === 'reconcile.run' && e.detail?.includes(`(${trigger})`),
+  );
 const opsReconcileNotices = () => h.slack.messages(CHANNELS.ops).filter((m) => messageText(m).includes('Reconcile:'));
 
 async function finishedRun(id: string): Promise<void> {
-  const lines = [{ key: 'l0', userId: PEOPLE.seller1, accountId: sellerAccount, money: { amount: 2_00, currency: 'eur' }, description: null }];
-  await h.bot.deps.runs.launch({ id, teamId: 'T0TEAM', source: 'csv', requestId: null, scheduleId: null, requestedBy: null, lines, message: null });
+  const lines = [
+    {
+      key: 'l0',
+      userId: PEOPLE.seller1,
+      accountId: sellerAccount,
+      money: { amount: 2_00, currency: 'eur' },
+      description: null,
+    },
+  ];
+  await h.bot.deps.runs.launch({
+    id,
+    teamId: 'T0TEAM',
+    source: 'csv',
+    requestId: null,
+    scheduleId: null,
+    requestedBy: null,
+    lines,
+    message: null,
+  });
   await eventually(async () => (await h.bot.deps.runs.get(id))?.status === 'done', { what: `${id} done` });
 }
 

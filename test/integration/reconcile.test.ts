@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNELS, PEOPLE, messageText, startHarness, type Harness } from '../../emulators/local-stack.js';
+import { CHANNELS, type Harness, messageText, PEOPLE, startHarness } from '../../emulators/local-stack.js';
 import { eventually } from '../support/eventually.js';
 import { onboardPayableSeller } from '../support/onboarding.js';
 import { reconcileViaSlack } from '../support/reconcile.js';
@@ -12,7 +12,10 @@ let stripe: Stripe;
 const seller = `<@${PEOPLE.seller1}|ana>`;
 
 beforeAll(async () => {
-  h = await startHarness({ env: { SWEEP_INTERVAL_SECONDS: '1' }, stripe: { balances: { usd: 5_000_00, eur: 10_000_00 } } });
+  h = await startHarness({
+    env: { SWEEP_INTERVAL_SECONDS: '1' },
+    stripe: { balances: { usd: 5_000_00, eur: 10_000_00 } },
+  });
   sellerAccount = await onboardPayableSeller(h);
   stripe = new Stripe('sk_test_payoutops', { host: '127.0.0.1', port: h.stripe.port, protocol: 'http' });
 });
@@ -28,9 +31,27 @@ async function paidRequest(text: string): Promise<string> {
 }
 
 async function paidRun(id: string, amounts: number[]): Promise<void> {
-  const lines = amounts.map((amount, i) => ({ key: `l${i}`, userId: PEOPLE.seller1, accountId: sellerAccount, money: { amount, currency: 'eur' }, description: null }));
-  await h.bot.deps.runs.launch({ id, teamId: 'T0TEAM', source: 'csv', requestId: null, scheduleId: null, requestedBy: null, lines, message: null });
-  await eventually(async () => (await h.bot.deps.runs.get(id))?.status === 'done', { timeoutMs: 30_000, what: `${id} done` });
+  const lines = amounts.map((amount, i) => ({
+    key: `l${i}`,
+    userId: PEOPLE.seller1,
+    accountId: sellerAccount,
+    money: { amount, currency: 'eur' },
+    description: null,
+  }));
+  await h.bot.deps.runs.launch({
+    id,
+    teamId: 'T0TEAM',
+    source: 'csv',
+    requestId: null,
+    scheduleId: null,
+    requestedBy: null,
+    lines,
+    message: null,
+  });
+  await eventually(async () => (await h.bot.deps.runs.get(id))?.status === 'done', {
+    timeoutMs: 30_000,
+    what: `${id} done`,
+  });
 }
 
 const transferOf = (payoutRef: string) => h.stripe.control.transfers().find((t) => t.transfer_group === payoutRef)!;
@@ -40,7 +61,13 @@ describe('/payout reconcile', () => {
     h.stripe.control.failNext({ method: 'POST', path: '/v1/transfers', status: 500, count: 3 });
     await paidRequest(`transfer ${seller} 4.00 eur`);
     h.stripe.control.failAfterSideEffect({ method: 'POST', path: '/v1/transfers', status: 500, count: 2 });
-    h.stripe.control.failNext({ method: 'POST', path: '/v1/transfers', status: 429, count: 2, headers: { 'Retry-After': '1' } });
+    h.stripe.control.failNext({
+      method: 'POST',
+      path: '/v1/transfers',
+      status: 429,
+      count: 2,
+      headers: { 'Retry-After': '1' },
+    });
     await paidRun('run-flaky', [1_00, 2_00, 3_00, 4_00]);
     await paidRequest('topup 100.00 usd');
     expect(h.stripe.control.requests.some((r) => r.fault === 'after_side_effect')).toBe(true);
@@ -59,15 +86,32 @@ describe('/payout reconcile', () => {
 
     h.stripe.control.plant.forget(transferOf(missing).id);
     h.stripe.control.plant.transfer(transferOf(drifted).id, { amount: 10_01 });
-    await h.stripe.control.withoutWebhooks(() => h.stripe.control.reverseTransfer(transferOf(reversed).id, { amount: 5_00 }));
+    await h.stripe.control.withoutWebhooks(() =>
+      h.stripe.control.reverseTransfer(transferOf(reversed).id, { amount: 5_00 }),
+    );
     const topupObject = h.stripe.control.topups().find((t) => t.transfer_group === topup)!;
     h.stripe.control.plant.net(topupObject.balance_transaction!, 49_70);
-    const ours = await stripe.transfers.create({ amount: 7_00, currency: 'eur', destination: sellerAccount, transfer_group: 'pay_rq.req_lostrecord1', metadata: { payout_ref: 'pay_rq.req_lostrecord1', payout_kind: 'request' } });
-    const foreign = await stripe.transfers.create({ amount: 8_00, currency: 'eur', destination: sellerAccount, description: 'made in the Dashboard' });
+    const ours = await stripe.transfers.create({
+      amount: 7_00,
+      currency: 'eur',
+      destination: sellerAccount,
+      transfer_group: 'pay_rq.req_lostrecord1',
+      metadata: { payout_ref: 'pay_rq.req_lostrecord1', payout_kind: 'request' },
+    });
+    const foreign = await stripe.transfers.create({
+      amount: 8_00,
+      currency: 'eur',
+      destination: sellerAccount,
+      description: 'made in the Dashboard',
+    });
 
     const { text, differences } = await reconcileViaSlack(h);
     // One difference a row: rows are joined by newlines, which the blocks' JSON shows as \n.
-    const line = (label: string, ...ids: string[]) => expect(text.split('\\n').some((row) => row.includes(label) && ids.every((id) => row.includes(id))), `${label} naming ${ids.join(', ')}`).toBe(true);
+    const line = (label: string, ...ids: string[]) =>
+      expect(
+        text.split('\\n').some((row) => row.includes(label) && ids.every((id) => row.includes(id))),
+        `${label} naming ${ids.join(', ')}`,
+      ).toBe(true);
     line('Missing at Stripe', missing);
     line('Field drift', drifted, '€10.00', '€10.01');
     line('State drift', reversed, '€5.00 reversed');
@@ -78,16 +122,22 @@ describe('/payout reconcile', () => {
     expect(differences).toBe(7);
 
     const adopted = (await h.bot.deps.audit.latest(20)).filter((e) => e.action === 'reconcile.adopted');
-    expect(adopted).toMatchObject([{ payoutRef: 'pay_rq.req_lostrecord1', stripeId: ours.id, actor: PEOPLE.approver1 }]);
+    expect(adopted).toMatchObject([
+      { payoutRef: 'pay_rq.req_lostrecord1', stripeId: ours.id, actor: PEOPLE.approver1 },
+    ]);
     const again = await reconcileViaSlack(h);
     expect(again.text).not.toContain('Unknown to us');
     expect(again.text).toContain(foreign.id);
-    expect((await h.bot.deps.audit.latest(50)).filter((e) => e.action === 'reconcile.run').at(-1)).toMatchObject({ actor: PEOPLE.approver1, detail: expect.stringMatching(/payments compared, 6 differences/) });
+    expect((await h.bot.deps.audit.latest(50)).filter((e) => e.action === 'reconcile.run').at(-1)).toMatchObject({
+      actor: PEOPLE.approver1,
+      detail: expect.stringMatching(/payments compared, 6 differences/),
+    });
     expect((await h.bot.deps.reconcile.latest())?.differences).toHaveLength(6);
   });
 
   it('when there are more differences than a message holds, then the first ones are shown and all of them arrive as a CSV file', async () => {
-    for (let i = 0; i < 25; i++) await stripe.transfers.create({ amount: 1_00 + i, currency: 'eur', destination: sellerAccount });
+    for (let i = 0; i < 25; i++)
+      await stripe.transfers.create({ amount: 1_00 + i, currency: 'eur', destination: sellerAccount });
     const { text, differences } = await reconcileViaSlack(h, '', PEOPLE.approver2);
     expect(differences).toBeGreaterThan(25);
     expect(text).toContain('more. All of them are in the CSV file');
@@ -98,13 +148,28 @@ describe('/payout reconcile', () => {
   });
 
   it('when the dates are not a window, or too long, then the person is told how to write them', async () => {
-    for (const [args, expected] of [['2026-13-01', 'YYYY-MM-DD'], ['2026-12-06..2026-12-01', 'YYYY-MM-DD'], ['2026-01-01..2026-12-31', 'at most 92 days'], ['a b', 'at most one date']] as const) {
+    for (const [args, expected] of [
+      ['2026-13-01', 'YYYY-MM-DD'],
+      ['2026-12-06..2026-12-01', 'YYYY-MM-DD'],
+      ['2026-01-01..2026-12-31', 'at most 92 days'],
+      ['a b', 'at most one date'],
+    ] as const) {
       const before = h.slack.ephemerals(PEOPLE.approver1).length;
       await h.sender.slashCommand({ text: `reconcile ${args}`, userId: PEOPLE.approver1, channelId: CHANNELS.general });
-      await h.slack.waitFor(() => h.slack.ephemerals(PEOPLE.approver1).slice(before).find((e) => messageText(e).includes(expected)));
+      await h.slack.waitFor(() =>
+        h.slack
+          .ephemerals(PEOPLE.approver1)
+          .slice(before)
+          .find((e) => messageText(e).includes(expected)),
+      );
     }
     const before = h.slack.ephemerals(PEOPLE.outsider).length;
     await h.sender.slashCommand({ text: 'reconcile', userId: PEOPLE.outsider, channelId: CHANNELS.general });
-    await h.slack.waitFor(() => h.slack.ephemerals(PEOPLE.outsider).slice(before).find((e) => messageText(e).includes('only payout requesters and approvers')));
+    await h.slack.waitFor(() =>
+      h.slack
+        .ephemerals(PEOPLE.outsider)
+        .slice(before)
+        .find((e) => messageText(e).includes('only payout requesters and approvers')),
+    );
   });
 });

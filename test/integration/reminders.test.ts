@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNELS, PEOPLE, messageText, startHarness, testClock, type Harness } from '../../emulators/local-stack.js';
+import { CHANNELS, type Harness, messageText, PEOPLE, startHarness, testClock } from '../../emulators/local-stack.js';
 import { clickApprove, requestViaSlack, waitForState } from '../support/requests.js';
 
 let h: Harness;
@@ -14,7 +14,8 @@ afterAll(async () => {
 });
 
 /** The reminders posted in the thread of the approval message at `ts`. */
-const remindersOf = (ts: string) => h.slack.messages(CHANNELS.approvals).filter((m) => m.thread_ts === ts && m.ts !== ts);
+const remindersOf = (ts: string) =>
+  h.slack.messages(CHANNELS.approvals).filter((m) => m.thread_ts === ts && m.ts !== ts);
 const sweeps = () => new Promise((resolve) => setTimeout(resolve, 3_000));
 
 describe('reminders before a request expires', () => {
@@ -58,22 +59,32 @@ describe('reminders before a request expires', () => {
     await waitForState(h, decided.requestId, ['completed']);
 
     const queue = h.bot.deps.queues.maintenance;
-    const jobsOf = (requestId: string) => Promise.all(['halfway', 'closing'].map((point) => queue.getJob(`reminder-${requestId}-${point}`)));
+    const jobsOf = (requestId: string) =>
+      Promise.all(['halfway', 'closing'].map((point) => queue.getJob(`reminder-${requestId}-${point}`)));
     const [halfway, closing] = await jobsOf(waiting.requestId);
     expect(await halfway?.getState()).toBe('delayed');
     expect(halfway?.opts.delay).toBeGreaterThan(11 * 3_600_000);
     expect(closing?.opts.delay).toBeGreaterThan(22 * 3_600_000);
 
     // Their time comes (promoted now rather than waited for): each point once, mentioning the approvers.
-    for (const job of [...(await jobsOf(waiting.requestId)), ...(await jobsOf(decided.requestId))]) await job?.promote();
+    for (const job of [...(await jobsOf(waiting.requestId)), ...(await jobsOf(decided.requestId))])
+      await job?.promote();
     await h.slack.waitFor(() => remindersOf(waiting.message.ts)[1], { timeoutMs: 10_000 });
-    expect(remindersOf(waiting.message.ts).map(messageText).every((text) => text.includes(`<@${PEOPLE.approver1}>`))).toBe(true);
+    expect(
+      remindersOf(waiting.message.ts)
+        .map(messageText)
+        .every((text) => text.includes(`<@${PEOPLE.approver1}>`)),
+    ).toBe(true);
 
     await second.stop();
     await h.startAnotherBot();
     await h.bot.deps.reminders.schedule((await h.bot.deps.requests.get(waiting.requestId))!);
     await sweeps();
-    expect(remindersOf(waiting.message.ts).map((m) => messageText(m).includes('Expiring soon')).sort()).toEqual([false, true]);
+    expect(
+      remindersOf(waiting.message.ts)
+        .map((m) => messageText(m).includes('Expiring soon'))
+        .sort(),
+    ).toEqual([false, true]);
     expect(remindersOf(decided.message.ts)).toHaveLength(0);
   }, 40_000);
 });

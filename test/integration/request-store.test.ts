@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServerHandle, startRedisServer } from '../../emulators/redis-server.js';
 import { createRedisRequestStore } from '../../src/adapters/redis/request-store.js';
-import { summarizeRun, type PayoutRequest, type RunLineDraft } from '../../src/domain/requests.types.js';
+import { type PayoutRequest, type RunLineDraft, summarizeRun } from '../../src/domain/requests.types.js';
 
 const AT = '2026-12-01T12:00:00.000Z';
 
@@ -36,11 +36,22 @@ function pendingTransfer(id: string): PayoutRequest {
 }
 
 const runLines = (count: number): RunLineDraft[] =>
-  Array.from({ length: count }, (_, i) => ({ key: `line${i + 1}`, userId: `U${i % 40_000}`, accountId: `acct_${i % 40_000}`, money: { amount: 100 + (i % 900), currency: 'eur' }, description: `payout for line ${i + 1} of the batch` }));
+  Array.from({ length: count }, (_, i) => ({
+    key: `line${i + 1}`,
+    userId: `U${i % 40_000}`,
+    accountId: `acct_${i % 40_000}`,
+    money: { amount: 100 + (i % 900), currency: 'eur' },
+    description: `payout for line ${i + 1} of the batch`,
+  }));
 
 function pendingRun(id: string, lines: RunLineDraft[]): PayoutRequest {
   const { destination: _, ...base } = pendingTransfer(id) as Extract<PayoutRequest, { kind: 'transfer' }>;
-  return { ...base, kind: 'run', run: summarizeRun({ source: 'csv', lines }), totals: [{ amount: lines.reduce((sum, l) => sum + l.money.amount, 0), currency: 'eur' }] };
+  return {
+    ...base,
+    kind: 'run',
+    run: summarizeRun({ source: 'csv', lines }),
+    totals: [{ amount: lines.reduce((sum, l) => sum + l.money.amount, 0), currency: 'eur' }],
+  };
 }
 
 let server: RedisServerHandle;
@@ -80,7 +91,11 @@ describe('run requests of many lines', () => {
     expect(recordBytes).toBeLessThan(4_000);
 
     const started = performance.now();
-    const approved = await store.transition('req_big_run', (r) => ({ ...r, state: 'approved', approvals: [{ userId: 'U9', at: AT }] }), { actor: 'U9', action: 'request.approval' });
+    const approved = await store.transition(
+      'req_big_run',
+      (r) => ({ ...r, state: 'approved', approvals: [{ userId: 'U9', at: AT }] }),
+      { actor: 'U9', action: 'request.approval' },
+    );
     const approveMs = performance.now() - started;
     expect(approved?.after.state).toBe('approved');
     expect(approveMs).toBeLessThan(50);
@@ -92,7 +107,9 @@ describe('run requests of many lines', () => {
     expect(pages.flat()).toEqual(lines);
     expect(await store.runPays('req_big_run', 'U39999')).toBe(true);
     expect(await store.runPays('req_big_run', 'U_NOBODY')).toBe(false);
-    expect(await store.get('req_big_run')).toMatchObject({ run: { lineCount: 50_000, sellerCount: 40_000, head: lines.slice(0, 10) } });
+    expect(await store.get('req_big_run')).toMatchObject({
+      run: { lineCount: 50_000, sellerCount: 40_000, head: lines.slice(0, 10) },
+    });
   });
 
   it('when a run request was stored with its lines inline, then it reads with a summary, and its first transition moves the lines out of the record, none lost', async () => {
@@ -103,14 +120,25 @@ describe('run requests of many lines', () => {
       for await (const page of store.runLines('req_old_run')) pages.push(page);
       return pages.flat();
     };
-    await redis.set('{payout}:request:req_old_run', JSON.stringify({ v: 1, data: { ...pendingRun('req_old_run', lines), run: { source: 'csv', lines } } }));
-    expect(await store.get('req_old_run')).toMatchObject({ run: { source: 'csv', lineCount: 2_500, sellerCount: 2_500, head: lines.slice(0, 10) } });
+    await redis.set(
+      '{payout}:request:req_old_run',
+      JSON.stringify({ v: 1, data: { ...pendingRun('req_old_run', lines), run: { source: 'csv', lines } } }),
+    );
+    expect(await store.get('req_old_run')).toMatchObject({
+      run: { source: 'csv', lineCount: 2_500, sellerCount: 2_500, head: lines.slice(0, 10) },
+    });
     expect(await readBack()).toEqual(lines);
     expect(await store.runPays('req_old_run', 'U7')).toBe(true);
 
-    await store.transition('req_old_run', (r) => ({ ...r, state: 'approved' }), { actor: 'U9', action: 'request.approval' });
+    await store.transition('req_old_run', (r) => ({ ...r, state: 'approved' }), {
+      actor: 'U9',
+      action: 'request.approval',
+    });
     expect(await redis.strlen('{payout}:request:req_old_run')).toBeLessThan(4_000);
-    expect(await store.get('req_old_run')).toMatchObject({ state: 'approved', run: { lineCount: 2_500, head: lines.slice(0, 10) } });
+    expect(await store.get('req_old_run')).toMatchObject({
+      state: 'approved',
+      run: { lineCount: 2_500, head: lines.slice(0, 10) },
+    });
     expect(await readBack()).toEqual(lines);
     expect(await store.runPays('req_old_run', 'U7')).toBe(true);
     expect(await store.runPays('req_old_run', 'U_NOBODY')).toBe(false);
@@ -120,7 +148,10 @@ describe('run requests of many lines', () => {
     const store = createRedisRequestStore(redis);
     const lines = runLines(20);
     await store.create(pendingRun('req_done_run', lines), 'U1', lines);
-    await store.transition('req_done_run', (r) => ({ ...r, state: 'completed' }), { actor: 'system', action: 'request.completed' });
+    await store.transition('req_done_run', (r) => ({ ...r, state: 'completed' }), {
+      actor: 'system',
+      action: 'request.completed',
+    });
     expect(await redis.exists('{payout}:request:req_done_run:lines', '{payout}:request:req_done_run:payees')).toBe(0);
   });
 });
@@ -130,15 +161,24 @@ describe('the committed index after an upgrade', () => {
     await redis.flushdb();
     const store = createRedisRequestStore(redis);
     for (const id of ['req_p', 'req_q', 'req_r']) await store.create(pendingTransfer(id), 'U1');
-    await store.transition('req_p', (r) => ({ ...r, state: 'approved' }), { actor: 'test', action: 'request.approved' });
-    await store.transition('req_q', (r) => ({ ...r, state: 'executing' }), { actor: 'test', action: 'request.executing' });
+    await store.transition('req_p', (r) => ({ ...r, state: 'approved' }), {
+      actor: 'test',
+      action: 'request.approved',
+    });
+    await store.transition('req_q', (r) => ({ ...r, state: 'executing' }), {
+      actor: 'test',
+      action: 'request.executing',
+    });
     // As before the upgrade: no committed index, no marker.
     await redis.del('{payout}:requests:committed', '{payout}:requests:committed:backfilled');
 
     const upgraded = createRedisRequestStore(redis);
     expect((await upgraded.committed()).map((r) => r.id).sort()).toEqual(['req_p', 'req_q']);
     expect(await redis.exists('{payout}:requests:committed:backfilled')).toBe(1);
-    await upgraded.transition('req_p', (r) => ({ ...r, state: 'completed' }), { actor: 'test', action: 'request.completed' });
+    await upgraded.transition('req_p', (r) => ({ ...r, state: 'completed' }), {
+      actor: 'test',
+      action: 'request.completed',
+    });
     expect((await createRedisRequestStore(redis).committed()).map((r) => r.id)).toEqual(['req_q']);
     expect(await redis.zrange('{payout}:requests:committed', 0, -1)).toEqual(['req_q']);
   });

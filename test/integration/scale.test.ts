@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNELS, PEOPLE, messageText, startHarness, type Harness } from '../../emulators/local-stack.js';
+import { CHANNELS, type Harness, messageText, PEOPLE, startHarness } from '../../emulators/local-stack.js';
 import { messageProblems } from '../../emulators/slack/block-kit.js';
 import { createRedisPlanStore } from '../../src/adapters/redis/payout-stores.js';
 import { createRedisRequestStore } from '../../src/adapters/redis/request-store.js';
@@ -20,7 +20,13 @@ afterAll(async () => {
 
 const sellers = () => createRedisSellerStore(h.bot.deps.redis);
 const pick = async (value: string) => {
-  const res = await h.sender.blockSuggestion({ userId: PEOPLE.requester, actionId: 'seller_picker', blockId: 'money_seller', value, viewCallbackId: 'transfer_modal' });
+  const res = await h.sender.blockSuggestion({
+    userId: PEOPLE.requester,
+    actionId: 'seller_picker',
+    blockId: 'money_seller',
+    value,
+    viewCallbackId: 'transfer_modal',
+  });
   expect(res.status).toBe(200);
   return (res.json as { options: { text: { text: string }; value: string }[] }).options;
 };
@@ -34,7 +40,10 @@ describe('/payout sellers and /payout plan, a page at a time', () => {
   it('when there is one seller with one plan line, then each list shows it on one page, with no page count and nothing more', async () => {
     const [only] = await seedSellers(h.bot.deps.redis, TEAM, 1, { prefix: 'ONE', name: 'Only' });
     await seedPlan(h.bot.deps.redis, [only!]);
-    for (const [text, expected] of [['sellers', '1 in all, 1 payable'], ['plan', '€1.00 (1 seller)']] as const) {
+    for (const [text, expected] of [
+      ['sellers', '1 in all, 1 payable'],
+      ['plan', '€1.00 (1 seller)'],
+    ] as const) {
       const reply = await command(text);
       expect(messageProblems(reply)).toEqual([]);
       expect(messageText(reply)).toContain(expected);
@@ -49,18 +58,24 @@ describe('/payout sellers and /payout plan, a page at a time', () => {
     const first = await command('sellers');
     expect(messageProblems(first)).toEqual([]);
     expect(messageText(first)).toContain('250 in all, 250 payable (page 1 of 3)');
-    expect(messageText(first)).toContain('…and 150 more. `/payout sellers export` sends you all of them as a CSV file; `/payout status @user` shows one seller. `/payout sellers 2` shows the next 100.');
+    expect(messageText(first)).toContain(
+      '…and 150 more. `/payout sellers export` sends you all of them as a CSV file; `/payout status @user` shows one seller. `/payout sellers 2` shows the next 100.',
+    );
     const last = await command('sellers 3');
     expect(messageText(last)).toContain('(page 3 of 3)');
     expect(messageText(last).match(/<@U/g)).toHaveLength(50);
     expect(messageText(last)).not.toContain('more.');
-    expect(messageText(await command('sellers 4'))).toContain('There are only 3 pages of sellers: `/payout sellers 3` is the last.');
+    expect(messageText(await command('sellers 4'))).toContain(
+      'There are only 3 pages of sellers: `/payout sellers 3` is the last.',
+    );
 
     const plan = await command('plan 2');
     expect(messageProblems(plan)).toEqual([]);
     expect(messageText(plan)).toContain('*Payout plan* (250 sellers) (page 2 of 3)');
     expect(messageText(plan).match(/<@U/g)).toHaveLength(100);
-    expect(messageText(plan)).toContain('…and 50 more. `/payout plan export` sends you the whole plan as a CSV file. `/payout plan 3` shows the next 100.');
+    expect(messageText(plan)).toContain(
+      '…and 50 more. `/payout plan export` sends you the whole plan as a CSV file. `/payout plan 3` shows the next 100.',
+    );
     // Every line counted in the totals, not only this page's: 100 + (100 + 101 + … + 348).
     const cents = 100 + many.reduce((sum, _, i) => sum + 100 + i, 0);
     expect(cents).toBe(55_876);
@@ -92,7 +107,8 @@ describe('/payout sellers and /payout plan, a page at a time', () => {
   it('when a plan was stored before its index existed, then the first page indexes it once, totals included', async () => {
     const redis = h.bot.deps.redis;
     const legacy = [sellerRecord('T0LEGACY', 'UL1', 'a'), sellerRecord('T0LEGACY', 'UL2', 'b')];
-    for (const [i, s] of legacy.entries()) await redis.hset('{payout}:plan:T0LEGACY', s.userId, JSON.stringify(planEntry(s, 1_000 * (i + 1))));
+    for (const [i, s] of legacy.entries())
+      await redis.hset('{payout}:plan:T0LEGACY', s.userId, JSON.stringify(planEntry(s, 1_000 * (i + 1))));
     for (let i = 0; i < 2; i++) {
       const page = await createRedisPlanStore(redis).page('T0LEGACY', 0, 10);
       expect(page).toMatchObject({ total: 2, totals: [{ currency: 'eur', amount: 3_000, count: 2 }] });
@@ -153,7 +169,9 @@ describe('the seller picker', () => {
     await redis.set('{payout}:seller:T0LEGACY:UOLD', JSON.stringify({ v: 3, data: old }));
     await redis.sadd('{payout}:sellers:T0LEGACY', 'UOLD');
     for (let i = 0; i < 2; i++) {
-      expect((await createRedisSellerStore(redis).findPayable('T0LEGACY', 'old', 100)).map((s) => s.userId)).toEqual(['UOLD']);
+      expect((await createRedisSellerStore(redis).findPayable('T0LEGACY', 'old', 100)).map((s) => s.userId)).toEqual([
+        'UOLD',
+      ]);
       expect(await redis.zcard('{payout}:sellers:T0LEGACY:names')).toBe(4); // "old timer", "timer", the user id and the account id
     }
     expect(await createRedisSellerStore(redis).page('T0LEGACY', 0, 10)).toMatchObject({ total: 1, payable: 1 });
@@ -166,15 +184,32 @@ describe('the open-requests index', () => {
   it('when requests are approved, executed, completed, rejected, failed and expired, then the index holds exactly those still open', async () => {
     const store = createRedisRequestStore(h.bot.deps.redis);
     const now = new Date();
-    const ids = ['req_ix_done', 'req_ix_rejected', 'req_ix_failed', 'req_ix_expiring', 'req_ix_waiting', 'req_ix_executing'];
-    for (const id of ids) await store.create(transferRequest(id, now, id === 'req_ix_expiring' ? -1 : 86_400_000), 'UREQUESTER');
-    const move = (id: string, change: Partial<RequestBase>) => store.transition(id, (r) => ({ ...r, ...change, updatedAt: new Date().toISOString() }), { actor: 'test', action: 'test.move' });
+    const ids = [
+      'req_ix_done',
+      'req_ix_rejected',
+      'req_ix_failed',
+      'req_ix_expiring',
+      'req_ix_waiting',
+      'req_ix_executing',
+    ];
+    for (const id of ids)
+      await store.create(transferRequest(id, now, id === 'req_ix_expiring' ? -1 : 86_400_000), 'UREQUESTER');
+    const move = (id: string, change: Partial<RequestBase>) =>
+      store.transition(id, (r) => ({ ...r, ...change, updatedAt: new Date().toISOString() }), {
+        actor: 'test',
+        action: 'test.move',
+      });
     for (const id of ['req_ix_done', 'req_ix_failed', 'req_ix_executing']) await move(id, { state: 'approved' });
-    for (const id of ['req_ix_done', 'req_ix_failed', 'req_ix_executing']) await move(id, { state: 'executing', executingSince: new Date().toISOString() });
+    for (const id of ['req_ix_done', 'req_ix_failed', 'req_ix_executing'])
+      await move(id, { state: 'executing', executingSince: new Date().toISOString() });
     await move('req_ix_done', { state: 'completed' });
     await move('req_ix_failed', { state: 'failed' });
     await move('req_ix_rejected', { state: 'rejected' });
-    expect((await openIds()).filter((id) => id.startsWith('req_ix_'))).toEqual(['req_ix_executing', 'req_ix_expiring', 'req_ix_waiting']);
+    expect((await openIds()).filter((id) => id.startsWith('req_ix_'))).toEqual([
+      'req_ix_executing',
+      'req_ix_expiring',
+      'req_ix_waiting',
+    ]);
 
     const swept = await h.bot.deps.execution.sweep({ approvedGraceMs: 60_000, executingTimeoutMs: 600_000 });
     expect(swept.expired).toBeGreaterThanOrEqual(1);
@@ -192,7 +227,10 @@ describe('the open-requests index', () => {
         Array.from({ length: 200 }, async (_, k) => {
           const id = `req_closed_${i + k}`;
           await store.create(transferRequest(id, now), 'UREQUESTER');
-          await store.transition(id, (r) => ({ ...r, state: 'rejected', updatedAt: now.toISOString() }), { actor: 'test', action: 'test.reject' });
+          await store.transition(id, (r) => ({ ...r, state: 'rejected', updatedAt: now.toISOString() }), {
+            actor: 'test',
+            action: 'test.reject',
+          });
         }),
       );
     }
@@ -208,12 +246,33 @@ describe('the open-requests index', () => {
 describe('a large CSV batch', () => {
   const view = async () => {
     await h.sender.slashCommand({ text: 'run csv', userId: PEOPLE.requester, channelId: CHANNELS.general });
-    return h.slack.waitFor(() => h.slack.views().filter((v) => v.callback_id === 'run_csv_modal').at(-1));
+    return h.slack.waitFor(() =>
+      h.slack
+        .views()
+        .filter((v) => v.callback_id === 'run_csv_modal')
+        .at(-1),
+    );
   };
   const csvOf = (count: number, bad?: number) =>
-    Array.from({ length: count }, (_, i) => (i + 1 === bad ? 'UNOBODY,1.00,eur,unknown' : `UPAGE${String(i % 249).padStart(6, '0')},${(1 + i / 100).toFixed(2)},eur,line ${i + 1}`)).join('\n');
+    Array.from({ length: count }, (_, i) =>
+      i + 1 === bad
+        ? 'UNOBODY,1.00,eur,unknown'
+        : `UPAGE${String(i % 249).padStart(6, '0')},${(1 + i / 100).toFixed(2)},eur,line ${i + 1}`,
+    ).join('\n');
   const submit = (viewId: string, content: string) =>
-    h.sender.viewSubmission({ userId: PEOPLE.requester, callbackId: 'run_csv_modal', viewId, values: { csv_file: { file: { type: 'file_input', files: [h.slack.storeFile({ filename: 'big.csv', content: Buffer.from(content) })] } } } });
+    h.sender.viewSubmission({
+      userId: PEOPLE.requester,
+      callbackId: 'run_csv_modal',
+      viewId,
+      values: {
+        csv_file: {
+          file: {
+            type: 'file_input',
+            files: [h.slack.storeFile({ filename: 'big.csv', content: Buffer.from(content) })],
+          },
+        },
+      },
+    });
 
   it('when a 3,000-line file is submitted, then the modal says it is checking at once, and the run request follows, once, however often it is submitted', async () => {
     const opened = await view();
@@ -223,7 +282,10 @@ describe('a large CSV batch', () => {
     expect(JSON.stringify(res.json)).toContain('Checking every line');
     const card = await h.slack.waitFor(() => h.slack.messages(CHANNELS.approvals)[posted], { timeoutMs: 20_000 });
     expect(messageText(card)).toContain('3000 payments');
-    await eventually(async () => messageText({ blocks: h.slack.view(opened.id)?.blocks }).includes('Asked for approval') || undefined, { what: 'the modal says it was asked' });
+    await eventually(
+      async () => messageText({ blocks: h.slack.view(opened.id)?.blocks }).includes('Asked for approval') || undefined,
+      { what: 'the modal says it was asked' },
+    );
     const again = await submit(opened.id, csvOf(3_000));
     expect(JSON.stringify(again.json)).toContain('Already received');
     await new Promise((r) => setTimeout(r, 500));
@@ -236,7 +298,14 @@ describe('a large CSV batch', () => {
     const replies = h.slack.ephemerals(PEOPLE.requester).length;
     const res = await submit(opened.id, csvOf(3_000, 2_500));
     expect(JSON.stringify(res.json)).toContain('Checking every line');
-    const reply = await h.slack.waitFor(() => h.slack.ephemerals(PEOPLE.requester).slice(replies).find((e) => messageText(e).includes('Line 2500:')), { timeoutMs: 20_000 });
+    const reply = await h.slack.waitFor(
+      () =>
+        h.slack
+          .ephemerals(PEOPLE.requester)
+          .slice(replies)
+          .find((e) => messageText(e).includes('Line 2500:')),
+      { timeoutMs: 20_000 },
+    );
     expect(messageText(reply)).toContain('Nothing was asked');
     expect(messageText({ blocks: h.slack.view(opened.id)?.blocks })).toContain('Line 2500:');
     expect(h.slack.messages(CHANNELS.approvals)).toHaveLength(posted);

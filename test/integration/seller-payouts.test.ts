@@ -1,5 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNELS, PEOPLE, buttonUrl, messageText, startHarness, testClock, type Harness } from '../../emulators/local-stack.js';
+import {
+  buttonUrl,
+  CHANNELS,
+  type Harness,
+  messageText,
+  PEOPLE,
+  startHarness,
+  testClock,
+} from '../../emulators/local-stack.js';
 import { eventually } from '../support/eventually.js';
 import { onboardPayableSeller } from '../support/onboarding.js';
 import { clickApprove, requestViaSlack, waitForState } from '../support/requests.js';
@@ -26,7 +34,14 @@ const settle = () => new Promise((r) => setTimeout(r, 500));
 async function ephemeralAfter(userId: string, text: string, expected: string) {
   const before = h.slack.ephemerals(userId).length;
   await h.sender.slashCommand({ text, userId, channelId: CHANNELS.general });
-  return messageText(await h.slack.waitFor(() => h.slack.ephemerals(userId).slice(before).find((e) => messageText(e).includes(expected))));
+  return messageText(
+    await h.slack.waitFor(() =>
+      h.slack
+        .ephemerals(userId)
+        .slice(before)
+        .find((e) => messageText(e).includes(expected)),
+    ),
+  );
 }
 
 describe("the seller's bank", () => {
@@ -43,14 +58,19 @@ describe("the seller's bank", () => {
     await h.stripe.control.redeliver(failed.event.id);
     await h.stripe.control.deliver({ ...failed.event, id: 'evt_1samefailureresent' });
     await h.slack.waitFor(() => opsSaying('bank rejected a payout')[0]);
-    await eventually(async () => (await h.bot.deps.queues.stripeEvents.getJobCounts('waiting', 'active')).waiting === 0);
+    await eventually(
+      async () => (await h.bot.deps.queues.stripeEvents.getJobCounts('waiting', 'active')).waiting === 0,
+    );
     await settle();
 
     const notices = opsSaying('bank rejected a payout');
     expect(notices).toHaveLength(1);
     expect(messageText(notices[0])).toContain('the bank account has been closed');
     expect(messageText(notices[0])).toContain('€20.00');
-    const dms = h.slack.messages(PEOPLE.seller2).slice(dmsBefore).filter((m) => messageText(m).includes('Open my Stripe dashboard'));
+    const dms = h.slack
+      .messages(PEOPLE.seller2)
+      .slice(dmsBefore)
+      .filter((m) => messageText(m).includes('Open my Stripe dashboard'));
     expect(dms).toHaveLength(1);
 
     const url = buttonUrl(dms[0]!.blocks)!;
@@ -65,7 +85,9 @@ describe("the seller's bank", () => {
     const status = await ephemeralAfter(PEOPLE.approver1, `status <@${PEOPLE.seller2}>`, 'Last bank payout');
     expect(status).toContain(payout.id);
     expect(status).toContain('failed: the bank account has been closed');
-    expect((await h.bot.deps.audit.latest(30)).filter((e) => e.action === 'seller.payout_failed')).toMatchObject([{ stripeId: payout.id, payee: { userId: PEOPLE.seller2 } }]);
+    expect((await h.bot.deps.audit.latest(30)).filter((e) => e.action === 'seller.payout_failed')).toMatchObject([
+      { stripeId: payout.id, payee: { userId: PEOPLE.seller2 } },
+    ]);
   });
 
   it('when a seller changes bank account, then ops is told once, the next transfer to them needs two approvals with the reason on the card, and after the hold one', async () => {
@@ -91,12 +113,23 @@ describe("the seller's bank", () => {
   });
 
   it('when a seller disconnects from the platform, then they are marked disconnected, their plan line paused, requests to them refused, and ops told', async () => {
-    await h.bot.deps.plan.set({ teamId: 'T0TEAM', userId: PEOPLE.seller2, accountId: account2, money: { amount: 3_00, currency: 'eur' }, description: null, approvedBy: [PEOPLE.approver1], requestId: 'req_planned', updatedAt: new Date().toISOString() });
+    await h.bot.deps.plan.set({
+      teamId: 'T0TEAM',
+      userId: PEOPLE.seller2,
+      accountId: account2,
+      money: { amount: 3_00, currency: 'eur' },
+      description: null,
+      approvedBy: [PEOPLE.approver1],
+      requestId: 'req_planned',
+      updatedAt: new Date().toISOString(),
+    });
     await h.stripe.control.deauthorize(account2);
     await h.slack.waitFor(() => opsSaying(`<@${PEOPLE.seller2}> disconnected their Stripe account`)[0]);
     expect(messageText(opsSaying('disconnected their Stripe account')[0])).toContain('payout plan line is paused');
     expect((await h.bot.deps.sellers.get('T0TEAM', PEOPLE.seller2))?.state).toBe('disconnected');
-    expect((await h.bot.deps.plan.list('T0TEAM')).find((e) => e.userId === PEOPLE.seller2)?.pausedReason).toContain('disconnected');
+    expect((await h.bot.deps.plan.list('T0TEAM')).find((e) => e.userId === PEOPLE.seller2)?.pausedReason).toContain(
+      'disconnected',
+    );
 
     const refused = await ephemeralAfter(PEOPLE.requester, `transfer <@${PEOPLE.seller2}|bo> 1.00 eur`, 'disconnected');
     expect(refused).toContain('cannot be paid');

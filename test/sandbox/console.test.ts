@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogCapture } from '../../emulators/local-stack.js';
-import { startSandbox, type Sandbox } from '../../sandbox/stack.js';
+import { type Sandbox, startSandbox } from '../../sandbox/stack.js';
 
 /**
  * The sandbox console in a real browser: the whole payout day, clicked through as each person would.
@@ -25,7 +25,13 @@ beforeAll(async () => {
     startSandbox({ port: 0, logLevel: 'info', logDestination: logs }),
     chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     }),
   ]);
 }, 30_000);
@@ -47,7 +53,8 @@ describe('the sandbox console', () => {
     page.on('pageerror', (error) => pageErrors.push(error.message));
 
     let step = 0;
-    const shot = (name: string, target: Page = page) => target.screenshot({ path: `${SHOTS}/${String(++step).padStart(2, '0')}-${name}.png`, animations: 'disabled' });
+    const shot = (name: string, target: Page = page) =>
+      target.screenshot({ path: `${SHOTS}/${String(++step).padStart(2, '0')}-${name}.png`, animations: 'disabled' });
     const actAs = (name: string) => page.selectOption('#person', { label: `@${name}` });
     const open = (conversation: string) => page.click(`.sidebar [data-conv="${conversation}"]`);
     const type = async (text: string) => {
@@ -166,7 +173,7 @@ describe('the sandbox console', () => {
     await open('COPS');
     const scenario = (name: string) => page.locator('#scenarios').getByRole('button', { name }).click();
     await scenario('Seller changes bank');
-    await message("bank account changed").waitFor();
+    await message('bank account changed').waitFor();
     await scenario('Bank rejects a payout');
     await message('bank rejected a payout').filter({ hasText: 'the bank account has been closed' }).waitFor();
     await scenario('Transfer outside the bot');
@@ -196,7 +203,7 @@ describe('the sandbox console', () => {
     await page.close();
   }, 60_000);
 
-  it('shows the bot\'s validation errors in a modal, in place, and asks a reason for a rejection', async (ctx) => {
+  it("shows the bot's validation errors in a modal, in place, and asks a reason for a rejection", async (ctx) => {
     if (!HAS_CHROMIUM) ctx.skip(`no Chromium at ${CHROMIUM}: install Debian's chromium package or set CHROMIUM_PATH`);
     const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(WAIT_MS);
@@ -216,14 +223,20 @@ describe('the sandbox console', () => {
     await invite.locator('[data-block-id="invite_country"] input').fill('ZZ');
     await invite.getByRole('button', { name: 'Invite' }).click();
     await invite.locator('[data-block-id="invite_email"] [role=alert]').waitFor();
-    expect(await invite.locator('[role=alert]').allInnerTexts()).toEqual(['That does not look like an email address.', 'Use a two-letter ISO country code such as US, FR or DE.']);
+    expect(await invite.locator('[role=alert]').allInnerTexts()).toEqual([
+      'That does not look like an email address.',
+      'Use a two-letter ISO country code such as US, FR or DE.',
+    ]);
     expect(await invite.locator('[data-block-id="invite_user"] select').inputValue()).toBe('USELLER2'); // kept while re-rendering
     await invite.locator('[data-block-id="invite_email"] input').fill('ana@example.com');
     await invite.locator('[data-block-id="invite_country"] input').fill('FR');
     await invite.getByRole('button', { name: 'Invite' }).click();
     await invite.waitFor({ state: 'detached' });
     await page.locator('#messages .msg.ephemeral', { hasText: 'Invited @seller2' }).waitFor();
-    expect(sandbox!.stripe.control.accounts().find((a) => a.metadata.slack_user_id === 'USELLER2')).toMatchObject({ email: 'ana@example.com', country: 'FR' });
+    expect(sandbox!.stripe.control.accounts().find((a) => a.metadata.slack_user_id === 'USELLER2')).toMatchObject({
+      email: 'ana@example.com',
+      country: 'FR',
+    });
 
     // Reject opens a modal asking why; an empty reason is refused in place; the message then shows the reason
     await type('/payout topup 50 usd');
@@ -262,7 +275,10 @@ describe('the sandbox console', () => {
     await batch.waitFor({ state: 'detached' });
     await page.locator('#messages .msg.ephemeral', { hasText: 'Asked for approval' }).last().waitFor();
     await page.click('.sidebar [data-conv="CAPPROVALS"]');
-    await page.locator('#messages .msg[data-kind="message"]', { hasText: 'Payout run request' }).filter({ hasText: '$20.00' }).waitFor();
+    await page
+      .locator('#messages .msg[data-kind="message"]', { hasText: 'Payout run request' })
+      .filter({ hasText: '$20.00' })
+      .waitFor();
     await page.close();
   }, 30_000);
 
@@ -285,7 +301,9 @@ describe('the sandbox console', () => {
     await modal.waitFor({ state: 'detached' });
     await home.filter({ hasText: 'Frozen: all payouts' }).waitFor();
     expect(asked).toEqual([expect.stringContaining('Freeze all payouts?')]);
-    expect(await sandbox!.bot.deps.freezes.list()).toMatchObject([{ scope: { kind: 'all' }, by: 'UAPPROVER1', reason: 'rehearsing the kill switch' }]);
+    expect(await sandbox!.bot.deps.freezes.list()).toMatchObject([
+      { scope: { kind: 'all' }, by: 'UAPPROVER1', reason: 'rehearsing the kill switch' },
+    ]);
     await sandbox!.bot.deps.freezes.lift({ kind: 'all' }, ['UAPPROVER1', 'UAPPROVER2']);
     await page.close();
   }, 30_000);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogCapture } from '../../emulators/local-stack.js';
-import { startSandbox, type Sandbox } from '../../sandbox/stack.js';
+import { type Sandbox, startSandbox } from '../../sandbox/stack.js';
 import { isBusinessDay } from '../../src/domain/business-days.js';
 
 let sandbox: Sandbox;
@@ -12,12 +12,21 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-const state = async () => (await (await fetch(`${new URL('api/', sandbox.consoleUrl)}state?user=UREQUESTER`)).json()) as { funding: { today: string; shortfalls: unknown[] } | null };
+const state = async () =>
+  (await (await fetch(`${new URL('api/', sandbox.consoleUrl)}state?user=UREQUESTER`)).json()) as {
+    funding: { today: string; shortfalls: unknown[] } | null;
+  };
 
 describe('the sandbox clock', () => {
   it('when Next day is pressed, then the bot and Stripe both move to the next business day, and the header shows its forecast', async () => {
     const before = sandbox.bot.deps.clock.now();
-    const moved = (await (await fetch(`${new URL('api/', sandbox.consoleUrl)}next-day`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { ok: boolean; funding: { today: string; shortfalls: unknown[] } };
+    const moved = (await (
+      await fetch(`${new URL('api/', sandbox.consoleUrl)}next-day`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      })
+    ).json()) as { ok: boolean; funding: { today: string; shortfalls: unknown[] } };
 
     expect(moved).toMatchObject({ ok: true });
     const today = moved.funding.today;

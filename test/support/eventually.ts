@@ -1,5 +1,8 @@
 /** Polls an async probe until it returns something truthy; the fake Slack's waitFor only takes synchronous probes. */
-export async function eventually<T>(probe: () => Promise<T | undefined | false | null>, { timeoutMs = 10_000, intervalMs = 25, what = 'condition' } = {}): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | false | null>,
+  { timeoutMs = 10_000, intervalMs = 25, what = 'condition' } = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe().catch(() => undefined);

@@ -15,8 +15,8 @@ import type {
 } from '../../src/domain/ports.js';
 import { createRequestService } from '../../src/domain/requests.js';
 import type { PayoutRequest, RunLineDraft } from '../../src/domain/requests.types.js';
-import type { Seller } from '../../src/domain/sellers.types.js';
 import { normaliseSearchText, searchTermsOf } from '../../src/domain/seller-search.js';
+import type { Seller } from '../../src/domain/sellers.types.js';
 import { fakeMoneyGateway } from './money-gateway.js';
 
 /** In-memory ports for the domain services: each keeps what the Redis one keeps, with the same compare-and-set contract. */
@@ -115,14 +115,26 @@ export function memorySellerStore(initial: Seller[] = []): SellerStore {
     list: async (teamId) => [...records.values()].filter((s) => s.teamId === teamId),
     async findPayable(teamId, prefix, limit) {
       const typed = normaliseSearchText(prefix);
-      return [...records.values()].filter((s) => s.teamId === teamId && s.state === 'payable' && searchTermsOf(s).some((t) => t.startsWith(typed))).slice(0, limit);
+      return [...records.values()]
+        .filter(
+          (s) => s.teamId === teamId && s.state === 'payable' && searchTermsOf(s).some((t) => t.startsWith(typed)),
+        )
+        .slice(0, limit);
     },
     async page(teamId, offset, limit) {
-      const all = [...records.values()].filter((s) => s.teamId === teamId).sort((a, b) => (a.userId < b.userId ? -1 : 1));
-      return { sellers: all.slice(offset, offset + limit), total: all.length, payable: all.filter((s) => s.state === 'payable').length };
+      const all = [...records.values()]
+        .filter((s) => s.teamId === teamId)
+        .sort((a, b) => (a.userId < b.userId ? -1 : 1));
+      return {
+        sellers: all.slice(offset, offset + limit),
+        total: all.length,
+        payable: all.filter((s) => s.state === 'payable').length,
+      };
     },
     findMany: async (teamId, { userIds, accountIds }) =>
-      [...records.values()].filter((s) => s.teamId === teamId && (userIds.includes(s.userId) || accountIds.includes(s.accountId))),
+      [...records.values()].filter(
+        (s) => s.teamId === teamId && (userIds.includes(s.userId) || accountIds.includes(s.accountId)),
+      ),
   };
 }
 
@@ -138,7 +150,9 @@ export function memoryPlanStore(initial: PlanEntry[] = []): PlanStore {
     },
     list: async (teamId) => [...entries.values()].filter((e) => e.teamId === teamId),
     async page(teamId, offset, limit) {
-      const all = [...entries.values()].filter((e) => e.teamId === teamId).sort((a, b) => (a.userId < b.userId ? -1 : 1));
+      const all = [...entries.values()]
+        .filter((e) => e.teamId === teamId)
+        .sort((a, b) => (a.userId < b.userId ? -1 : 1));
       const totals = new Map<string, { amount: number; count: number }>();
       for (const e of all) {
         const t = totals.get(e.money.currency) ?? { amount: 0, count: 0 };
@@ -147,7 +161,9 @@ export function memoryPlanStore(initial: PlanEntry[] = []): PlanStore {
       return {
         entries: all.slice(offset, offset + limit),
         total: all.length,
-        totals: [...totals].map(([currency, t]) => ({ currency, ...t })).sort((a, b) => a.currency.localeCompare(b.currency)),
+        totals: [...totals]
+          .map(([currency, t]) => ({ currency, ...t }))
+          .sort((a, b) => a.currency.localeCompare(b.currency)),
       };
     },
   };

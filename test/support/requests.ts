@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
+import { CHANNELS, type Harness, messageText, PEOPLE } from '../../emulators/local-stack.js';
 import type { PayoutRequest } from '../../src/domain/requests.types.js';
 import { eventually } from './eventually.js';
-import { CHANNELS, PEOPLE, messageText, type Harness } from '../../emulators/local-stack.js';
 
 /** Types a `/payout` command as the requester and returns the approval message it posted. */
 export async function requestViaSlack(h: Harness, text: string, userId: string = PEOPLE.requester) {
@@ -14,11 +14,29 @@ export async function requestViaSlack(h: Harness, text: string, userId: string =
   return { message, requestId: requestId! };
 }
 
-export function clickApprove(h: Harness, message: { ts: string }, requestId: string, userId: string, options: { channelId?: string; teamId?: string } = {}) {
-  return h.sender.blockAction({ userId, actionId: 'request_approve', value: requestId, channelId: options.channelId ?? CHANNELS.approvals, messageTs: message.ts, ...(options.teamId ? { teamId: options.teamId } : {}) });
+export function clickApprove(
+  h: Harness,
+  message: { ts: string },
+  requestId: string,
+  userId: string,
+  options: { channelId?: string; teamId?: string } = {},
+) {
+  return h.sender.blockAction({
+    userId,
+    actionId: 'request_approve',
+    value: requestId,
+    channelId: options.channelId ?? CHANNELS.approvals,
+    messageTs: message.ts,
+    ...(options.teamId ? { teamId: options.teamId } : {}),
+  });
 }
 
-export async function waitForState(h: Harness, requestId: string, states: PayoutRequest['state'][], timeoutMs = 10_000): Promise<PayoutRequest> {
+export async function waitForState(
+  h: Harness,
+  requestId: string,
+  states: PayoutRequest['state'][],
+  timeoutMs = 10_000,
+): Promise<PayoutRequest> {
   let last: PayoutRequest | undefined;
   return eventually(
     async () => {
@@ -32,4 +50,5 @@ export async function waitForState(h: Harness, requestId: string, states: Payout
 export const approvalMessageNow = (h: Harness, ts: string) => h.slack.message(CHANNELS.approvals, ts);
 
 /** POSTs the emulator received for an endpoint (every attempt, replays included). */
-export const stripePosts = (h: Harness, path: string) => h.stripe.control.requests.filter((r) => r.method === 'POST' && r.path === path);
+export const stripePosts = (h: Harness, path: string) =>
+  h.stripe.control.requests.filter((r) => r.method === 'POST' && r.path === path);

@@ -1,10 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PEOPLE, startHarness, type Harness } from '../../emulators/local-stack.js';
-import type { RedisTopology } from '../../emulators/redis-topology.js';
 import { Redis } from 'ioredis';
-import { requestRef } from '../../src/domain/payments.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  runCounts,
+  runLines,
+  startWorkerChild,
+  transfersOf,
+  until,
+  type WorkerChild,
+} from '../../bench/worker-child.js';
+import { type Harness, PEOPLE, startHarness } from '../../emulators/local-stack.js';
+import type { RedisTopology } from '../../emulators/redis-topology.js';
 import { QUEUE_PREFIX, STORE_TAG } from '../../src/adapters/redis/keys.js';
-import { runCounts, runLines, startWorkerChild, transfersOf, until, waitForRunLineWorker, type WorkerChild } from '../../bench/worker-child.js';
+import { requestRef } from '../../src/domain/payments.js';
 import { onboardPayableSeller } from '../support/onboarding.js';
 import { clickApprove, requestViaSlack, waitForState } from '../support/requests.js';
 
@@ -24,11 +31,20 @@ export function describeFailover(name: string, startTopology: () => Promise<Redi
 
   beforeAll(async () => {
     topology = await startTopology();
-    h = await startHarness({ env: { ROLE: 'web', LOG_LEVEL: 'warn', STRIPE_TRANSFERS_PER_SECOND: PER_SECOND }, redis: { env: topology.env }, stripe: { balances: { eur: 100_000_00 } } });
+    h = await startHarness({
+      env: { ROLE: 'web', LOG_LEVEL: 'warn', STRIPE_TRANSFERS_PER_SECOND: PER_SECOND },
+      redis: { env: topology.env },
+      stripe: { balances: { eur: 100_000_00 } },
+    });
     sellerAccount = await onboardPayableSeller(h);
     const env = { STRIPE_TRANSFERS_PER_SECOND: PER_SECOND, WORKER_LOCK_SECONDS: '5' };
     workers.push(startWorkerChild(h, env), startWorkerChild(h, env));
-    await until(async () => (await h.bot.deps.queues.runLines.getWorkersCount()) >= 2, 30_000, 'two worker processes on the run-line queue', 100);
+    await until(
+      async () => (await h.bot.deps.queues.runLines.getWorkersCount()) >= 2,
+      30_000,
+      'two worker processes on the run-line queue',
+      100,
+    );
   }, 90_000);
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.stop()));
@@ -49,19 +65,44 @@ export function describeFailover(name: string, startTopology: () => Promise<Redi
   /** Launches a run, fails the queues' master over once a sixth of it is paid, and checks the outcome to the cent. */
   async function runThroughFailover(runId: string, mode: 'manual' | 'kill') {
     const lines = runLines(sellerAccount, LINES);
-    await h.bot.deps.runs.launch({ id: runId, teamId: 'T0TEAM', source: 'csv', requestId: null, scheduleId: null, requestedBy: null, lines, message: null });
-    await until(() => transfersOf(h, runId, lines).created >= LINES / 6, 60_000, `${runId}: a sixth of the lines paid`, 50);
+    await h.bot.deps.runs.launch({
+      id: runId,
+      teamId: 'T0TEAM',
+      source: 'csv',
+      requestId: null,
+      scheduleId: null,
+      requestedBy: null,
+      lines,
+      message: null,
+    });
+    await until(
+      () => transfersOf(h, runId, lines).created >= LINES / 6,
+      60_000,
+      `${runId}: a sixth of the lines paid`,
+      50,
+    );
 
     const failedOverAt = Date.now();
     const { from, to } = await topology.failover(QUEUE_PREFIX, mode);
     expect(to).not.toBe(from);
-    await until(async () => (await fetch(`${h.baseUrl}/healthz`)).status === 200, 30_000 - (Date.now() - failedOverAt), '/healthz to answer 200 again', 200);
+    await until(
+      async () => (await fetch(`${h.baseUrl}/healthz`)).status === 200,
+      30_000 - (Date.now() - failedOverAt),
+      '/healthz to answer 200 again',
+      200,
+    );
     const healthyAfterMs = Date.now() - failedOverAt;
 
     await until(async () => (await h.bot.deps.runs.get(runId))?.status === 'done', 120_000, `${runId} to be done`, 200);
     const stripe = transfersOf(h, runId, lines);
     const counts = await runCounts(h, runId);
-    expect({ created: stripe.created, duplicates: stripe.duplicates, paid: counts.paid, failed: counts.failed, pending: counts.pending }).toEqual({
+    expect({
+      created: stripe.created,
+      duplicates: stripe.duplicates,
+      paid: counts.paid,
+      failed: counts.failed,
+      pending: counts.pending,
+    }).toEqual({
       created: LINES,
       duplicates: 0,
       paid: LINES,

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { parseCountry, parseEmail, tokenize } from '../../commands/args.js';
-import { parseUserMention } from '../../src/slack/mrkdwn.js';
 import { parseInviteArgs } from '../../commands/invite.js';
+import { parseUserMention } from '../../src/slack/mrkdwn.js';
 
 describe('slash-command arguments', () => {
   it('keeps quoted text together and reads escaped mentions and emails', () => {
-    expect(tokenize('transfer <@U123|ana> 10.00 eur "weekly earnings"')).toEqual(['transfer', '<@U123|ana>', '10.00', 'eur', 'weekly earnings']);
+    expect(tokenize('transfer <@U123|ana> 10.00 eur "weekly earnings"')).toEqual([
+      'transfer',
+      '<@U123|ana>',
+      '10.00',
+      'eur',
+      'weekly earnings',
+    ]);
     expect(parseUserMention('<@U123|ana>')).toBe('U123');
     expect(parseUserMention('<@W0ABC>')).toBe('W0ABC');
     expect(parseUserMention('@ana')).toBeUndefined();
@@ -15,7 +21,11 @@ describe('slash-command arguments', () => {
   });
 
   it('when invite gets a mention, an email and a country in any order, then all three are read', () => {
-    expect(parseInviteArgs(['<@U1|a>', 'DE', '<mailto:a@b.de|a@b.de>'])).toEqual({ sellerId: 'U1', email: 'a@b.de', country: 'DE' });
+    expect(parseInviteArgs(['<@U1|a>', 'DE', '<mailto:a@b.de|a@b.de>'])).toEqual({
+      sellerId: 'U1',
+      email: 'a@b.de',
+      country: 'DE',
+    });
     expect(parseInviteArgs(['<@U1|a>'])).toEqual({ sellerId: 'U1', email: null, country: null });
   });
 

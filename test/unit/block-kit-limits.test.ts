@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { auditList } from '../../src/slack/blocks/audit.js';
 import { messageProblems, viewProblems } from '../../emulators/slack/block-kit.js';
-import { HELD_ON_HOME, homeView, pendingMessage } from '../../src/slack/blocks/home.js';
 import type { AuditEntry } from '../../src/domain/audit.js';
+import { addDays } from '../../src/domain/business-days.js';
+import { projectFunds } from '../../src/domain/forecast.js';
 import type { PlanEntry, Run, RunLine, Schedule } from '../../src/domain/payouts.types.js';
-import { summarizeRun, type PayoutRequest, type RequestBase } from '../../src/domain/requests.types.js';
+import { type PayoutRequest, type RequestBase, summarizeRun } from '../../src/domain/requests.types.js';
 import type { Seller } from '../../src/domain/sellers.types.js';
-import { section, type SlackMessage } from '../../src/slack/blocks/common.js';
+import { auditList } from '../../src/slack/blocks/audit.js';
+import { type SlackMessage, section } from '../../src/slack/blocks/common.js';
+import { forecastMessage } from '../../src/slack/blocks/funding.js';
+import { HELD_ON_HOME, homeView, pendingMessage } from '../../src/slack/blocks/home.js';
 import { clip } from '../../src/slack/blocks/limits.js';
 import { listBlocks } from '../../src/slack/blocks/list.js';
 import { planList, runProgressMessage, scheduleList } from '../../src/slack/blocks/payouts.js';
 import { approvalMessage } from '../../src/slack/blocks/requests.js';
 import { sellerList } from '../../src/slack/blocks/sellers.js';
-import { addDays } from '../../src/domain/business-days.js';
-import { projectFunds } from '../../src/domain/forecast.js';
-import { forecastMessage } from '../../src/slack/blocks/funding.js';
 
 // Free text at its worst: long, and every character escaped by escapeMrkdwn (so it grows fourfold).
 const HOSTILE = '<!channel> & '.repeat(400);
@@ -22,25 +22,138 @@ const AT = '2026-03-02T09:00:00.000Z';
 const userId = (i: number) => `U${String(i).padStart(9, '0')}`;
 const times = <T>(n: number, make: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => make(i));
 
-const planEntry = (i: number): PlanEntry => ({ teamId: 'T0TEAM', userId: userId(i), accountId: `acct_${i}`, money: { amount: 1_000 + i, currency: i % 2 ? 'eur' : 'usd' }, description: HOSTILE, approvedBy: ['U0APPROVER'], requestId: `req_${i}`, updatedAt: AT });
+const planEntry = (i: number): PlanEntry => ({
+  teamId: 'T0TEAM',
+  userId: userId(i),
+  accountId: `acct_${i}`,
+  money: { amount: 1_000 + i, currency: i % 2 ? 'eur' : 'usd' },
+  description: HOSTILE,
+  approvedBy: ['U0APPROVER'],
+  requestId: `req_${i}`,
+  updatedAt: AT,
+});
 const seller = (i: number): Seller => ({
-  teamId: 'T0TEAM', userId: userId(i), accountId: `acct_${i}`, displayName: HOSTILE, country: 'US', email: null, state: 'action_required', detailsSubmitted: true, transfersCapability: 'inactive',
-  payoutsEnabled: false, currentlyDue: times(40, (k) => `individual.verification.document_${k}`), disabledReason: 'requirements.past_due', everPayable: false, invitedBy: 'U0OPS', invitedAt: AT, updatedAt: AT,
+  teamId: 'T0TEAM',
+  userId: userId(i),
+  accountId: `acct_${i}`,
+  displayName: HOSTILE,
+  country: 'US',
+  email: null,
+  state: 'action_required',
+  detailsSubmitted: true,
+  transfersCapability: 'inactive',
+  payoutsEnabled: false,
+  currentlyDue: times(40, (k) => `individual.verification.document_${k}`),
+  disabledReason: 'requirements.past_due',
+  everPayable: false,
+  invitedBy: 'U0OPS',
+  invitedAt: AT,
+  updatedAt: AT,
 });
 const schedule = (i: number): { schedule: Schedule; next: Date | undefined } => ({
-  schedule: { id: `sch_${i}`, teamId: 'T0TEAM', action: 'topup', time: { kind: 'weekly', pattern: '0 9 * * 1', tz: 'Europe/Paris', granularity: 'day', label: 'every Monday at 09:00 (Europe/Paris)' }, money: { amount: 2_000_00, currency: 'usd' }, description: HOSTILE, status: i % 2 ? 'paused' : 'active', requestedBy: 'U0OPS', approvedBy: ['U0APPROVER'], activeSince: AT, updatedAt: AT },
+  schedule: {
+    id: `sch_${i}`,
+    teamId: 'T0TEAM',
+    action: 'topup',
+    time: {
+      kind: 'weekly',
+      pattern: '0 9 * * 1',
+      tz: 'Europe/Paris',
+      granularity: 'day',
+      label: 'every Monday at 09:00 (Europe/Paris)',
+    },
+    money: { amount: 2_000_00, currency: 'usd' },
+    description: HOSTILE,
+    status: i % 2 ? 'paused' : 'active',
+    requestedBy: 'U0OPS',
+    approvedBy: ['U0APPROVER'],
+    activeSince: AT,
+    updatedAt: AT,
+  },
   next: new Date(AT),
 });
-const failedLine = (i: number): RunLine => ({ key: `line${i}`, userId: userId(i), accountId: `acct_${i}`, money: { amount: 500, currency: 'eur' }, description: HOSTILE, status: 'failed', stripeId: null, reason: HOSTILE });
-const auditEntry = (i: number): AuditEntry & { id: string } => ({ id: `${i}-0`, at: AT, actor: userId(i), action: 'request.failed', subject: `req_${i}`, payoutRef: `pay_rq.req_${i}`, kind: 'transfer', amounts: [{ amount: 500, currency: 'eur' }, { amount: 700, currency: 'usd' }], payee: { userId: userId(i), accountId: `acct_${i}` }, state: 'failed', stripeId: `tr_${i}`, detail: HOSTILE });
-const run: Run = { id: 'run_big', teamId: 'T0TEAM', source: 'csv', requestId: 'req_run', scheduleId: null, requestedBy: 'U0OPS', totals: [{ amount: 5_000_00, currency: 'eur' }], lineCount: 0, status: 'done', shortfall: [], message: null, createdAt: AT, updatedAt: AT };
+const failedLine = (i: number): RunLine => ({
+  key: `line${i}`,
+  userId: userId(i),
+  accountId: `acct_${i}`,
+  money: { amount: 500, currency: 'eur' },
+  description: HOSTILE,
+  status: 'failed',
+  stripeId: null,
+  reason: HOSTILE,
+});
+const auditEntry = (i: number): AuditEntry & { id: string } => ({
+  id: `${i}-0`,
+  at: AT,
+  actor: userId(i),
+  action: 'request.failed',
+  subject: `req_${i}`,
+  payoutRef: `pay_rq.req_${i}`,
+  kind: 'transfer',
+  amounts: [
+    { amount: 500, currency: 'eur' },
+    { amount: 700, currency: 'usd' },
+  ],
+  payee: { userId: userId(i), accountId: `acct_${i}` },
+  state: 'failed',
+  stripeId: `tr_${i}`,
+  detail: HOSTILE,
+});
+const run: Run = {
+  id: 'run_big',
+  teamId: 'T0TEAM',
+  source: 'csv',
+  requestId: 'req_run',
+  scheduleId: null,
+  requestedBy: 'U0OPS',
+  totals: [{ amount: 5_000_00, currency: 'eur' }],
+  lineCount: 0,
+  status: 'done',
+  shortfall: [],
+  message: null,
+  createdAt: AT,
+  updatedAt: AT,
+};
 const request = (kind: 'run' | 'transfer' | 'plan' | 'topup', lines: number): PayoutRequest => {
   const base: RequestBase = {
-    id: 'req_big', teamId: 'T0TEAM', requestedBy: 'U0OPS', requestedAt: AT, money: { amount: 500, currency: 'eur' }, totals: [{ amount: 500 * lines, currency: 'eur' }], description: HOSTILE,
-    availableAtRequest: { amount: 0, currency: 'eur' }, state: 'pending', requiredApprovals: 2, approvals: [], rejection: { userId: 'U0APPROVER', reason: HOSTILE, at: AT }, expiresAt: AT,
-    executingSince: null, attempts: 0, stripeId: null, resultRef: null, failure: null, settlement: null, amountReversed: 0, message: null, updatedAt: AT,
+    id: 'req_big',
+    teamId: 'T0TEAM',
+    requestedBy: 'U0OPS',
+    requestedAt: AT,
+    money: { amount: 500, currency: 'eur' },
+    totals: [{ amount: 500 * lines, currency: 'eur' }],
+    description: HOSTILE,
+    availableAtRequest: { amount: 0, currency: 'eur' },
+    state: 'pending',
+    requiredApprovals: 2,
+    approvals: [],
+    rejection: { userId: 'U0APPROVER', reason: HOSTILE, at: AT },
+    expiresAt: AT,
+    executingSince: null,
+    attempts: 0,
+    stripeId: null,
+    resultRef: null,
+    failure: null,
+    settlement: null,
+    amountReversed: 0,
+    message: null,
+    updatedAt: AT,
   };
-  if (kind === 'run') return { ...base, kind, run: summarizeRun({ source: 'csv', lines: times(lines, (i) => ({ key: `line${i}`, userId: userId(i), accountId: `acct_${i}`, money: { amount: 500, currency: 'eur' }, description: HOSTILE })) }) };
+  if (kind === 'run')
+    return {
+      ...base,
+      kind,
+      run: summarizeRun({
+        source: 'csv',
+        lines: times(lines, (i) => ({
+          key: `line${i}`,
+          userId: userId(i),
+          accountId: `acct_${i}`,
+          money: { amount: 500, currency: 'eur' },
+          description: HOSTILE,
+        })),
+      }),
+    };
   if (kind === 'topup') return { ...base, kind, statementDescriptor: null };
   const destination = { userId: userId(1), accountId: 'acct_1' };
   return kind === 'plan' ? { ...base, kind, destination } : { ...base, kind, destination };
@@ -48,22 +161,68 @@ const request = (kind: 'run' | 'transfer' | 'plan' | 'topup', lines: number): Pa
 
 /** Each list, at a size, and how a person gets what it leaves out. */
 const LISTS: { name: string; sizes: number[]; render: (n: number) => SlackMessage; rest: string }[] = [
-  { name: '/payout plan', sizes: [1, 100, 5_000, 50_000], render: (n) => planList({ entries: times(Math.min(n, 100), planEntry), total: n, totals: [{ currency: 'eur', amount: 1_000 * n, count: n }] }), rest: '`/payout plan export`' },
-  { name: '/payout sellers', sizes: [1, 100, 5_000, 50_000], render: (n) => sellerList({ sellers: times(Math.min(n, 100), seller), total: n, payable: 0 }), rest: '`/payout sellers export`' },
-  { name: '/payout schedules', sizes: [1, 100, 5_000], render: (n) => scheduleList(times(n, schedule), 'America/New_York'), rest: '`/payout schedules 2`' },
-  { name: "a run's failed lines", sizes: [1, 100, 5_000, 50_000], render: (n) => runProgressMessage({ ...run, lineCount: n }, { pending: 0, paid: 0, failed: n, paidTotals: [], reversedTotals: [] }, times(n, failedLine)), rest: '*Failed lines as CSV*' },
-  { name: 'the audit list', sizes: [1, 100, 5_000], render: (n) => auditList(times(n, auditEntry)), rest: '`/payout audit export`' },
+  {
+    name: '/payout plan',
+    sizes: [1, 100, 5_000, 50_000],
+    render: (n) =>
+      planList({
+        entries: times(Math.min(n, 100), planEntry),
+        total: n,
+        totals: [{ currency: 'eur', amount: 1_000 * n, count: n }],
+      }),
+    rest: '`/payout plan export`',
+  },
+  {
+    name: '/payout sellers',
+    sizes: [1, 100, 5_000, 50_000],
+    render: (n) => sellerList({ sellers: times(Math.min(n, 100), seller), total: n, payable: 0 }),
+    rest: '`/payout sellers export`',
+  },
+  {
+    name: '/payout schedules',
+    sizes: [1, 100, 5_000],
+    render: (n) => scheduleList(times(n, schedule), 'America/New_York'),
+    rest: '`/payout schedules 2`',
+  },
+  {
+    name: "a run's failed lines",
+    sizes: [1, 100, 5_000, 50_000],
+    render: (n) =>
+      runProgressMessage(
+        { ...run, lineCount: n },
+        { pending: 0, paid: 0, failed: n, paidTotals: [], reversedTotals: [] },
+        times(n, failedLine),
+      ),
+    rest: '*Failed lines as CSV*',
+  },
+  {
+    name: 'the audit list',
+    sizes: [1, 100, 5_000],
+    render: (n) => auditList(times(n, auditEntry)),
+    rest: '`/payout audit export`',
+  },
   {
     name: "a running run's card (who gets what)",
     sizes: [1, 11, 50_000],
-    render: (n) => runProgressMessage({ ...run, status: 'running', lineCount: n, approvedBy: ['U0APPROVER', 'U0APPROVER2'] }, { pending: n, paid: 0, failed: 0, paidTotals: [], reversedTotals: [] }, [], times(Math.min(n, 10), failedLine)),
+    render: (n) =>
+      runProgressMessage(
+        { ...run, status: 'running', lineCount: n, approvedBy: ['U0APPROVER', 'U0APPROVER2'] },
+        { pending: n, paid: 0, failed: 0, paidTotals: [], reversedTotals: [] },
+        [],
+        times(Math.min(n, 10), failedLine),
+      ),
     rest: 'The CSV file has every line.',
   },
 ];
 
 describe("a run's final card", () => {
   it('when a run of 50,000 lines ends with every line failed, then its card shows the first 10 lines, who asked and approved, and the failed lines, within Block Kit limits', () => {
-    const message = runProgressMessage({ ...run, lineCount: 50_000, approvedBy: ['U0APPROVER'] }, { pending: 0, paid: 0, failed: 50_000, paidTotals: [], reversedTotals: [] }, times(50_000, failedLine), times(10, failedLine));
+    const message = runProgressMessage(
+      { ...run, lineCount: 50_000, approvedBy: ['U0APPROVER'] },
+      { pending: 0, paid: 0, failed: 50_000, paidTotals: [], reversedTotals: [] },
+      times(50_000, failedLine),
+      times(10, failedLine),
+    );
     expect(messageProblems(message)).toEqual([]);
     const text = JSON.stringify(message.blocks);
     expect(text).toContain('…and 49990 more. The CSV file has every line.');
@@ -97,16 +256,31 @@ describe('every list fits Slack’s limits by construction', () => {
   }
 
   it('when pages of 50,000 sellers and plan lines are asked for, then each says which of 500 it is, the next page is named until the last, and a page past it says so', () => {
-    const sellers = (page: number) => sellerList({ sellers: times(100, (i) => seller((page - 1) * 100 + i)), total: 50_000, payable: 0 }, page);
-    const plan = (page: number) => planList({ entries: times(100, (i) => planEntry((page - 1) * 100 + i)), total: 50_000, totals: [{ currency: 'eur', amount: 5_000_000, count: 50_000 }] }, page);
+    const sellers = (page: number) =>
+      sellerList({ sellers: times(100, (i) => seller((page - 1) * 100 + i)), total: 50_000, payable: 0 }, page);
+    const plan = (page: number) =>
+      planList(
+        {
+          entries: times(100, (i) => planEntry((page - 1) * 100 + i)),
+          total: 50_000,
+          totals: [{ currency: 'eur', amount: 5_000_000, count: 50_000 }],
+        },
+        page,
+      );
     for (const message of [sellers(2), plan(2), sellers(500), plan(500)]) expect(messageProblems(message)).toEqual([]);
     expect(JSON.stringify(sellers(2).blocks)).toContain('(page 2 of 500)');
-    expect(JSON.stringify(sellers(2).blocks)).toContain('…and 49800 more. `/payout sellers export` sends you all of them as a CSV file; `/payout status @user` shows one seller. `/payout sellers 3` shows the next 100.');
-    expect(JSON.stringify(plan(2).blocks)).toContain('…and 49800 more. `/payout plan export` sends you the whole plan as a CSV file. `/payout plan 3` shows the next 100.');
+    expect(JSON.stringify(sellers(2).blocks)).toContain(
+      '…and 49800 more. `/payout sellers export` sends you all of them as a CSV file; `/payout status @user` shows one seller. `/payout sellers 3` shows the next 100.',
+    );
+    expect(JSON.stringify(plan(2).blocks)).toContain(
+      '…and 49800 more. `/payout plan export` sends you the whole plan as a CSV file. `/payout plan 3` shows the next 100.',
+    );
     expect(JSON.stringify(sellers(500).blocks)).toContain('(page 500 of 500)');
     expect(JSON.stringify(sellers(500).blocks)).not.toContain('more.');
     expect(JSON.stringify(plan(500).blocks)).not.toContain('more.');
-    expect(sellerList({ sellers: [], total: 50_000, payable: 0 }, 501).text).toContain('There are only 500 pages of sellers: `/payout sellers 500` is the last.');
+    expect(sellerList({ sellers: [], total: 50_000, payable: 0 }, 501).text).toContain(
+      'There are only 500 pages of sellers: `/payout sellers 500` is the last.',
+    );
   });
 
   it('when the second page of 5,000 schedules is asked for, then it shows schedules 21 to 40 with their buttons and points to page 3', () => {
@@ -121,29 +295,61 @@ describe('every list fits Slack’s limits by construction', () => {
 describe('the Home tab fits by construction', () => {
   for (const size of [0, 1, 5_000]) {
     it(`when ${size} requests wait, ${size} are mine, and as many held payments, freezes and schedules exist, then the Home tab and /payout pending are valid Block Kit`, () => {
-      const held = (i: number) => ({ hold: { payoutRef: `pay_rl.run_${i}.line${i}`, money: { amount: 100_00, currency: 'eur' }, accountId: `acct_${i}`, which: 'seller' as const, limit: { amount: 300_00, currency: 'eur' }, day: '2026-03-02' }, payee: userId(i) });
-      const freeze = (i: number) => ({ scope: { kind: 'seller', userId: userId(i), accountId: `acct_${i}` } as const, by: 'U0APPROVER', reason: HOSTILE, at: AT });
+      const held = (i: number) => ({
+        hold: {
+          payoutRef: `pay_rl.run_${i}.line${i}`,
+          money: { amount: 100_00, currency: 'eur' },
+          accountId: `acct_${i}`,
+          which: 'seller' as const,
+          limit: { amount: 300_00, currency: 'eur' },
+          day: '2026-03-02',
+        },
+        payee: userId(i),
+      });
+      const freeze = (i: number) => ({
+        scope: { kind: 'seller', userId: userId(i), accountId: `acct_${i}` } as const,
+        by: 'U0APPROVER',
+        reason: HOSTILE,
+        at: AT,
+      });
       const view = homeView({
         userId: 'U0APPROVER',
-        approver: { waiting: times(size, (i) => ({ ...request('transfer', 1), id: `req_${i}` })), held: { holds: times(Math.min(size, HELD_ON_HOME), held), total: size }, freezes: times(size, freeze), balances: [{ amount: 1, currency: 'eur' }], schedules: times(size, schedule), reconcile: undefined },
+        approver: {
+          waiting: times(size, (i) => ({ ...request('transfer', 1), id: `req_${i}` })),
+          held: { holds: times(Math.min(size, HELD_ON_HOME), held), total: size },
+          freezes: times(size, freeze),
+          balances: [{ amount: 1, currency: 'eur' }],
+          schedules: times(size, schedule),
+          reconcile: undefined,
+        },
         mine: times(size, () => request('run', 3)),
       });
       expect(viewProblems(view as unknown as Record<string, unknown>)).toEqual([]);
       expect(view.blocks.length).toBeLessThanOrEqual(89);
-      expect(messageProblems(pendingMessage(times(size, (i) => ({ ...request('transfer', 1), id: `req_${i}` }))))).toEqual([]);
+      expect(
+        messageProblems(pendingMessage(times(size, (i) => ({ ...request('transfer', 1), id: `req_${i}` })))),
+      ).toEqual([]);
     });
   }
 });
 
 describe('listBlocks and clip', () => {
   it('when rows exactly fill the blocks allowed, then all are shown and none is cut', () => {
-    const blocks = listBlocks(times(50, (i) => i), (i) => [section(`row ${i}`)], { maxBlocks: 50, moreLabel: 'rest' });
+    const blocks = listBlocks(
+      times(50, (i) => i),
+      (i) => [section(`row ${i}`)],
+      { maxBlocks: 50, moreLabel: 'rest' },
+    );
     expect(blocks).toHaveLength(50);
     expect(JSON.stringify(blocks)).not.toContain('more.');
   });
 
   it('when text rows overflow, then they are packed into sections under 3,000 characters and the rest is counted', () => {
-    const blocks = listBlocks(times(1_000, (i) => i), (i) => `${'x'.repeat(290)} ${i}`, { maxBlocks: 5, moreLabel: 'Ask for the CSV.' });
+    const blocks = listBlocks(
+      times(1_000, (i) => i),
+      (i) => `${'x'.repeat(290)} ${i}`,
+      { maxBlocks: 5, moreLabel: 'Ask for the CSV.' },
+    );
     expect(blocks).toHaveLength(5);
     expect(messageProblems({ blocks })).toEqual([]);
     expect(JSON.stringify(blocks.at(-1))).toContain('…and 960 more. Ask for the CSV.'); // 4 sections of 10 rows of about 294 characters
@@ -165,12 +371,52 @@ describe('listBlocks and clip', () => {
 
 describe('the funding forecast', () => {
   it('when 60 days move money in many currencies, with long labels, then the forecast is valid Block Kit', () => {
-    const currencies = ['usd', 'eur', 'gbp', 'jpy', 'chf', 'sek', 'nok', 'dkk', 'pln', 'czk', 'huf', 'ron', 'bgn', 'aud', 'cad', 'nzd', 'sgd', 'hkd', 'mxn', 'brl'];
-    const departures = currencies.flatMap((currency) => times(60, (i) => ({ day: addDays('2026-12-01', i), money: { amount: 1_000_00, currency }, label: { kind: 'scheduled_run' as const, schedule: HOSTILE } })));
+    const currencies = [
+      'usd',
+      'eur',
+      'gbp',
+      'jpy',
+      'chf',
+      'sek',
+      'nok',
+      'dkk',
+      'pln',
+      'czk',
+      'huf',
+      'ron',
+      'bgn',
+      'aud',
+      'cad',
+      'nzd',
+      'sgd',
+      'hkd',
+      'mxn',
+      'brl',
+    ];
+    const departures = currencies.flatMap((currency) =>
+      times(60, (i) => ({
+        day: addDays('2026-12-01', i),
+        money: { amount: 1_000_00, currency },
+        label: { kind: 'scheduled_run' as const, schedule: HOSTILE },
+      })),
+    );
     for (const set of [currencies.slice(0, 1), currencies.slice(0, 3), currencies]) {
       const message = forecastMessage({
-        at: new Date(AT), today: '2026-12-01', days: 60, topupCurrency: 'usd', settlementDays: 6,
-        currencies: projectFunds({ today: '2026-12-01', days: 60, available: [], arrivals: [], departures: departures.filter((d) => set.includes(d.money.currency)), buffer: new Map(), settlementDays: 6, holidays: new Set() }),
+        at: new Date(AT),
+        today: '2026-12-01',
+        days: 60,
+        topupCurrency: 'usd',
+        settlementDays: 6,
+        currencies: projectFunds({
+          today: '2026-12-01',
+          days: 60,
+          available: [],
+          arrivals: [],
+          departures: departures.filter((d) => set.includes(d.money.currency)),
+          buffer: new Map(),
+          settlementDays: 6,
+          holidays: new Set(),
+        }),
       });
       expect(messageProblems(message)).toEqual([]);
     }

@@ -8,7 +8,17 @@ import { validEnv } from '../support/env.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { build?: string; image?: string; command?: string[]; environment?: Record<string, string>; ports?: string[]; depends_on?: Record<string, { condition: string }> }>;
+  services: Record<
+    string,
+    {
+      build?: string;
+      image?: string;
+      command?: string[];
+      environment?: Record<string, string>;
+      ports?: string[];
+      depends_on?: Record<string, { condition: string }>;
+    }
+  >;
 };
 const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 const services = compose.services;

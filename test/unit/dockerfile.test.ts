@@ -30,7 +30,8 @@ for (const line of instructions) {
   else stages.at(-1)?.lines.push(line);
 }
 const finalStage = stages.at(-1)!;
-const last = (stage: Stage, keyword: string) => stage.lines.filter((line) => new RegExp(`^${keyword}\\s`, 'i').test(line)).at(-1);
+const last = (stage: Stage, keyword: string) =>
+  stage.lines.filter((line) => new RegExp(`^${keyword}\\s`, 'i').test(line)).at(-1);
 
 describe('the Dockerfile', () => {
   it('builds in named stages and ships only the last one', () => {
@@ -49,7 +50,10 @@ describe('the Dockerfile', () => {
     const copiedModules = finalStage.lines.find((line) => /^COPY\s+--from=\S+\s+\S*node_modules/i.test(line));
     const fromStage = /--from=(\S+)/.exec(copiedModules ?? '')?.[1];
     const source = stages.find((stage) => stage.name === fromStage);
-    expect(source?.lines.some((line) => /npm ci\b.*--omit=dev/.test(line)), 'the runtime copies node_modules from the stage that runs npm ci --omit=dev').toBe(true);
+    expect(
+      source?.lines.some((line) => /npm ci\b.*--omit=dev/.test(line)),
+      'the runtime copies node_modules from the stage that runs npm ci --omit=dev',
+    ).toBe(true);
   });
 
   it('runs in production mode as a user that is not root', () => {

@@ -1,19 +1,39 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createExecutionService } from '../../src/domain/execution.js';
 import { AppError } from '../../src/domain/errors.js';
+import { createExecutionService } from '../../src/domain/execution.js';
 import type { MoneyGateway, RequestNotifier, RequestStore } from '../../src/domain/ports.js';
-import { fakeMoneyGateway, payingThrough } from '../support/money-gateway.js';
 import type { PayoutRequest, RequestOf } from '../../src/domain/requests.types.js';
+import { fakeMoneyGateway, payingThrough } from '../support/money-gateway.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 
 function approvedTransfer(overrides: Partial<RequestOf<'transfer'>> = {}): PayoutRequest {
   return {
-    id: 'req_1', kind: 'transfer', teamId: 'T1', requestedBy: 'U1', requestedAt: NOW.toISOString(), money: { amount: 1000, currency: 'eur' },
-    totals: [{ amount: 1000, currency: 'eur' }], description: null, destination: { userId: 'U2', accountId: 'acct_2' },
-    availableAtRequest: null, resultRef: null, state: 'approved',
-    requiredApprovals: 1, approvals: [{ userId: 'U3', at: NOW.toISOString() }], rejection: null, expiresAt: NOW.toISOString(),
-    executingSince: null, attempts: 0, stripeId: null, failure: null, settlement: null, amountReversed: 0, message: null, updatedAt: NOW.toISOString(), ...overrides,
+    id: 'req_1',
+    kind: 'transfer',
+    teamId: 'T1',
+    requestedBy: 'U1',
+    requestedAt: NOW.toISOString(),
+    money: { amount: 1000, currency: 'eur' },
+    totals: [{ amount: 1000, currency: 'eur' }],
+    description: null,
+    destination: { userId: 'U2', accountId: 'acct_2' },
+    availableAtRequest: null,
+    resultRef: null,
+    state: 'approved',
+    requiredApprovals: 1,
+    approvals: [{ userId: 'U3', at: NOW.toISOString() }],
+    rejection: null,
+    expiresAt: NOW.toISOString(),
+    executingSince: null,
+    attempts: 0,
+    stripeId: null,
+    failure: null,
+    settlement: null,
+    amountReversed: 0,
+    message: null,
+    updatedAt: NOW.toISOString(),
+    ...overrides,
   };
 }
 
@@ -36,9 +56,18 @@ function memoryStore(initial: PayoutRequest): RequestStore & { current(): Payout
   };
 }
 
-const gateway = (overrides: Partial<MoneyGateway> = {}) => fakeMoneyGateway({ balance: async () => ({ available: [{ amount: 5000, currency: 'eur' }], pending: [] }), ...overrides });
+const gateway = (overrides: Partial<MoneyGateway> = {}) =>
+  fakeMoneyGateway({
+    balance: async () => ({ available: [{ amount: 5000, currency: 'eur' }], pending: [] }),
+    ...overrides,
+  });
 
-const notifier: RequestNotifier = { posted: vi.fn(), changed: vi.fn(async () => undefined), finished: vi.fn(async () => undefined), settled: vi.fn(async () => undefined) };
+const notifier: RequestNotifier = {
+  posted: vi.fn(),
+  changed: vi.fn(async () => undefined),
+  finished: vi.fn(async () => undefined),
+  settled: vi.fn(async () => undefined),
+};
 const queue = { enqueue: vi.fn(async () => undefined), requeue: vi.fn(async () => undefined) };
 const clock = { now: () => NOW };
 const applyRecord = vi.fn(async () => 'ref');
@@ -65,7 +94,12 @@ describe('execution', () => {
   it('when Stripe later shows the transfer partly reversed, then the amount is recorded once, and a second delivery changes nothing', async () => {
     const store = memoryStore(approvedTransfer({ state: 'completed', stripeId: 'tr_done' }));
     const service = execution(store, gateway());
-    const state = { object: 'transfer', stripeId: 'tr_done', amount: { amount: 1000, currency: 'eur' }, amountReversed: 400 } as const;
+    const state = {
+      object: 'transfer',
+      stripeId: 'tr_done',
+      amount: { amount: 1000, currency: 'eur' },
+      amountReversed: 400,
+    } as const;
     await expect(service.settle('req_1', state)).resolves.toBe(true);
     expect(store.current()).toMatchObject({ settlement: 'partially_reversed', amountReversed: 400 });
     await expect(service.settle('req_1', state)).resolves.toBe(false);
@@ -75,7 +109,11 @@ describe('execution', () => {
 
   it('when Stripe fails transiently, then the error is rethrown for a retry and the request stays executing', async () => {
     const store = memoryStore(approvedTransfer());
-    const gw = gateway({ createTransfer: vi.fn(async () => Promise.reject(new AppError('stripe_unavailable', { action: 'pay' }, { retryable: true }))) });
+    const gw = gateway({
+      createTransfer: vi.fn(async () =>
+        Promise.reject(new AppError('stripe_unavailable', { action: 'pay' }, { retryable: true })),
+      ),
+    });
     await expect(execution(store, gw).execute('req_1')).rejects.toMatchObject({ retryable: true });
     expect(store.current().state).toBe('executing');
   });
@@ -87,7 +125,10 @@ describe('execution', () => {
     const service = execution(store, gw);
     await expect(service.execute('req_1')).resolves.toBe('held');
     await expect(service.execute('req_1')).resolves.toBe('held');
-    expect(store.current()).toMatchObject({ state: 'approved', heldForFunds: { short: { amount: 600, currency: 'eur' }, since: NOW.toISOString() } });
+    expect(store.current()).toMatchObject({
+      state: 'approved',
+      heldForFunds: { short: { amount: 600, currency: 'eur' }, since: NOW.toISOString() },
+    });
     expect(gw.createTransfer).not.toHaveBeenCalled();
     available = 1000;
     await expect(service.execute('req_1')).resolves.toBe('completed');
@@ -103,9 +144,28 @@ describe('execution', () => {
 
   it('sweeps: expires overdue pending requests and re-queues stranded ones', async () => {
     const service = (r: PayoutRequest) => execution(memoryStore(r), gateway());
-    await expect(service(approvedTransfer({ state: 'pending', expiresAt: new Date(NOW.getTime() - 1).toISOString() })).sweep({ approvedGraceMs: 60_000, executingTimeoutMs: 600_000 })).resolves.toEqual({ expired: 1, requeued: 0 });
-    await expect(service(approvedTransfer({ updatedAt: new Date(NOW.getTime() - 120_000).toISOString() })).sweep({ approvedGraceMs: 60_000, executingTimeoutMs: 600_000 })).resolves.toEqual({ expired: 0, requeued: 1 });
-    await expect(service(approvedTransfer({ updatedAt: NOW.toISOString() })).sweep({ approvedGraceMs: 60_000, executingTimeoutMs: 600_000 })).resolves.toEqual({ expired: 0, requeued: 0 });
-    await expect(service(approvedTransfer({ state: 'executing', executingSince: new Date(NOW.getTime() - 700_000).toISOString() })).sweep({ approvedGraceMs: 60_000, executingTimeoutMs: 600_000 })).resolves.toEqual({ expired: 0, requeued: 1 });
+    await expect(
+      service(approvedTransfer({ state: 'pending', expiresAt: new Date(NOW.getTime() - 1).toISOString() })).sweep({
+        approvedGraceMs: 60_000,
+        executingTimeoutMs: 600_000,
+      }),
+    ).resolves.toEqual({ expired: 1, requeued: 0 });
+    await expect(
+      service(approvedTransfer({ updatedAt: new Date(NOW.getTime() - 120_000).toISOString() })).sweep({
+        approvedGraceMs: 60_000,
+        executingTimeoutMs: 600_000,
+      }),
+    ).resolves.toEqual({ expired: 0, requeued: 1 });
+    await expect(
+      service(approvedTransfer({ updatedAt: NOW.toISOString() })).sweep({
+        approvedGraceMs: 60_000,
+        executingTimeoutMs: 600_000,
+      }),
+    ).resolves.toEqual({ expired: 0, requeued: 0 });
+    await expect(
+      service(
+        approvedTransfer({ state: 'executing', executingSince: new Date(NOW.getTime() - 700_000).toISOString() }),
+      ).sweep({ approvedGraceMs: 60_000, executingTimeoutMs: 600_000 }),
+    ).resolves.toEqual({ expired: 0, requeued: 1 });
   });
 });

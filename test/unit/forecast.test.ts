@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addBusinessDays, isBusinessDay, lastTopupDay, topupAvailableOn } from '../../src/domain/business-days.js';
-import { projectFunds, type FlowLabel, type ForecastInput } from '../../src/domain/forecast.js';
+import { type FlowLabel, type ForecastInput, projectFunds } from '../../src/domain/forecast.js';
 
 const none = new Set<string>();
 const usd = (amount: number) => ({ amount, currency: 'usd' });
@@ -8,7 +8,17 @@ const run = (schedule: string): FlowLabel => ({ kind: 'scheduled_run', schedule 
 const topup: FlowLabel = { kind: 'topup', id: 'tu_1' };
 
 function input(overrides: Partial<ForecastInput> = {}): ForecastInput {
-  return { today: '2026-12-01', days: 14, available: [usd(1_000_00)], arrivals: [], departures: [], buffer: new Map(), settlementDays: 6, holidays: none, ...overrides };
+  return {
+    today: '2026-12-01',
+    days: 14,
+    available: [usd(1_000_00)],
+    arrivals: [],
+    departures: [],
+    buffer: new Map(),
+    settlementDays: 6,
+    holidays: none,
+    ...overrides,
+  };
 }
 
 describe('business days', () => {
@@ -50,14 +60,29 @@ describe('projectFunds', () => {
   });
 
   it('when a run takes more than the balance, then its day is the first shortfall, with the amount short and the last day to top up', () => {
-    const [f] = projectFunds(input({ departures: [{ day: '2026-12-14', money: usd(1_500_00), label: run('Weekly run') }] }));
-    expect(f?.shortfalls).toEqual([{ currency: 'usd', day: '2026-12-14', amount: 500_00, belowZero: true, lastTopupDay: '2026-12-04', tooLate: false, leaving: [run('Weekly run')] }]);
+    const [f] = projectFunds(
+      input({ departures: [{ day: '2026-12-14', money: usd(1_500_00), label: run('Weekly run') }] }),
+    );
+    expect(f?.shortfalls).toEqual([
+      {
+        currency: 'usd',
+        day: '2026-12-14',
+        amount: 500_00,
+        belowZero: true,
+        lastTopupDay: '2026-12-04',
+        tooLate: false,
+        leaving: [run('Weekly run')],
+      },
+    ]);
     expect(f?.days.find((d) => d.day === '2026-12-14')?.balance).toBe(-500_00);
   });
 
   it('when a pending top-up is due before the run, then it covers the run', () => {
     const [f] = projectFunds(
-      input({ arrivals: [{ day: '2026-12-11', money: usd(600_00), label: topup }], departures: [{ day: '2026-12-14', money: usd(1_500_00), label: run('run') }] }),
+      input({
+        arrivals: [{ day: '2026-12-11', money: usd(600_00), label: topup }],
+        departures: [{ day: '2026-12-14', money: usd(1_500_00), label: run('run') }],
+      }),
     );
     expect(f?.shortfalls).toEqual([]);
     expect(f?.days.at(-1)?.balance).toBe(100_00);
@@ -65,13 +90,21 @@ describe('projectFunds', () => {
 
   it('when a pending top-up is due after the run, then the run is still short', () => {
     const [f] = projectFunds(
-      input({ arrivals: [{ day: '2026-12-15', money: usd(600_00), label: topup }], departures: [{ day: '2026-12-14', money: usd(1_500_00), label: run('run') }] }),
+      input({
+        arrivals: [{ day: '2026-12-15', money: usd(600_00), label: topup }],
+        departures: [{ day: '2026-12-14', money: usd(1_500_00), label: run('run') }],
+      }),
     );
     expect(f?.shortfalls.map((s) => [s.day, s.amount])).toEqual([['2026-12-14', 500_00]]);
   });
 
   it('when a buffer is set, then a balance below it is short by the difference, though above zero', () => {
-    const [f] = projectFunds(input({ buffer: new Map([['usd', 300_00]]), departures: [{ day: '2026-12-03', money: usd(800_00), label: run('run') }] }));
+    const [f] = projectFunds(
+      input({
+        buffer: new Map([['usd', 300_00]]),
+        departures: [{ day: '2026-12-03', money: usd(800_00), label: run('run') }],
+      }),
+    );
     expect(f?.shortfalls).toEqual([expect.objectContaining({ day: '2026-12-03', amount: 100_00, belowZero: false })]);
   });
 
@@ -91,7 +124,9 @@ describe('projectFunds', () => {
   });
 
   it('when a held run is overdue, then it counts today, and a shortfall whose deadline passed is marked too late', () => {
-    const [f] = projectFunds(input({ departures: [{ day: '2026-11-20', money: usd(1_100_00), label: run('held run') }] }));
+    const [f] = projectFunds(
+      input({ departures: [{ day: '2026-11-20', money: usd(1_100_00), label: run('held run') }] }),
+    );
     expect(f?.days[0]).toMatchObject({ day: '2026-12-01', departures: 1_100_00, balance: -100_00 });
     expect(f?.shortfalls[0]).toMatchObject({ day: '2026-12-01', tooLate: true, lastTopupDay: '2026-11-23' });
   });

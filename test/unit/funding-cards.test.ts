@@ -1,19 +1,51 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeRun, type PayoutRequest, type RequestOf } from '../../src/domain/requests.types.js';
+import { type PayoutRequest, type RequestOf, summarizeRun } from '../../src/domain/requests.types.js';
 import { approvalMessage } from '../../src/slack/blocks/requests.js';
 
 const AT = '2026-12-01T09:30:00.000Z';
 const runRequest = (funds: RequestOf<'run'>['funds']): PayoutRequest => ({
-  id: 'req_run', kind: 'run', teamId: 'T0TEAM', requestedBy: 'U0OPS', requestedAt: AT, money: { amount: 3_000_00, currency: 'usd' },
-  totals: [{ amount: 800_00, currency: 'eur' }, { amount: 3_000_00, currency: 'usd' }], description: null,
-  availableAtRequest: { amount: 5_000_00, currency: 'usd' }, funds, run: summarizeRun({ source: 'csv', lines: [] }), state: 'pending', requiredApprovals: 2, approvals: [],
-  rejection: null, expiresAt: AT, executingSince: null, attempts: 0, stripeId: null, resultRef: null, failure: null, settlement: null, amountReversed: 0, message: null, updatedAt: AT,
+  id: 'req_run',
+  kind: 'run',
+  teamId: 'T0TEAM',
+  requestedBy: 'U0OPS',
+  requestedAt: AT,
+  money: { amount: 3_000_00, currency: 'usd' },
+  totals: [
+    { amount: 800_00, currency: 'eur' },
+    { amount: 3_000_00, currency: 'usd' },
+  ],
+  description: null,
+  availableAtRequest: { amount: 5_000_00, currency: 'usd' },
+  funds,
+  run: summarizeRun({ source: 'csv', lines: [] }),
+  state: 'pending',
+  requiredApprovals: 2,
+  approvals: [],
+  rejection: null,
+  expiresAt: AT,
+  executingSince: null,
+  attempts: 0,
+  stripeId: null,
+  resultRef: null,
+  failure: null,
+  settlement: null,
+  amountReversed: 0,
+  message: null,
+  updatedAt: AT,
 });
 const text = (request: PayoutRequest) => JSON.stringify(approvalMessage(request).blocks);
 
 describe('the balance on an approval card', () => {
   it('when a run moves two currencies, then the card shows each, what approved payments leave, whether it exceeds that, and the time it was read', () => {
-    const card = text(runRequest({ at: AT, currencies: [{ currency: 'eur', available: 2_000_00, committed: 0, amount: 800_00 }, { currency: 'usd', available: 5_000_00, committed: 2_500_00, amount: 3_000_00 }] }));
+    const card = text(
+      runRequest({
+        at: AT,
+        currencies: [
+          { currency: 'eur', available: 2_000_00, committed: 0, amount: 800_00 },
+          { currency: 'usd', available: 5_000_00, committed: 2_500_00, amount: 3_000_00 },
+        ],
+      }),
+    );
     expect(card).toContain('*Available now* (as of 09:30 UTC)');
     expect(card).toContain('€2,000.00 :white_check_mark:');
     expect(card).toContain('$5,000.00, $2,500.00 after approved payments :warning: short by $500.00');
@@ -22,7 +54,10 @@ describe('the balance on an approval card', () => {
   });
 
   it('when the balance covers a one-approver request, then the card says so and Approve needs no confirmation', () => {
-    const card = text({ ...runRequest({ at: AT, currencies: [{ currency: 'usd', available: 5_000_00, committed: 0, amount: 3_000_00 }] }), requiredApprovals: 1 });
+    const card = text({
+      ...runRequest({ at: AT, currencies: [{ currency: 'usd', available: 5_000_00, committed: 0, amount: 3_000_00 }] }),
+      requiredApprovals: 1,
+    });
     expect(card).toContain('$5,000.00 :white_check_mark:');
     expect(card).not.toContain('confirm');
   });

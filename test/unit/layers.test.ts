@@ -25,9 +25,17 @@ const SRC_BUT_ROOT = ['domain', 'adapters', 'slack-blocks', 'http', 'core'];
 /** Arrows that must never exist: from a layer to a layer, or to an npm package. */
 const FORBIDDEN: { from: string | string[]; to: string | RegExp; why: string }[] = [
   { from: SRC_BUT_ROOT, to: 'listeners', why: 'nothing in src/ imports a listener' },
-  { from: SRC_BUT_ROOT, to: 'jobs', why: 'nothing in src/ imports a processor or a worker; producers share only the job contracts' },
+  {
+    from: SRC_BUT_ROOT,
+    to: 'jobs',
+    why: 'nothing in src/ imports a processor or a worker; producers share only the job contracts',
+  },
   { from: 'domain', to: 'job-contracts', why: 'the domain queues work through ports' },
-  { from: 'domain', to: /^(stripe|@slack\/|bullmq|ioredis|fastify|pino|node:http)/, why: 'the domain speaks plain values; SDKs live in adapters' },
+  {
+    from: 'domain',
+    to: /^(stripe|@slack\/|bullmq|ioredis|fastify|pino|node:http)/,
+    why: 'the domain speaks plain values; SDKs live in adapters',
+  },
   { from: 'domain', to: 'adapters', why: 'the domain calls ports, not their implementations' },
   { from: 'domain', to: 'slack-blocks', why: 'the domain writes no Slack' },
   { from: 'domain', to: 'http', why: 'the domain knows no HTTP' },
@@ -37,7 +45,11 @@ const FORBIDDEN: { from: string | string[]; to: string | RegExp; why: string }[]
 
 /** Layers that may import nothing but what is listed: layers by name, npm packages by pattern. */
 const ONLY: { layer: string; may: (string | RegExp)[]; why: string }[] = [
-  { layer: 'job-contracts', may: ['domain', 'job-contracts', /^zod$/], why: 'a job contract is shared by producer and processor: plain data, zod and domain types' },
+  {
+    layer: 'job-contracts',
+    may: ['domain', 'job-contracts', /^zod$/],
+    why: 'a job contract is shared by producer and processor: plain data, zod and domain types',
+  },
 ];
 
 function filesUnder(dir: string): string[] {
@@ -59,7 +71,9 @@ const layerOf = (file: string) => LAYERS.find(([, pattern]) => pattern.test(file
 function importsOf(file: string): string[] {
   const source = readFileSync(join(ROOT, file), 'utf8');
   const specifiers = [...source.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]!);
-  return specifiers.map((spec) => (spec.startsWith('.') ? relative(ROOT, normalize(join(ROOT, dirname(file), spec))).replace(/\.js$/, '.ts') : spec));
+  return specifiers.map((spec) =>
+    spec.startsWith('.') ? relative(ROOT, normalize(join(ROOT, dirname(file), spec))).replace(/\.js$/, '.ts') : spec,
+  );
 }
 
 const files = SCANNED.flatMap(filesUnder);
@@ -76,10 +90,20 @@ describe('layers', () => {
       const from = layerOf(file);
       for (const target of imports) {
         const to = graph.has(target) ? layerOf(target) : undefined;
-        const rule = FORBIDDEN.find((r) => [r.from].flat().includes(from!) && (typeof r.to === 'string' ? r.to === to : !graph.has(target) && r.to.test(target)));
+        const rule = FORBIDDEN.find(
+          (r) =>
+            [r.from].flat().includes(from!) &&
+            (typeof r.to === 'string' ? r.to === to : !graph.has(target) && r.to.test(target)),
+        );
         if (rule) violations.push(`${file} → ${target}: ${rule.why}`);
         const only = ONLY.find((r) => r.layer === from);
-        if (only && !only.may.some((allowed) => (typeof allowed === 'string' ? allowed === to : !graph.has(target) && allowed.test(target)))) violations.push(`${file} → ${target}: ${only.why}`);
+        if (
+          only &&
+          !only.may.some((allowed) =>
+            typeof allowed === 'string' ? allowed === to : !graph.has(target) && allowed.test(target),
+          )
+        )
+          violations.push(`${file} → ${target}: ${only.why}`);
       }
     }
     expect(violations).toEqual([]);

@@ -27,7 +27,16 @@ function memoryInbox(): PersonalFiles & { sent: { userId: string; filename: stri
   };
 }
 
-const entry: PlanEntry = { teamId: 'T1', userId: 'U2', accountId: 'acct_2', money: { amount: 12_000, currency: 'eur' }, description: null, approvedBy: ['U9'], requestId: 'req_plan', updatedAt: NOW.toISOString() };
+const entry: PlanEntry = {
+  teamId: 'T1',
+  userId: 'U2',
+  accountId: 'acct_2',
+  money: { amount: 12_000, currency: 'eur' },
+  description: null,
+  approvedBy: ['U9'],
+  requestId: 'req_plan',
+  updatedAt: NOW.toISOString(),
+};
 
 describe('the plan service', () => {
   it('when a seller is taken out of the plan, then the removal is audited by who did it, at the clock’s time', async () => {
@@ -36,13 +45,24 @@ describe('the plan service', () => {
     expect(await plan.remove('T1', 'U2', 'U1')).toEqual(entry);
     expect(await plan.list('T1')).toEqual([]);
     expect(audit.entries).toEqual([
-      { at: NOW.toISOString(), actor: 'U1', action: 'plan.removed', subject: 'req_plan', kind: 'plan', amounts: [entry.money], payee: { userId: 'U2', accountId: 'acct_2' }, state: 'removed' },
+      {
+        at: NOW.toISOString(),
+        actor: 'U1',
+        action: 'plan.removed',
+        subject: 'req_plan',
+        kind: 'plan',
+        amounts: [entry.money],
+        payee: { userId: 'U2', accountId: 'acct_2' },
+        state: 'removed',
+      },
     ]);
   });
 
   it('when the seller was not in the plan, then nothing is audited', async () => {
     const audit = memoryAudit();
-    expect(await createPlanService({ store: memoryPlanStore(), audit, clock }).remove('T1', 'U2', 'U1')).toBeUndefined();
+    expect(
+      await createPlanService({ store: memoryPlanStore(), audit, clock }).remove('T1', 'U2', 'U1'),
+    ).toBeUndefined();
     expect(audit.entries).toEqual([]);
   });
 });
@@ -50,7 +70,13 @@ describe('the plan service', () => {
 describe('the treasury', () => {
   it('when a currency is only pending, then the balance lists it with nothing available, currencies in order', async () => {
     const treasury = createTreasury({
-      balance: async () => ({ available: [{ amount: 500, currency: 'usd' }], pending: [{ amount: 700, currency: 'eur' }, { amount: 100, currency: 'usd' }] }),
+      balance: async () => ({
+        available: [{ amount: 500, currency: 'usd' }],
+        pending: [
+          { amount: 700, currency: 'eur' },
+          { amount: 100, currency: 'usd' },
+        ],
+      }),
       platformAccount: async () => ({ id: 'acct_platform', country: 'US', defaultCurrency: 'usd' }),
     });
     expect(await treasury.balance()).toEqual([
@@ -60,13 +86,24 @@ describe('the treasury', () => {
   });
 
   it('when Stripe cannot say what the platform holds, then the held currencies are unknown rather than none', async () => {
-    const treasury = createTreasury({ balance: async () => Promise.reject(new Error('down')), platformAccount: async () => ({ id: 'a', country: 'US', defaultCurrency: 'usd' }) });
+    const treasury = createTreasury({
+      balance: async () => Promise.reject(new Error('down')),
+      platformAccount: async () => ({ id: 'a', country: 'US', defaultCurrency: 'usd' }),
+    });
     expect(await treasury.heldCurrencies()).toBeUndefined();
   });
 });
 
 describe('the audit export', () => {
-  const at = (day: string): AuditEntry => ({ at: `${day}T12:00:00.000Z`, actor: 'U1', action: 'plan.removed', subject: 'req_1', kind: 'plan', amounts: [], state: 'removed' });
+  const at = (day: string): AuditEntry => ({
+    at: `${day}T12:00:00.000Z`,
+    actor: 'U1',
+    action: 'plan.removed',
+    subject: 'req_1',
+    kind: 'plan',
+    amounts: [],
+    state: 'removed',
+  });
   const logOf = (...entries: AuditEntry[]) => {
     const log = memoryAudit();
     log.entries.push(...entries);
@@ -75,8 +112,16 @@ describe('the audit export', () => {
 
   it('when a range is given, then only its entries are sent, counted, in a file named after it', async () => {
     const inbox = memoryInbox();
-    const audit = createAuditService({ log: logOf(at('2026-12-01'), at('2026-12-03'), at('2026-12-05')), inbox, clock });
-    const count = await audit.export('U1', { from: new Date('2026-12-02T00:00:00Z'), to: new Date('2026-12-05T00:00:00Z') }, '2026-12-02..2026-12-04');
+    const audit = createAuditService({
+      log: logOf(at('2026-12-01'), at('2026-12-03'), at('2026-12-05')),
+      inbox,
+      clock,
+    });
+    const count = await audit.export(
+      'U1',
+      { from: new Date('2026-12-02T00:00:00Z'), to: new Date('2026-12-05T00:00:00Z') },
+      '2026-12-02..2026-12-04',
+    );
     expect(count).toBe(1);
     expect(inbox.sent[0]).toMatchObject({ userId: 'U1', filename: 'payout-audit-2026-12-02..2026-12-04.csv' });
     expect(inbox.sent[0]!.text.trim().split('\n')).toHaveLength(2);
@@ -90,20 +135,40 @@ describe('the audit export', () => {
 });
 
 describe('the batch intake', () => {
-  const sellers = { lookUp: async () => ({ find: ({ userId }: { userId?: string }) => (userId === 'U2' ? { userId: 'U2', accountId: 'acct_2', payable: true } : undefined) }) };
+  const sellers = {
+    lookUp: async () => ({
+      find: ({ userId }: { userId?: string }) =>
+        userId === 'U2' ? { userId: 'U2', accountId: 'acct_2', payable: true } : undefined,
+    }),
+  };
 
   it('when a file is attached, then its text is checked instead of the pasted lines, mentions read by the edge’s parser', async () => {
     const read = vi.fn(async () => '<@U2|ana>,10,eur');
     const intake = createBatchIntake({ attachments: { read }, sellers, mentionedUser: parseUserMention });
-    const batch = await intake.check({ teamId: 'T1', file: { url: 'https://files/1' }, pasted: 'ignored', heldCurrencies: ['eur'] });
+    const batch = await intake.check({
+      teamId: 'T1',
+      file: { url: 'https://files/1' },
+      pasted: 'ignored',
+      heldCurrencies: ['eur'],
+    });
     expect(read).toHaveBeenCalledWith({ url: 'https://files/1' }, 2_000);
-    expect(batch).toMatchObject({ empty: false, problems: [], lines: [{ userId: 'U2', accountId: 'acct_2', money: { amount: 1000, currency: 'eur' } }] });
+    expect(batch).toMatchObject({
+      empty: false,
+      problems: [],
+      lines: [{ userId: 'U2', accountId: 'acct_2', money: { amount: 1000, currency: 'eur' } }],
+    });
   });
 
   it('when nothing is attached or pasted, then the batch is empty and no seller is read', async () => {
     const lookUp = vi.fn(sellers.lookUp);
-    const intake = createBatchIntake({ attachments: { read: vi.fn() }, sellers: { lookUp }, mentionedUser: parseUserMention });
-    expect(await intake.check({ teamId: 'T1', file: undefined, pasted: '  \n ', heldCurrencies: undefined })).toEqual({ empty: true });
+    const intake = createBatchIntake({
+      attachments: { read: vi.fn() },
+      sellers: { lookUp },
+      mentionedUser: parseUserMention,
+    });
+    expect(await intake.check({ teamId: 'T1', file: undefined, pasted: '  \n ', heldCurrencies: undefined })).toEqual({
+      empty: true,
+    });
     expect(lookUp).not.toHaveBeenCalled();
   });
 });

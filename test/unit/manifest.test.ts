@@ -1,11 +1,11 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildSubcommands } from '../../commands/index.js';
-import type { CommandDeps } from '../../src/deps.js';
 import { FILE_DOWNLOAD_SCOPE, SCOPE_OF_METHOD } from '../../emulators/slack/scopes.js';
+import type { CommandDeps } from '../../src/deps.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BOLT_ENDPOINT = '/slack/events';
@@ -14,7 +14,13 @@ interface Manifest {
   display_information: { name: string; description?: string };
   features: {
     bot_user?: { display_name: string };
-    slash_commands?: { command: string; url?: string; description: string; usage_hint?: string; should_escape?: boolean }[];
+    slash_commands?: {
+      command: string;
+      url?: string;
+      description: string;
+      usage_hint?: string;
+      should_escape?: boolean;
+    }[];
   };
   oauth_config: { scopes: { bot?: string[]; user?: string[] } };
   settings: {
@@ -30,7 +36,11 @@ const manifest = parse(manifestText) as Manifest;
 const payout = manifest.features.slash_commands?.find((c) => c.command === '/payout');
 
 /** The Web API methods' scopes (Slack's facts, shared with the fake Slack), and the WebClient's upload helpers. */
-const SCOPE_OF_CALL: Record<string, string | null> = { ...SCOPE_OF_METHOD, 'files.uploadV2': 'files:write', filesUploadV2: 'files:write' };
+const SCOPE_OF_CALL: Record<string, string | null> = {
+  ...SCOPE_OF_METHOD,
+  'files.uploadV2': 'files:write',
+  filesUploadV2: 'files:write',
+};
 
 /**
  * Scopes that code needs without calling a Web API method: the files people attach in a file_input reach the bot
@@ -114,10 +124,24 @@ const botScopes = manifest.oauth_config.scopes.bot ?? [];
 const subcommandNames = buildSubcommands({} as CommandDeps).map((c) => c.name);
 
 /** The `/payout` block of the outside contract (CONTRACT.md), including what the code does not handle yet. */
-const CONTRACT_SUBCOMMANDS = ['help', 'invite', 'sellers', 'status', 'topup', 'transfer', 'balance', 'audit', 'schedule', 'schedules', 'plan', 'run'];
+const CONTRACT_SUBCOMMANDS = [
+  'help',
+  'invite',
+  'sellers',
+  'status',
+  'topup',
+  'transfer',
+  'balance',
+  'audit',
+  'schedule',
+  'schedules',
+  'plan',
+  'run',
+];
 
 /** The subcommands the hint names: the first word of each `|`-separated alternative. */
-const hintedSubcommands = () => new Set((payout?.usage_hint ?? '').split('|').map((alternative) => alternative.trim().split(/\s+/)[0]));
+const hintedSubcommands = () =>
+  new Set((payout?.usage_hint ?? '').split('|').map((alternative) => alternative.trim().split(/\s+/)[0]));
 
 describe('the Slack app manifest', () => {
   it('describes Payout Ops with a bot user, within Slack’s length limits', () => {
@@ -151,7 +175,9 @@ describe('the Slack app manifest', () => {
   it('subscribes to exactly the events the code listens for', () => {
     const listened = [...eventListeners()].sort();
     const subscribed = [...(manifest.settings.event_subscriptions?.bot_events ?? [])].sort();
-    expect(subscribed, 'settings.event_subscriptions.bot_events must match the app.event(...) listeners').toEqual(listened);
+    expect(subscribed, 'settings.event_subscriptions.bot_events must match the app.event(...) listeners').toEqual(
+      listened,
+    );
     if (listened.length === 0) expect(manifest.settings.event_subscriptions).toBeUndefined();
   });
 });
@@ -171,32 +197,54 @@ describe('the usage hint', () => {
 
 describe('the bot scopes', () => {
   it('the scan sees the Web API calls the code is known to make', () => {
-    expect([...calls.keys()]).toEqual(expect.arrayContaining(['chat.postMessage', 'chat.update', 'conversations.open']));
+    expect([...calls.keys()]).toEqual(
+      expect.arrayContaining(['chat.postMessage', 'chat.update', 'conversations.open']),
+    );
   });
 
   it('every Web API method the code calls has a known scope', () => {
     const unknown = [...calls].filter(([method]) => !(method in SCOPE_OF_CALL));
     const message = unknown
-      .map(([method, at]) => `${method} (called at ${at.join(', ')}) has no entry in SCOPE_OF_METHOD (emulators/slack/scopes.ts): look up its bot scope at https://api.slack.com/methods/${method}, add it there and to manifest.yml`)
+      .map(
+        ([method, at]) =>
+          `${method} (called at ${at.join(', ')}) has no entry in SCOPE_OF_METHOD (emulators/slack/scopes.ts): look up its bot scope at https://api.slack.com/methods/${method}, add it there and to manifest.yml`,
+      )
       .join('\n');
-    expect(unknown.map(([method]) => method), message).toEqual([]);
+    expect(
+      unknown.map(([method]) => method),
+      message,
+    ).toEqual([]);
   });
 
   it('when the code has a file_input or downloads a url_private, then files:read is needed and asked for', () => {
     expect([...codeNeeds.keys()].sort()).toEqual(['a file_input element', 'a url_private download']);
     expect(neededScopes.get(FILE_DOWNLOAD_SCOPE)).toBeDefined();
-    expect(botScopes, 'the bot downloads the files people attach with its token: add files:read to manifest.yml').toContain(FILE_DOWNLOAD_SCOPE);
+    expect(
+      botScopes,
+      'the bot downloads the files people attach with its token: add files:read to manifest.yml',
+    ).toContain(FILE_DOWNLOAD_SCOPE);
   });
 
   it('the manifest asks for every scope the code’s calls need', () => {
     const missing = [...neededScopes].filter(([scope]) => !botScopes.includes(scope));
-    const message = missing.map(([scope, methods]) => `${methods.join(', ')} need(s) ${scope}: add it to oauth_config.scopes.bot in manifest.yml`).join('\n');
-    expect(missing.map(([scope]) => scope), message).toEqual([]);
+    const message = missing
+      .map(
+        ([scope, methods]) =>
+          `${methods.join(', ')} need(s) ${scope}: add it to oauth_config.scopes.bot in manifest.yml`,
+      )
+      .join('\n');
+    expect(
+      missing.map(([scope]) => scope),
+      message,
+    ).toEqual([]);
   });
 
   it('the manifest asks for no scope that neither a call nor a feature needs', () => {
     const unused = botScopes.filter((scope) => !neededScopes.has(scope) && !(scope in SCOPES_FOR_FEATURES));
-    expect(unused, 'no code calls a method needing these scopes: remove them from manifest.yml (least privilege)').toEqual([]);
+    expect(
+      unused,
+      'no code calls a method needing these scopes: remove them from manifest.yml (least privilege)',
+    ).toEqual([]);
     for (const scope of Object.keys(SCOPES_FOR_FEATURES)) expect(botScopes).toContain(scope);
     expect(manifest.oauth_config.scopes.user ?? []).toEqual([]);
   });

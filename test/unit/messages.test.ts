@@ -79,10 +79,18 @@ describe('the words for each error code', () => {
   });
 
   it('when an error names a person, a command and money, then Slack mentions the person, shows the command as code and formats the money', () => {
-    expect(describeError(new AppError('seller_unknown', { userId: 'U0ANA' }))).toBe('<@U0ANA> is not a seller yet. Invite them first with `/payout invite`.');
-    expect(describeError(new AppError('seller_unknown', { userId: 'U0ANA' }), plainWords)).toBe('U0ANA is not a seller yet. Invite them first with /payout invite.');
-    expect(describeError(new AppError('over_maximum', { max: eur(1_000_00), per: 'payment' }))).toBe('The most a single payment may be is €1,000.00.');
-    expect(describeError({ code: 'request_decided', params: EXAMPLES.request_decided })).toBe('This request is already approved (approved by <@U0ANA> and <@U0BEN>).');
+    expect(describeError(new AppError('seller_unknown', { userId: 'U0ANA' }))).toBe(
+      '<@U0ANA> is not a seller yet. Invite them first with `/payout invite`.',
+    );
+    expect(describeError(new AppError('seller_unknown', { userId: 'U0ANA' }), plainWords)).toBe(
+      'U0ANA is not a seller yet. Invite them first with /payout invite.',
+    );
+    expect(describeError(new AppError('over_maximum', { max: eur(1_000_00), per: 'payment' }))).toBe(
+      'The most a single payment may be is €1,000.00.',
+    );
+    expect(describeError({ code: 'request_decided', params: EXAMPLES.request_decided })).toBe(
+      'This request is already approved (approved by <@U0ANA> and <@U0BEN>).',
+    );
     expect(describeError({ code: 'stripe_balance_insufficient', params: EXAMPLES.stripe_balance_insufficient })).toBe(
       'The platform balance is too low: €5.00 available, €50.00 needed. Top it up (`/payout topup`) and request this again.',
     );
@@ -90,21 +98,37 @@ describe('the words for each error code', () => {
 
   it('when a schedule time has no zone, then Slack shows the examples as code, and plain text (a modal field, the configuration) as words', () => {
     const missing = { code: 'when_zone_missing', params: {} } as const;
-    expect(describeError(missing)).toBe('Add an IANA time zone after the time, e.g. `daily 09:00 Europe/Paris` or `UTC`.');
-    expect(describeError(missing, plainWords)).toBe('Add an IANA time zone after the time, e.g. daily 09:00 Europe/Paris or UTC.');
+    expect(describeError(missing)).toBe(
+      'Add an IANA time zone after the time, e.g. `daily 09:00 Europe/Paris` or `UTC`.',
+    );
+    expect(describeError(missing, plainWords)).toBe(
+      'Add an IANA time zone after the time, e.g. daily 09:00 Europe/Paris or UTC.',
+    );
   });
 
   it('when words come from elsewhere (Stripe, a person, an older record), then Slack shows them as text, never as mrkdwn', () => {
-    expect(describeError({ code: 'stripe_refused', params: refusal })).toBe('Stripe refused to create the transfer. Stripe said: No such &lt;account&gt;');
-    expect(describeError({ code: 'payments_frozen', params: { reason: '<!channel>' } })).toContain('(&lt;!channel&gt;)');
-    expect(describeRecorded({ code: 'stripe_balance_insufficient', message: 'Top it up <@U1>' })).toBe('Top it up &lt;@U1&gt;');
+    expect(describeError({ code: 'stripe_refused', params: refusal })).toBe(
+      'Stripe refused to create the transfer. Stripe said: No such &lt;account&gt;',
+    );
+    expect(describeError({ code: 'payments_frozen', params: { reason: '<!channel>' } })).toContain(
+      '(&lt;!channel&gt;)',
+    );
+    expect(describeRecorded({ code: 'stripe_balance_insufficient', message: 'Top it up <@U1>' })).toBe(
+      'Top it up &lt;@U1&gt;',
+    );
     expect(describeRecorded('balance too low for €5.00')).toBe('balance too low for €5.00');
-    expect(describeRecorded({ code: 'stripe_balance_insufficient', params: { action: 'pay', needed: eur(5_00) } })).toBe('balance too low for €5.00');
+    expect(
+      describeRecorded({ code: 'stripe_balance_insufficient', params: { action: 'pay', needed: eur(5_00) } }),
+    ).toBe('balance too low for €5.00');
   });
 
   it('when a CSV line has a problem, then it reads as a sentence', () => {
-    expect(describeLineProblem({ code: 'amount_invalid', params: { typed: 'ten', problem: 'not_a_number' } })).toBe('"ten" is not an amount: write it like 10.50 or 1500.');
-    expect(describeLineProblem({ code: 'line_currency_not_held', params: EXAMPLES.line_currency_not_held })).toBe('The platform holds no GBP balance to pay from: use EUR, USD.');
+    expect(describeLineProblem({ code: 'amount_invalid', params: { typed: 'ten', problem: 'not_a_number' } })).toBe(
+      '"ten" is not an amount: write it like 10.50 or 1500.',
+    );
+    expect(describeLineProblem({ code: 'line_currency_not_held', params: EXAMPLES.line_currency_not_held })).toBe(
+      'The platform holds no GBP balance to pay from: use EUR, USD.',
+    );
   });
 });
 
@@ -112,39 +136,116 @@ describe('requests stored before codes carried params', () => {
   it('when an old failed transfer with words and a bank-change reason is drawn, then its card still shows them, as text', () => {
     const stored = JSON.parse(
       JSON.stringify({
-        id: 'req_old', kind: 'transfer', teamId: 'T0TEAM', requestedBy: 'U0OPS', requestedAt: AT, money: eur(50_00), totals: [eur(50_00)], description: null,
-        statementDescriptor: null, destination: { userId: 'U0ANA', accountId: 'acct_1' }, availableAtRequest: null, schedule: null, run: null, state: 'failed',
-        requiredApprovals: 2, extraApprovalReason: "<@U0ANA>'s bank account changed at 2026-11-30 10:00 UTC", approvals: [{ userId: 'U0BEN', at: AT }], rejection: null,
-        expiresAt: AT, executingSince: null, attempts: 1, stripeId: null, resultRef: null, settlement: null, amountReversed: 0, message: null, updatedAt: AT,
-        failure: { code: 'stripe_balance_insufficient', message: 'The platform balance is too low: €5.00 available, €50.00 needed. Top it up (`/payout topup`) and request this again.' },
+        id: 'req_old',
+        kind: 'transfer',
+        teamId: 'T0TEAM',
+        requestedBy: 'U0OPS',
+        requestedAt: AT,
+        money: eur(50_00),
+        totals: [eur(50_00)],
+        description: null,
+        statementDescriptor: null,
+        destination: { userId: 'U0ANA', accountId: 'acct_1' },
+        availableAtRequest: null,
+        schedule: null,
+        run: null,
+        state: 'failed',
+        requiredApprovals: 2,
+        extraApprovalReason: "<@U0ANA>'s bank account changed at 2026-11-30 10:00 UTC",
+        approvals: [{ userId: 'U0BEN', at: AT }],
+        rejection: null,
+        expiresAt: AT,
+        executingSince: null,
+        attempts: 1,
+        stripeId: null,
+        resultRef: null,
+        settlement: null,
+        amountReversed: 0,
+        message: null,
+        updatedAt: AT,
+        failure: {
+          code: 'stripe_balance_insufficient',
+          message:
+            'The platform balance is too low: €5.00 available, €50.00 needed. Top it up (`/payout topup`) and request this again.',
+        },
       }),
     ) as PayoutRequest;
     const card = JSON.stringify(approvalMessage(stored).blocks);
-    expect(card).toContain('*Failed*: The platform balance is too low: €5.00 available, €50.00 needed. Top it up (`/payout topup`)');
+    expect(card).toContain(
+      '*Failed*: The platform balance is too low: €5.00 available, €50.00 needed. Top it up (`/payout topup`)',
+    );
     expect(card).toContain('<@U0ANA> · `acct_1`');
     const pending = JSON.stringify(approvalMessage({ ...stored, state: 'pending', failure: null }).blocks);
-    expect(pending).toContain("One more approver than usual: &lt;@U0ANA&gt;'s bank account changed at 2026-11-30 10:00 UTC.");
+    expect(pending).toContain(
+      "One more approver than usual: &lt;@U0ANA&gt;'s bank account changed at 2026-11-30 10:00 UTC.",
+    );
   });
 
   it("when a request stored without the seller's name waits for two approvers, then Approve's confirm names the seller by user id", () => {
     const stored = {
-      id: 'req_old', kind: 'transfer', teamId: 'T0TEAM', requestedBy: 'U0OPS', requestedAt: AT, money: eur(1_500_00), totals: [eur(1_500_00)], description: null,
-      destination: { userId: 'U0ANA', accountId: 'acct_1' }, availableAtRequest: null, state: 'pending', requiredApprovals: 2, approvals: [], rejection: null,
-      expiresAt: AT, executingSince: null, attempts: 0, stripeId: null, resultRef: null, failure: null, settlement: null, amountReversed: 0, message: null, updatedAt: AT,
+      id: 'req_old',
+      kind: 'transfer',
+      teamId: 'T0TEAM',
+      requestedBy: 'U0OPS',
+      requestedAt: AT,
+      money: eur(1_500_00),
+      totals: [eur(1_500_00)],
+      description: null,
+      destination: { userId: 'U0ANA', accountId: 'acct_1' },
+      availableAtRequest: null,
+      state: 'pending',
+      requiredApprovals: 2,
+      approvals: [],
+      rejection: null,
+      expiresAt: AT,
+      executingSince: null,
+      attempts: 0,
+      stripeId: null,
+      resultRef: null,
+      failure: null,
+      settlement: null,
+      amountReversed: 0,
+      message: null,
+      updatedAt: AT,
     } as TransferRequest;
     expect(JSON.stringify(approvalMessage(stored).blocks)).toContain('€1,500.00 to @U0ANA: your approval is one of 2.');
-    expect(JSON.stringify(approvalMessage({ ...stored, destination: { ...stored.destination, name: 'Ana López' } }).blocks)).toContain('€1,500.00 to Ana López: your approval is one of 2.');
+    expect(
+      JSON.stringify(approvalMessage({ ...stored, destination: { ...stored.destination, name: 'Ana López' } }).blocks),
+    ).toContain('€1,500.00 to Ana López: your approval is one of 2.');
   });
 
   it('when a new request waits for a second approver after a bank change, then its card names the seller and the times', () => {
     const card = JSON.stringify(
       approvalMessage({
-        id: 'req_new', kind: 'plan', teamId: 'T0TEAM', requestedBy: 'U0OPS', requestedAt: AT, money: eur(50_00), totals: [eur(50_00)], description: null,
-        destination: { userId: 'U0ANA', accountId: 'acct_1' }, bankChangeHold: { userId: 'U0ANA', changedAt: '2026-11-30T10:00:00.000Z', until: '2026-12-03T10:00:00.000Z' },
-        availableAtRequest: null, state: 'pending', requiredApprovals: 2, approvals: [], rejection: null, expiresAt: AT, executingSince: null, attempts: 0, stripeId: null,
-        resultRef: null, failure: null, settlement: null, amountReversed: 0, message: null, updatedAt: AT,
+        id: 'req_new',
+        kind: 'plan',
+        teamId: 'T0TEAM',
+        requestedBy: 'U0OPS',
+        requestedAt: AT,
+        money: eur(50_00),
+        totals: [eur(50_00)],
+        description: null,
+        destination: { userId: 'U0ANA', accountId: 'acct_1' },
+        bankChangeHold: { userId: 'U0ANA', changedAt: '2026-11-30T10:00:00.000Z', until: '2026-12-03T10:00:00.000Z' },
+        availableAtRequest: null,
+        state: 'pending',
+        requiredApprovals: 2,
+        approvals: [],
+        rejection: null,
+        expiresAt: AT,
+        executingSince: null,
+        attempts: 0,
+        stripeId: null,
+        resultRef: null,
+        failure: null,
+        settlement: null,
+        amountReversed: 0,
+        message: null,
+        updatedAt: AT,
       }).blocks,
     );
-    expect(card).toContain("One more approver than usual: <@U0ANA>'s bank account changed at 2026-11-30 10:00 UTC (held until 2026-12-03 10:00 UTC).");
+    expect(card).toContain(
+      "One more approver than usual: <@U0ANA>'s bank account changed at 2026-11-30 10:00 UTC (held until 2026-12-03 10:00 UTC).",
+    );
   });
 });

@@ -12,7 +12,9 @@ describe('money', () => {
   });
 
   it('when a currency has no minor units or is a Stripe special case, then decimals are refused', () => {
-    expect(refusalWords(() => parseMoney('10.5', 'jpy'))).toContain('10.5 has 1 decimal but JPY takes whole amounts only.');
+    expect(refusalWords(() => parseMoney('10.5', 'jpy'))).toContain(
+      '10.5 has 1 decimal but JPY takes whole amounts only.',
+    );
     expect(refusalWords(() => parseMoney('100.50', 'isk'))).toMatch(/ISK takes whole amounts only/);
     expect(refusalWords(() => parseMoney('100.50', 'huf'))).toMatch(/HUF takes whole amounts only/);
     expect(parseMoney('100', 'isk')).toEqual({ amount: 10_000, currency: 'isk' });
@@ -37,13 +39,30 @@ describe('money', () => {
     expect(describeError(eur)).toBe('1.500 has 3 decimals but EUR has 2: did you mean €1,500.00 or €1.50?');
     expect(eur).toMatchObject({
       code: 'amount_too_precise',
-      params: { typed: '1.500', decimals: 3, allowed: 2, currency: 'eur', readings: [{ amount: 150_000, currency: 'eur' }, { amount: 150, currency: 'eur' }] },
+      params: {
+        typed: '1.500',
+        decimals: 3,
+        allowed: 2,
+        currency: 'eur',
+        readings: [
+          { amount: 150_000, currency: 'eur' },
+          { amount: 150, currency: 'eur' },
+        ],
+      },
     });
     expect(describeError(refusal('1.505', 'eur'))).toBe('1.505 has 3 decimals but EUR has 2: did you mean €1,505.00?');
-    expect(describeError(refusal('1,500.000', 'usd'))).toBe('1,500.000 has 3 decimals but USD has 2: did you mean $1,500.00?');
-    expect(describeError(refusal('1.500', 'jpy'))).toBe('1.500 has 3 decimals but JPY takes whole amounts only: did you mean ¥1,500?');
-    expect(describeError(refusal('1.500', 'huf'))).toBe('1.500 has 3 decimals but HUF takes whole amounts only: did you mean HUF\u00a01,500?');
-    expect(describeError(refusal('10.00', 'jpy'))).toBe('10.00 has 2 decimals but JPY takes whole amounts only: did you mean ¥10?');
+    expect(describeError(refusal('1,500.000', 'usd'))).toBe(
+      '1,500.000 has 3 decimals but USD has 2: did you mean $1,500.00?',
+    );
+    expect(describeError(refusal('1.500', 'jpy'))).toBe(
+      '1.500 has 3 decimals but JPY takes whole amounts only: did you mean ¥1,500?',
+    );
+    expect(describeError(refusal('1.500', 'huf'))).toBe(
+      '1.500 has 3 decimals but HUF takes whole amounts only: did you mean HUF\u00a01,500?',
+    );
+    expect(describeError(refusal('10.00', 'jpy'))).toBe(
+      '10.00 has 2 decimals but JPY takes whole amounts only: did you mean ¥10?',
+    );
     expect(describeError(refusal('0.000', 'eur'))).toBe('0.000 has 3 decimals but EUR has 2.');
     expect(parseMoney('1.50', 'eur')).toEqual({ amount: 150, currency: 'eur' });
   });

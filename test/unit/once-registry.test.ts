@@ -1,5 +1,5 @@
-import RedisMock from 'ioredis-mock';
 import type { Redis } from 'ioredis';
+import RedisMock from 'ioredis-mock';
 import { describe, expect, it } from 'vitest';
 import { createOnceRegistry } from '../../src/adapters/redis/once.js';
 

@@ -11,14 +11,16 @@ const SELLERS = [
 ];
 
 const sellers: SellerLookup = {
-  find: ({ userId, accountId }) => SELLERS.find((s) => (userId && s.userId === userId) || (accountId && s.accountId === accountId)),
+  find: ({ userId, accountId }) =>
+    SELLERS.find((s) => (userId && s.userId === userId) || (accountId && s.accountId === accountId)),
   mentionedUser: parseUserMention,
 };
 
 const held = { heldCurrencies: new Set(['usd', 'eur']) };
 const csv = (...lines: string[]) => lines.join('\n');
 /** Each problem with the words a person reads for it. */
-const shown = (problems: BatchProblem[]) => problems.map((p) => ({ line: p.line, message: describeLineProblem(p.problem, plainWords) }));
+const shown = (problems: BatchProblem[]) =>
+  problems.map((p) => ({ line: p.line, message: describeLineProblem(p.problem, plainWords) }));
 
 describe('validateBatch', () => {
   it('when the CSV is clean (header, quoted description with a comma, mention and acct_ refs), then every line is ready and nothing is wrong', () => {
@@ -36,10 +38,38 @@ describe('validateBatch', () => {
     );
     expect(result.problems).toEqual([]);
     expect(result.lines).toEqual([
-      { line: 2, sellerRef: 'U0ALICE', userId: 'U0ALICE', accountId: 'acct_1Alice', money: { amount: 1050, currency: 'usd' }, description: 'March sales' },
-      { line: 3, sellerRef: '<@U0BOB|bob>', userId: 'U0BOB', accountId: 'acct_1Bob', money: { amount: 120_000, currency: 'eur' }, description: 'Commission, March' },
-      { line: 5, sellerRef: 'acct_1Carol', userId: 'W0CAROL', accountId: 'acct_1Carol', money: { amount: 700, currency: 'usd' }, description: null },
-      { line: 6, sellerRef: 'W0CAROL', userId: 'W0CAROL', accountId: 'acct_1Carol', money: { amount: 700, currency: 'usd' }, description: 'second line\nof a note' },
+      {
+        line: 2,
+        sellerRef: 'U0ALICE',
+        userId: 'U0ALICE',
+        accountId: 'acct_1Alice',
+        money: { amount: 1050, currency: 'usd' },
+        description: 'March sales',
+      },
+      {
+        line: 3,
+        sellerRef: '<@U0BOB|bob>',
+        userId: 'U0BOB',
+        accountId: 'acct_1Bob',
+        money: { amount: 120_000, currency: 'eur' },
+        description: 'Commission, March',
+      },
+      {
+        line: 5,
+        sellerRef: 'acct_1Carol',
+        userId: 'W0CAROL',
+        accountId: 'acct_1Carol',
+        money: { amount: 700, currency: 'usd' },
+        description: null,
+      },
+      {
+        line: 6,
+        sellerRef: 'W0CAROL',
+        userId: 'W0CAROL',
+        accountId: 'acct_1Carol',
+        money: { amount: 700, currency: 'usd' },
+        description: 'second line\nof a note',
+      },
     ]);
   });
 
@@ -84,8 +114,14 @@ describe('validateBatch', () => {
   });
 
   it('when a line describes itself at more than the one description limit, then that line is reported and not paid', () => {
-    const { lines, problems } = validateBatch(csv('U0ALICE,10,usd,ok', `U0BOB,10,usd,"${'x'.repeat(5_000)}"`), sellers, held);
-    expect(shown(problems)).toEqual([{ line: 2, message: 'The description is 5,000 characters long: keep it to 500.' }]);
+    const { lines, problems } = validateBatch(
+      csv('U0ALICE,10,usd,ok', `U0BOB,10,usd,"${'x'.repeat(5_000)}"`),
+      sellers,
+      held,
+    );
+    expect(shown(problems)).toEqual([
+      { line: 2, message: 'The description is 5,000 characters long: keep it to 500.' },
+    ]);
     expect(lines.map((l) => l.line)).toEqual([1]);
   });
 
@@ -98,11 +134,15 @@ describe('validateBatch', () => {
   });
 
   it('when a quote is left open or stray, then that line is reported as not valid CSV', () => {
-    expect(shown(validateBatch(csv('U0ALICE,1,usd', '', '', 'U0BOB,2,usd,"open', 'U0BOB,3,usd'), sellers, held).problems)).toEqual([
+    expect(
+      shown(validateBatch(csv('U0ALICE,1,usd', '', '', 'U0BOB,2,usd,"open', 'U0BOB,3,usd'), sellers, held).problems),
+    ).toEqual([
       { line: 4, message: expect.stringMatching(/^This line is not valid CSV: a quote opened here is never closed/) },
     ]);
     const stray = validateBatch(csv('U0ALICE,1,usd', 'U0BOB,2,usd,x"y"', 'U0BOB,3,usd'), sellers, held);
-    expect(shown(stray.problems)).toEqual([{ line: 2, message: expect.stringMatching(/^This line is not valid CSV: a quote appears inside a value/) }]);
+    expect(shown(stray.problems)).toEqual([
+      { line: 2, message: expect.stringMatching(/^This line is not valid CSV: a quote appears inside a value/) },
+    ]);
   });
 
   it('when there are more lines than allowed, then the first extra line is reported', () => {

@@ -13,20 +13,34 @@ describe('readView', () => {
         values: {
           amount: { amount: { type: 'plain_text_input', value: ' 12.50 ' } },
           seller: { seller_picker: { type: 'external_select', selected_option: { value: 'U2', text: {} } } },
-          files: { file: { type: 'file_input', files: [{ url_private_download: 'https://d', url_private: 'https://p' }] } },
+          files: {
+            file: { type: 'file_input', files: [{ url_private_download: 'https://d', url_private: 'https://p' }] },
+          },
         },
       },
       private_metadata: JSON.stringify({ channelId: 'C1' }),
     };
-    expect(readView(view, Form)).toEqual({ amount: '12.50', seller: 'U2', files: [{ url: 'https://d' }], meta: { channelId: 'C1' } });
+    expect(readView(view, Form)).toEqual({
+      amount: '12.50',
+      seller: 'U2',
+      files: [{ url: 'https://d' }],
+      meta: { channelId: 'C1' },
+    });
   });
 
   it('when fields are empty and the metadata is no JSON, then they read as nothing and the answer goes to the DM', () => {
-    expect(readView({ state: { values: {} }, private_metadata: '{not json' }, Form)).toEqual({ amount: '', seller: undefined, files: [], meta: { channelId: undefined } });
+    expect(readView({ state: { values: {} }, private_metadata: '{not json' }, Form)).toEqual({
+      amount: '',
+      seller: undefined,
+      files: [],
+      meta: { channelId: undefined },
+    });
   });
 
   it('when the metadata has the wrong shape, then reading fails instead of passing it on', () => {
-    expect(() => readView({ state: { values: {} }, private_metadata: JSON.stringify({ channelId: 42 }) }, Form)).toThrow(z.ZodError);
+    expect(() =>
+      readView({ state: { values: {} }, private_metadata: JSON.stringify({ channelId: 42 }) }, Form),
+    ).toThrow(z.ZodError);
   });
 });
 
@@ -34,8 +48,13 @@ describe('replyOnAppError', () => {
   it('when the work throws an AppError, then the person is told its words and the refusal is seen', async () => {
     const reply = vi.fn(async () => undefined);
     const refused = vi.fn();
-    await replyOnAppError(reply, async () => Promise.reject(new AppError('not_staff', { to: 'unfreeze' })), { lead: 'No luck. ', refused });
-    expect(reply).toHaveBeenCalledWith(':x: No luck. Only payout requesters and approvers may ask to unfreeze payouts.');
+    await replyOnAppError(reply, async () => Promise.reject(new AppError('not_staff', { to: 'unfreeze' })), {
+      lead: 'No luck. ',
+      refused,
+    });
+    expect(reply).toHaveBeenCalledWith(
+      ':x: No luck. Only payout requesters and approvers may ask to unfreeze payouts.',
+    );
     expect(refused).toHaveBeenCalledWith(expect.objectContaining({ code: 'not_staff' }));
   });
 

@@ -22,7 +22,13 @@ describe('reminderPoints', () => {
 
 describe('reminder jobs and the sweeper', () => {
   const request = (state: PayoutRequest['state'] = 'pending') =>
-    ({ id: 'req_1', state, requestedAt: '2026-03-01T00:00:00.000Z', expiresAt: '2026-03-02T00:00:00.000Z', message: { channel: 'CAPPROVALS', ts: '1.0' } }) as PayoutRequest;
+    ({
+      id: 'req_1',
+      state,
+      requestedAt: '2026-03-01T00:00:00.000Z',
+      expiresAt: '2026-03-02T00:00:00.000Z',
+      message: { channel: 'CAPPROVALS', ts: '1.0' },
+    }) as PayoutRequest;
 
   function service(stored: PayoutRequest, nowIso: string) {
     const claims = new Set<string>();

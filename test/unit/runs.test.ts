@@ -4,9 +4,9 @@ import type { Money } from '../../src/domain/money.js';
 import type { MoneyGateway } from '../../src/domain/ports.js';
 import type { RunLineDraft } from '../../src/domain/requests.types.js';
 import { createRunService, type LaunchRun } from '../../src/domain/runs.js';
+import { describeRecorded } from '../../src/slack/messages.js';
 import { memoryAudit, memoryRunStore, spyPayoutNotifier, testClock } from '../support/memory-ports.js';
 import { fakeMoneyGateway, payingThrough } from '../support/money-gateway.js';
-import { describeRecorded } from '../../src/slack/messages.js';
 
 const NOW = '2026-11-24T12:00:00Z';
 
@@ -82,7 +82,10 @@ describe('runs', () => {
       for (let i = 0; i < lines.length; i += 500) yield lines.slice(i, i + 500);
     }
     const run = await service.launch({ ...launch([]), lines: pages() });
-    expect(run).toMatchObject({ lineCount: 1_234, totals: [{ currency: 'eur', amount: lines.reduce((sum, l) => sum + l.money.amount, 0) }] });
+    expect(run).toMatchObject({
+      lineCount: 1_234,
+      totals: [{ currency: 'eur', amount: lines.reduce((sum, l) => sum + l.money.amount, 0) }],
+    });
     expect((await runs.firstLines(run.id, 10)).map((l) => l.key)).toEqual(lines.slice(0, 10).map((l) => l.key));
     const again = await service.launch({ ...launch([]), lines: pages() });
     expect(again.lineCount).toBe(1_234);
@@ -134,7 +137,11 @@ describe('runs', () => {
   it('when Stripe refuses a line for good, then the line fails with its reason and is among the failed lines', async () => {
     const refusals = [
       new AppError('stripe_balance_insufficient', { action: 'create the transfer' }),
-      new AppError('stripe_refused', { action: 'create the transfer', stripeCode: 'account_invalid', detail: 'no such destination' }),
+      new AppError('stripe_refused', {
+        action: 'create the transfer',
+        stripeCode: 'account_invalid',
+        detail: 'no such destination',
+      }),
     ];
     const { service } = setup({ gateway: { createTransfer: vi.fn(async () => Promise.reject(refusals.shift())) } });
     await service.launch(launch([line('a', 100_00), line('b', 200_00), line('c', 300_00)]));
@@ -168,7 +175,13 @@ describe('runs', () => {
         createTransfer: vi
           .fn()
           .mockResolvedValueOnce({ id: 'tr_a', requestId: null })
-          .mockRejectedValueOnce(new AppError('stripe_refused', { action: 'create the transfer', stripeCode: 'account_invalid', detail: 'no such destination' })),
+          .mockRejectedValueOnce(
+            new AppError('stripe_refused', {
+              action: 'create the transfer',
+              stripeCode: 'account_invalid',
+              detail: 'no such destination',
+            }),
+          ),
       },
     });
     await service.launch(launch([line('a', 100_00), line('b', 200_00)]));
@@ -223,7 +236,13 @@ describe('runs', () => {
       gateway: {
         createTransfer: vi
           .fn()
-          .mockRejectedValueOnce(new AppError('stripe_refused', { action: 'create the transfer', stripeCode: 'account_invalid', detail: 'no such destination' }))
+          .mockRejectedValueOnce(
+            new AppError('stripe_refused', {
+              action: 'create the transfer',
+              stripeCode: 'account_invalid',
+              detail: 'no such destination',
+            }),
+          )
           .mockResolvedValue({ id: 'tr_ok', requestId: null }),
       },
     });

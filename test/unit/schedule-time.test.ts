@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../../commands/args.js';
-import { formatInZone, intendedFiring, nextFirings, parseScheduleTime, periodKey, type ScheduleTime } from '../../src/domain/schedule-time.js';
+import {
+  formatInZone,
+  intendedFiring,
+  nextFirings,
+  parseScheduleTime,
+  periodKey,
+  type ScheduleTime,
+} from '../../src/domain/schedule-time.js';
 import { describeError } from '../../src/slack/messages.js';
 
 function time(text: string): ScheduleTime {
@@ -22,7 +29,13 @@ describe('parsing <when>', () => {
   it('when a daily time is given in any case, then it becomes a cron pattern in the canonical zone and the rest is returned', () => {
     const parsed = parseScheduleTime(tokenize('DAILY 18:00 europe/paris 100 EUR weekly rent'));
     expect(parsed).toEqual({
-      time: { kind: 'daily', pattern: '0 18 * * *', tz: 'Europe/Paris', granularity: 'day', label: 'every day at 18:00 (Europe/Paris)' },
+      time: {
+        kind: 'daily',
+        pattern: '0 18 * * *',
+        tz: 'Europe/Paris',
+        granularity: 'day',
+        label: 'every day at 18:00 (Europe/Paris)',
+      },
       rest: ['100', 'EUR', 'weekly', 'rent'],
     });
   });
@@ -41,7 +54,13 @@ describe('parsing <when>', () => {
   it('when a quoted cron expression is given, then it is kept as one token, normalised, at minute granularity', () => {
     const parsed = parseScheduleTime(tokenize('Cron "0  9 * * 1-5" Asia/Tokyo 10 usd'));
     expect(parsed).toEqual({
-      time: { kind: 'cron', pattern: '0 9 * * 1-5', tz: 'Asia/Tokyo', granularity: 'minute', label: 'on cron "0 9 * * 1-5" (Asia/Tokyo)' },
+      time: {
+        kind: 'cron',
+        pattern: '0 9 * * 1-5',
+        tz: 'Asia/Tokyo',
+        granularity: 'minute',
+        label: 'on cron "0 9 * * 1-5" (Asia/Tokyo)',
+      },
       rest: ['10', 'usd'],
     });
   });
@@ -54,12 +73,16 @@ describe('parsing <when>', () => {
   });
 
   it('when the weekday is wrong, then the valid weekdays are listed', () => {
-    expect(error('weekly mnd 09:00 UTC')).toBe('"mnd" is not a weekday. Pick a weekday: mon, tue, wed, thu, fri, sat or sun.');
+    expect(error('weekly mnd 09:00 UTC')).toBe(
+      '"mnd" is not a weekday. Pick a weekday: mon, tue, wed, thu, fri, sat or sun.',
+    );
     expect(error('weekly 09:00 mon UTC')).toMatch(/"09:00" is not a weekday/);
   });
 
   it('when the zone is unknown or missing, then an IANA name is asked for', () => {
-    expect(error('daily 09:00 Europe/Pariss')).toBe('Unknown time zone "Europe/Pariss": use an IANA name such as Europe/Paris.');
+    expect(error('daily 09:00 Europe/Pariss')).toBe(
+      'Unknown time zone "Europe/Pariss": use an IANA name such as Europe/Paris.',
+    );
     expect(error('daily 09:00 100 usd')).toMatch(/Add an IANA time zone/);
     expect(error('daily 09:00')).toMatch(/Add an IANA time zone/);
     expect(error('cron "0 9 * * *" +02:00')).toMatch(/Add an IANA time zone/);
@@ -91,7 +114,11 @@ describe('weekly mon 09:00 America/New_York across the US daylight-saving change
   it('when the clocks go forward on 2026-03-08, then Monday firings stay at 09:00 local: 14:00 UTC before, 13:00 UTC after', () => {
     const firings = nextFirings(weekly, at('2026-02-25T00:00:00Z'), 3);
     expect(iso(firings)).toEqual(['2026-03-02T14:00:00.000Z', '2026-03-09T13:00:00.000Z', '2026-03-16T13:00:00.000Z']);
-    expect(firings.map((f) => periodKey('sch_1', weekly, f))).toEqual(['sch_1-2026-03-02', 'sch_1-2026-03-09', 'sch_1-2026-03-16']);
+    expect(firings.map((f) => periodKey('sch_1', weekly, f))).toEqual([
+      'sch_1-2026-03-02',
+      'sch_1-2026-03-09',
+      'sch_1-2026-03-16',
+    ]);
   });
 
   it('when the clocks go back on 2026-11-01, then Monday firings stay at 09:00 local: 13:00 UTC before, 14:00 UTC after', () => {
@@ -108,7 +135,9 @@ describe('weekly mon 09:00 America/New_York across the US daylight-saving change
     expect(periodKey('sch_1', weekly, at('2026-03-09T12:00:00Z'))).toBe(key);
     expect(intendedFiring(weekly, at('2026-03-09T14:00:00Z'))).toEqual(intended);
     expect(periodKey('sch_1', weekly, intendedFiring(weekly, at('2026-03-09T14:00:00Z')))).toBe(key);
-    expect(periodKey('sch_1', weekly, at('2026-11-02T13:00:00Z'))).toBe(periodKey('sch_1', weekly, at('2026-11-02T14:00:00Z')));
+    expect(periodKey('sch_1', weekly, at('2026-11-02T13:00:00Z'))).toBe(
+      periodKey('sch_1', weekly, at('2026-11-02T14:00:00Z')),
+    );
   });
 });
 
@@ -118,7 +147,11 @@ describe('daily 18:00 Europe/Paris', () => {
   it('when the clocks go back on 2026-10-25, then consecutive firings keep 18:00 local and distinct local-date keys', () => {
     const firings = nextFirings(daily, at('2026-10-23T20:00:00Z'), 3);
     expect(iso(firings)).toEqual(['2026-10-24T16:00:00.000Z', '2026-10-25T17:00:00.000Z', '2026-10-26T17:00:00.000Z']);
-    expect(firings.map((f) => periodKey('sch_p', daily, f))).toEqual(['sch_p-2026-10-24', 'sch_p-2026-10-25', 'sch_p-2026-10-26']);
+    expect(firings.map((f) => periodKey('sch_p', daily, f))).toEqual([
+      'sch_p-2026-10-24',
+      'sch_p-2026-10-25',
+      'sch_p-2026-10-26',
+    ]);
   });
 
   it('when the year ends, then keys carry the Paris date across 2026-12-31 → 2027-01-01', () => {
@@ -157,14 +190,23 @@ describe('cron schedules on the daylight-saving nights of America/New_York', () 
     expect(periodKey('sch_n', cron, first)).toBe('sch_n-2026-11-01T0130');
     expect(periodKey('sch_n', cron, second)).toBe('sch_n-2026-11-01T0130');
     // cron-parser's next() fires only the first 01:30; a job at the second still maps to it.
-    expect(iso(nextFirings(cron, at('2026-10-31T12:00:00Z'), 2))).toEqual(['2026-11-01T05:30:00.000Z', '2026-11-02T06:30:00.000Z']);
+    expect(iso(nextFirings(cron, at('2026-10-31T12:00:00Z'), 2))).toEqual([
+      '2026-11-01T05:30:00.000Z',
+      '2026-11-02T06:30:00.000Z',
+    ]);
     expect(intendedFiring(cron, second)).toEqual(first);
   });
 
   it('when a half-hourly cron repeats the 01:00 hour, then the repeated slots share their keys', () => {
     const cron = time('cron "*/30 * * * *" America/New_York');
     const keys = nextFirings(cron, at('2026-11-01T04:45:00Z'), 5).map((f) => periodKey('sch_h', cron, f));
-    expect(keys).toEqual(['sch_h-2026-11-01T0100', 'sch_h-2026-11-01T0130', 'sch_h-2026-11-01T0100', 'sch_h-2026-11-01T0130', 'sch_h-2026-11-01T0200']);
+    expect(keys).toEqual([
+      'sch_h-2026-11-01T0100',
+      'sch_h-2026-11-01T0130',
+      'sch_h-2026-11-01T0100',
+      'sch_h-2026-11-01T0130',
+      'sch_h-2026-11-01T0200',
+    ]);
   });
 
   it('when 02:30 does not exist on the spring-forward night, then the firing moves to 03:30 and a job then belongs to it', () => {

@@ -142,11 +142,21 @@ describe('schedules', () => {
     const { service, approved, topupDraft } = setup();
     const draft = topupDraft();
     const schedule = await service.activate(await approved('schedule', draft));
-    await expect(service.requestResume(schedule.id, STAFF.requester, TEAM)).rejects.toMatchObject({ code: 'schedule_state' });
+    await expect(service.requestResume(schedule.id, STAFF.requester, TEAM)).rejects.toMatchObject({
+      code: 'schedule_state',
+    });
     await service.pause(schedule.id, STAFF.approver1);
     const request = await service.requestResume(schedule.id, STAFF.requester, TEAM);
-    expect(request).toMatchObject({ kind: 'resume', state: 'pending', requestedBy: STAFF.requester, description: 'weekly float', schedule: draft });
-    await expect(service.requestResume('sch_nope', STAFF.requester, TEAM)).rejects.toMatchObject({ code: 'schedule_state' });
+    expect(request).toMatchObject({
+      kind: 'resume',
+      state: 'pending',
+      requestedBy: STAFF.requester,
+      description: 'weekly float',
+      schedule: draft,
+    });
+    await expect(service.requestResume('sch_nope', STAFF.requester, TEAM)).rejects.toMatchObject({
+      code: 'schedule_state',
+    });
   });
 
   it('when an approved resume request arrives, then a paused schedule is active again from now; an active one is left as it is; a deleted one stays deleted', async () => {

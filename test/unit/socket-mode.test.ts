@@ -7,8 +7,18 @@ import { validEnv } from '../support/env.js';
 
 /** createApp only closes over deps; nothing here connects anywhere. */
 function appFor(env: Record<string, string>) {
-  const deps = { config: loadConfig({ ...validEnv, ...env }), logger: createLogger({ level: 'silent' }) } as unknown as AppDeps;
-  return createApp(deps) as unknown as { receiver: { constructor: { name: string }; httpServerPort?: number; routes: Record<string, unknown>; client?: { webClient: { slackApiUrl: string } } } };
+  const deps = {
+    config: loadConfig({ ...validEnv, ...env }),
+    logger: createLogger({ level: 'silent' }),
+  } as unknown as AppDeps;
+  return createApp(deps) as unknown as {
+    receiver: {
+      constructor: { name: string };
+      httpServerPort?: number;
+      routes: Record<string, unknown>;
+      client?: { webClient: { slackApiUrl: string } };
+    };
+  };
 }
 
 describe('Slack transport', () => {
@@ -16,7 +26,9 @@ describe('Slack transport', () => {
     const app = appFor({ SLACK_APP_TOKEN: 'xapp-1-abc', PORT: '4321', SLACK_API_URL: 'http://127.0.0.1:4100/api/' });
     expect(app.receiver.constructor.name).toBe('SocketModeReceiver');
     expect(app.receiver.httpServerPort).toBe(4321);
-    expect(Object.keys(app.receiver.routes)).toEqual(expect.arrayContaining(['/healthz', '/stripe/webhooks', '/connect/start', '/connect/refresh', '/connect/return']));
+    expect(Object.keys(app.receiver.routes)).toEqual(
+      expect.arrayContaining(['/healthz', '/stripe/webhooks', '/connect/start', '/connect/refresh', '/connect/return']),
+    );
     expect(app.receiver.client?.webClient.slackApiUrl).toBe('http://127.0.0.1:4100/api/');
   });
 

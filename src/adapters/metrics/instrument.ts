@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
-import { isAppError } from '../../domain/errors.js';
 import type { Clock } from '../../domain/clock.js';
+import { isAppError } from '../../domain/errors.js';
 import type { PayoutNotifier, RequestStore } from '../../domain/ports.js';
 import type { PayoutRequest } from '../../domain/requests.types.js';
 import type { Metrics } from './metrics.js';
@@ -45,7 +45,8 @@ export function instrumentRequestStore(store: RequestStore, metrics: Metrics, cl
     if (before === 'pending' && (request.state === 'approved' || request.state === 'rejected')) {
       metrics.toDecision.observe({ kind: request.kind, decision: request.state }, seconds(request.requestedAt, now));
     }
-    if (request.state === 'completed') metrics.toPayment.observe({ kind: request.kind }, seconds(request.requestedAt, now));
+    if (request.state === 'completed')
+      metrics.toPayment.observe({ kind: request.kind }, seconds(request.requestedAt, now));
   };
   return {
     ...store,

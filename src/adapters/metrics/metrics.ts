@@ -1,5 +1,5 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Queue } from 'bullmq';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { FreezeStore, ReconcileStore, ShortfallNoticeStore } from '../../domain/ports.js';
 
 /** The job states a queue is counted in. */
@@ -28,7 +28,13 @@ export interface Metrics {
  * One registry per running bot (not prom-client's global one, so tests can run several bots in one process).
  * Queue counts and the last reconciliation are read from Redis at scrape time.
  */
-export function createMetrics(sources: { queues: Queue[]; reconcile: ReconcileStore; freezes: Pick<FreezeStore, 'list'>; shortfalls: Pick<ShortfallNoticeStore, 'open'>; updateBudgetLeft: () => Promise<number> }): Metrics {
+export function createMetrics(sources: {
+  queues: Queue[];
+  reconcile: ReconcileStore;
+  freezes: Pick<FreezeStore, 'list'>;
+  shortfalls: Pick<ShortfallNoticeStore, 'open'>;
+  updateBudgetLeft: () => Promise<number>;
+}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   new Gauge({
@@ -77,17 +83,54 @@ export function createMetrics(sources: { queues: Queue[]; reconcile: ReconcileSt
     registers: [registry],
     async collect() {
       this.reset();
-      for (const notice of await sources.shortfalls.open()) if (notice.status === 'open') this.inc({ currency: notice.currency }, notice.amount);
+      for (const notice of await sources.shortfalls.open())
+        if (notice.status === 'open') this.inc({ currency: notice.currency }, notice.amount);
     },
   });
   return {
     registry,
-    requests: new Counter({ name: 'payout_requests_total', help: 'Payout requests that entered a state, by kind', labelNames: ['kind', 'state'], registers: [registry] }),
-    toDecision: new Histogram({ name: 'payout_request_decision_seconds', help: 'Time from a request to its approval or rejection', labelNames: ['kind', 'decision'], buckets: WAIT_BUCKETS, registers: [registry] }),
-    toPayment: new Histogram({ name: 'payout_request_payment_seconds', help: 'Time from a request to its payment', labelNames: ['kind'], buckets: WAIT_BUCKETS, registers: [registry] }),
-    stripeCalls: new Counter({ name: 'payout_stripe_calls_total', help: 'Stripe API calls by gateway method and outcome, with Stripe error code', labelNames: ['method', 'outcome', 'code'], registers: [registry] }),
-    stripeRateLimited: new Counter({ name: 'payout_stripe_rate_limited_total', help: 'Stripe calls answered 429', labelNames: ['method'], registers: [registry] }),
-    stalledJobs: new Counter({ name: 'payout_queue_stalled_jobs_total', help: 'Jobs whose lock lapsed and that BullMQ put back to run again, per queue', labelNames: ['queue'], registers: [registry] }),
-    missedFirings: new Counter({ name: 'payout_schedule_missed_firings_total', help: 'Scheduled firings that did not happen', registers: [registry] }),
+    requests: new Counter({
+      name: 'payout_requests_total',
+      help: 'Payout requests that entered a state, by kind',
+      labelNames: ['kind', 'state'],
+      registers: [registry],
+    }),
+    toDecision: new Histogram({
+      name: 'payout_request_decision_seconds',
+      help: 'Time from a request to its approval or rejection',
+      labelNames: ['kind', 'decision'],
+      buckets: WAIT_BUCKETS,
+      registers: [registry],
+    }),
+    toPayment: new Histogram({
+      name: 'payout_request_payment_seconds',
+      help: 'Time from a request to its payment',
+      labelNames: ['kind'],
+      buckets: WAIT_BUCKETS,
+      registers: [registry],
+    }),
+    stripeCalls: new Counter({
+      name: 'payout_stripe_calls_total',
+      help: 'Stripe API calls by gateway method and outcome, with Stripe error code',
+      labelNames: ['method', 'outcome', 'code'],
+      registers: [registry],
+    }),
+    stripeRateLimited: new Counter({
+      name: 'payout_stripe_rate_limited_total',
+      help: 'Stripe calls answered 429',
+      labelNames: ['method'],
+      registers: [registry],
+    }),
+    stalledJobs: new Counter({
+      name: 'payout_queue_stalled_jobs_total',
+      help: 'Jobs whose lock lapsed and that BullMQ put back to run again, per queue',
+      labelNames: ['queue'],
+      registers: [registry],
+    }),
+    missedFirings: new Counter({
+      name: 'payout_schedule_missed_firings_total',
+      help: 'Scheduled firings that did not happen',
+      registers: [registry],
+    }),
   };
 }

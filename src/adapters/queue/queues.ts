@@ -1,6 +1,6 @@
-import { Queue, type ConnectionOptions, type DefaultJobOptions, type Job } from 'bullmq';
+import { type ConnectionOptions, type DefaultJobOptions, type Job, Queue } from 'bullmq';
 import { MAINTENANCE_JOB_OPTIONS, MAINTENANCE_QUEUE } from '../../../jobs/maintenance.job.js';
-import { PAYMENT_JOB_OPTIONS, PAYMENT_QUEUES, paymentJobOf, type PaymentJob } from '../../../jobs/payment.job.js';
+import { PAYMENT_JOB_OPTIONS, PAYMENT_QUEUES, type PaymentJob, paymentJobOf } from '../../../jobs/payment.job.js';
 import { SCHEDULE_JOB_OPTIONS, SCHEDULES_QUEUE, type ScheduleJob } from '../../../jobs/schedule.job.js';
 import { STRIPE_EVENT_JOB_OPTIONS, STRIPE_EVENTS_QUEUE, type StripeEventJob } from '../../../jobs/stripe-event.job.js';
 import { paymentJobId } from '../../domain/payments.js';
@@ -21,7 +21,8 @@ export interface Queues {
 
 /** Every queue as its job contract says: its name and its default job options. */
 export function createQueues(connection: ConnectionOptions): Queues {
-  const queue = <T>(name: string, defaultJobOptions: DefaultJobOptions) => new Queue<T>(name, { connection, prefix: QUEUE_PREFIX, defaultJobOptions });
+  const queue = <T>(name: string, defaultJobOptions: DefaultJobOptions) =>
+    new Queue<T>(name, { connection, prefix: QUEUE_PREFIX, defaultJobOptions });
   const stripeEvents = queue<StripeEventJob>(STRIPE_EVENTS_QUEUE, STRIPE_EVENT_JOB_OPTIONS);
   const executions = queue<PaymentJob>(PAYMENT_QUEUES.executions, PAYMENT_JOB_OPTIONS);
   const runLines = queue<PaymentJob>(PAYMENT_QUEUES.runLines, PAYMENT_JOB_OPTIONS);

@@ -1,4 +1,4 @@
-import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import type { RedisTarget } from '../../config.js';
 import type { Logger } from '../../logger.js';
 
@@ -16,7 +16,9 @@ const retryStrategy = (times: number) => Math.min(times * 200, 2_000);
 /** The one place a Redis connection is made. */
 export function createRedis(target: RedisTarget, role: RedisRole, logger: Logger): RedisClient {
   const options: RedisOptions = {
-    ...(role === 'worker' ? { maxRetriesPerRequest: null, enableReadyCheck: true } : { maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 5_000 }),
+    ...(role === 'worker'
+      ? { maxRetriesPerRequest: null, enableReadyCheck: true }
+      : { maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 5_000 }),
     ...(target.password ? { password: target.password } : {}),
     retryStrategy,
   };
@@ -54,7 +56,13 @@ function connect(target: RedisTarget, options: RedisOptions): RedisClient {
       return new Redis(target.url, options);
     case 'sentinel':
       // failoverDetector follows +switch-master at once instead of waiting for the old master's socket to fail.
-      return new Redis({ ...options, sentinels: target.sentinels, name: target.name, failoverDetector: true, sentinelRetryStrategy: retryStrategy });
+      return new Redis({
+        ...options,
+        sentinels: target.sentinels,
+        name: target.name,
+        failoverDetector: true,
+        sentinelRetryStrategy: retryStrategy,
+      });
     case 'cluster': {
       const clusterOptions: ClusterOptions = {
         redisOptions: options,
@@ -79,7 +87,10 @@ export async function assertNoEviction(redis: RedisClient, logger: Logger): Prom
     const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
     policy = reply[1];
   } catch (error) {
-    logger.warn({ err: error }, 'could not read maxmemory-policy (CONFIG GET is not allowed here); make sure it is noeviction');
+    logger.warn(
+      { err: error },
+      'could not read maxmemory-policy (CONFIG GET is not allowed here); make sure it is noeviction',
+    );
     return;
   }
   if (policy !== undefined && policy !== 'noeviction') {

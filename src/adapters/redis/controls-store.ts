@@ -1,8 +1,8 @@
+import { scopeKey } from '../../domain/controls.js';
+import type { Freeze, LimitHold } from '../../domain/controls.types.js';
+import type { FreezeStore, LimitHoldStore, VelocityCounter } from '../../domain/ports.js';
 import type { RedisClient } from './connection.js';
 import { storeKey } from './keys.js';
-import type { Freeze, LimitHold } from '../../domain/controls.types.js';
-import { scopeKey } from '../../domain/controls.js';
-import type { FreezeStore, LimitHoldStore, VelocityCounter } from '../../domain/ports.js';
 
 const FREEZES = storeKey('freezes');
 
@@ -13,7 +13,12 @@ export function createRedisFreezeStore(redis: RedisClient): FreezeStore {
     },
     async remove(key) {
       // HGETDEL is Redis 8; a small script keeps read-and-remove one step on older servers.
-      const raw = (await redis.eval("local v = redis.call('HGET', KEYS[1], ARGV[1]) if v then redis.call('HDEL', KEYS[1], ARGV[1]) end return v", 1, FREEZES, key)) as string | null;
+      const raw = (await redis.eval(
+        "local v = redis.call('HGET', KEYS[1], ARGV[1]) if v then redis.call('HDEL', KEYS[1], ARGV[1]) end return v",
+        1,
+        FREEZES,
+        key,
+      )) as string | null;
       return raw ? (JSON.parse(raw) as Freeze) : undefined;
     },
     async list() {
@@ -25,7 +30,8 @@ export function createRedisFreezeStore(redis: RedisClient): FreezeStore {
 /** Counters live two days (today's and a late release of yesterday's). */
 const COUNTER_TTL_SECONDS = 2 * 86_400;
 const totalKey = (day: string, currency: string) => storeKey(`velocity:${day}:${currency}`);
-const sellerKey = (day: string, currency: string, accountId: string) => storeKey(`velocity:${day}:${currency}:${accountId}`);
+const sellerKey = (day: string, currency: string, accountId: string) =>
+  storeKey(`velocity:${day}:${currency}:${accountId}`);
 const countedKey = (payoutRef: string) => storeKey(`velocity:counted:${payoutRef}`);
 
 /**
@@ -68,20 +74,35 @@ export function createRedisVelocityCounter(redis: RedisClient): VelocityCounter 
     async reserve({ payoutRef, day, money, accountId, limits }) {
       const mark: Counted = { day, currency: money.currency, accountId, amount: money.amount };
       const keys = [totalKey(day, money.currency), sellerKey(day, money.currency, accountId), countedKey(payoutRef)];
-      const args = [money.amount, limits.total ?? '', limits.perSeller ?? '', JSON.stringify(mark), COUNTER_TTL_SECONDS];
+      const args = [
+        money.amount,
+        limits.total ?? '',
+        limits.perSeller ?? '',
+        JSON.stringify(mark),
+        COUNTER_TTL_SECONDS,
+      ];
       const [ok, which, used] = (await redis.eval(RESERVE, keys.length, ...keys, ...args)) as number[];
       if (ok === 1) return { ok: true };
-      return which === 1 ? { ok: false, which: 'total', limit: limits.total!, used: used! } : { ok: false, which: 'seller', limit: limits.perSeller!, used: used! };
+      return which === 1
+        ? { ok: false, which: 'total', limit: limits.total!, used: used! }
+        : { ok: false, which: 'seller', limit: limits.perSeller!, used: used! };
     },
     async used(day, currency, accountId) {
-      const [total, seller] = await redis.mget(totalKey(day, currency), accountId ? sellerKey(day, currency, accountId) : totalKey(day, currency));
+      const [total, seller] = await redis.mget(
+        totalKey(day, currency),
+        accountId ? sellerKey(day, currency, accountId) : totalKey(day, currency),
+      );
       return { total: Number(total ?? 0), seller: accountId ? Number(seller ?? 0) : 0 };
     },
     async release(payoutRef) {
       const raw = await redis.get(countedKey(payoutRef));
       if (!raw) return;
       const mark = JSON.parse(raw) as Counted;
-      const keys = [totalKey(mark.day, mark.currency), sellerKey(mark.day, mark.currency, mark.accountId), countedKey(payoutRef)];
+      const keys = [
+        totalKey(mark.day, mark.currency),
+        sellerKey(mark.day, mark.currency, mark.accountId),
+        countedKey(payoutRef),
+      ];
       await redis.eval(RELEASE, keys.length, ...keys, raw, mark.amount);
     },
   };
@@ -95,7 +116,11 @@ const overrideKey = (payoutRef: string, day: string) => storeKey(`limit:override
 export function createRedisLimitHoldStore(redis: RedisClient): LimitHoldStore {
   return {
     async hold(hold) {
-      await redis.multi().set(holdKey(hold.payoutRef), JSON.stringify(hold), 'EX', COUNTER_TTL_SECONDS).zadd(HOLDS, 'NX', Date.now(), hold.payoutRef).exec();
+      await redis
+        .multi()
+        .set(holdKey(hold.payoutRef), JSON.stringify(hold), 'EX', COUNTER_TTL_SECONDS)
+        .zadd(HOLDS, 'NX', Date.now(), hold.payoutRef)
+        .exec();
     },
     async get(payoutRef) {
       const raw = await redis.get(holdKey(payoutRef));
@@ -114,7 +139,10 @@ export function createRedisLimitHoldStore(redis: RedisClient): LimitHoldStore {
       // A hold whose record expired waits no more (it was never cleared, e.g. its job was removed): it leaves the list.
       const expired = refs.filter((_, i) => !raws[i]);
       if (expired.length > 0) await redis.zrem(HOLDS, ...expired);
-      return { holds: raws.flatMap((raw) => (raw ? [JSON.parse(raw) as LimitHold] : [])), total: total - expired.length };
+      return {
+        holds: raws.flatMap((raw) => (raw ? [JSON.parse(raw) as LimitHold] : [])),
+        total: total - expired.length,
+      };
     },
     async clear(payoutRef) {
       await redis.multi().del(holdKey(payoutRef)).zrem(HOLDS, payoutRef).exec();

@@ -1,7 +1,7 @@
+import type { AutoFunding, AutoTopup, ShortfallNotice } from '../../domain/funding.types.js';
+import type { AutoFundingStore, ShortfallNoticeStore } from '../../domain/ports.js';
 import type { RedisClient } from './connection.js';
 import { storeKey } from './keys.js';
-import type { AutoTopup, AutoFunding, ShortfallNotice } from '../../domain/funding.types.js';
-import type { AutoFundingStore, ShortfallNoticeStore } from '../../domain/ports.js';
 import { createVersionedJsonStore, encodeNewRecord } from './versioned-json.js';
 
 const OPEN_NOTICES = storeKey('funding:notices:open');
@@ -11,9 +11,13 @@ export function createRedisShortfallNoticeStore(redis: RedisClient): ShortfallNo
   const records = createVersionedJsonStore<ShortfallNotice>(redis, { indexKey: OPEN_NOTICES });
   const get = async (key: string) => (await records.get(noticeKey(key)))?.value;
   return {
-    claim: (notice) => records.create(noticeKey(notice.key), notice, { index: { member: notice.key, score: Date.parse(notice.day) } }),
+    claim: (notice) =>
+      records.create(noticeKey(notice.key), notice, { index: { member: notice.key, score: Date.parse(notice.day) } }),
     get,
-    update: (key, change) => records.update(noticeKey(key), change, (_before, after) => (after.status === 'open' ? {} : { index: { member: key, remove: true } })),
+    update: (key, change) =>
+      records.update(noticeKey(key), change, (_before, after) =>
+        after.status === 'open' ? {} : { index: { member: key, remove: true } },
+      ),
     async release(key) {
       await redis.multi().del(noticeKey(key)).zrem(OPEN_NOTICES, key).exec();
     },
@@ -45,7 +49,10 @@ export function createRedisAutoFundingStore(redis: RedisClient): AutoFundingStor
   const topups = createVersionedJsonStore<AutoTopup>(redis);
   const member = (t: AutoTopup) => `${t.key}|${t.amount}`;
   const usedSince = async (currency: string, since: Date) =>
-    (await redis.zrangebyscore(claimsKey(currency), since.getTime(), '+inf')).reduce((sum, m) => sum + Number(m.split('|')[1]), 0);
+    (await redis.zrangebyscore(claimsKey(currency), since.getTime(), '+inf')).reduce(
+      (sum, m) => sum + Number(m.split('|')[1]),
+      0,
+    );
   return {
     async permission(currency) {
       const raw = await redis.hget(permissionsKey, currency);
@@ -58,17 +65,30 @@ export function createRedisAutoFundingStore(redis: RedisClient): AutoFundingStor
       await redis.hset(permissionsKey, permission.currency, JSON.stringify(permission));
     },
     async revoke(currency) {
-      const [[, raw] = []] = (await redis.multi().hget(permissionsKey, currency).hdel(permissionsKey, currency).exec()) ?? [];
+      const [[, raw] = []] =
+        (await redis.multi().hget(permissionsKey, currency).hdel(permissionsKey, currency).exec()) ?? [];
       return typeof raw === 'string' ? (JSON.parse(raw) as AutoFunding) : undefined;
     },
     async claimTopup(topup, cap, since) {
       const claimedAt = Date.parse(topup.claimedAt);
-      return (await redis.eval(CLAIM_TOPUP, 2, topupKey(topup.key), claimsKey(topup.currency), encodeNewRecord(topup), claimedAt, since.getTime(), topup.amount, cap, member(topup))) as 'claimed' | 'exists' | 'over_cap';
+      return (await redis.eval(
+        CLAIM_TOPUP,
+        2,
+        topupKey(topup.key),
+        claimsKey(topup.currency),
+        encodeNewRecord(topup),
+        claimedAt,
+        since.getTime(),
+        topup.amount,
+        cap,
+        member(topup),
+      )) as 'claimed' | 'exists' | 'over_cap';
     },
     topup: async (key) => (await topups.get(topupKey(key)))?.value,
     async updateTopup(key, change) {
       const result = await topups.update(topupKey(key), change);
-      if (result?.changed && result.after.status === 'failed' && result.before.status !== 'failed') await redis.zrem(claimsKey(result.after.currency), member(result.after));
+      if (result?.changed && result.after.status === 'failed' && result.before.status !== 'failed')
+        await redis.zrem(claimsKey(result.after.currency), member(result.after));
       return result;
     },
     usedSince,

@@ -10,7 +10,15 @@ export function createRedisPaymentAttempts(redis: RedisClient, replicaAck: Repli
   return {
     async firstAttempt(payoutRef, now) {
       // SET … NX GET: one round trip records the first attempt or returns the one recorded.
-      const earlier = (await redis.call('SET', storeKey(`payment:first-attempt:${payoutRef}`), now.toISOString(), 'EX', ATTEMPT_TTL_SECONDS, 'NX', 'GET')) as string | null;
+      const earlier = (await redis.call(
+        'SET',
+        storeKey(`payment:first-attempt:${payoutRef}`),
+        now.toISOString(),
+        'EX',
+        ATTEMPT_TTL_SECONDS,
+        'NX',
+        'GET',
+      )) as string | null;
       // The first attempt's time decides when the idempotency key may have expired: it must survive a failover.
       if (!earlier) await replicaAck();
       return earlier ? new Date(earlier) : now;

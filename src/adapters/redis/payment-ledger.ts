@@ -1,5 +1,5 @@
 import type { PaymentLedger, ReconcileStore } from '../../domain/ports.js';
-import type { RecordedPayment, ReconcileResult } from '../../domain/reconcile.types.js';
+import type { ReconcileResult, RecordedPayment } from '../../domain/reconcile.types.js';
 import type { RedisClient } from './connection.js';
 import { storeKey } from './keys.js';
 import { noReplicaAck, type ReplicaAck } from './replica-ack.js';
@@ -33,7 +33,16 @@ export function createRedisPaymentLedger(redis: RedisClient, replicaAck: Replica
   };
   return {
     async recordPaid(payment) {
-      const recorded = (await redis.eval(RECORD_PAID, 2, paymentKey(payment.payoutRef), BY_TIME, JSON.stringify(payment), String(Date.parse(payment.paidAt)), payment.payoutRef)) === 1;
+      const recorded =
+        (await redis.eval(
+          RECORD_PAID,
+          2,
+          paymentKey(payment.payoutRef),
+          BY_TIME,
+          JSON.stringify(payment),
+          String(Date.parse(payment.paidAt)),
+          payment.payoutRef,
+        )) === 1;
       if (recorded) await replicaAck();
       return recorded;
     },

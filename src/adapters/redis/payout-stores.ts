@@ -1,8 +1,16 @@
+import {
+  type Firing,
+  type PlanEntry,
+  RUN_HEAD_LINES,
+  type Run,
+  type RunCounts,
+  type RunLine,
+  type Schedule,
+} from '../../domain/payouts.types.js';
+import type { FiringStore, PlanStore, RunStore, ScheduleStore } from '../../domain/ports.js';
 import type { RedisClient } from './connection.js';
 import { storeKey } from './keys.js';
 import { noReplicaAck, type ReplicaAck } from './replica-ack.js';
-import { RUN_HEAD_LINES, type Firing, type PlanEntry, type Run, type RunCounts, type RunLine, type Schedule } from '../../domain/payouts.types.js';
-import type { FiringStore, PlanStore, RunStore, ScheduleStore } from '../../domain/ports.js';
 import { createVersionedJsonStore, encodeNewRecord } from './versioned-json.js';
 
 const planKey = (teamId: string) => storeKey(`plan:${teamId}`);
@@ -75,7 +83,16 @@ export function createRedisPlanStore(redis: RedisClient): PlanStore {
       return raw ? (JSON.parse(raw) as PlanEntry) : undefined;
     },
     async set(entry) {
-      await redis.eval(SET_PLAN_LINE, 4, ...keys(entry.teamId), planIndexedKey(entry.teamId), entry.userId, JSON.stringify(entry), entry.money.currency, String(entry.money.amount));
+      await redis.eval(
+        SET_PLAN_LINE,
+        4,
+        ...keys(entry.teamId),
+        planIndexedKey(entry.teamId),
+        entry.userId,
+        JSON.stringify(entry),
+        entry.money.currency,
+        String(entry.money.amount),
+      );
     },
     async remove(teamId, userId) {
       const raw = (await redis.eval(REMOVE_PLAN_LINE, 3, ...keys(teamId), userId)) as string | null;
@@ -96,12 +113,18 @@ export function createRedisPlanStore(redis: RedisClient): PlanStore {
       ]);
       const raws = userIds.length > 0 ? await redis.hmget(planKey(teamId), ...userIds) : [];
       const entries = raws.flatMap((raw) => (raw ? [JSON.parse(raw) as PlanEntry] : []));
-      const currencies = Object.keys(totals).flatMap((field) => (field.endsWith(':count') ? [field.slice(0, -':count'.length)] : []));
+      const currencies = Object.keys(totals).flatMap((field) =>
+        field.endsWith(':count') ? [field.slice(0, -':count'.length)] : [],
+      );
       return {
         entries,
         total,
         totals: currencies
-          .map((currency) => ({ currency, amount: Number(totals[`${currency}:amount`] ?? 0), count: Number(totals[`${currency}:count`] ?? 0) }))
+          .map((currency) => ({
+            currency,
+            amount: Number(totals[`${currency}:amount`] ?? 0),
+            count: Number(totals[`${currency}:count`] ?? 0),
+          }))
           .filter((t) => t.count > 0)
           .sort((a, b) => a.currency.localeCompare(b.currency)),
       };
@@ -115,12 +138,18 @@ export function createRedisScheduleStore(redis: RedisClient): ScheduleStore {
   const key = (id: string) => storeKey(`schedule:${id}`);
   const get = async (id: string) => (await records.get(key(id)))?.value;
   return {
-    create: (schedule) => records.create(key(schedule.id), schedule, { index: { member: schedule.id, score: Date.parse(schedule.activeSince) } }),
+    create: (schedule) =>
+      records.create(key(schedule.id), schedule, {
+        index: { member: schedule.id, score: Date.parse(schedule.activeSince) },
+      }),
     get,
     update: (id, change) => records.update(key(id), change),
     async list(teamId) {
       const schedules = await Promise.all((await redis.zrange(indexKey, 0, -1)).map(get));
-      return schedules.filter((s): s is Schedule => s !== undefined && (teamId === undefined || s.teamId === teamId) && s.status !== 'deleted');
+      return schedules.filter(
+        (s): s is Schedule =>
+          s !== undefined && (teamId === undefined || s.teamId === teamId) && s.status !== 'deleted',
+      );
     },
   };
 }
@@ -149,7 +178,8 @@ export function createRedisFiringStore(redis: RedisClient): FiringStore {
   };
   return {
     async begin(firing) {
-      const first = (await redis.set(key(firing.periodKey), JSON.stringify(firing), 'EX', FIRING_TTL_SECONDS, 'NX')) === 'OK';
+      const first =
+        (await redis.set(key(firing.periodKey), JSON.stringify(firing), 'EX', FIRING_TTL_SECONDS, 'NX')) === 'OK';
       return { first, firing: first ? firing : ((await get(firing.periodKey)) ?? firing) };
     },
     async finish(periodKey, result) {
@@ -232,12 +262,22 @@ export function createRedisRunStore(redis: RedisClient, replicaAck: ReplicaAck =
     },
     async create(run, headKeys) {
       const keys = [runKey(run.id), linesKey(run.id), countsKey(run.id), OPEN_RUNS, headKey(run.id), stagedKey(run.id)];
-      const created = (await redis.eval(CREATE_RUN, keys.length, ...keys, encodeNewRecord(run), ...headKeys.slice(0, RUN_HEAD_LINES))) === 1;
+      const created =
+        (await redis.eval(
+          CREATE_RUN,
+          keys.length,
+          ...keys,
+          encodeNewRecord(run),
+          ...headKeys.slice(0, RUN_HEAD_LINES),
+        )) === 1;
       if (created) await replicaAck();
       return { run: created ? run : ((await get(run.id)) ?? run), created };
     },
     get,
-    update: (id, change) => records.update(runKey(id), change, (_before, after) => (after.status === 'done' ? { index: { member: id, remove: true } } : {})),
+    update: (id, change) =>
+      records.update(runKey(id), change, (_before, after) =>
+        after.status === 'done' ? { index: { member: id, remove: true } } : {},
+      ),
     async line(runId, key) {
       const raw = await redis.hget(linesKey(runId), key);
       return raw ? (JSON.parse(raw) as RunLine) : undefined;
@@ -259,12 +299,30 @@ export function createRedisRunStore(redis: RedisClient, replicaAck: ReplicaAck =
       return (await redis.hmget(linesKey(runId), ...keys)).flatMap((raw) => (raw ? [JSON.parse(raw) as RunLine] : []));
     },
     async settleLine(runId, line) {
-      const settled = (await redis.eval(SETTLE_LINE, 2, linesKey(runId), countsKey(runId), line.key, JSON.stringify(line), line.status, line.money.currency, String(line.money.amount))) === 1;
+      const settled =
+        (await redis.eval(
+          SETTLE_LINE,
+          2,
+          linesKey(runId),
+          countsKey(runId),
+          line.key,
+          JSON.stringify(line),
+          line.status,
+          line.money.currency,
+          String(line.money.amount),
+        )) === 1;
       if (settled) await replicaAck();
       return settled;
     },
     async recordReversal(runId, key, amountReversed) {
-      const result = (await redis.eval(RECORD_REVERSAL, 2, linesKey(runId), countsKey(runId), key, String(amountReversed))) as [string, string] | null;
+      const result = (await redis.eval(
+        RECORD_REVERSAL,
+        2,
+        linesKey(runId),
+        countsKey(runId),
+        key,
+        String(amountReversed),
+      )) as [string, string] | null;
       return result ? { line: JSON.parse(result[0]) as RunLine, delta: Number(result[1]) } : undefined;
     },
     async open() {
@@ -277,7 +335,13 @@ export function createRedisRunStore(redis: RedisClient, replicaAck: ReplicaAck =
         Object.entries(raw)
           .filter(([field]) => field.startsWith(prefix))
           .map(([field, amount]) => ({ currency: field.slice(prefix.length), amount: Number(amount) }));
-      return { pending: Number(raw.pending ?? 0), paid: Number(raw.paid ?? 0), failed: Number(raw.failed ?? 0), paidTotals: totals('paid:'), reversedTotals: totals('reversed:') };
+      return {
+        pending: Number(raw.pending ?? 0),
+        paid: Number(raw.paid ?? 0),
+        failed: Number(raw.failed ?? 0),
+        paidTotals: totals('paid:'),
+        reversedTotals: totals('reversed:'),
+      };
     },
   };
 }

@@ -30,6 +30,10 @@ export function createReplicaAck(redis: RedisClient, target: RedisTarget, logger
   return async () => {
     const node = await master();
     const acked = node ? await node.wait(1, WAIT_MS) : 0;
-    if (acked < 1) logger.warn({ event: 'redis.not_replicated', waitedMs: WAIT_MS }, 'no replica confirmed the last write in time; going on');
+    if (acked < 1)
+      logger.warn(
+        { event: 'redis.not_replicated', waitedMs: WAIT_MS },
+        'no replica confirmed the last write in time; going on',
+      );
   };
 }

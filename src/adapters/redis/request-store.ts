@@ -1,10 +1,16 @@
+import type { AuditEntry, AuditLog } from '../../domain/audit.js';
+import { requestRef } from '../../domain/payments.js';
+import type { RequestStore } from '../../domain/ports.js';
+import {
+  MONEY_MOVING_KINDS,
+  type PayoutRequest,
+  type RunLineDraft,
+  summarizeRun,
+  TERMINAL_STATES,
+} from '../../domain/requests.types.js';
 import type { RedisClient } from './connection.js';
 import { storeKey } from './keys.js';
 import { noReplicaAck, type ReplicaAck } from './replica-ack.js';
-import type { AuditEntry, AuditLog } from '../../domain/audit.js';
-import type { RequestStore } from '../../domain/ports.js';
-import { requestRef } from '../../domain/payments.js';
-import { MONEY_MOVING_KINDS, summarizeRun, TERMINAL_STATES, type PayoutRequest, type RunLineDraft } from '../../domain/requests.types.js';
 import { createVersionedJsonStore, type MembersAdded } from './versioned-json.js';
 
 export const AUDIT_STREAM = storeKey('audit');
@@ -13,7 +19,9 @@ const OPEN_INDEX = storeKey('requests:open');
 const COMMITTED_INDEX = storeKey('requests:committed');
 const COMMITTED_STATES: ReadonlySet<PayoutRequest['state']> = new Set(['approved', 'executing']);
 const committedIndex = (request: PayoutRequest) =>
-  COMMITTED_STATES.has(request.state) ? { key: COMMITTED_INDEX, member: request.id, score: Date.parse(request.updatedAt) } : { key: COMMITTED_INDEX, member: request.id, remove: true as const };
+  COMMITTED_STATES.has(request.state)
+    ? { key: COMMITTED_INDEX, member: request.id, score: Date.parse(request.updatedAt) }
+    : { key: COMMITTED_INDEX, member: request.id, remove: true as const };
 /** Set once the committed index holds what was approved or executing before the index existed. */
 const COMMITTED_BACKFILLED = storeKey('requests:committed:backfilled');
 const requestKey = (id: string) => storeKey(`request:${id}`);
@@ -25,12 +33,16 @@ const RUN_LINES_PAGE = 1_000;
 
 /** Run requests written before their lines were kept apart carry them all inline, and no summary. */
 const inlineLines = (stored: PayoutRequest | undefined): RunLineDraft[] | undefined =>
-  stored?.kind === 'run' && 'lines' in stored.run ? (stored.run as unknown as { lines: RunLineDraft[] }).lines : undefined;
+  stored?.kind === 'run' && 'lines' in stored.run
+    ? (stored.run as unknown as { lines: RunLineDraft[] }).lines
+    : undefined;
 
 /** A request as the domain reads it: an older run request gets its summary (its next transition moves its lines out). */
 function readable(stored: PayoutRequest): PayoutRequest {
   const lines = inlineLines(stored);
-  return lines && stored.kind === 'run' ? { ...stored, run: summarizeRun({ source: stored.run.source, lines }) } : stored;
+  return lines && stored.kind === 'run'
+    ? { ...stored, run: summarizeRun({ source: stored.run.source, lines }) }
+    : stored;
 }
 
 /** A run request's lines and who they pay, written in the same script as its record. */
@@ -39,7 +51,11 @@ const runLineMembers = (id: string, lines: RunLineDraft[]): MembersAdded[] => [
   { key: runPayeesKey(id), command: 'SADD', members: [...new Set(lines.map((line) => line.userId))] },
 ];
 
-function auditEntry(request: PayoutRequest, audit: { actor: string; action: string; detail?: string }, at: string): AuditEntry {
+function auditEntry(
+  request: PayoutRequest,
+  audit: { actor: string; action: string; detail?: string },
+  at: string,
+): AuditEntry {
   return {
     at,
     actor: audit.actor,
@@ -57,7 +73,11 @@ function auditEntry(request: PayoutRequest, audit: { actor: string; action: stri
 
 /** An entry as stored, including those written before entries named their subject and listed every currency. */
 function readAuditEntry(id: string, raw: string | undefined): AuditEntry & { id: string } {
-  const stored = JSON.parse(raw ?? '{}') as Partial<AuditEntry> & { requestId?: string; amount?: number; currency?: string };
+  const stored = JSON.parse(raw ?? '{}') as Partial<AuditEntry> & {
+    requestId?: string;
+    amount?: number;
+    currency?: string;
+  };
   const { requestId, amount, currency, ...entry } = stored;
   return {
     at: '',
@@ -73,7 +93,11 @@ function readAuditEntry(id: string, raw: string | undefined): AuditEntry & { id:
 }
 
 export function createRedisRequestStore(redis: RedisClient, replicaAck: ReplicaAck = noReplicaAck): RequestStore {
-  const records = createVersionedJsonStore<PayoutRequest>(redis, { auditStream: AUDIT_STREAM, indexKey: OPEN_INDEX, afterWrite: replicaAck });
+  const records = createVersionedJsonStore<PayoutRequest>(redis, {
+    auditStream: AUDIT_STREAM,
+    indexKey: OPEN_INDEX,
+    afterWrite: replicaAck,
+  });
   const stored = async (id: string) => (await records.get(requestKey(id)))?.value;
   const readMany = async (ids: string[]) => (await records.getMany(ids.map(requestKey))).map((r) => readable(r.value));
   const open = async () => readMany(await redis.zrange(OPEN_INDEX, 0, -1));
@@ -83,7 +107,8 @@ export function createRedisRequestStore(redis: RedisClient, replicaAck: ReplicaA
     if (backfilled) return;
     if (!(await redis.exists(COMMITTED_BACKFILLED))) {
       const committed = (await open()).filter((r) => COMMITTED_STATES.has(r.state));
-      if (committed.length > 0) await redis.zadd(COMMITTED_INDEX, ...committed.flatMap((r) => [Date.parse(r.updatedAt), r.id]));
+      if (committed.length > 0)
+        await redis.zadd(COMMITTED_INDEX, ...committed.flatMap((r) => [Date.parse(r.updatedAt), r.id]));
       await redis.set(COMMITTED_BACKFILLED, new Date().toISOString());
     }
     backfilled = true;
@@ -91,7 +116,15 @@ export function createRedisRequestStore(redis: RedisClient, replicaAck: ReplicaA
   return {
     async create(request, actor, runLines) {
       const created = await records.create(requestKey(request.id), request, {
-        audit: auditEntry(request, { actor, action: `${request.kind}.requested`, ...(request.description ? { detail: request.description } : {}) }, request.requestedAt),
+        audit: auditEntry(
+          request,
+          {
+            actor,
+            action: `${request.kind}.requested`,
+            ...(request.description ? { detail: request.description } : {}),
+          },
+          request.requestedAt,
+        ),
         index: [{ member: request.id, score: Date.parse(request.requestedAt) }, committedIndex(request)],
         members: runLines ? runLineMembers(request.id, runLines) : [],
       });
@@ -116,7 +149,11 @@ export function createRedisRequestStore(redis: RedisClient, replicaAck: ReplicaA
     },
     async runPays(id, userId) {
       // One snapshot of both: an older record's lines are in the one or the other.
-      const [[, raw], [, member]] = (await redis.multi().get(requestKey(id)).sismember(runPayeesKey(id), userId).exec()) as [[null, string | null], [null, number]];
+      const [[, raw], [, member]] = (await redis
+        .multi()
+        .get(requestKey(id))
+        .sismember(runPayeesKey(id), userId)
+        .exec()) as [[null, string | null], [null, number]];
       const inline = raw === null ? undefined : inlineLines((JSON.parse(raw) as { data: PayoutRequest }).data);
       return inline ? inline.some((line) => line.userId === userId) : member === 1;
     },
@@ -128,14 +165,20 @@ export function createRedisRequestStore(redis: RedisClient, replicaAck: ReplicaA
           const movedOut = inlineLines(before);
           return {
             audit: auditEntry(after, audit, after.updatedAt),
-            index: [TERMINAL_STATES.has(after.state) ? { member: id, remove: true } : { member: id, score: Date.parse(after.updatedAt) }, committedIndex(after)],
+            index: [
+              TERMINAL_STATES.has(after.state)
+                ? { member: id, remove: true }
+                : { member: id, score: Date.parse(after.updatedAt) },
+              committedIndex(after),
+            ],
             // An older run request's lines leave its record at its first transition, in the same write.
             members: movedOut ? runLineMembers(id, movedOut) : [],
           };
         },
       );
       // The run has its own lines from its launch on: a finished run request's are not read again.
-      if (result?.changed && result.after.kind === 'run' && TERMINAL_STATES.has(result.after.state)) await redis.unlink(runLinesKey(id), runPayeesKey(id));
+      if (result?.changed && result.after.kind === 'run' && TERMINAL_STATES.has(result.after.state))
+        await redis.unlink(runLinesKey(id), runPayeesKey(id));
       return result && { ...result, before: readable(result.before) };
     },
     // Only the open requests, through the index each transition keeps (however many closed ones there are), in one read.

@@ -1,8 +1,8 @@
-import type { RedisClient } from './connection.js';
-import { storeKey } from './keys.js';
 import type { SellerStore } from '../../domain/ports.js';
 import { normaliseSearchText, searchTermsOf } from '../../domain/seller-search.js';
 import type { Seller } from '../../domain/sellers.types.js';
+import type { RedisClient } from './connection.js';
+import { storeKey } from './keys.js';
 import { createVersionedJsonStore, encodeNewRecord } from './versioned-json.js';
 
 /** The record and its indexes appear together or not at all. A workspace's first seller finds nothing to backfill. */
@@ -49,7 +49,8 @@ const READ_CHUNK = 500;
 /** A seller has a handful of terms: reading a few times the limit leaves enough distinct sellers after de-duplication. */
 const TERMS_READ_PER_RESULT = 4;
 
-const decode = (raw: string | null): { v: number; data: Seller } | undefined => (raw ? (JSON.parse(raw) as { v: number; data: Seller }) : undefined);
+const decode = (raw: string | null): { v: number; data: Seller } | undefined =>
+  raw ? (JSON.parse(raw) as { v: number; data: Seller }) : undefined;
 
 export function createRedisSellerStore(redis: RedisClient): SellerStore {
   const records = createVersionedJsonStore<Seller>(redis);
@@ -57,10 +58,24 @@ export function createRedisSellerStore(redis: RedisClient): SellerStore {
   const indexedTeams = new Set<string>();
 
   const syncArgs = (seller: Seller, version: number) => {
-    const keys = [sellerKey(seller.teamId, seller.userId), namesKey(seller.teamId), payableKey(seller.teamId), termsKey(seller.teamId), sortedKey(seller.teamId)];
+    const keys = [
+      sellerKey(seller.teamId, seller.userId),
+      namesKey(seller.teamId),
+      payableKey(seller.teamId),
+      termsKey(seller.teamId),
+      sortedKey(seller.teamId),
+    ];
     const payable = seller.state === 'payable';
     const members = payable ? searchTermsOf(seller).map((term) => `${term}\t${seller.userId}`) : [];
-    return [SYNC_INDEX_SCRIPT, keys.length, ...keys, String(version), seller.userId, payable ? '1' : '0', ...members] as const;
+    return [
+      SYNC_INDEX_SCRIPT,
+      keys.length,
+      ...keys,
+      String(version),
+      seller.userId,
+      payable ? '1' : '0',
+      ...members,
+    ] as const;
   };
 
   /** Indexes the seller as stored now. */
@@ -103,7 +118,12 @@ export function createRedisSellerStore(redis: RedisClient): SellerStore {
       return get(teamId, userId);
     },
     async createIfAbsent(seller) {
-      const keys = [sellerKey(seller.teamId, seller.userId), accountIndexKey(seller.accountId), teamIndexKey(seller.teamId), indexedKey(seller.teamId)];
+      const keys = [
+        sellerKey(seller.teamId, seller.userId),
+        accountIndexKey(seller.accountId),
+        teamIndexKey(seller.teamId),
+        indexedKey(seller.teamId),
+      ];
       const args = [encodeNewRecord(seller), `${seller.teamId}:${seller.userId}`, seller.userId];
       if ((await redis.eval(CREATE_SCRIPT, keys.length, ...keys, ...args)) === 1) {
         await syncIndex(seller.teamId, seller.userId);
@@ -126,8 +146,17 @@ export function createRedisSellerStore(redis: RedisClient): SellerStore {
       await ensureIndexed(teamId);
       const term = normaliseSearchText(prefix);
       // Every member starting with the term lies between "[term" and "[term" followed by the highest byte.
-      const range = term ? ([`[${term}`, Buffer.concat([Buffer.from(`[${term}`), Buffer.from([0xff])])] as const) : (['-', '+'] as const);
-      const members = await redis.zrangebylex(namesKey(teamId), range[0], range[1], 'LIMIT', 0, limit * TERMS_READ_PER_RESULT);
+      const range = term
+        ? ([`[${term}`, Buffer.concat([Buffer.from(`[${term}`), Buffer.from([0xff])])] as const)
+        : (['-', '+'] as const);
+      const members = await redis.zrangebylex(
+        namesKey(teamId),
+        range[0],
+        range[1],
+        'LIMIT',
+        0,
+        limit * TERMS_READ_PER_RESULT,
+      );
       const userIds = [...new Set(members.map((m) => m.slice(m.lastIndexOf('\t') + 1)))].slice(0, limit);
       return (await readMany(teamId, userIds)).filter((s) => s.state === 'payable');
     },
@@ -139,7 +168,8 @@ export function createRedisSellerStore(redis: RedisClient): SellerStore {
       }
       const wanted = [...new Set([...userIds, ...owners])];
       const sellers: Seller[] = [];
-      for (let i = 0; i < wanted.length; i += READ_CHUNK) sellers.push(...(await readMany(teamId, wanted.slice(i, i + READ_CHUNK))));
+      for (let i = 0; i < wanted.length; i += READ_CHUNK)
+        sellers.push(...(await readMany(teamId, wanted.slice(i, i + READ_CHUNK))));
       return sellers;
     },
     async page(teamId, offset, limit) {

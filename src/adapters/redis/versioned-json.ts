@@ -85,10 +85,18 @@ export interface VersionedJsonStore<T> {
    * Applies `change` atomically; `change` returns undefined to leave the record as it is.
    * Re-reads and decides again when someone else wrote in between.
    */
-  update(key: string, change: (current: T) => T | undefined, effects?: (before: T, after: T) => WriteEffects): Promise<{ before: T; after: T; changed: boolean } | undefined>;
+  update(
+    key: string,
+    change: (current: T) => T | undefined,
+    effects?: (before: T, after: T) => WriteEffects,
+  ): Promise<{ before: T; after: T; changed: boolean } | undefined>;
 }
 
-export function createVersionedJsonStore<T>(redis: RedisClient, options: VersionedJsonOptions = {}, maxAttempts = 100): VersionedJsonStore<T> {
+export function createVersionedJsonStore<T>(
+  redis: RedisClient,
+  options: VersionedJsonOptions = {},
+  maxAttempts = 100,
+): VersionedJsonStore<T> {
   const decode = (raw: string): Versioned<T> => {
     const envelope = JSON.parse(raw) as Envelope<T>;
     return { value: envelope.data, version: envelope.v };
@@ -111,10 +119,19 @@ export function createVersionedJsonStore<T>(redis: RedisClient, options: Version
       payload,
       effects.audit ? JSON.stringify(effects.audit) : '',
       String(indexes.length),
-      ...indexes.flatMap((index) => ['remove' in index ? 'remove' : 'add', 'score' in index ? String(index.score) : '0', index.member]),
+      ...indexes.flatMap((index) => [
+        'remove' in index ? 'remove' : 'add',
+        'score' in index ? String(index.score) : '0',
+        index.member,
+      ]),
       ...added.flatMap((m) => [m.command, String(m.members.length), ...m.members]),
     ];
-    const keys = [key, options.auditStream ?? key, ...indexes.map((index) => index.key ?? options.indexKey ?? key), ...added.map((m) => m.key)];
+    const keys = [
+      key,
+      options.auditStream ?? key,
+      ...indexes.map((index) => index.key ?? options.indexKey ?? key),
+      ...added.map((m) => m.key),
+    ];
     const result = (await redis.eval(WRITE_SCRIPT, keys.length, ...keys, ...args)) as number;
     if (result === 1) await options.afterWrite?.();
     return result;

@@ -8,7 +8,10 @@ export function createAttachedFiles(botToken: string): AttachedFiles {
     async read(file, timeoutMs) {
       if (!file.url) throw new AppError('csv_file', {});
       try {
-        const res = await fetch(file.url, { headers: { authorization: `Bearer ${botToken}` }, signal: AbortSignal.timeout(timeoutMs) });
+        const res = await fetch(file.url, {
+          headers: { authorization: `Bearer ${botToken}` },
+          signal: AbortSignal.timeout(timeoutMs),
+        });
         if (!res.ok) throw new AppError('csv_file', { status: res.status });
         // A file's text does not pass through the payload middleware: the same cleaning here.
         return inertText(await res.text());

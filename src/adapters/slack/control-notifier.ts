@@ -1,6 +1,6 @@
-import type { Logger } from '../../logger.js';
 import type { PaymentRef } from '../../domain/payments.types.js';
 import type { ControlNotifier } from '../../domain/ports.js';
+import type { Logger } from '../../logger.js';
 import { freezeNotice, limitNotice, unfreezeNotice } from '../../slack/blocks/controls.js';
 import { bestEffort, type Messenger } from './messenger.js';
 
@@ -31,7 +31,8 @@ export function createControlNotifier(deps: {
       const facts = { ...event, money: event.instruction.money, accountId: event.instruction.destinationAccountId };
       await tryTo('limit-ops', () => messenger.post(channels.ops, limitNotice(facts, { offerOverride: true })));
       const requester = await deps.requesterOf(event.ref).catch(() => null);
-      if (requester) await tryTo('limit-dm', () => messenger.dm(requester, limitNotice(facts, { offerOverride: false })));
+      if (requester)
+        await tryTo('limit-dm', () => messenger.dm(requester, limitNotice(facts, { offerOverride: false })));
       await tryTo('limit-homes', deps.homesChanged);
     },
   };

@@ -1,10 +1,10 @@
 import type { WebClient } from '@slack/web-api';
-import type { RedisClient } from '../redis/connection.js';
-import { storeKey } from '../redis/keys.js';
-import type { Logger } from '../../logger.js';
 import type { RequestNotifier } from '../../domain/ports.js';
 import type { PayoutRequest } from '../../domain/requests.types.js';
-import { homeView, type HomeData } from '../../slack/blocks/home.js';
+import type { Logger } from '../../logger.js';
+import { type HomeData, homeView } from '../../slack/blocks/home.js';
+import type { RedisClient } from '../redis/connection.js';
+import { storeKey } from '../redis/keys.js';
 import { bestEffort } from './messenger.js';
 
 const VIEWERS = storeKey('home:viewers');
@@ -25,7 +25,12 @@ export interface HomePublisher {
  * views.publish with the `hash` of the view this process last published: should another process have published
  * in between, Slack answers hash_conflict and the view is rendered again from fresh state, never left older.
  */
-export function createHomePublisher(deps: { slack: WebClient; redis: RedisClient; load: (teamId: string, userId: string) => Promise<HomeData>; logger: Logger }): HomePublisher {
+export function createHomePublisher(deps: {
+  slack: WebClient;
+  redis: RedisClient;
+  load: (teamId: string, userId: string) => Promise<HomeData>;
+  logger: Logger;
+}): HomePublisher {
   const hashes = new Map<string, string>();
   async function publish(teamId: string, userId: string): Promise<void> {
     await deps.redis.sadd(VIEWERS, viewerOf(teamId, userId));
@@ -49,7 +54,10 @@ export function createHomePublisher(deps: { slack: WebClient; redis: RedisClient
         // The first change in a window schedules the publish; later ones in the same window ride on it.
         if ((await deps.redis.set(refreshKey(viewer), '1', 'PX', HOME_DEBOUNCE_MS, 'NX')) !== 'OK') continue;
         const [team = teamId, userId = viewer] = viewer.split(':');
-        setTimeout(() => void bestEffort(deps.logger, 'home', () => publish(team, userId), { userId }), HOME_DEBOUNCE_MS).unref();
+        setTimeout(
+          () => void bestEffort(deps.logger, 'home', () => publish(team, userId), { userId }),
+          HOME_DEBOUNCE_MS,
+        ).unref();
       }
     },
   };

@@ -18,7 +18,10 @@ export interface Messenger {
   /** A link to a message (chat.getPermalink). */
   permalink(channel: string, ts: string): Promise<string | undefined>;
   /** Uploads a file into the person's DM with the bot; `content` may be produced a chunk at a time, of any size. */
-  dmFile(userId: string, file: { filename: string; content: string | AsyncIterable<string>; title: string; comment: string }): Promise<void>;
+  dmFile(
+    userId: string,
+    file: { filename: string; content: string | AsyncIterable<string>; title: string; comment: string },
+  ): Promise<void>;
 }
 
 /** `retrying` for calls that are safe to repeat; `once` (no retries) for posts, which Slack would show twice. */
@@ -35,7 +38,13 @@ export function createMessenger(clients: { retrying: WebClient; once: WebClient 
     return channel;
   };
   const post: Messenger['post'] = async (channel, message, threadTs) => {
-    const reply = await clients.once.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, ...(threadTs ? { thread_ts: threadTs } : {}) });
+    const reply = await clients.once.chat.postMessage({
+      channel,
+      text: message.text,
+      blocks: message.blocks,
+      unfurl_links: false,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+    });
     return { channel: reply.channel ?? channel, ts: reply.ts ?? '' };
   };
   return {
@@ -49,13 +58,25 @@ export function createMessenger(clients: { retrying: WebClient; once: WebClient 
       const dir = await mkdtemp(join(tmpdir(), 'payout-ops-'));
       try {
         const path = join(dir, 'upload');
-        await pipeline(Readable.from(typeof file.content === 'string' ? [file.content] : file.content), createWriteStream(path));
+        await pipeline(
+          Readable.from(typeof file.content === 'string' ? [file.content] : file.content),
+          createWriteStream(path),
+        );
         const { size } = await stat(path);
         const target = await client.files.getUploadURLExternal({ filename: file.filename, length: size });
         if (!target.upload_url || !target.file_id) throw new Error('Slack gave no upload URL');
-        const sent = await fetch(target.upload_url, { method: 'POST', body: Readable.toWeb(createReadStream(path)) as ReadableStream, duplex: 'half', headers: { 'content-length': String(size) } } as RequestInit);
+        const sent = await fetch(target.upload_url, {
+          method: 'POST',
+          body: Readable.toWeb(createReadStream(path)) as ReadableStream,
+          duplex: 'half',
+          headers: { 'content-length': String(size) },
+        } as RequestInit);
         if (!sent.ok) throw new Error(`the file upload failed with HTTP ${sent.status}`);
-        await clients.once.files.completeUploadExternal({ files: [{ id: target.file_id, title: file.title }], channel_id: await dmChannel(userId), initial_comment: file.comment });
+        await clients.once.files.completeUploadExternal({
+          files: [{ id: target.file_id, title: file.title }],
+          channel_id: await dmChannel(userId),
+          initial_comment: file.comment,
+        });
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
@@ -70,7 +91,12 @@ export function createMessenger(clients: { retrying: WebClient; once: WebClient 
 }
 
 /** A Slack call whose failure must not stop the caller (Redis holds the truth): the failure is logged, not thrown. */
-export async function bestEffort(logger: Logger, what: string, send: () => Promise<unknown>, fields: Record<string, unknown> = {}): Promise<void> {
+export async function bestEffort(
+  logger: Logger,
+  what: string,
+  send: () => Promise<unknown>,
+  fields: Record<string, unknown> = {},
+): Promise<void> {
   try {
     await send();
   } catch (error) {

@@ -4,11 +4,11 @@ import {
   sellerBankChangedNotice,
   sellerDisconnectedNotice,
   sellerInvitedNotice,
-  sellerPayoutFailedDm,
-  sellerPayoutFailedNotice,
   sellerNeedsMoreDm,
   sellerPayableDm,
   sellerPayableNotice,
+  sellerPayoutFailedDm,
+  sellerPayoutFailedNotice,
   sellerRestrictedNotice,
   sellerStillDueNotice,
 } from '../../slack/blocks/sellers.js';

@@ -7,7 +7,10 @@ export function createReconcileNotifier(messenger: Messenger, opsChannel: string
   return {
     async differencesFound(result) {
       const range = `${result.window.from.slice(0, 10)}..${new Date(Date.parse(result.window.to) - 86_400_000).toISOString().slice(0, 10)}`;
-      await messenger.post(opsChannel, reconcileMessage(result, `\`/payout reconcile ${range}\` sends all of them to you as a CSV file.`));
+      await messenger.post(
+        opsChannel,
+        reconcileMessage(result, `\`/payout reconcile ${range}\` sends all of them to you as a CSV file.`),
+      );
     },
   };
 }

@@ -1,8 +1,8 @@
-import type { Logger } from '../../logger.js';
 import { requestRef } from '../../domain/payments.js';
 import type { RequestNotifier } from '../../domain/ports.js';
-import type { PayoutRequest } from '../../domain/requests.types.js';
 import type { ReminderPoint } from '../../domain/reminders.js';
+import type { PayoutRequest } from '../../domain/requests.types.js';
+import type { Logger } from '../../logger.js';
 import { approvalMessage, outcomeDm, reminderMessage, settlementNotice } from '../../slack/blocks/requests.js';
 import { bestEffort, type Messenger } from './messenger.js';
 
@@ -11,16 +11,24 @@ import { bestEffort, type Messenger } from './messenger.js';
  * Only posting the request itself may fail the caller: after that, Redis holds the truth and a lost
  * update is logged rather than allowed to stop a payment.
  */
-export function createRequestNotifier(messenger: Messenger, channels: { approvals: string; ops: string }, logger: Logger): RequestNotifier {
-  const tryTo = (what: string, request: PayoutRequest, send: () => Promise<unknown>) => bestEffort(logger, what, send, { payoutRef: requestRef(request.id) });
+export function createRequestNotifier(
+  messenger: Messenger,
+  channels: { approvals: string; ops: string },
+  logger: Logger,
+): RequestNotifier {
+  const tryTo = (what: string, request: PayoutRequest, send: () => Promise<unknown>) =>
+    bestEffort(logger, what, send, { payoutRef: requestRef(request.id) });
   const update = (request: PayoutRequest) =>
     tryTo('update', request, async () => {
-      if (request.message) await messenger.update(request.message.channel, request.message.ts, approvalMessage(request));
+      if (request.message)
+        await messenger.update(request.message.channel, request.message.ts, approvalMessage(request));
     });
   // The DM links to the approval message, where the whole story is; without the link when Slack gives none.
   const dmOutcome = (request: PayoutRequest) =>
     tryTo('dm', request, async () => {
-      const link = request.message ? await messenger.permalink(request.message.channel, request.message.ts).catch(() => undefined) : undefined;
+      const link = request.message
+        ? await messenger.permalink(request.message.channel, request.message.ts).catch(() => undefined)
+        : undefined;
       await messenger.dm(request.requestedBy, outcomeDm(request, link));
     });
   return {
@@ -31,7 +39,8 @@ export function createRequestNotifier(messenger: Messenger, channels: { approval
       if (request.kind === 'run' && request.state === 'completed') return;
       await update(request);
       await dmOutcome(request);
-      if (request.kind === 'topup' && request.state === 'completed') await tryTo('ops', request, () => messenger.post(channels.ops, settlementNotice(request)));
+      if (request.kind === 'topup' && request.state === 'completed')
+        await tryTo('ops', request, () => messenger.post(channels.ops, settlementNotice(request)));
     },
     async settled(request) {
       await update(request);
@@ -44,6 +53,7 @@ export function createRequestNotifier(messenger: Messenger, channels: { approval
 /** A reminder is a reply in the approval message's thread (Slack's reminders API is retired). */
 export function threadReminder(messenger: Messenger, approvers: readonly string[]) {
   return async (request: PayoutRequest, point: ReminderPoint): Promise<void> => {
-    if (request.message) await messenger.post(request.message.channel, reminderMessage(request, approvers, point), request.message.ts);
+    if (request.message)
+      await messenger.post(request.message.channel, reminderMessage(request, approvers, point), request.message.ts);
   };
 }

@@ -1,9 +1,15 @@
 import type Stripe from 'stripe';
-import { parsePaymentRef } from '../../domain/payments.js';
 import type { StripeEventJob } from '../../../jobs/stripe-event.job.js';
+import { parsePaymentRef } from '../../domain/payments.js';
 
 /** The events the bot acts on; anything else is acknowledged and left alone. */
-export const PAYMENT_EVENTS = new Set(['topup.succeeded', 'topup.failed', 'topup.canceled', 'topup.reversed', 'transfer.reversed']);
+export const PAYMENT_EVENTS = new Set([
+  'topup.succeeded',
+  'topup.failed',
+  'topup.canceled',
+  'topup.reversed',
+  'transfer.reversed',
+]);
 /** Connect events about a seller's own account: their bank payouts, their bank account, their connection to us. */
 export const SELLER_EVENTS = new Set([
   'payout.paid',
@@ -14,7 +20,13 @@ export const SELLER_EVENTS = new Set([
   'account.application.deauthorized',
 ]);
 /** Events after which the funding forecast is checked again. */
-export const FUNDING_EVENTS = new Set(['balance.available', 'topup.succeeded', 'topup.failed', 'topup.canceled', 'topup.reversed']);
+export const FUNDING_EVENTS = new Set([
+  'balance.available',
+  'topup.succeeded',
+  'topup.failed',
+  'topup.canceled',
+  'topup.reversed',
+]);
 export const HANDLED_STRIPE_EVENTS = new Set(['account.updated', ...PAYMENT_EVENTS, ...SELLER_EVENTS]);
 
 /**
@@ -23,7 +35,10 @@ export const HANDLED_STRIPE_EVENTS = new Set(['account.updated', ...PAYMENT_EVEN
  */
 export function toStripeEventJob(event: Stripe.Event, traceId: string): { job: StripeEventJob } | { ignored: string } {
   if (!HANDLED_STRIPE_EVENTS.has(event.type)) return { ignored: 'type' };
-  const object = (event.data as { object?: unknown } | null | undefined)?.object as { id?: unknown; metadata?: Record<string, string> | null } | null | undefined;
+  const object = (event.data as { object?: unknown } | null | undefined)?.object as
+    | { id?: unknown; metadata?: Record<string, string> | null }
+    | null
+    | undefined;
   if (!object || typeof object.id !== 'string') return { ignored: 'no object' };
   const ref = PAYMENT_EVENTS.has(event.type) ? parsePaymentRef(object.metadata?.payout_ref) : undefined;
   if (PAYMENT_EVENTS.has(event.type) && !ref) return { ignored: 'not ours' };

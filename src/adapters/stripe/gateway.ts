@@ -10,7 +10,8 @@ export function toAccountSnapshot(account: Stripe.Account): AccountSnapshot {
     country: account.country ?? '',
     email: account.email ?? null,
     detailsSubmitted: account.details_submitted ?? false,
-    transfersCapability: transfers === 'active' || transfers === 'pending' || transfers === 'inactive' ? transfers : 'unrequested',
+    transfersCapability:
+      transfers === 'active' || transfers === 'pending' || transfers === 'inactive' ? transfers : 'unrequested',
     payoutsEnabled: account.payouts_enabled ?? false,
     currentlyDue: account.requirements?.currently_due ?? [],
     disabledReason: account.requirements?.disabled_reason ?? null,
@@ -61,7 +62,12 @@ export function createStripeGateway(stripe: Stripe): PaymentsGateway & MoneyGate
 
     async createOnboardingLink({ accountId, refreshUrl, returnUrl }) {
       const link = await callStripe('create an onboarding link', () =>
-        stripe.accountLinks.create({ account: accountId, refresh_url: refreshUrl, return_url: returnUrl, type: 'account_onboarding' }),
+        stripe.accountLinks.create({
+          account: accountId,
+          refresh_url: refreshUrl,
+          return_url: returnUrl,
+          type: 'account_onboarding',
+        }),
       );
       return { url: link.url, expiresAt: new Date(link.expires_at * 1000) };
     },
@@ -71,7 +77,9 @@ export function createStripeGateway(stripe: Stripe): PaymentsGateway & MoneyGate
     },
 
     async readPayout(accountId, payoutId) {
-      const payout = await callStripe("read the seller's payout", () => stripe.payouts.retrieve(payoutId, {}, { stripeAccount: accountId }));
+      const payout = await callStripe("read the seller's payout", () =>
+        stripe.payouts.retrieve(payoutId, {}, { stripeAccount: accountId }),
+      );
       const status = PAYOUT_STATUSES.find((known) => known === payout.status) ?? 'pending';
       return {
         id: payout.id,
@@ -127,7 +135,9 @@ export function createStripeGateway(stripe: Stripe): PaymentsGateway & MoneyGate
 
     async findCreated(action, tags, createdSince) {
       if (action === 'transfer') {
-        const page = await callStripe('look for an earlier transfer', () => stripe.transfers.list({ transfer_group: tags.transferGroup, limit: 1 }));
+        const page = await callStripe('look for an earlier transfer', () =>
+          stripe.transfers.list({ transfer_group: tags.transferGroup, limit: 1 }),
+        );
         return page.data[0] ? { id: page.data[0].id, requestId: page.lastResponse.requestId } : undefined;
       }
       // Top-ups cannot be filtered by group or metadata: page through those created since the first attempt.
@@ -146,12 +156,21 @@ export function createStripeGateway(stripe: Stripe): PaymentsGateway & MoneyGate
         const pending: FundsInFlight['pending'] = [];
         // Pending top-ups are read from the top-ups themselves (with their expected date), not twice.
         for await (const txn of stripe.balanceTransactions.list({ created: since, limit: 100 })) {
-          if (txn.status === 'pending' && txn.type !== 'topup') pending.push({ money: { amount: txn.amount, currency: txn.currency }, availableOn: new Date(txn.available_on * 1000) });
+          if (txn.status === 'pending' && txn.type !== 'topup')
+            pending.push({
+              money: { amount: txn.amount, currency: txn.currency },
+              availableOn: new Date(txn.available_on * 1000),
+            });
         }
         const topups: FundsInFlight['topups'] = [];
         for await (const topup of stripe.topups.list({ status: 'pending', limit: 100 })) {
           const expected = topup.expected_availability_date;
-          topups.push({ id: topup.id, money: { amount: topup.amount, currency: topup.currency }, created: new Date(topup.created * 1000), expectedAvailableOn: expected ? new Date(expected * 1000) : null });
+          topups.push({
+            id: topup.id,
+            money: { amount: topup.amount, currency: topup.currency },
+            created: new Date(topup.created * 1000),
+            expectedAvailableOn: expected ? new Date(expected * 1000) : null,
+          });
         }
         return { pending, topups };
       });
@@ -166,10 +185,18 @@ export function createStripeGateway(stripe: Stripe): PaymentsGateway & MoneyGate
 
     async readTransfer(transferId) {
       const transfer = await callStripe('read the transfer', () => stripe.transfers.retrieve(transferId));
-      return { object: 'transfer', stripeId: transfer.id, amount: { amount: transfer.amount, currency: transfer.currency }, amountReversed: transfer.amount_reversed };
+      return {
+        object: 'transfer',
+        stripeId: transfer.id,
+        amount: { amount: transfer.amount, currency: transfer.currency },
+        amountReversed: transfer.amount_reversed,
+      };
     },
   };
 }
 
 /** What the logs need of a write: the object's id and Stripe's request id. */
-const written = (object: { id: string; lastResponse?: { requestId?: string } }) => ({ id: object.id, requestId: object.lastResponse?.requestId ?? null });
+const written = (object: { id: string; lastResponse?: { requestId?: string } }) => ({
+  id: object.id,
+  requestId: object.lastResponse?.requestId ?? null,
+});

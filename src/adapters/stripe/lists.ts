@@ -7,7 +7,8 @@ const PAGE = 100;
 const TOPUP_STATUSES = ['pending', 'succeeded', 'failed', 'canceled', 'reversed'] as const;
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 const created = (window: ReconcileWindow) => ({ gte: seconds(window.from), lt: Math.ceil(window.to.getTime() / 1000) });
-const idOf = (value: string | { id: string } | null | undefined) => (typeof value === 'string' ? value : (value?.id ?? null));
+const idOf = (value: string | { id: string } | null | undefined) =>
+  typeof value === 'string' ? value : (value?.id ?? null);
 
 function fromTransfer(transfer: Stripe.Transfer, reversalIds: string[]): StripeMovement {
   return {
@@ -46,7 +47,10 @@ function fromTopup(topup: Stripe.Topup): StripeMovement {
  */
 export function createStripeLists(stripe: Stripe): StripeLists {
   let calls = 0;
-  async function* pages<T extends { id: string }>(what: string, fetch: (startingAfter: string | undefined) => Promise<Stripe.ApiList<T>>): AsyncGenerator<T> {
+  async function* pages<T extends { id: string }>(
+    what: string,
+    fetch: (startingAfter: string | undefined) => Promise<Stripe.ApiList<T>>,
+  ): AsyncGenerator<T> {
     let startingAfter: string | undefined;
     for (;;) {
       calls++;
@@ -60,25 +64,39 @@ export function createStripeLists(stripe: Stripe): StripeLists {
   async function reversalIds(transfer: Stripe.Transfer): Promise<string[]> {
     if (!transfer.reversals.has_more) return transfer.reversals.data.map((r) => r.id);
     const ids: string[] = [];
-    for await (const reversal of pages('list the reversals', (after) => stripe.transfers.listReversals(transfer.id, { limit: PAGE, ...(after ? { starting_after: after } : {}) }))) ids.push(reversal.id);
+    for await (const reversal of pages('list the reversals', (after) =>
+      stripe.transfers.listReversals(transfer.id, { limit: PAGE, ...(after ? { starting_after: after } : {}) }),
+    ))
+      ids.push(reversal.id);
     return ids;
   }
   const asMovement = async (transfer: Stripe.Transfer) => fromTransfer(transfer, await reversalIds(transfer));
   return {
     async *transfers(window) {
-      for await (const transfer of pages('list transfers', (after) => stripe.transfers.list({ created: created(window), limit: PAGE, ...(after ? { starting_after: after } : {}) }))) {
+      for await (const transfer of pages('list transfers', (after) =>
+        stripe.transfers.list({ created: created(window), limit: PAGE, ...(after ? { starting_after: after } : {}) }),
+      )) {
         yield await asMovement(transfer);
       }
     },
     async transfersInGroup(transferGroup) {
       const found: StripeMovement[] = [];
-      for await (const transfer of pages('list transfers by group', (after) => stripe.transfers.list({ transfer_group: transferGroup, limit: PAGE, ...(after ? { starting_after: after } : {}) }))) {
+      for await (const transfer of pages('list transfers by group', (after) =>
+        stripe.transfers.list({
+          transfer_group: transferGroup,
+          limit: PAGE,
+          ...(after ? { starting_after: after } : {}),
+        }),
+      )) {
         found.push(await asMovement(transfer));
       }
       return found;
     },
     async *topups(window) {
-      for await (const topup of pages('list top-ups', (after) => stripe.topups.list({ created: created(window), limit: PAGE, ...(after ? { starting_after: after } : {}) }))) yield fromTopup(topup);
+      for await (const topup of pages('list top-ups', (after) =>
+        stripe.topups.list({ created: created(window), limit: PAGE, ...(after ? { starting_after: after } : {}) }),
+      ))
+        yield fromTopup(topup);
     },
     async topup(topupId) {
       try {
@@ -89,9 +107,21 @@ export function createStripeLists(stripe: Stripe): StripeLists {
       }
     },
     async *balanceTransactions(since, type) {
-      const list = (after: string | undefined) => stripe.balanceTransactions.list({ created: { gte: seconds(since) }, type, limit: PAGE, ...(after ? { starting_after: after } : {}) });
+      const list = (after: string | undefined) =>
+        stripe.balanceTransactions.list({
+          created: { gte: seconds(since) },
+          type,
+          limit: PAGE,
+          ...(after ? { starting_after: after } : {}),
+        });
       for await (const movement of pages('list balance transactions', list)) {
-        yield { id: movement.id, type: movement.type, sourceId: idOf(movement.source as string | { id: string } | null), net: movement.net, currency: movement.currency } satisfies BalanceTransaction;
+        yield {
+          id: movement.id,
+          type: movement.type,
+          sourceId: idOf(movement.source as string | { id: string } | null),
+          net: movement.net,
+          currency: movement.currency,
+        } satisfies BalanceTransaction;
       }
     },
     calls: () => calls,

@@ -1,7 +1,7 @@
 import type { AuditEntry } from '../../domain/audit.js';
 import { formatMoney, type Money } from '../../domain/money.js';
 import { escapeMrkdwn, mention } from '../mrkdwn.js';
-import { section, type SlackMessage } from './common.js';
+import { type SlackMessage, section } from './common.js';
 import { LIMITS } from './limits.js';
 import { listBlocks } from './list.js';
 
@@ -22,6 +22,12 @@ function auditLine(e: AuditEntry & { id: string }): string {
 }
 
 export function auditList(entries: (AuditEntry & { id: string })[]): SlackMessage {
-  const rows = listBlocks(entries, auditLine, { maxBlocks: LIMITS.messageBlocks - 1, moreLabel: '`/payout audit export` sends you all of it as a CSV file.' });
-  return { text: `Audit log (latest ${entries.length})`, blocks: [section(`*Audit log* (latest ${entries.length})`), ...rows] };
+  const rows = listBlocks(entries, auditLine, {
+    maxBlocks: LIMITS.messageBlocks - 1,
+    moreLabel: '`/payout audit export` sends you all of it as a CSV file.',
+  });
+  return {
+    text: `Audit log (latest ${entries.length})`,
+    blocks: [section(`*Audit log* (latest ${entries.length})`), ...rows],
+  };
 }

@@ -29,7 +29,10 @@ export function batchModal(meta: BatchModalMeta): types.ModalView {
         optional: true,
         label: { type: 'plain_text', text: 'Or paste the lines' },
         // What payout-batch.ts accepts: a typed "@name" is not a mention in a text field, so it is not offered.
-        hint: { type: 'plain_text', text: 'One payment per line: seller (user id U…, <@U…> or acct_…), amount, currency, optional description (in quotes if it has commas). A header row "seller,amount,currency,description" is fine.' },
+        hint: {
+          type: 'plain_text',
+          text: 'One payment per line: seller (user id U…, <@U…> or acct_…), amount, currency, optional description (in quotes if it has commas). A header row "seller,amount,currency,description" is fine.',
+        },
         element: { type: 'plain_text_input', action_id: CSV_FIELDS.text.action, multiline: true, max_length: 3000 },
       },
     ],

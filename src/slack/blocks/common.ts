@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { LIMITS, clip } from './limits.js';
+import { clip, LIMITS } from './limits.js';
 
 export type KnownBlock = types.KnownBlock;
 
@@ -10,10 +10,24 @@ export interface SlackMessage {
 }
 
 // The builders clip what they are given, so no data (a long description, a long Stripe reason) can make invalid Block Kit.
-export const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, LIMITS.sectionText) } });
-export const fields = (texts: string[]): KnownBlock => ({ type: 'section', fields: texts.slice(0, LIMITS.sectionFields).map((text) => ({ type: 'mrkdwn', text: clip(text, LIMITS.fieldText) })) });
-export const context = (...texts: string[]): KnownBlock => ({ type: 'context', elements: texts.slice(0, LIMITS.contextElements).map((text) => ({ type: 'mrkdwn', text: clip(text, LIMITS.sectionText) })) });
-export const header = (text: string): KnownBlock => ({ type: 'header', text: { type: 'plain_text', text: clip(text, LIMITS.headerText), emoji: true } });
+export const section = (text: string): KnownBlock => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: clip(text, LIMITS.sectionText) },
+});
+export const fields = (texts: string[]): KnownBlock => ({
+  type: 'section',
+  fields: texts.slice(0, LIMITS.sectionFields).map((text) => ({ type: 'mrkdwn', text: clip(text, LIMITS.fieldText) })),
+});
+export const context = (...texts: string[]): KnownBlock => ({
+  type: 'context',
+  elements: texts
+    .slice(0, LIMITS.contextElements)
+    .map((text) => ({ type: 'mrkdwn', text: clip(text, LIMITS.sectionText) })),
+});
+export const header = (text: string): KnownBlock => ({
+  type: 'header',
+  text: { type: 'plain_text', text: clip(text, LIMITS.headerText), emoji: true },
+});
 export const divider: KnownBlock = { type: 'divider' };
 
 /** A button whose `value` is an opaque id (never free text). */
@@ -37,10 +51,19 @@ export const confirmed = (target: types.Button, title: string, text: string, ver
 });
 
 /** A plain message: one section; the notification text is clipped like the section. */
-export const plain = (text: string): SlackMessage => ({ text: clip(text, LIMITS.sectionText), blocks: [section(text)] });
+export const plain = (text: string): SlackMessage => ({
+  text: clip(text, LIMITS.sectionText),
+  blocks: [section(text)],
+});
 
 /** A modal with Cancel; `meta` travels in private_metadata to the submission handler. */
-export function modal(options: { callbackId: string; meta: object; title: string; submit: string; blocks: (KnownBlock | types.InputBlock)[] }): types.ModalView {
+export function modal(options: {
+  callbackId: string;
+  meta: object;
+  title: string;
+  submit: string;
+  blocks: (KnownBlock | types.InputBlock)[];
+}): types.ModalView {
   return {
     type: 'modal',
     callback_id: options.callbackId,
@@ -61,7 +84,18 @@ export const noticeModal = (title: string, text: string): types.ModalView => ({
 });
 
 /** A plain-text input field of a modal. */
-export const textInput = (field: { block: string; action: string }, label: string, options: { optional?: boolean; hint?: string; placeholder?: string; maxLength?: number; multiline?: boolean; initial?: string } = {}): types.InputBlock => ({
+export const textInput = (
+  field: { block: string; action: string },
+  label: string,
+  options: {
+    optional?: boolean;
+    hint?: string;
+    placeholder?: string;
+    maxLength?: number;
+    multiline?: boolean;
+    initial?: string;
+  } = {},
+): types.InputBlock => ({
   type: 'input',
   block_id: field.block,
   optional: options.optional ?? false,

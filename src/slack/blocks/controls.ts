@@ -1,11 +1,11 @@
 import type { types } from '@slack/bolt';
 import type { Freeze, FreezeScope, LimitHold } from '../../domain/controls.types.js';
-import { MAX_DESCRIPTION_LENGTH } from '../../domain/text.js';
 import { formatMoney, type Money } from '../../domain/money.js';
-import { escapeMrkdwn, mention, slackDate } from '../mrkdwn.js';
+import { MAX_DESCRIPTION_LENGTH } from '../../domain/text.js';
 import { ACTION_IDS, FREEZE_FIELDS, VIEW_IDS } from '../ids.js';
-import { LIMITS, clip } from './limits.js';
-import { button, confirmed, modal, plain, section, textInput, type KnownBlock, type SlackMessage } from './common.js';
+import { escapeMrkdwn, mention, slackDate } from '../mrkdwn.js';
+import { button, confirmed, type KnownBlock, modal, plain, type SlackMessage, section, textInput } from './common.js';
+import { clip, LIMITS } from './limits.js';
 
 /** "all payouts" / "EUR payouts" / "payouts to @ana". */
 export function scopeLabel(scope: FreezeScope): string {
@@ -22,13 +22,20 @@ export const freezeLine = (freeze: Freeze): string =>
   `:octagonal_sign: *Frozen: ${scopeLabel(freeze.scope)}* by ${mention(freeze.by)} ${slackDate(freeze.at)}: ${escapeMrkdwn(freeze.reason)}`;
 
 export const freezeNotice = (freeze: Freeze): SlackMessage =>
-  plain(`${freezeLine(freeze)}\nNothing in this scope reaches Stripe until it is unfrozen; requests can still be made and approved, and they wait. To lift it: \`/payout unfreeze ${scopeArgument(freeze.scope)}\` (two approvers).`);
+  plain(
+    `${freezeLine(freeze)}\nNothing in this scope reaches Stripe until it is unfrozen; requests can still be made and approved, and they wait. To lift it: \`/payout unfreeze ${scopeArgument(freeze.scope)}\` (two approvers).`,
+  );
 
 export const unfreezeNotice = (freeze: Freeze, by: string[]): SlackMessage =>
-  plain(`:arrow_forward: *Unfrozen: ${scopeLabel(freeze.scope)}*, approved by ${by.map(mention).join(' and ')}. The payments that waited go out now, each once.`);
+  plain(
+    `:arrow_forward: *Unfrozen: ${scopeLabel(freeze.scope)}*, approved by ${by.map(mention).join(' and ')}. The payments that waited go out now, each once.`,
+  );
 
 /** A payment held by a daily limit. Ops gets the override button (a request two approvers decide); the requester's DM only the news. */
-export function limitNotice(event: { payoutRef: string; which: 'total' | 'seller'; limit: Money; used: Money; money: Money; accountId: string }, options: { offerOverride: boolean }): SlackMessage {
+export function limitNotice(
+  event: { payoutRef: string; which: 'total' | 'seller'; limit: Money; used: Money; money: Money; accountId: string },
+  options: { offerOverride: boolean },
+): SlackMessage {
   const what = event.which === 'total' ? 'the daily limit' : `the daily limit per seller (\`${event.accountId}\`)`;
   const notice = plain(
     `:warning: *Daily limit reached*: ${formatMoney(event.money)} (\`${event.payoutRef}\`) would pass ${what} of ${formatMoney(event.limit)} (${formatMoney(event.used)} paid today). It waits and goes out on the next UTC day, or today if two approvers approve an override.`,
@@ -59,7 +66,8 @@ export const limitHoldRow = (hold: LimitHold, payeeUserId: string | undefined): 
   accessory: limitOverrideButton(hold),
 });
 
-export const NOT_AN_APPROVER = ':lock: Sorry, only approvers can freeze payouts, so nothing was changed. Ask an approver, or your finance lead if you should be one.';
+export const NOT_AN_APPROVER =
+  ':lock: Sorry, only approvers can freeze payouts, so nothing was changed. Ask an approver, or your finance lead if you should be one.';
 
 /** The approver's Home tab button: Slack asks first, then the modal asks why. */
 export const freezeAllButton = (): types.Button =>
@@ -78,7 +86,13 @@ export const freezeModal = (): types.ModalView =>
     title: 'Freeze all payouts',
     submit: 'Freeze now',
     blocks: [
-      section(':octagonal_sign: Every payout stops at once: nothing reaches Stripe until two approvers approve `/payout unfreeze all`.'),
-      textInput(FREEZE_FIELDS.reason, 'Why?', { multiline: true, maxLength: MAX_DESCRIPTION_LENGTH, placeholder: 'Everyone sees this: say what to check before unfreezing.' }),
+      section(
+        ':octagonal_sign: Every payout stops at once: nothing reaches Stripe until two approvers approve `/payout unfreeze all`.',
+      ),
+      textInput(FREEZE_FIELDS.reason, 'Why?', {
+        multiline: true,
+        maxLength: MAX_DESCRIPTION_LENGTH,
+        placeholder: 'Everyone sees this: say what to check before unfreezing.',
+      }),
     ],
   });

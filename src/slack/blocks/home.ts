@@ -6,13 +6,13 @@ import type { ReconcileResult } from '../../domain/reconcile.types.js';
 import type { PayoutRequest } from '../../domain/requests.types.js';
 import { ACTION_IDS } from '../ids.js';
 import { mention, slackDate } from '../mrkdwn.js';
-import { button, context, divider, header, section, type KnownBlock, type SlackMessage } from './common.js';
+import { button, context, divider, header, type KnownBlock, type SlackMessage, section } from './common.js';
 import { freezeAllButton, freezeLine, limitHoldRow } from './controls.js';
 import { LIMITS } from './limits.js';
 import { listBlocks } from './list.js';
 import { scheduleWhat } from './payouts.js';
-import { approveButton, requestSummary } from './requests.js';
 import { summaryLine } from './reconcile.js';
+import { approveButton, requestSummary } from './requests.js';
 
 /** What one person's Home tab shows; the parts they have no role for are absent. */
 export interface HomeData {
@@ -40,13 +40,19 @@ const HOME_BUDGET = { waiting: 32, held: 8, freezes: 6, schedules: 12, mine: 22 
 export const HELD_ON_HOME = HOME_BUDGET.held;
 
 function waitingRow(request: PayoutRequest): KnownBlock[] {
-  const approvals = request.approvals.length > 0 ? ` · ${request.approvals.length} of ${request.requiredApprovals} approvals` : '';
+  const approvals =
+    request.approvals.length > 0 ? ` · ${request.approvals.length} of ${request.requiredApprovals} approvals` : '';
   return [
-    section(`*${requestSummary(request)}*\nasked by ${mention(request.requestedBy)} ${slackDate(request.requestedAt)}${approvals} · expires ${slackDate(request.expiresAt)} · \`${request.id}\``),
+    section(
+      `*${requestSummary(request)}*\nasked by ${mention(request.requestedBy)} ${slackDate(request.requestedAt)}${approvals} · expires ${slackDate(request.expiresAt)} · \`${request.id}\``,
+    ),
     {
       type: 'actions',
       block_id: `waiting_${request.id}`,
-      elements: [approveButton(ACTION_IDS.waitingApprove, request), button(ACTION_IDS.waitingReject, 'Reject', request.id, 'danger')],
+      elements: [
+        approveButton(ACTION_IDS.waitingApprove, request),
+        button(ACTION_IDS.waitingReject, 'Reject', request.id, 'danger'),
+      ],
     },
   ];
 }
@@ -58,7 +64,10 @@ export function waitingBlocks(waiting: PayoutRequest[], maxBlocks: number): Know
 }
 
 export function pendingMessage(waiting: PayoutRequest[]): SlackMessage {
-  return { text: `${waiting.length} waiting for you`, blocks: [header('Waiting for you'), ...waitingBlocks(waiting, LIMITS.messageBlocks - 1)] };
+  return {
+    text: `${waiting.length} waiting for you`,
+    blocks: [header('Waiting for you'), ...waitingBlocks(waiting, LIMITS.messageBlocks - 1)],
+  };
 }
 
 const STATE_WORDS: Record<PayoutRequest['state'], string> = {
@@ -86,33 +95,59 @@ function approverBlocks(data: NonNullable<HomeData['approver']>): KnownBlock[] {
   blocks.push(divider, header('Payouts now'));
   blocks.push(
     ...(data.freezes.length
-      ? listBlocks(data.freezes, freezeLine, { maxBlocks: HOME_BUDGET.freezes, moreLabel: '`/payout freeze` lists them all.' })
+      ? listBlocks(data.freezes, freezeLine, {
+          maxBlocks: HOME_BUDGET.freezes,
+          moreLabel: '`/payout freeze` lists them all.',
+        })
       : [section(':large_green_circle: Nothing is frozen.')]),
   );
-  if (!data.freezes.some((f) => f.scope.kind === 'all')) blocks.push({ type: 'actions', block_id: 'home_freeze', elements: [freezeAllButton()] });
-  blocks.push(section(`*Available*: ${data.balances ? data.balances.map((b) => formatMoney(b)).join(' · ') || 'nothing' : 'Stripe did not answer just now'}`));
-  const active = data.schedules.filter((s) => s.schedule.status === 'active').sort((a, b) => (a.next?.getTime() ?? Infinity) - (b.next?.getTime() ?? Infinity));
+  if (!data.freezes.some((f) => f.scope.kind === 'all'))
+    blocks.push({ type: 'actions', block_id: 'home_freeze', elements: [freezeAllButton()] });
+  blocks.push(
+    section(
+      `*Available*: ${data.balances ? data.balances.map((b) => formatMoney(b)).join(' · ') || 'nothing' : 'Stripe did not answer just now'}`,
+    ),
+  );
+  const active = data.schedules
+    .filter((s) => s.schedule.status === 'active')
+    .sort((a, b) => (a.next?.getTime() ?? Number.POSITIVE_INFINITY) - (b.next?.getTime() ?? Number.POSITIVE_INFINITY));
   blocks.push(
     ...(active.length
-      ? listBlocks(active, ({ schedule, next }) => `*${scheduleWhat(schedule)}* · ${next ? `next ${slackDate(next.toISOString())}` : 'no next run'}`, { maxBlocks: HOME_BUDGET.schedules, moreLabel: '`/payout schedules` lists them all.' })
+      ? listBlocks(
+          active,
+          ({ schedule, next }) =>
+            `*${scheduleWhat(schedule)}* · ${next ? `next ${slackDate(next.toISOString())}` : 'no next run'}`,
+          { maxBlocks: HOME_BUDGET.schedules, moreLabel: '`/payout schedules` lists them all.' },
+        )
       : [section('No active schedules.')]),
   );
   blocks.push(
-    context(data.reconcile ? `Last reconcile ${slackDate(data.reconcile.finishedAt)}: ${summaryLine(data.reconcile)}` : 'No reconcile yet: `/payout reconcile` compares our records with Stripe.'),
+    context(
+      data.reconcile
+        ? `Last reconcile ${slackDate(data.reconcile.finishedAt)}: ${summaryLine(data.reconcile)}`
+        : 'No reconcile yet: `/payout reconcile` compares our records with Stripe.',
+    ),
   );
   return blocks;
 }
 
 /** What waits on funds, a freeze or a daily limit says so, rather than "queued" or "being paid". */
 function stateWords(request: PayoutRequest): string {
-  if (request.state === 'approved' && request.kind === 'transfer' && request.heldForFunds) return `:raised_hand: waiting for funds (short by ${formatMoney(request.heldForFunds.short)})`;
-  if (request.state === 'executing' && request.waitingOn) return request.waitingOn.code === 'payments_frozen' ? ':octagonal_sign: waiting: payouts are frozen' : ':raised_hand: waiting for the daily limit';
+  if (request.state === 'approved' && request.kind === 'transfer' && request.heldForFunds)
+    return `:raised_hand: waiting for funds (short by ${formatMoney(request.heldForFunds.short)})`;
+  if (request.state === 'executing' && request.waitingOn)
+    return request.waitingOn.code === 'payments_frozen'
+      ? ':octagonal_sign: waiting: payouts are frozen'
+      : ':raised_hand: waiting for the daily limit';
   return STATE_WORDS[request.state];
 }
 
 function mineBlocks(mine: PayoutRequest[]): KnownBlock[] {
   const rows = mine.length
-    ? listBlocks(mine, (r) => `${stateWords(r)} · ${requestSummary(r)} · \`${r.id}\``, { maxBlocks: HOME_BUDGET.mine, moreLabel: 'Older ones are in the approvals channel.' })
+    ? listBlocks(mine, (r) => `${stateWords(r)} · ${requestSummary(r)} · \`${r.id}\``, {
+        maxBlocks: HOME_BUDGET.mine,
+        moreLabel: 'Older ones are in the approvals channel.',
+      })
     : [section('Nothing of yours is open. `/payout help` lists what you can ask for.')];
   return [header('My requests'), ...rows];
 }
@@ -122,6 +157,11 @@ export function homeView(data: HomeData): types.HomeView {
   const blocks: KnownBlock[] = [];
   if (data.approver) blocks.push(...approverBlocks(data.approver));
   if (data.mine) blocks.push(...(blocks.length ? [divider] : []), ...mineBlocks(data.mine));
-  if (!data.approver && !data.mine) blocks.push(section('Payout Ops pays sellers after approval. Ask your finance lead to add you as a requester or an approver.'));
+  if (!data.approver && !data.mine)
+    blocks.push(
+      section(
+        'Payout Ops pays sellers after approval. Ask your finance lead to add you as a requester or an approver.',
+      ),
+    );
   return { type: 'home', blocks };
 }

@@ -13,7 +13,11 @@ export function inviteModal(meta: { channelId: string }): types.ModalView {
         type: 'input',
         block_id: INVITE_FIELDS.user.block,
         label: { type: 'plain_text', text: 'Seller' },
-        element: { type: 'users_select', action_id: INVITE_FIELDS.user.action, placeholder: { type: 'plain_text', text: 'Who should be paid?' } },
+        element: {
+          type: 'users_select',
+          action_id: INVITE_FIELDS.user.action,
+          placeholder: { type: 'plain_text', text: 'Who should be paid?' },
+        },
       },
       {
         type: 'input',
@@ -23,7 +27,12 @@ export function inviteModal(meta: { channelId: string }): types.ModalView {
         hint: { type: 'plain_text', text: 'Prefills Stripe’s form; the seller can change it.' },
         element: { type: 'email_text_input', action_id: INVITE_FIELDS.email.action },
       },
-      textInput(INVITE_FIELDS.country, 'Country (two letters)', { optional: true, maxLength: 2, placeholder: 'US', hint: 'Where the seller’s business is; defaults to the platform’s country.' }),
+      textInput(INVITE_FIELDS.country, 'Country (two letters)', {
+        optional: true,
+        maxLength: 2,
+        placeholder: 'US',
+        hint: 'Where the seller’s business is; defaults to the platform’s country.',
+      }),
     ],
   });
 }

@@ -1,5 +1,5 @@
-import { context, section, type KnownBlock } from './common.js';
-import { LIMITS, clip } from './limits.js';
+import { context, type KnownBlock, section } from './common.js';
+import { clip, LIMITS } from './limits.js';
 
 export interface ListOptions {
   /** The blocks the list may use, its "…and N more" line included. */
@@ -19,7 +19,13 @@ export function pageLabel(page: number, total: number, perPage: number): string 
 }
 
 /** The answer when a page past the last is asked for, or undefined when `page` exists. */
-export function pastLastPage(page: number, total: number, perPage: number, command: string, what: string): string | undefined {
+export function pastLastPage(
+  page: number,
+  total: number,
+  perPage: number,
+  command: string,
+  what: string,
+): string | undefined {
   const pages = Math.max(1, Math.ceil(total / perPage));
   if (page <= pages) return undefined;
   return `There ${pages === 1 ? 'is only 1 page' : `are only ${pages} pages`} of ${what}: \`${command} ${pages}\` is the last.`;
@@ -30,7 +36,11 @@ export function pastLastPage(page: number, total: number, perPage: number, comma
  * a row given as blocks (e.g. a line with its buttons) is kept whole, and what does not fit is cut with
  * "…and N more" and the way to get the rest. Rows are rendered only until the list is full.
  */
-export function listBlocks<T>(items: readonly T[], render: (item: T) => string | KnownBlock[], options: ListOptions): KnownBlock[] {
+export function listBlocks<T>(
+  items: readonly T[],
+  render: (item: T) => string | KnownBlock[],
+  options: ListOptions,
+): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   let open: string | undefined; // the text of the last section, still taking rows
   const flush = () => {

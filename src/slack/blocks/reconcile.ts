@@ -1,6 +1,6 @@
 import type { Difference, DifferenceClass, ReconcileResult } from '../../domain/reconcile.types.js';
 import { escapeMrkdwn } from '../mrkdwn.js';
-import { context, section, type KnownBlock, type SlackMessage } from './common.js';
+import { context, type KnownBlock, type SlackMessage, section } from './common.js';
 import { LIMITS } from './limits.js';
 import { listBlocks } from './list.js';
 
@@ -43,10 +43,13 @@ export function summaryLine(result: Pick<ReconcileResult, 'compared' | 'differen
   return `${result.compared} payments compared, ${n} ${n === 1 ? 'difference' : 'differences'}`;
 }
 
-const windowText = (result: ReconcileResult) => `${result.window.from.slice(0, 10)}..${new Date(Date.parse(result.window.to) - 86_400_000).toISOString().slice(0, 10)}`;
+const windowText = (result: ReconcileResult) =>
+  `${result.window.from.slice(0, 10)}..${new Date(Date.parse(result.window.to) - 86_400_000).toISOString().slice(0, 10)}`;
 
 function differenceLine(d: Difference): string {
-  const refs = refsOf(d).map((r) => `\`${r}\``).join(', ');
+  const refs = refsOf(d)
+    .map((r) => `\`${r}\``)
+    .join(', ');
   const ids = [refs, d.stripeId ? `\`${d.stripeId}\`` : ''].filter(Boolean).join(' · ');
   return `• *${CLASS_NAMES[d.class]}* (${escapeMrkdwn(d.field)}) ${ids}: ours ${escapeMrkdwn(d.ours)}; Stripe ${escapeMrkdwn(d.stripe)}. ${whatToDo(d)}`;
 }
@@ -56,11 +59,37 @@ export function reconcileMessage(result: ReconcileResult, moreLabel: string): Sl
   const icon = result.differences.length === 0 ? ':white_check_mark:' : ':warning:';
   const summary = summaryLine(result);
   const blocks: KnownBlock[] = [section(`${icon} *${summary}* with Stripe, ${windowText(result)} (UTC).`)];
-  blocks.push(...listBlocks(result.differences, differenceLine, { maxBlocks: LIMITS.messageBlocks - 2, maxItems: DIFFERENCES_SHOWN, moreLabel }));
-  blocks.push(context(`\`${result.id}\` · ${result.trigger === 'command' ? 'asked for' : result.trigger === 'run' ? 'after a payout run' : 'nightly'} · ${result.listCalls} Stripe list calls`));
+  blocks.push(
+    ...listBlocks(result.differences, differenceLine, {
+      maxBlocks: LIMITS.messageBlocks - 2,
+      maxItems: DIFFERENCES_SHOWN,
+      moreLabel,
+    }),
+  );
+  blocks.push(
+    context(
+      `\`${result.id}\` · ${result.trigger === 'command' ? 'asked for' : result.trigger === 'run' ? 'after a payout run' : 'nightly'} · ${result.listCalls} Stripe list calls`,
+    ),
+  );
   return { text: `Reconcile: ${summary}`, blocks };
 }
 
-export const DIFFERENCE_COLUMNS = ['class', 'payout_refs', 'stripe_id', 'field', 'ours', 'stripe', 'what_to_do'] as const;
+export const DIFFERENCE_COLUMNS = [
+  'class',
+  'payout_refs',
+  'stripe_id',
+  'field',
+  'ours',
+  'stripe',
+  'what_to_do',
+] as const;
 
-export const differenceRow = (d: Difference): string[] => [d.class, refsOf(d).join(' '), d.stripeId ?? '', d.field, d.ours, d.stripe, whatToDo(d)];
+export const differenceRow = (d: Difference): string[] => [
+  d.class,
+  refsOf(d).join(' '),
+  d.stripeId ?? '',
+  d.field,
+  d.ours,
+  d.stripe,
+  whatToDo(d),
+];

@@ -1,21 +1,31 @@
 import type { types } from '@slack/bolt';
-import type { RequestKind } from '../../domain/requests.types.js';
 import { typedDecimals } from '../../domain/money.js';
+import type { RequestKind } from '../../domain/requests.types.js';
 import { MAX_DESCRIPTION_LENGTH } from '../../domain/text.js';
 import { MONEY_FIELDS, REJECT_FIELDS, VIEW_IDS } from '../ids.js';
 import { modal, textInput } from './common.js';
 
 type InputBlock = types.InputBlock;
 
-const currencyOption = (code: string) => ({ text: { type: 'plain_text' as const, text: code.toUpperCase() }, value: code });
+const currencyOption = (code: string) => ({
+  text: { type: 'plain_text' as const, text: code.toUpperCase() },
+  value: code,
+});
 
 /**
  * The currency: a select of `currencies` (the balances held; for top-ups the platform's own), or, when they could
  * not be read, the typed ISO code. The submission reads either.
  */
 function currencyInput(currencies: string[] | undefined, initial: string | undefined): InputBlock {
-  if (!currencies?.length) return textInput(MONEY_FIELDS.currency, 'Currency', { placeholder: 'usd', maxLength: 3, hint: 'ISO code, e.g. usd, eur, gbp', initial });
-  const chosen = initial && currencies.includes(initial) ? initial : currencies.length === 1 ? currencies[0] : undefined;
+  if (!currencies?.length)
+    return textInput(MONEY_FIELDS.currency, 'Currency', {
+      placeholder: 'usd',
+      maxLength: 3,
+      hint: 'ISO code, e.g. usd, eur, gbp',
+      initial,
+    });
+  const chosen =
+    initial && currencies.includes(initial) ? initial : currencies.length === 1 ? currencies[0] : undefined;
   return {
     type: 'input',
     block_id: MONEY_FIELDS.currency.block,
@@ -32,7 +42,14 @@ function currencyInput(currencies: string[] | undefined, initial: string | undef
 
 /** A number field; decimals only where one of the currencies has them (yen has none), and the hint says how many. */
 function amountInput(currencies: string[] | undefined, initial: string | undefined): InputBlock {
-  const decimals = currencies?.length ? currencies.map((c) => `${c.toUpperCase()}: ${typedDecimals(c) === 0 ? 'whole units' : `up to ${typedDecimals(c)} decimals`}`).slice(0, 6).join(', ') : 'as the currency has';
+  const decimals = currencies?.length
+    ? currencies
+        .map(
+          (c) => `${c.toUpperCase()}: ${typedDecimals(c) === 0 ? 'whole units' : `up to ${typedDecimals(c)} decimals`}`,
+        )
+        .slice(0, 6)
+        .join(', ')
+    : 'as the currency has';
   return {
     type: 'input',
     block_id: MONEY_FIELDS.amount.block,
@@ -50,7 +67,12 @@ function amountInput(currencies: string[] | undefined, initial: string | undefin
 }
 
 /** The transfer and top-up modals: the same amount, currency and description fields, plus the seller or the statement descriptor. */
-export function moneyRequestModal(kind: RequestKind, meta: { channelId: string }, prefill: { amount?: string; currency?: string; description?: string } = {}, currencies?: string[]): types.ModalView {
+export function moneyRequestModal(
+  kind: RequestKind,
+  meta: { channelId: string },
+  prefill: { amount?: string; currency?: string; description?: string } = {},
+  currencies?: string[],
+): types.ModalView {
   const first: InputBlock[] =
     kind === 'transfer'
       ? [
@@ -58,13 +80,25 @@ export function moneyRequestModal(kind: RequestKind, meta: { channelId: string }
             type: 'input',
             block_id: MONEY_FIELDS.seller.block,
             label: { type: 'plain_text', text: 'Seller' },
-            element: { type: 'external_select', action_id: MONEY_FIELDS.seller.action, min_query_length: 0, placeholder: { type: 'plain_text', text: 'Type to find a payable seller' } },
+            element: {
+              type: 'external_select',
+              action_id: MONEY_FIELDS.seller.action,
+              min_query_length: 0,
+              placeholder: { type: 'plain_text', text: 'Type to find a payable seller' },
+            },
           },
         ]
       : [];
   const last: InputBlock[] =
     kind === 'topup'
-      ? [textInput(MONEY_FIELDS.statementDescriptor, 'Statement descriptor', { optional: true, maxLength: 15, hint: 'What your bank statement shows, at most 15 characters.', placeholder: 'Weekly top-up' })]
+      ? [
+          textInput(MONEY_FIELDS.statementDescriptor, 'Statement descriptor', {
+            optional: true,
+            maxLength: 15,
+            hint: 'What your bank statement shows, at most 15 characters.',
+            placeholder: 'Weekly top-up',
+          }),
+        ]
       : [];
   return modal({
     callbackId: kind === 'transfer' ? VIEW_IDS.transfer : VIEW_IDS.topup,
@@ -75,7 +109,12 @@ export function moneyRequestModal(kind: RequestKind, meta: { channelId: string }
       ...first,
       amountInput(currencies, prefill.amount),
       currencyInput(currencies, prefill.currency),
-      textInput(MONEY_FIELDS.description, 'Description', { optional: true, maxLength: MAX_DESCRIPTION_LENGTH, placeholder: 'Weekly earnings', initial: prefill.description }),
+      textInput(MONEY_FIELDS.description, 'Description', {
+        optional: true,
+        maxLength: MAX_DESCRIPTION_LENGTH,
+        placeholder: 'Weekly earnings',
+        initial: prefill.description,
+      }),
       ...last,
     ],
   });
@@ -87,6 +126,12 @@ export function rejectModal(meta: { requestId: string; channelId: string; messag
     meta,
     title: 'Reject request',
     submit: 'Reject',
-    blocks: [textInput(REJECT_FIELDS.reason, 'Why?', { multiline: true, maxLength: MAX_DESCRIPTION_LENGTH, placeholder: 'The requester sees this.' })],
+    blocks: [
+      textInput(REJECT_FIELDS.reason, 'Why?', {
+        multiline: true,
+        maxLength: MAX_DESCRIPTION_LENGTH,
+        placeholder: 'The requester sees this.',
+      }),
+    ],
   });
 }

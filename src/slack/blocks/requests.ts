@@ -1,17 +1,27 @@
-import { formatMoney, type Money } from '../../domain/money.js';
+import type { types } from '@slack/bolt';
 import type { LimitLeft } from '../../domain/controls.types.js';
+import { formatMoney, type Money } from '../../domain/money.js';
+import type { ReminderPoint } from '../../domain/reminders.js';
 import type { FundsCheck, Payee, PayoutRequest, RequestKind, RequestOf } from '../../domain/requests.types.js';
+import { ACTION_IDS } from '../ids.js';
+import { describeRecorded } from '../messages.js';
+import { counted, escapeMrkdwn, mention, mentionPrincipal, slackDate } from '../mrkdwn.js';
+import {
+  button,
+  confirmed,
+  context,
+  fields,
+  header,
+  type KnownBlock,
+  plain,
+  type SlackMessage,
+  section,
+} from './common.js';
 import { scopeLabel } from './controls.js';
 import { asOf } from './funding.js';
-import { LIMITS, clip } from './limits.js';
+import { clip, LIMITS } from './limits.js';
 import { listBlocks } from './list.js';
 import { formatTotals, payLine, RUN_LINES_SHOWN, RUN_REST, scheduleWhat } from './payouts.js';
-import { ACTION_IDS } from '../ids.js';
-import { counted, escapeMrkdwn, mention, mentionPrincipal, slackDate } from '../mrkdwn.js';
-import { describeRecorded } from '../messages.js';
-import type { ReminderPoint } from '../../domain/reminders.js';
-import type { types } from '@slack/bolt';
-import { button, confirmed, context, fields, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
 
 const KIND_TITLES: Record<RequestKind, string> = {
   topup: 'Top-up request',
@@ -31,10 +41,12 @@ function runPeople(request: RequestOf<'run'>): string {
   return `${counted(sellerCount, 'seller')}${lineCount !== sellerCount ? ` in ${lineCount} payments` : ''}`;
 }
 
-const was = (request: PayoutRequest) => (request.kind === 'plan' && request.replaces ? ` (was ${formatMoney(request.replaces)})` : '');
+const was = (request: PayoutRequest) =>
+  request.kind === 'plan' && request.replaces ? ` (was ${formatMoney(request.replaces)})` : '';
 
 /** The seller as a mention, or (in plain text, where mentions do not render) by name; older records without one by user id. */
-const payeeText = (payee: Payee, text: 'mrkdwn' | 'plain') => (text === 'mrkdwn' ? mention(payee.userId) : (payee.name ?? `@${payee.userId}`));
+const payeeText = (payee: Payee, text: 'mrkdwn' | 'plain') =>
+  text === 'mrkdwn' ? mention(payee.userId) : (payee.name ?? `@${payee.userId}`);
 
 /** "€10.00 to @ana" / "$2,000.00 top-up": the one-line summary used in notifications and DMs. */
 export function requestSummary(request: PayoutRequest, text: 'mrkdwn' | 'plain' = 'mrkdwn'): string {
@@ -87,13 +99,16 @@ const utcMinute = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 function extraReason(request: PayoutRequest): string {
   if (request.kind !== 'transfer' && request.kind !== 'plan') return '';
   const { bankChangeHold: hold, extraApprovalReason: words } = request;
-  const reason = hold ? `${mention(hold.userId)}'s bank account changed at ${utcMinute(hold.changedAt)} (held until ${utcMinute(hold.until)})` : words && escapeMrkdwn(words);
+  const reason = hold
+    ? `${mention(hold.userId)}'s bank account changed at ${utcMinute(hold.changedAt)} (held until ${utcMinute(hold.until)})`
+    : words && escapeMrkdwn(words);
   return reason ? `\n:bank: One more approver than usual: ${reason}.` : '';
 }
 
 const approvers = (request: PayoutRequest) => request.approvals.map((a) => mention(a.userId)).join(' and ');
 /** Final states keep who approved, when anyone did. */
-const approvedBy = (request: PayoutRequest) => (request.approvals.length > 0 ? ` · approved by ${approvers(request)}` : '');
+const approvedBy = (request: PayoutRequest) =>
+  request.approvals.length > 0 ? ` · approved by ${approvers(request)}` : '';
 
 /** What an approved request that moves no money itself did, in words. */
 function doneLine(request: PayoutRequest): string {
@@ -167,18 +182,29 @@ function completedLine(request: PayoutRequest): string {
 }
 
 /** The funds a transfer's or a run's card shows. */
-const fundsOf = (request: PayoutRequest) => (request.kind === 'transfer' || request.kind === 'run' ? request.funds : undefined);
+const fundsOf = (request: PayoutRequest) =>
+  request.kind === 'transfer' || request.kind === 'run' ? request.funds : undefined;
 
 /** What only some kinds show: who gets what, when, the statement descriptor. */
 function kindBlocks(request: PayoutRequest): KnownBlock[] {
   switch (request.kind) {
     case 'run':
-      return [section('*Who gets what*'), ...listBlocks(request.run.head, payLine, { maxBlocks: 3, maxItems: RUN_LINES_SHOWN, page: { total: request.run.lineCount, before: 0 }, moreLabel: RUN_REST[request.run.source] })];
+      return [
+        section('*Who gets what*'),
+        ...listBlocks(request.run.head, payLine, {
+          maxBlocks: 3,
+          maxItems: RUN_LINES_SHOWN,
+          page: { total: request.run.lineCount, before: 0 },
+          moreLabel: RUN_REST[request.run.source],
+        }),
+      ];
     case 'schedule':
     case 'resume':
       return [section(`*When*\n${request.schedule.time.label}`)];
     case 'topup':
-      return request.statementDescriptor ? [context(`Statement descriptor: ${escapeMrkdwn(request.statementDescriptor)}`)] : [];
+      return request.statementDescriptor
+        ? [context(`Statement descriptor: ${escapeMrkdwn(request.statementDescriptor)}`)]
+        : [];
     default:
       return [];
   }
@@ -198,7 +224,8 @@ function fundsField(funds: FundsCheck): string {
     const money = (amount: number) => formatMoney({ amount, currency: c.currency });
     const left = c.available - c.committed;
     const after = c.committed ? `, ${money(left)} after approved payments` : '';
-    const verdict = c.amount > left ? ` :warning: short by ${money(c.amount - Math.max(0, left))}` : ' :white_check_mark:';
+    const verdict =
+      c.amount > left ? ` :warning: short by ${money(c.amount - Math.max(0, left))}` : ' :white_check_mark:';
     return `${money(c.available)}${after}${verdict}`;
   });
   return `*Available now* (${asOf(new Date(funds.at))})\n${lines.join('\n')}`;
@@ -206,7 +233,10 @@ function fundsField(funds: FundsCheck): string {
 
 /** "$4,200.00 of $5,000.00 left today": each daily limit this request counts towards. */
 function limitsField(limits: LimitLeft[]): string {
-  const lines = limits.map((l) => `${formatMoney(l.left)} of ${formatMoney(l.limit)} left today${l.which === 'seller' ? ' (to this seller)' : ''}${l.left.amount === 0 ? ' :warning:' : ''}`);
+  const lines = limits.map(
+    (l) =>
+      `${formatMoney(l.left)} of ${formatMoney(l.limit)} left today${l.which === 'seller' ? ' (to this seller)' : ''}${l.left.amount === 0 ? ' :warning:' : ''}`,
+  );
   return `*Daily limit*\n${lines.join('\n')}`;
 }
 
@@ -220,30 +250,51 @@ export function approveButton(actionId: string, request: PayoutRequest): types.B
   if (short.length > 0) {
     // Funds may be on their way: approving is allowed, but the approver is told first what happens.
     const text = `This request exceeds what is available by ${short.map((m) => formatMoney(m)).join(' and ')}. If approved, it waits for funds instead of failing, and is paid when they arrive.`;
-    return confirmed(button(actionId, 'Approve anyway', request.id, 'primary'), 'More than the balance', clip(text, LIMITS.sectionText), 'Approve anyway');
+    return confirmed(
+      button(actionId, 'Approve anyway', request.id, 'primary'),
+      'More than the balance',
+      clip(text, LIMITS.sectionText),
+      'Approve anyway',
+    );
   }
   const approve = button(actionId, 'Approve', request.id, 'primary');
   if (request.requiredApprovals < 2) return approve;
   // An unfreeze of one seller still names them by mention: shown as its user id.
-  return confirmed(approve, 'Approve this?', `${requestSummary(request, 'plain').replace(/<@(\w+)>/g, '@$1')}: your approval is one of ${request.requiredApprovals}.`, 'Approve');
+  return confirmed(
+    approve,
+    'Approve this?',
+    `${requestSummary(request, 'plain').replace(/<@(\w+)>/g, '@$1')}: your approval is one of ${request.requiredApprovals}.`,
+    'Approve',
+  );
 }
 
 export function approvalMessage(request: PayoutRequest): SlackMessage {
   // An unfreeze or an override moves no money of its own: it shows what it lets go, and who asked.
-  const letsGo = request.kind === 'unfreeze' ? 'Lets go again' : request.kind === 'override' ? 'Lets go today, past the daily limit' : undefined;
+  const letsGo =
+    request.kind === 'unfreeze'
+      ? 'Lets go again'
+      : request.kind === 'override'
+        ? 'Lets go today, past the daily limit'
+        : undefined;
   const funds = fundsOf(request);
   const limitsLeft = request.kind === 'transfer' || request.kind === 'run' ? request.limitsLeft : undefined;
-  const facts = letsGo ? [`*${letsGo}*\n${destinationField(request)}`, `*Requested by*\n${mention(request.requestedBy)} ${slackDate(request.requestedAt)}`] : [
-    request.totals.length > 1 || request.kind === 'run' ? `*Totals*\n${formatTotals(request.totals)}` : `*Amount*\n${formatMoney(request.money)}${was(request)}`,
-    `*To*\n${destinationField(request)}`,
-    `*Requested by*\n${mention(request.requestedBy)} ${slackDate(request.requestedAt)}`,
-    funds ? fundsField(funds) : `*Available now*\n${request.availableAtRequest ? formatMoney(request.availableAtRequest) : 'unknown'}`,
-    ...(limitsLeft?.length ? [limitsField(limitsLeft)] : []),
-  ];
-  const blocks: KnownBlock[] = [
-    header(KIND_TITLES[request.kind]),
-    fields(facts),
-  ];
+  const facts = letsGo
+    ? [
+        `*${letsGo}*\n${destinationField(request)}`,
+        `*Requested by*\n${mention(request.requestedBy)} ${slackDate(request.requestedAt)}`,
+      ]
+    : [
+        request.totals.length > 1 || request.kind === 'run'
+          ? `*Totals*\n${formatTotals(request.totals)}`
+          : `*Amount*\n${formatMoney(request.money)}${was(request)}`,
+        `*To*\n${destinationField(request)}`,
+        `*Requested by*\n${mention(request.requestedBy)} ${slackDate(request.requestedAt)}`,
+        funds
+          ? fundsField(funds)
+          : `*Available now*\n${request.availableAtRequest ? formatMoney(request.availableAtRequest) : 'unknown'}`,
+        ...(limitsLeft?.length ? [limitsField(limitsLeft)] : []),
+      ];
+  const blocks: KnownBlock[] = [header(KIND_TITLES[request.kind]), fields(facts)];
   if (request.description) blocks.push(section(`*Description*\n${escapeMrkdwn(request.description)}`));
   blocks.push(...kindBlocks(request));
   blocks.push(section(statusLine(request)));
@@ -260,7 +311,9 @@ export function approvalMessage(request: PayoutRequest): SlackMessage {
 
 /** The requester's DM once the request has an outcome. */
 export function outcomeDm(request: PayoutRequest, approvalLink?: string): SlackMessage {
-  return plain(`Your request (${requestSummary(request)}, \`${request.id}\`): ${statusLine(request)}${approvalLink ? `\n<${approvalLink}|See the approval message>` : ''}`);
+  return plain(
+    `Your request (${requestSummary(request)}, \`${request.id}\`): ${statusLine(request)}${approvalLink ? `\n<${approvalLink}|See the approval message>` : ''}`,
+  );
 }
 
 /** A top-up's settlement, for the ops channel. */
@@ -272,9 +325,18 @@ export function settlementNotice(request: PayoutRequest): SlackMessage {
  * In the approval message's thread, before the request expires: the approvers who may still decide it (not the
  * requester, not who already approved), by name or user group.
  */
-export function reminderMessage(request: PayoutRequest, approvers: readonly string[], point: ReminderPoint): SlackMessage {
+export function reminderMessage(
+  request: PayoutRequest,
+  approvers: readonly string[],
+  point: ReminderPoint,
+): SlackMessage {
   const decided = new Set([request.requestedBy, ...request.approvals.map((a) => a.userId)]);
-  const who = approvers.filter((id) => !decided.has(id)).map(mentionPrincipal).join(' ');
+  const who = approvers
+    .filter((id) => !decided.has(id))
+    .map(mentionPrincipal)
+    .join(' ');
   const when = point === 'halfway' ? 'Halfway to expiry' : 'Expiring soon';
-  return plain(`:alarm_clock: *${when}*: ${who} ${requestSummary(request)} still waits for a decision; it expires ${slackDate(request.expiresAt)}, and after that it has to be asked for again.`);
+  return plain(
+    `:alarm_clock: *${when}*: ${who} ${requestSummary(request)} still waits for a decision; it expires ${slackDate(request.expiresAt)}, and after that it has to be asked for again.`,
+  );
 }

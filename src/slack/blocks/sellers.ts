@@ -1,11 +1,11 @@
 import { formatMoney } from '../../domain/money.js';
+import type { SellerPage } from '../../domain/ports.js';
 import type { Seller, SellerPayout, SellerState } from '../../domain/sellers.types.js';
 import { ACTION_IDS } from '../ids.js';
 import { mention, slackDate } from '../mrkdwn.js';
-import { context, header, plain, section, type KnownBlock, type SlackMessage } from './common.js';
+import { context, header, type KnownBlock, plain, type SlackMessage, section } from './common.js';
 import { LIMITS } from './limits.js';
 import { listBlocks, pageLabel, pastLastPage } from './list.js';
-import type { SellerPage } from '../../domain/ports.js';
 
 const STATE_LABELS: Record<SellerState, string> = {
   invited: ':hourglass_flowing_sand: Invited — onboarding not finished',
@@ -30,10 +30,23 @@ function dueLine(seller: Seller): string | undefined {
 
 const startButton = (label: string, url: string): KnownBlock => ({
   type: 'actions',
-  elements: [{ type: 'button', action_id: ACTION_IDS.onboardingStart, text: { type: 'plain_text', text: label }, url, style: 'primary' }],
+  elements: [
+    {
+      type: 'button',
+      action_id: ACTION_IDS.onboardingStart,
+      text: { type: 'plain_text', text: label },
+      url,
+      style: 'primary',
+    },
+  ],
 });
 
-export function onboardingInviteDm(event: { seller: Seller; invitedBy: string; startUrl: string; reinvite: boolean }): SlackMessage {
+export function onboardingInviteDm(event: {
+  seller: Seller;
+  invitedBy: string;
+  startUrl: string;
+  reinvite: boolean;
+}): SlackMessage {
   const intro = event.reinvite
     ? `Here is a fresh link to finish setting up payouts, sent by ${mention(event.invitedBy)}.`
     : `${mention(event.invitedBy)} invited you to receive payouts from us through Stripe.`;
@@ -41,7 +54,9 @@ export function onboardingInviteDm(event: { seller: Seller; invitedBy: string; s
     text: 'Set up your payouts with Stripe',
     blocks: [
       header('Set up your payouts'),
-      section(`${intro}\nStripe asks for your details and bank account on its own secure page; it takes about five minutes.`),
+      section(
+        `${intro}\nStripe asks for your details and bank account on its own secure page; it takes about five minutes.`,
+      ),
       startButton('Start onboarding', event.startUrl),
       context('This button works for 7 days. If it has expired, ask the ops team for a new one.'),
     ],
@@ -58,7 +73,9 @@ export function sellerInvitedNotice(event: { seller: Seller; invitedBy: string; 
 }
 
 export function sellerPayableNotice(seller: Seller): SlackMessage {
-  const payouts = seller.payoutsEnabled ? 'their bank payouts are enabled' : 'their own bank payouts are not enabled yet';
+  const payouts = seller.payoutsEnabled
+    ? 'their bank payouts are enabled'
+    : 'their own bank payouts are not enabled yet';
   return plain(`:white_check_mark: ${mention(seller.userId)} can be paid now (\`${seller.accountId}\`; ${payouts}).`);
 }
 
@@ -67,19 +84,28 @@ export function sellerPayableDm(): SlackMessage {
 }
 
 export function sellerRestrictedNotice(seller: Seller): SlackMessage {
-  return plain(`:no_entry: ${mention(seller.userId)} can no longer be paid (\`${seller.accountId}\`). ${dueLine(seller) ?? ''}`.trim());
+  return plain(
+    `:no_entry: ${mention(seller.userId)} can no longer be paid (\`${seller.accountId}\`). ${dueLine(seller) ?? ''}`.trim(),
+  );
 }
 
 export function sellerNeedsMoreDm(seller: Seller, continueUrl: string, restricted: boolean): SlackMessage {
-  const lead = restricted ? 'Stripe needs more information before you can be paid again.' : 'Thanks! Stripe still needs a few things before you can be paid.';
+  const lead = restricted
+    ? 'Stripe needs more information before you can be paid again.'
+    : 'Thanks! Stripe still needs a few things before you can be paid.';
   return {
     text: lead,
-    blocks: [section(`${lead}\n${dueLine(seller) ?? 'Stripe is checking what you sent.'}`), startButton('Continue onboarding', continueUrl)],
+    blocks: [
+      section(`${lead}\n${dueLine(seller) ?? 'Stripe is checking what you sent.'}`),
+      startButton('Continue onboarding', continueUrl),
+    ],
   };
 }
 
 export function sellerStillDueNotice(seller: Seller): SlackMessage {
-  return plain(`:hourglass_flowing_sand: ${mention(seller.userId)} came back from onboarding but is not payable yet (${sellerStateLabel(seller.state)}). ${dueLine(seller) ?? ''}`.trim());
+  return plain(
+    `:hourglass_flowing_sand: ${mention(seller.userId)} came back from onboarding but is not payable yet (${sellerStateLabel(seller.state)}). ${dueLine(seller) ?? ''}`.trim(),
+  );
 }
 
 /** Stripe's payout failure codes in plain words (docs.stripe.com/api/payouts/failures). */
@@ -100,14 +126,17 @@ const PAYOUT_FAILURES: Record<string, string> = {
 };
 
 export const payoutFailureText = (payout: SellerPayout): string =>
-  (payout.failureCode && PAYOUT_FAILURES[payout.failureCode]) || payout.failureMessage || 'the bank returned it without a reason';
+  (payout.failureCode && PAYOUT_FAILURES[payout.failureCode]) ||
+  payout.failureMessage ||
+  'the bank returned it without a reason';
 
-const payoutText = (payout: SellerPayout) => `${formatMoney({ amount: payout.amount, currency: payout.currency })} (\`${payout.id}\`)`;
+const payoutText = (payout: SellerPayout) =>
+  `${formatMoney({ amount: payout.amount, currency: payout.currency })} (\`${payout.id}\`)`;
 
 export function sellerPayoutFailedNotice(seller: Seller, payout: SellerPayout): SlackMessage {
   return plain(
     `:bank: ${mention(seller.userId)}'s bank rejected a payout of ${payoutText(payout)}: ${payoutFailureText(payout)} (Stripe: \`${payout.failureCode ?? 'unknown'}\`). ` +
-      `The money is back in their Stripe balance; they have a DM with a link to fix their bank details.`,
+      'The money is back in their Stripe balance; they have a DM with a link to fix their bank details.',
   );
 }
 
@@ -116,8 +145,21 @@ export function sellerPayoutFailedDm(seller: Seller, payout: SellerPayout, dashb
   return {
     text: lead,
     blocks: [
-      section(`:bank: ${lead}\nThe money is safe in your Stripe balance. Update your bank details in your Stripe dashboard and it will be paid out again.`),
-      { type: 'actions', elements: [{ type: 'button', action_id: ACTION_IDS.onboardingStart, text: { type: 'plain_text', text: 'Open my Stripe dashboard' }, url: dashboardUrl, style: 'primary' }] },
+      section(
+        `:bank: ${lead}\nThe money is safe in your Stripe balance. Update your bank details in your Stripe dashboard and it will be paid out again.`,
+      ),
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: ACTION_IDS.onboardingStart,
+            text: { type: 'plain_text', text: 'Open my Stripe dashboard' },
+            url: dashboardUrl,
+            style: 'primary',
+          },
+        ],
+      },
       context(`This button works for 7 days; each click opens a fresh sign-in link. Account \`${seller.accountId}\`.`),
     ],
   };
@@ -139,7 +181,12 @@ export function sellerDisconnectedNotice(seller: Seller, planPaused: boolean): S
 
 function lastPayoutLine(payout: SellerPayout | undefined): string | undefined {
   if (!payout) return undefined;
-  const outcome = payout.status === 'failed' ? `:x: failed: ${payoutFailureText(payout)}` : payout.status === 'paid' ? `:white_check_mark: paid, arriving ${slackDate(payout.arrivalDate, '{date_short_pretty}')}` : payout.status.replace('_', ' ');
+  const outcome =
+    payout.status === 'failed'
+      ? `:x: failed: ${payoutFailureText(payout)}`
+      : payout.status === 'paid'
+        ? `:white_check_mark: paid, arriving ${slackDate(payout.arrivalDate, '{date_short_pretty}')}`
+        : payout.status.replace('_', ' ');
   return `Last bank payout: ${payoutText(payout)} · ${outcome}`;
 }
 
@@ -159,7 +206,12 @@ export function sellerStatus(seller: Seller): SlackMessage {
   ].filter(Boolean);
   return {
     text: `${seller.userId}: ${seller.state}`,
-    blocks: [section(lines.join('\n')), context(`Invited by ${mention(seller.invitedBy)} ${slackDate(seller.invitedAt)} · updated ${slackDate(seller.updatedAt)}`)],
+    blocks: [
+      section(lines.join('\n')),
+      context(
+        `Invited by ${mention(seller.invitedBy)} ${slackDate(seller.invitedAt)} · updated ${slackDate(seller.updatedAt)}`,
+      ),
+    ],
   };
 }
 
