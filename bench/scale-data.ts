@@ -4,7 +4,7 @@ import { processSweep } from '../jobs/sweep.processor.js';
 import { createRedisRequestStore } from '../src/adapters/redis/request-store.js';
 import { createRedisSellerStore } from '../src/adapters/redis/seller-store.js';
 import type { Seller } from '../src/domain/sellers.types.js';
-import { seedPlan, sellerRecord, transferRequest } from '../test/support/scale.js';
+import { openTransfer, seedPlan, sellerRecord } from '../test/support/scale.js';
 import { ms, ratio, summarize } from './stats.js';
 import type { Benchmark, BenchResult } from './types.js';
 
@@ -169,7 +169,7 @@ export function scaleData(options: ScaleDataOptions = {}): Benchmark {
         const requests = createRedisRequestStore(redis);
         const now = new Date();
         for (let i = 0; i < openRequests; i++)
-          await requests.create(transferRequest(`req_bench_open_${i}`, now), PEOPLE.requester);
+          await requests.create(openTransfer(`req_bench_open_${i}`, now), PEOPLE.requester);
         const sweep = async () => {
           const samples: number[] = [];
           for (let i = 0; i < 7; i++) samples.push((await timed(() => processSweep(harness.bot.deps))).ms);
@@ -181,7 +181,7 @@ export function scaleData(options: ScaleDataOptions = {}): Benchmark {
             await Promise.all(
               Array.from({ length: Math.min(1_000, closedRequests - i) }, async (_, k) => {
                 const id = `req_bench_closed_${i + k}`;
-                await requests.create(transferRequest(id, now), PEOPLE.requester);
+                await requests.create(openTransfer(id, now), PEOPLE.requester);
                 await requests.transition(id, (r) => ({ ...r, state: 'rejected', updatedAt: now.toISOString() }), {
                   actor: 'bench',
                   action: 'bench.closed',

@@ -3,37 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServerHandle, startRedisServer } from '../../emulators/redis-server.js';
 import { createRedisRequestStore } from '../../src/adapters/redis/request-store.js';
 import { type PayoutRequest, type RunLineDraft, summarizeRun } from '../../src/domain/requests.types.js';
+import { transferRequest } from '../support/request-fixtures.js';
 
 const AT = '2026-12-01T12:00:00.000Z';
 
-function pendingTransfer(id: string): PayoutRequest {
-  return {
-    id,
-    kind: 'transfer',
-    teamId: 'T1',
-    requestedBy: 'U1',
-    requestedAt: AT,
-    money: { amount: 1000, currency: 'eur' },
-    totals: [{ amount: 1000, currency: 'eur' }],
-    description: null,
-    destination: { userId: 'U2', accountId: 'acct_2' },
-    availableAtRequest: null,
-    resultRef: null,
-    state: 'pending',
-    requiredApprovals: 1,
-    approvals: [],
-    rejection: null,
-    expiresAt: AT,
-    executingSince: null,
-    attempts: 0,
-    stripeId: null,
-    failure: null,
-    settlement: null,
-    amountReversed: 0,
-    message: null,
-    updatedAt: AT,
-  };
-}
+const pendingTransfer = (id: string): PayoutRequest => transferRequest(AT, { id });
 
 const runLines = (count: number): RunLineDraft[] =>
   Array.from({ length: count }, (_, i) => ({

@@ -6,7 +6,7 @@ import { createRedisRequestStore } from '../../src/adapters/redis/request-store.
 import { createRedisSellerStore } from '../../src/adapters/redis/seller-store.js';
 import type { RequestBase } from '../../src/domain/requests.types.js';
 import { eventually } from '../support/eventually.js';
-import { countingReads, planEntry, seedPlan, seedSellers, sellerRecord, transferRequest } from '../support/scale.js';
+import { countingReads, openTransfer, planEntry, seedPlan, seedSellers, sellerRecord } from '../support/scale.js';
 
 const TEAM = 'T0TEAM';
 let h: Harness;
@@ -193,7 +193,7 @@ describe('the open-requests index', () => {
       'req_ix_executing',
     ];
     for (const id of ids)
-      await store.create(transferRequest(id, now, id === 'req_ix_expiring' ? -1 : 86_400_000), 'UREQUESTER');
+      await store.create(openTransfer(id, now, id === 'req_ix_expiring' ? -1 : 86_400_000), 'UREQUESTER');
     const move = (id: string, change: Partial<RequestBase>) =>
       store.transition(id, (r) => ({ ...r, ...change, updatedAt: new Date().toISOString() }), {
         actor: 'test',
@@ -226,7 +226,7 @@ describe('the open-requests index', () => {
       await Promise.all(
         Array.from({ length: 200 }, async (_, k) => {
           const id = `req_closed_${i + k}`;
-          await store.create(transferRequest(id, now), 'UREQUESTER');
+          await store.create(openTransfer(id, now), 'UREQUESTER');
           await store.transition(id, (r) => ({ ...r, state: 'rejected', updatedAt: now.toISOString() }), {
             actor: 'test',
             action: 'test.reject',
@@ -234,7 +234,7 @@ describe('the open-requests index', () => {
         }),
       );
     }
-    await store.create(transferRequest('req_open_third', now), 'UREQUESTER');
+    await store.create(openTransfer('req_open_third', now), 'UREQUESTER');
     expect(await openIds()).toHaveLength(3);
     const counting = countingReads(h.bot.deps.redis);
     const open = await createRedisRequestStore(counting.redis).open();

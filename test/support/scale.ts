@@ -4,6 +4,7 @@ import { createRedisSellerStore } from '../../src/adapters/redis/seller-store.js
 import type { PlanEntry } from '../../src/domain/payouts.types.js';
 import type { PayoutRequest } from '../../src/domain/requests.types.js';
 import type { Seller } from '../../src/domain/sellers.types.js';
+import { transferRequest } from './request-fixtures.js';
 
 const AT = '2026-03-02T09:00:00.000Z';
 
@@ -72,32 +73,16 @@ export async function seedPlan(redis: RedisClient, sellers: Seller[], concurrenc
 }
 
 /** A transfer request as stored, pending until `expiresAt`. */
-export const transferRequest = (id: string, at: Date, ttlMs = 86_400_000): PayoutRequest => ({
-  id,
-  kind: 'transfer',
-  teamId: 'T0TEAM',
-  requestedBy: 'UREQUESTER',
-  requestedAt: at.toISOString(),
-  money: { amount: 500, currency: 'eur' },
-  totals: [{ amount: 500, currency: 'eur' }],
-  description: null,
-  destination: { userId: 'USELLER', accountId: 'acct_seller' },
-  availableAtRequest: null,
-  state: 'pending',
-  requiredApprovals: 1,
-  approvals: [],
-  rejection: null,
-  expiresAt: new Date(at.getTime() + ttlMs).toISOString(),
-  executingSince: null,
-  attempts: 0,
-  stripeId: null,
-  resultRef: null,
-  failure: null,
-  settlement: null,
-  amountReversed: 0,
-  message: null,
-  updatedAt: at.toISOString(),
-});
+export const openTransfer = (id: string, at: Date, ttlMs = 86_400_000): PayoutRequest =>
+  transferRequest(at.toISOString(), {
+    id,
+    teamId: 'T0TEAM',
+    requestedBy: 'UREQUESTER',
+    money: { amount: 500, currency: 'eur' },
+    totals: [{ amount: 500, currency: 'eur' }],
+    destination: { userId: 'USELLER', accountId: 'acct_seller' },
+    expiresAt: new Date(at.getTime() + ttlMs).toISOString(),
+  });
 
 /** The client, counting the record keys each read names (GET, MGET, HMGET; SMEMBERS counts as everything), to show what a read touches. */
 export function countingReads(redis: RedisClient): { redis: RedisClient; keysRead: () => number; reset: () => void } {

@@ -4,7 +4,7 @@ import type { AuditEntry } from '../../src/domain/audit.js';
 import { addDays } from '../../src/domain/business-days.js';
 import { projectFunds } from '../../src/domain/forecast.js';
 import type { PlanEntry, Run, RunLine, Schedule } from '../../src/domain/payouts.types.js';
-import { type PayoutRequest, type RequestBase, summarizeRun } from '../../src/domain/requests.types.js';
+import { type PayoutRequest, summarizeRun } from '../../src/domain/requests.types.js';
 import type { Seller } from '../../src/domain/sellers.types.js';
 import { auditList } from '../../src/slack/blocks/audit.js';
 import { type SlackMessage, section } from '../../src/slack/blocks/common.js';
@@ -15,6 +15,7 @@ import { listBlocks } from '../../src/slack/blocks/list.js';
 import { planList, runProgressMessage, scheduleList } from '../../src/slack/blocks/payouts.js';
 import { approvalMessage } from '../../src/slack/blocks/requests.js';
 import { sellerList } from '../../src/slack/blocks/sellers.js';
+import { requestBase } from '../support/request-fixtures.js';
 
 // Free text at its worst: long, and every character escaped by escapeMrkdwn (so it grows fourfold).
 const HOSTILE = '<!channel> & '.repeat(400);
@@ -115,30 +116,17 @@ const run: Run = {
   updatedAt: AT,
 };
 const request = (kind: 'run' | 'transfer' | 'plan' | 'topup', lines: number): PayoutRequest => {
-  const base: RequestBase = {
+  const base = requestBase(AT, {
     id: 'req_big',
     teamId: 'T0TEAM',
     requestedBy: 'U0OPS',
-    requestedAt: AT,
     money: { amount: 500, currency: 'eur' },
     totals: [{ amount: 500 * lines, currency: 'eur' }],
     description: HOSTILE,
     availableAtRequest: { amount: 0, currency: 'eur' },
-    state: 'pending',
     requiredApprovals: 2,
-    approvals: [],
     rejection: { userId: 'U0APPROVER', reason: HOSTILE, at: AT },
-    expiresAt: AT,
-    executingSince: null,
-    attempts: 0,
-    stripeId: null,
-    resultRef: null,
-    failure: null,
-    settlement: null,
-    amountReversed: 0,
-    message: null,
-    updatedAt: AT,
-  };
+  });
   if (kind === 'run')
     return {
       ...base,

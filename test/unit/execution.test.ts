@@ -4,37 +4,13 @@ import { createExecutionService } from '../../src/domain/execution.js';
 import type { MoneyGateway, RequestNotifier, RequestStore } from '../../src/domain/ports.js';
 import type { PayoutRequest, RequestOf } from '../../src/domain/requests.types.js';
 import { fakeMoneyGateway, payingThrough } from '../support/money-gateway.js';
+import { transferRequest } from '../support/request-fixtures.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 
 function approvedTransfer(overrides: Partial<RequestOf<'transfer'>> = {}): PayoutRequest {
-  return {
-    id: 'req_1',
-    kind: 'transfer',
-    teamId: 'T1',
-    requestedBy: 'U1',
-    requestedAt: NOW.toISOString(),
-    money: { amount: 1000, currency: 'eur' },
-    totals: [{ amount: 1000, currency: 'eur' }],
-    description: null,
-    destination: { userId: 'U2', accountId: 'acct_2' },
-    availableAtRequest: null,
-    resultRef: null,
-    state: 'approved',
-    requiredApprovals: 1,
-    approvals: [{ userId: 'U3', at: NOW.toISOString() }],
-    rejection: null,
-    expiresAt: NOW.toISOString(),
-    executingSince: null,
-    attempts: 0,
-    stripeId: null,
-    failure: null,
-    settlement: null,
-    amountReversed: 0,
-    message: null,
-    updatedAt: NOW.toISOString(),
-    ...overrides,
-  };
+  const at = NOW.toISOString();
+  return transferRequest(at, { state: 'approved', approvals: [{ userId: 'U3', at }], ...overrides });
 }
 
 function memoryStore(initial: PayoutRequest): RequestStore & { current(): PayoutRequest } {

@@ -1,37 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { type PayoutRequest, type RequestOf, summarizeRun } from '../../src/domain/requests.types.js';
 import { approvalMessage } from '../../src/slack/blocks/requests.js';
+import { requestBase } from '../support/request-fixtures.js';
 
 const AT = '2026-12-01T09:30:00.000Z';
 const runRequest = (funds: RequestOf<'run'>['funds']): PayoutRequest => ({
-  id: 'req_run',
+  ...requestBase(AT, {
+    id: 'req_run',
+    teamId: 'T0TEAM',
+    requestedBy: 'U0OPS',
+    money: { amount: 3_000_00, currency: 'usd' },
+    totals: [
+      { amount: 800_00, currency: 'eur' },
+      { amount: 3_000_00, currency: 'usd' },
+    ],
+    availableAtRequest: { amount: 5_000_00, currency: 'usd' },
+    requiredApprovals: 2,
+  }),
   kind: 'run',
-  teamId: 'T0TEAM',
-  requestedBy: 'U0OPS',
-  requestedAt: AT,
-  money: { amount: 3_000_00, currency: 'usd' },
-  totals: [
-    { amount: 800_00, currency: 'eur' },
-    { amount: 3_000_00, currency: 'usd' },
-  ],
-  description: null,
-  availableAtRequest: { amount: 5_000_00, currency: 'usd' },
   funds,
   run: summarizeRun({ source: 'csv', lines: [] }),
-  state: 'pending',
-  requiredApprovals: 2,
-  approvals: [],
-  rejection: null,
-  expiresAt: AT,
-  executingSince: null,
-  attempts: 0,
-  stripeId: null,
-  resultRef: null,
-  failure: null,
-  settlement: null,
-  amountReversed: 0,
-  message: null,
-  updatedAt: AT,
 });
 const text = (request: PayoutRequest) => JSON.stringify(approvalMessage(request).blocks);
 
