@@ -6,6 +6,7 @@ import { type Harness, PEOPLE, startHarness } from '../emulators/local-stack.js'
 import { createRedisRunStore } from '../src/adapters/redis/payout-stores.js';
 import type { RunLineDraft } from '../src/domain/requests.types.js';
 import { onboardPayableSeller } from '../test/support/onboarding.js';
+import { launchRun } from '../test/support/runs.js';
 
 /** Every worker child any benchmark started, so a crash of the bench process never leaves one behind. */
 const live = new Set<ChildProcess>();
@@ -165,16 +166,7 @@ export async function launchAndWait(
   timeoutMs: number,
 ): Promise<{ elapsedMs: number; launchMs: number; launchedStatus: string }> {
   const started = performance.now();
-  const run = await h.bot.deps.runs.launch({
-    id: runId,
-    teamId: 'T0TEAM',
-    source: 'csv',
-    requestId: null,
-    scheduleId: null,
-    requestedBy: null,
-    lines,
-    message: null,
-  });
+  const run = await launchRun(h, runId, lines);
   const launchMs = performance.now() - started;
   if (run.status !== 'running' && run.status !== 'done')
     throw new Error(`run ${runId} did not start: status ${run.status}`);

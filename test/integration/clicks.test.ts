@@ -5,6 +5,7 @@ import type { BlockActionParams } from '../../emulators/slack/signed-requests.js
 import { eventually } from '../support/eventually.js';
 import { onboardPayableSeller } from '../support/onboarding.js';
 import { clickApprove, requestViaSlack, waitForState } from '../support/requests.js';
+import { launchRun } from '../support/runs.js';
 
 let h: Harness;
 let sellerAccount: string;
@@ -203,16 +204,7 @@ describe('every button that changes something or shares records checks where the
       money: { amount: 25_00, currency: 'eur' },
       description: null,
     };
-    const held = await h.bot.deps.runs.launch({
-      id: 'run-held-guard',
-      teamId: 'T0TEAM',
-      source: 'plan',
-      requestId: null,
-      scheduleId: null,
-      requestedBy: null,
-      lines: [line],
-      message: null,
-    });
+    const held = await launchRun(h, 'run-held-guard', [line], { source: 'plan' });
     expect(held.status).toBe('held');
     h.stripe.control.setBalance('eur', 2_000_00); // a Start that got through would now pay
     heldRunId = held.id;
@@ -221,18 +213,7 @@ describe('every button that changes something or shares records checks where the
     ).ts;
 
     const failing = { ...line, key: 'line1', accountId: 'acct_doesnotexist', money: { amount: 2_00, currency: 'eur' } };
-    failedRunId = (
-      await h.bot.deps.runs.launch({
-        id: 'run-failed-guard',
-        teamId: 'T0TEAM',
-        source: 'csv',
-        requestId: null,
-        scheduleId: null,
-        requestedBy: PEOPLE.requester,
-        lines: [failing],
-        message: null,
-      })
-    ).id;
+    failedRunId = (await launchRun(h, 'run-failed-guard', [failing], { requestedBy: PEOPLE.requester })).id;
     await eventually(async () => (await h.bot.deps.runs.get(failedRunId))?.status === 'done', {
       timeoutMs: 15_000,
       what: 'run done',

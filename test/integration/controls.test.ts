@@ -4,6 +4,7 @@ import { storeKey } from '../../src/adapters/redis/keys.js';
 import { eventually } from '../support/eventually.js';
 import { onboardPayableSeller } from '../support/onboarding.js';
 import { clickApprove, requestViaSlack, stripePosts, waitForState } from '../support/requests.js';
+import { launchRun } from '../support/runs.js';
 
 let h: Harness;
 let sellerAccount: string;
@@ -35,16 +36,7 @@ describe('the kill switch', () => {
       money: { amount: 100 + i, currency: 'eur' },
       description: null,
     }));
-    const run = await h.bot.deps.runs.launch({
-      id: 'run-freeze-test',
-      teamId: 'T0TEAM',
-      source: 'csv',
-      requestId: null,
-      scheduleId: null,
-      requestedBy: PEOPLE.requester,
-      lines,
-      message: null,
-    });
+    const run = await launchRun(h, 'run-freeze-test', lines, { requestedBy: PEOPLE.requester });
     await eventually(async () => runTransfers(run.id).length >= 100 || undefined, {
       timeoutMs: 30_000,
       what: '100 lines paid',

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS, type Harness, messageText, PEOPLE, startHarness } from '../../emulators/local-stack.js';
 import { messageProblems } from '../../emulators/slack/block-kit.js';
+import { launchRun } from '../support/runs.js';
 
 let h: Harness;
 
@@ -60,16 +61,7 @@ describe('long lists through Slack', () => {
       money: { amount: 100 + i, currency: 'eur' },
       description: LONG,
     }));
-    await h.bot.deps.runs.launch({
-      id: 'run-many-failed',
-      teamId: 'T0TEAM',
-      source: 'csv',
-      requestId: null,
-      scheduleId: null,
-      requestedBy: PEOPLE.requester,
-      lines,
-      message: null,
-    });
+    await launchRun(h, 'run-many-failed', lines, { requestedBy: PEOPLE.requester });
     const summary = await h.slack.waitFor(
       () =>
         h.slack

@@ -7,6 +7,7 @@ import type { PaymentRef } from '../../src/domain/payments.types.js';
 import { eventually } from '../support/eventually.js';
 import { onboardPayableSeller } from '../support/onboarding.js';
 import { clickApprove, requestViaSlack, waitForState } from '../support/requests.js';
+import { runToTheEnd } from '../support/runs.js';
 
 let h: Harness;
 let sellerAccount: string;
@@ -33,23 +34,6 @@ const line = (key: string, amount: number, currency = 'eur') => ({
   money: { amount, currency },
   description: null,
 });
-
-async function runToTheEnd(id: string, lines: ReturnType<typeof line>[]) {
-  await h.bot.deps.runs.launch({
-    id,
-    teamId: 'T0TEAM',
-    source: 'csv',
-    requestId: null,
-    scheduleId: null,
-    requestedBy: null,
-    lines,
-    message: null,
-  });
-  await eventually(async () => (await h.bot.deps.runs.get(id))?.status === 'done' || undefined, {
-    timeoutMs: 20_000,
-    what: `run ${id} done`,
-  });
-}
 
 async function approvedTopupSchedule(text: string) {
   const { message, requestId } = await requestViaSlack(h, text);
@@ -97,7 +81,7 @@ describe('one payment reference', () => {
     const transfer = await requestViaSlack(h, `transfer <@${PEOPLE.seller1}|ana> 12.00 eur one-off`);
     await clickApprove(h, transfer.message, transfer.requestId, PEOPLE.approver1);
     await waitForState(h, transfer.requestId, ['completed']);
-    await runToTheEnd('req_refsrun', [line('USELLER1', 101), line('line2', 102)]);
+    await runToTheEnd(h, 'req_refsrun', [line('USELLER1', 101), line('line2', 102)]);
     const scheduleId = await approvedTopupSchedule('schedule topup daily 18:00 Europe/Paris 70.00 usd');
     await h.bot.deps.queues.schedules.add('topup', { scheduleId }, {
       jobId: `refs-${scheduleId}`,
@@ -142,7 +126,7 @@ describe('one payment reference', () => {
 
 describe('settlements are Stripe’s truth', () => {
   it('when a run line is reversed at Stripe, then it is recorded, audited and announced, and a partial reversal shows the amount', async () => {
-    await runToTheEnd('req_reverserun', [line('USELLER1', 30_00), line('line2', 20_00)]);
+    await runToTheEnd(h, 'req_reverserun', [line('USELLER1', 30_00), line('line2', 20_00)]);
     const ref = paymentRef({ kind: 'run-line', runId: 'req_reverserun', lineKey: 'USELLER1' });
     const transfer = h.stripe.control.transfers().find((t) => t.transfer_group === ref)!;
 

@@ -4,6 +4,7 @@ import { CHANNELS, type Harness, messageText, PEOPLE, startHarness } from '../..
 import { MAINTENANCE_JOBS, SCHEDULER_IDS } from '../../jobs/maintenance.job.js';
 import { eventually } from '../support/eventually.js';
 import { onboardPayableSeller } from '../support/onboarding.js';
+import { runToTheEnd } from '../support/runs.js';
 
 let h: Harness;
 let sellerAccount: string;
@@ -32,17 +33,7 @@ async function finishedRun(id: string): Promise<void> {
       description: null,
     },
   ];
-  await h.bot.deps.runs.launch({
-    id,
-    teamId: 'T0TEAM',
-    source: 'csv',
-    requestId: null,
-    scheduleId: null,
-    requestedBy: null,
-    lines,
-    message: null,
-  });
-  await eventually(async () => (await h.bot.deps.runs.get(id))?.status === 'done', { what: `${id} done` });
+  await runToTheEnd(h, id, lines, 10_000);
 }
 
 describe('automatic reconciliation', () => {

@@ -1,10 +1,10 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS, type Harness, messageText, PEOPLE, startHarness } from '../../emulators/local-stack.js';
-import { eventually } from '../support/eventually.js';
 import { onboardPayableSeller } from '../support/onboarding.js';
 import { reconcileViaSlack } from '../support/reconcile.js';
 import { clickApprove, requestViaSlack, waitForState } from '../support/requests.js';
+import { runToTheEnd } from '../support/runs.js';
 
 let h: Harness;
 let sellerAccount: string;
@@ -38,20 +38,7 @@ async function paidRun(id: string, amounts: number[]): Promise<void> {
     money: { amount, currency: 'eur' },
     description: null,
   }));
-  await h.bot.deps.runs.launch({
-    id,
-    teamId: 'T0TEAM',
-    source: 'csv',
-    requestId: null,
-    scheduleId: null,
-    requestedBy: null,
-    lines,
-    message: null,
-  });
-  await eventually(async () => (await h.bot.deps.runs.get(id))?.status === 'done', {
-    timeoutMs: 30_000,
-    what: `${id} done`,
-  });
+  await runToTheEnd(h, id, lines, 30_000);
 }
 
 const transferOf = (payoutRef: string) => h.stripe.control.transfers().find((t) => t.transfer_group === payoutRef)!;

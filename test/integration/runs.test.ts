@@ -8,6 +8,7 @@ import { eventually } from '../support/eventually.js';
 import { onboardPayableSeller } from '../support/onboarding.js';
 import { reconcileViaSlack } from '../support/reconcile.js';
 import { clickApprove, requestViaSlack, waitForState } from '../support/requests.js';
+import { launchRun } from '../support/runs.js';
 
 let h: Harness;
 let sellerAccount: string;
@@ -55,16 +56,7 @@ describe('payout runs', () => {
     }));
     const expectedCents = lines.reduce((sum, l) => sum + l.money.amount, 0);
     let worker = startWorkerProcess();
-    const run = await h.bot.deps.runs.launch({
-      id: 'run-crash-test',
-      teamId: 'T0TEAM',
-      source: 'csv',
-      requestId: null,
-      scheduleId: null,
-      requestedBy: PEOPLE.requester,
-      lines,
-      message: null,
-    });
+    const run = await launchRun(h, 'run-crash-test', lines, { requestedBy: PEOPLE.requester });
     expect(run.status).toBe('running');
     await eventually(
       async () => ((await h.bot.deps.runs.get(run.id)) && (await countsOf(run.id)).paid >= 400) || undefined,
@@ -107,16 +99,7 @@ describe('payout runs', () => {
         money: { amount: 500 + i, currency: 'eur' },
         description: null,
       }));
-      const run = await h.bot.deps.runs.launch({
-        id: 'run-429-test',
-        teamId: 'T0TEAM',
-        source: 'csv',
-        requestId: null,
-        scheduleId: null,
-        requestedBy: null,
-        lines,
-        message: null,
-      });
+      const run = await launchRun(h, 'run-429-test', lines);
       await eventually(async () => (await h.bot.deps.runs.get(run.id))?.status === 'done', {
         timeoutMs: 30_000,
         what: 'run done',
@@ -161,14 +144,10 @@ describe('payout runs', () => {
   it('when the balance is short, then the run is held, ops is told the shortfall, and Start pays it after a top-up', async () => {
     startWorkerProcess();
     h.stripe.control.setBalance('eur', 10_00);
-    const run = await h.bot.deps.runs.launch({
-      id: 'run-held-test',
-      teamId: 'T0TEAM',
-      source: 'plan',
-      requestId: null,
-      scheduleId: null,
-      requestedBy: null,
-      lines: [
+    const run = await launchRun(
+      h,
+      'run-held-test',
+      [
         {
           key: PEOPLE.seller1,
           userId: PEOPLE.seller1,
@@ -177,8 +156,8 @@ describe('payout runs', () => {
           description: null,
         },
       ],
-      message: null,
-    });
+      { source: 'plan' },
+    );
     expect(run).toMatchObject({ status: 'held', shortfall: [{ currency: 'eur', amount: 15_00 }] });
     const notice = await h.slack.waitFor(() =>
       h.slack
@@ -209,14 +188,10 @@ describe('payout runs', () => {
 
   it('when a line fails, then the summary lists it with its reason and offers to retry only the failed lines', async () => {
     startWorkerProcess();
-    const run = await h.bot.deps.runs.launch({
-      id: 'run-partial-test',
-      teamId: 'T0TEAM',
-      source: 'csv',
-      requestId: null,
-      scheduleId: null,
-      requestedBy: PEOPLE.requester,
-      lines: [
+    const run = await launchRun(
+      h,
+      'run-partial-test',
+      [
         {
           key: 'line1',
           userId: PEOPLE.seller1,
@@ -232,8 +207,8 @@ describe('payout runs', () => {
           description: null,
         },
       ],
-      message: null,
-    });
+      { requestedBy: PEOPLE.requester },
+    );
     await eventually(async () => (await h.bot.deps.runs.get(run.id))?.status === 'done', {
       timeoutMs: 15_000,
       what: 'run done',

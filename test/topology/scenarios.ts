@@ -14,6 +14,7 @@ import { QUEUE_PREFIX, STORE_TAG } from '../../src/adapters/redis/keys.js';
 import { requestRef } from '../../src/domain/payments.js';
 import { onboardPayableSeller } from '../support/onboarding.js';
 import { clickApprove, requestViaSlack, waitForState } from '../support/requests.js';
+import { launchRun } from '../support/runs.js';
 
 const LINES = 300;
 /** Fast enough to keep the files short, slow enough that the failover lands in the middle of the run. */
@@ -65,16 +66,7 @@ export function describeFailover(name: string, startTopology: () => Promise<Redi
   /** Launches a run, fails the queues' master over once a sixth of it is paid, and checks the outcome to the cent. */
   async function runThroughFailover(runId: string, mode: 'manual' | 'kill') {
     const lines = runLines(sellerAccount, LINES);
-    await h.bot.deps.runs.launch({
-      id: runId,
-      teamId: 'T0TEAM',
-      source: 'csv',
-      requestId: null,
-      scheduleId: null,
-      requestedBy: null,
-      lines,
-      message: null,
-    });
+    await launchRun(h, runId, lines);
     await until(
       () => transfersOf(h, runId, lines).created >= LINES / 6,
       60_000,
