@@ -6,18 +6,18 @@ import { type CurrencyAmounts, parseCurrencyAmounts } from './domain/money.js';
 import { parseScheduleTime } from './domain/schedule-time.js';
 import { describeError, plainWords } from './slack/messages.js';
 
+/** A comma-separated list, blanks around and between items ignored. */
+const commaList = z.string().transform((raw) =>
+  raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
 /** Slack user ids (U…/W…) and user-group ids (S…), comma-separated. */
-const slackPrincipals = z
-  .string()
-  .transform((raw) =>
-    raw
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z.array(z.string().regex(/^[UWS][A-Z0-9]{2,}$/, 'expected Slack user ids (U…/W…) or user-group ids (S…)')).min(1),
-  );
+const slackPrincipals = commaList.pipe(
+  z.array(z.string().regex(/^[UWS][A-Z0-9]{2,}$/, 'expected Slack user ids (U…/W…) or user-group ids (S…)')).min(1),
+);
 
 const currencyAmounts = z.string().transform((raw, ctx): CurrencyAmounts => {
   try {
@@ -34,14 +34,7 @@ const currencyAmounts = z.string().transform((raw, ctx): CurrencyAmounts => {
 const optionalUrl = z.string().url().optional();
 
 /** `host:port,host:port`, for Sentinels and Cluster seed nodes. */
-const hostPorts = z
-  .string()
-  .transform((raw) =>
-    raw
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  )
+const hostPorts = commaList
   .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port,host:port')).min(1))
   .transform((list) =>
     list.map((hp) => ({ host: hp.slice(0, hp.lastIndexOf(':')), port: Number(hp.slice(hp.lastIndexOf(':') + 1)) })),
@@ -56,11 +49,7 @@ function redisUrlParts(url: string | undefined): { host: string; password: strin
   };
 }
 /** `2026-12-25,2027-01-01`: days that are not business days. */
-const holidays = z.string().transform((raw, ctx): ReadonlySet<Day> => {
-  const days = raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+const holidays = commaList.transform((days, ctx): ReadonlySet<Day> => {
   const bad = days.filter((day) => !isDay(day));
   if (bad.length > 0)
     ctx.addIssue({ code: 'custom', message: `expected dates like 2026-12-25, not ${bad.join(', ')}` });
@@ -93,15 +82,9 @@ const schema = z
     STRIPE_SECRET_KEY: z
       .string()
       .regex(/^(sk|rk)_(test|live)_/, 'expected a secret key starting with sk_test_ or sk_live_'),
-    STRIPE_WEBHOOK_SECRET: z
-      .string()
-      .transform((raw) =>
-        raw
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.string().startsWith('whsec_', 'each secret starts with whsec_')).min(1)),
+    STRIPE_WEBHOOK_SECRET: commaList.pipe(
+      z.array(z.string().startsWith('whsec_', 'each secret starts with whsec_')).min(1),
+    ),
     STRIPE_API_BASE: optionalUrl,
     STRIPE_TRANSFERS_PER_SECOND: z.coerce.number().positive().max(1000).default(20),
     REDIS_URL: z

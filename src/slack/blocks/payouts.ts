@@ -94,14 +94,7 @@ export function runProgressMessage(
   if (run.status === 'held')
     blocks.push(section(`:raised_hand: *Held*: short by ${formatTotals(run.shortfall)}. Top up, then press Start.`), {
       type: 'actions',
-      elements: [
-        confirmed(
-          button(ACTION_IDS.runStart, 'Start run', run.id, 'primary'),
-          'Start this run?',
-          `It pays ${run.lineCount} lines, ${formatTotals(run.totals).replace(/<@(\w+)>/g, '@$1')} in all.`,
-          'Start run',
-        ),
-      ],
+      elements: [startRunButton(run)],
     });
   if (run.status === 'done') {
     blocks.push(
@@ -140,6 +133,16 @@ export function runLineReversedNotice(run: Run, line: RunLine, reversedNow: Mone
   );
 }
 
+/** Start run, on a held run's message and on ops' notice: it asks first, naming what the run pays. */
+function startRunButton(run: Run) {
+  return confirmed(
+    button(ACTION_IDS.runStart, 'Start run', run.id, 'primary'),
+    'Start this run?',
+    `It pays ${run.lineCount} lines, ${formatTotals(run.totals)} in all.`,
+    'Start run',
+  );
+}
+
 export function runHeldNotice(run: Run, available: Money[]): SlackMessage {
   return {
     text: `Payout run held: short by ${formatTotals(run.shortfall)}`,
@@ -149,14 +152,7 @@ export function runHeldNotice(run: Run, available: Money[]): SlackMessage {
       ),
       {
         type: 'actions',
-        elements: [
-          confirmed(
-            button(ACTION_IDS.runStart, 'Start run', run.id, 'primary'),
-            'Start this run?',
-            `It pays ${run.lineCount} lines, ${formatTotals(run.totals).replace(/<@(\w+)>/g, '@$1')} in all.`,
-            'Start run',
-          ),
-        ],
+        elements: [startRunButton(run)],
       },
     ],
   };

@@ -68,7 +68,7 @@ export function requestSummary(request: PayoutRequest, text: 'mrkdwn' | 'plain' 
     case 'funding':
       return `automatic top-ups of up to ${amount} in any 7 days, when the forecast falls short`;
     case 'override':
-      return `let ${amount} (\`${request.override?.payoutRef ?? ''}\`) pass today's daily limit`;
+      return `let ${amount} (\`${request.override.payoutRef}\`) pass today's daily limit`;
   }
 }
 
