@@ -74,7 +74,7 @@ export function createPaymentGuard(deps: {
       if (limits.total === undefined && limits.perSeller === undefined) return;
       const day = utcDay(now);
       // An override lets this one payment pass today's limits; it still counts towards the day's totals.
-      const overridden = await deps.holds.overridden(payoutRef, day);
+      const { held, overridden } = await deps.holds.standing(payoutRef, day);
       const counted = await deps.velocity.reserve({
         payoutRef,
         day,
@@ -82,7 +82,11 @@ export function createPaymentGuard(deps: {
         accountId: instruction.destinationAccountId,
         limits: overridden ? { total: undefined, perSeller: undefined } : limits,
       });
-      if (counted.ok) return deps.holds.clear(payoutRef);
+      if (counted.ok) {
+        // Only a payment a limit held before is on the list of held ones.
+        if (held) await deps.holds.clear(payoutRef);
+        return;
+      }
       const limit = { amount: counted.limit, currency };
       await deps.holds.hold({
         payoutRef,

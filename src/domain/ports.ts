@@ -343,7 +343,8 @@ export interface LimitHoldStore {
   get(payoutRef: string): Promise<LimitHold | undefined>;
   /** Lets this payment pass the daily limits on this UTC day (it still counts towards them). */
   override(payoutRef: string, day: string): Promise<void>;
-  overridden(payoutRef: string, day: string): Promise<boolean>;
+  /** In one read: whether this payment is held now, and whether it may pass the limits on this UTC day. */
+  standing(payoutRef: string, day: string): Promise<{ held: boolean; overridden: boolean }>;
   /** The payments a limit holds now, the longest held first: at most `limit` of them, and how many there are. */
   list(limit: number): Promise<{ holds: LimitHold[]; total: number }>;
   /** The payment passed the limits: it no longer waits. */

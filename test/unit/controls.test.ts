@@ -37,7 +37,7 @@ function guardWith(freezes: Freeze[], velocity: Partial<VelocityCounter> = {}, o
     hold: vi.fn(async () => undefined),
     get: vi.fn(async () => undefined),
     override: vi.fn(async () => undefined),
-    overridden: async (payoutRef, day) => overridden.includes(`${day} ${payoutRef}`),
+    standing: async (payoutRef, day) => ({ held: false, overridden: overridden.includes(`${day} ${payoutRef}`) }),
     list: async () => ({ holds: [], total: 0 }),
     clear: vi.fn(async () => undefined),
   };

@@ -129,8 +129,12 @@ export function createRedisLimitHoldStore(redis: RedisClient): LimitHoldStore {
     async override(payoutRef, day) {
       await redis.set(overrideKey(payoutRef, day), '1', 'EX', COUNTER_TTL_SECONDS);
     },
-    async overridden(payoutRef, day) {
-      return (await redis.exists(overrideKey(payoutRef, day))) === 1;
+    async standing(payoutRef, day) {
+      const [held, overridden] = await Promise.all([
+        redis.exists(holdKey(payoutRef)),
+        redis.exists(overrideKey(payoutRef, day)),
+      ]);
+      return { held: held === 1, overridden: overridden === 1 };
     },
     async list(limit) {
       const [refs, total] = await Promise.all([redis.zrange(HOLDS, 0, limit - 1), redis.zcard(HOLDS)]);
