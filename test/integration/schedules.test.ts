@@ -93,7 +93,10 @@ describe('schedules', () => {
     const { scheduleId } = await approvedSchedule('schedule topup cron "*/5 * * * *" UTC 110.00 usd');
     // Nobody fires it: move the clock past its next firings and let the sweeper notice.
     await h.bot.deps.queues.schedules.removeJobScheduler(scheduleId);
-    testClock.offsetMs = 30 * 60_000;
+    // Half-way between two firings (the grace is whole firings too), so the seconds this test waits cannot bring the
+    // next firing's alert: at a */5 boundary the clock used to pass into a second missed period and a second alert.
+    const fiveMinutes = 5 * 60_000;
+    testClock.offsetMs = 30 * 60_000 + fiveMinutes / 2 - ((Date.now() + 30 * 60_000) % fiveMinutes);
     await h.slack.waitFor(() => opsTexts().find((t) => t.includes('has not run yet') && t.includes(scheduleId)), {
       timeoutMs: 10_000,
     });
