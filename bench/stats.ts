@@ -27,6 +27,13 @@ export function summarize(samples: readonly number[]): Summary {
   };
 }
 
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
 /** a / b, rounded to 2 decimals; NaN-safe for an empty or zero denominator. */
 export function ratio(a: number, b: number): number {
   return b > 0 ? Math.round((a / b) * 100) / 100 : Number.NaN;

@@ -1,4 +1,5 @@
-import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { App, RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { CommandDeps } from '../src/deps.js';
 import { newTraceId } from '../src/logger.js';
 import { plain } from '../src/slack/blocks/common.js';
@@ -65,14 +66,25 @@ export function createCommandLine(
   };
 }
 
+/** A slash command once acked: the few values its work needs, not Bolt's request. */
+interface ReceivedCommand {
+  text: string;
+  userId: string;
+  teamId: string;
+  channelId: string;
+  triggerId: string;
+  respond: RespondFn;
+  client: WebClient;
+}
+
 /** `/payout <subcommand> …`: one slash command, dispatched by its first word. */
 export function register(app: App, deps: CommandDeps): void {
   const subcommands = new Map(buildSubcommands(deps).map((c) => [c.name, c]));
   const inLine = createCommandLine(subcommands, createAfterAck(COMMANDS_IN_FLIGHT));
-  const handleCommand = async ({ command, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
-    const [name = 'help', ...args] = tokenize(command.text);
+  const handleCommand = async ({ text, userId, teamId, channelId, triggerId, respond, client }: ReceivedCommand) => {
+    const [name = 'help', ...args] = tokenize(text);
     const traceId = newTraceId();
-    const log = deps.logger.child({ traceId, userId: command.user_id, command: name });
+    const log = deps.logger.child({ traceId, userId, command: name });
     const reply: SubcommandContext['reply'] = async (message) => {
       const body = typeof message === 'string' ? plain(message) : message;
       await respond({ response_type: 'ephemeral', replace_original: false, ...body });
@@ -85,30 +97,33 @@ export function register(app: App, deps: CommandDeps): void {
       return;
     }
     // Slack may deliver the same command twice; one trigger_id is one request.
-    if (!(await deps.deliveries.firstTime('command', command.trigger_id))) {
-      log.warn({ event: 'command.duplicate_delivery', triggerId: command.trigger_id }, 'ignored a repeated delivery');
+    if (!(await deps.deliveries.firstTime('command', triggerId))) {
+      log.warn({ event: 'command.duplicate_delivery', triggerId }, 'ignored a repeated delivery');
       return;
     }
     log.info({ event: 'command.received' }, 'slash command');
     try {
-      await subcommand.run({
-        args,
-        userId: command.user_id,
-        teamId: command.team_id,
-        channelId: command.channel_id,
-        triggerId: command.trigger_id,
-        traceId,
-        reply,
-        client,
-        log,
-      });
+      await subcommand.run({ args, userId, teamId, channelId, triggerId, traceId, reply, client, log });
     } catch (error) {
       log.error({ err: error, event: 'command.failed' }, 'command failed');
       await reply(':x: Something went wrong on our side and nothing was changed. Please try again in a minute.');
     }
   };
-  app.command(SLASH_COMMAND, async (args) => {
-    await args.ack();
-    await inLine(args.command.text, () => handleCommand(args));
+  app.command(SLASH_COMMAND, async ({ command, ack, respond, client }) => {
+    await ack();
+    const received: ReceivedCommand = {
+      text: command.text,
+      userId: command.user_id,
+      teamId: command.team_id,
+      channelId: command.channel_id,
+      triggerId: command.trigger_id,
+      respond,
+      client,
+    };
+    // Not awaited: once this listener returns, Bolt lets go of the HTTP request and response, so a command waiting
+    // in line under a burst keeps only `received`.
+    void inLine(received.text, () => handleCommand(received)).catch((error: unknown) =>
+      deps.logger.error({ err: error, event: 'command.failed', userId: received.userId }, 'command failed'),
+    );
   });
 }
