@@ -169,6 +169,11 @@ export interface PlanStore {
   list(teamId: string): Promise<PlanEntry[]>;
   /** Lines by seller user id from `offset`, at most `limit`, with how many there are and the totals of all; reads only that page. */
   page(teamId: string, offset: number, limit: number): Promise<PlanPage>;
+  /**
+   * Every line by seller user id, a page at a time, each page starting after the last user id of the one before: a
+   * line present from start to end is read exactly once, however the plan changes meanwhile.
+   */
+  pages(teamId: string, pageSize?: number): AsyncIterable<PlanEntry[]>;
 }
 
 export interface PlanPage {

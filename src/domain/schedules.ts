@@ -4,10 +4,10 @@ import { AppError } from './errors.js';
 import { newId } from './ids.js';
 import { type PaymentService, paymentRef } from './payments.js';
 import type { PaymentRef, StripeState } from './payments.types.js';
-import { type Schedule, unpausedLines } from './payouts.types.js';
+import { type PlanEntry, type Schedule, unpausedLines } from './payouts.types.js';
 import type { FiringStore, PaymentQueue, PayoutNotifier, PlanStore, Scheduler, ScheduleStore } from './ports.js';
 import type { RequestService } from './requests.js';
-import type { PayoutRequest, RequestOf } from './requests.types.js';
+import type { PayoutRequest, RequestOf, RunLineDraft } from './requests.types.js';
 import type { RunService } from './runs.js';
 import { intendedFiring, periodKey } from './schedule-time.js';
 
@@ -53,6 +53,21 @@ export interface ScheduleService {
   topupSettled(periodKey: string, state: StripeState): Promise<boolean>;
   /** Alerts ops, once per period, about firings that have not happened `graceMs` after their time. */
   checkMissed(graceMs: number): Promise<number>;
+}
+
+/** The plan as a run's lines, a page at a time (a plan of 50,000 sellers is never read at once); paused lines wait. */
+async function* runLinesOf(
+  pages: AsyncIterable<PlanEntry[]>,
+  description: string | null,
+): AsyncIterable<RunLineDraft[]> {
+  for await (const page of pages)
+    yield unpausedLines(page).map((e) => ({
+      key: e.userId,
+      userId: e.userId,
+      accountId: e.accountId,
+      money: e.money,
+      description: e.description ?? description,
+    }));
 }
 
 export function createScheduleService(deps: ScheduleServiceDeps): ScheduleService {
@@ -194,7 +209,6 @@ export function createScheduleService(deps: ScheduleServiceDeps): ScheduleServic
         return 'fired';
       }
 
-      const entries = unpausedLines(await deps.plan.list(schedule.teamId));
       const run = await deps.runs.launch({
         id: `run-${key}`,
         teamId: schedule.teamId,
@@ -203,13 +217,7 @@ export function createScheduleService(deps: ScheduleServiceDeps): ScheduleServic
         scheduleId,
         requestedBy: null,
         approvedBy: schedule.approvedBy,
-        lines: entries.map((e) => ({
-          key: e.userId,
-          userId: e.userId,
-          accountId: e.accountId,
-          money: e.money,
-          description: e.description ?? schedule.description,
-        })),
+        lines: runLinesOf(deps.plan.pages(schedule.teamId), schedule.description),
         message: null,
       });
       if (await deps.firings.finish(key, run.id)) {

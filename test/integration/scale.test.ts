@@ -104,6 +104,31 @@ describe('/payout sellers and /payout plan, a page at a time', () => {
     ]);
   });
 
+  it('when a scheduled run reads a 1,203-line plan a page at a time while lines change, then every line there throughout is read exactly once, in pages of at most 500', async () => {
+    const team = 'T0PAGES';
+    const sellers = await seedSellers(h.bot.deps.redis, team, 1_203, { prefix: 'PG' });
+    await seedPlan(h.bot.deps.redis, sellers);
+    const plan = createRedisPlanStore(h.bot.deps.redis);
+    const read: string[] = [];
+    const sizes: number[] = [];
+    const removed = sellers[900]!.userId;
+    for await (const page of plan.pages(team, 500)) {
+      sizes.push(page.length);
+      read.push(...page.map((e) => e.userId));
+      if (sizes.length === 1) {
+        // Between two pages: a line not yet read leaves, and lines arrive before and after the one the next page starts at.
+        await plan.remove(team, removed);
+        for (const userId of ['UPG000000A', 'UPG999999'])
+          await plan.set(planEntry(sellerRecord(team, userId, 'Late'), 100));
+      }
+    }
+    expect(sizes).toEqual([500, 500, 203]);
+    expect(new Set(read).size).toBe(read.length);
+    expect(read).not.toContain(removed);
+    expect(read).toEqual(expect.arrayContaining(sellers.map((s) => s.userId).filter((u) => u !== removed)));
+    expect(read).toContain('UPG999999');
+  });
+
   it('when a plan was stored before its index existed, then the first page indexes it once, totals included', async () => {
     const redis = h.bot.deps.redis;
     const legacy = [sellerRecord('T0LEGACY', 'UL1', 'a'), sellerRecord('T0LEGACY', 'UL2', 'b')];

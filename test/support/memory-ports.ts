@@ -149,6 +149,12 @@ export function memoryPlanStore(initial: PlanEntry[] = []): PlanStore {
       return entry;
     },
     list: async (teamId) => [...entries.values()].filter((e) => e.teamId === teamId),
+    async *pages(teamId, pageSize = 500) {
+      const all = [...entries.values()]
+        .filter((e) => e.teamId === teamId)
+        .sort((a, b) => (a.userId < b.userId ? -1 : 1));
+      for (let i = 0; i < all.length; i += pageSize) yield all.slice(i, i + pageSize);
+    },
     async page(teamId, offset, limit) {
       const all = [...entries.values()]
         .filter((e) => e.teamId === teamId)

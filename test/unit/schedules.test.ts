@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Run } from '../../src/domain/payouts.types.js';
-import type { RequestOf, ScheduleDraft } from '../../src/domain/requests.types.js';
+import type { RequestOf, RunLineDraft, ScheduleDraft } from '../../src/domain/requests.types.js';
 import type { RunService } from '../../src/domain/runs.js';
 import { parseScheduleTime, type ScheduleTime } from '../../src/domain/schedule-time.js';
 import { createScheduleService } from '../../src/domain/schedules.js';
@@ -220,13 +220,12 @@ describe('schedules', () => {
     await expect(service.fire(schedule.id, NEXT_MORNING)).resolves.toBe('fired');
     await expect(service.fire(schedule.id, NEXT_MORNING)).resolves.toBe('duplicate');
     expect(runs.launch).toHaveBeenCalledTimes(1);
-    expect(runs.launch).toHaveBeenCalledWith(
-      expect.objectContaining({
-        id: `run-${schedule.id}-2026-11-25`,
-        source: 'schedule',
-        lines: [expect.objectContaining({ key: 'USELLER', money: { amount: 50_00, currency: 'eur' } })],
-      }),
-    );
+    const [launched] = vi.mocked(runs.launch).mock.calls[0]!;
+    expect(launched).toMatchObject({ id: `run-${schedule.id}-2026-11-25`, source: 'schedule' });
+    // The plan arrives a page at a time.
+    const lines: RunLineDraft[] = [];
+    for await (const page of launched.lines as AsyncIterable<RunLineDraft[]>) lines.push(...page);
+    expect(lines).toEqual([expect.objectContaining({ key: 'USELLER', money: { amount: 50_00, currency: 'eur' } })]);
     expect(notifier.scheduleFired).toHaveBeenCalledTimes(1);
   });
 

@@ -69,6 +69,9 @@ redis.call('SET', KEYS[4], '1')
 return 1
 `;
 
+/** Plan lines a scheduled run reads at once: the run is staged a page at a time too. */
+const PLAN_PAGE_SIZE = 500;
+
 export function createRedisPlanStore(redis: RedisClient): PlanStore {
   const keys = (teamId: string) => [planKey(teamId), planSortedKey(teamId), planTotalsKey(teamId)];
   const indexedTeams = new Set<string>();
@@ -103,6 +106,19 @@ export function createRedisPlanStore(redis: RedisClient): PlanStore {
       return Object.values(all)
         .map((raw) => JSON.parse(raw) as PlanEntry)
         .sort((a, b) => a.userId.localeCompare(b.userId));
+    },
+    async *pages(teamId, pageSize = PLAN_PAGE_SIZE) {
+      await ensureIndexed(teamId);
+      let after = '-';
+      for (;;) {
+        const userIds = await redis.zrangebylex(planSortedKey(teamId), after, '+', 'LIMIT', 0, pageSize);
+        if (userIds.length === 0) return;
+        const raws = await redis.hmget(planKey(teamId), ...userIds);
+        // A line removed since its user id was read is skipped.
+        yield raws.flatMap((raw) => (raw ? [JSON.parse(raw) as PlanEntry] : []));
+        if (userIds.length < pageSize) return;
+        after = `(${userIds.at(-1)}`;
+      }
     },
     async page(teamId, offset, limit) {
       await ensureIndexed(teamId);
