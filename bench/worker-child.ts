@@ -6,6 +6,7 @@ import { type Harness, PEOPLE, startHarness } from '../emulators/local-stack.js'
 import { createRedisRunStore } from '../src/adapters/redis/payout-stores.js';
 import type { RunLineDraft } from '../src/domain/requests.types.js';
 import { onboardPayableSeller } from '../test/support/onboarding.js';
+import { parseStartScript } from '../test/support/start-script.js';
 import { launchRun } from '../test/support/runs.js';
 
 /** Every worker child any benchmark started, so a crash of the bench process never leaves one behind. */
@@ -35,6 +36,8 @@ function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined
  * production runs: `npm start`'s command (package.json; the Dockerfile's CMD is the same), its node flags included.
  */
 let entry = ['--import', 'tsx', 'src/main.ts'];
+/** The environment `npm start` sets ahead of node (its leading `NAME=value` words). */
+let entryEnv: Record<string, string> = {};
 
 /** Compiles the project (`npm run build`) once, then starts every payout-ops child as `npm start` does. */
 export async function useCompiledBuild(): Promise<void> {
@@ -43,11 +46,12 @@ export async function useCompiledBuild(): Promise<void> {
   });
   const code = await new Promise<number | null>((resolve) => tsc.once('exit', resolve));
   if (code !== 0) throw new Error(`npm run build (tsc -p tsconfig.build.json) failed with exit code ${code}`);
-  const [node, ...args] = (
-    JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }
-  ).scripts.start.split(' ');
+  const { env, node, args } = parseStartScript(
+    (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start,
+  );
   if (node !== 'node') throw new Error(`npm start should run node directly, not ${node}`);
   entry = args;
+  entryEnv = env;
 }
 
 const mb = (kb: number | undefined): number => (kb === undefined ? Number.NaN : Math.round((kb / 1024) * 10) / 10);
@@ -78,7 +82,7 @@ export function startWorkerChild(h: Harness, env: Record<string, string>): Worke
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
     : [];
   const child = spawn(process.execPath, [...profile, ...entry], {
-    env: { ...process.env, ...h.env, ROLE: 'worker', PORT: '0', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, ...h.env, ...entryEnv, ROLE: 'worker', PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (child.pid === undefined) throw new Error('could not start the payout-ops worker process');

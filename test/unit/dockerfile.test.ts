@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parseStartScript } from '../support/start-script.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
@@ -71,10 +72,13 @@ describe('the Dockerfile', () => {
     expect(last(finalStage, 'EXPOSE')).toBe('EXPOSE 3000');
   });
 
-  it('starts the bot exactly as npm start does, in exec form', () => {
+  it('starts the bot exactly as npm start does, in exec form, with the environment npm start sets', () => {
     const cmd = last(finalStage, 'CMD');
     const exec = JSON.parse(cmd!.replace(/^CMD\s+/i, '')) as string[];
-    expect(exec.join(' ')).toBe(packageJson.scripts.start);
+    const start = parseStartScript(packageJson.scripts.start);
+    expect(exec).toEqual([start.node, ...start.args]);
+    const env = finalStage.lines.filter((line) => /^ENV\s/i.test(line)).join(' ');
+    for (const [name, value] of Object.entries(start.env)) expect(env).toMatch(new RegExp(`\\b${name}=${value}\\b`));
     expect(last(finalStage, 'ENTRYPOINT')).toBeUndefined();
   });
 });
