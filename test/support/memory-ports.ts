@@ -5,9 +5,12 @@ import { type Money, totalsOf } from '../../src/domain/money.js';
 import type { Firing, PlanEntry, Run, RunLine, Schedule } from '../../src/domain/payouts.types.js';
 import type {
   FiringStore,
+  MatchedPayment,
   PaymentLedger,
   PayoutNotifier,
   PlanStore,
+  ReconcileScratch,
+  ReconcileScratchSpace,
   ReconcileStore,
   RequestNotifier,
   RequestStore,
@@ -233,6 +236,7 @@ export function memoryPaymentLedger(initial: RecordedPayment[] = []): PaymentLed
       return true;
     },
     get: async (payoutRef) => payments.get(payoutRef),
+    getMany: async (payoutRefs) => payoutRefs.map((payoutRef) => payments.get(payoutRef)),
     async *between(window) {
       const inWindow = (p: RecordedPayment) =>
         Date.parse(p.paidAt) >= window.from.getTime() && Date.parse(p.paidAt) < window.to.getTime();
@@ -272,6 +276,42 @@ export function memoryStripeLists(stripe: {
     topup: async (topupId) => all.find((m) => m.object === 'topup' && m.id === topupId),
     balanceTransactions: (_since, type) => pages(balanceTransactions.filter((b) => b.type === type)),
     calls: () => calls,
+  };
+}
+
+/** Each reconciliation's scratch, as the Redis one keeps it; `left()` is how many were never dropped. */
+export function memoryReconcileScratchSpace(): ReconcileScratchSpace & { left(): number } {
+  const spaces = new Map<string, Map<string, MatchedPayment>>();
+  return {
+    open(reconcileId): ReconcileScratch {
+      const matched = new Map<string, MatchedPayment>(); // in the order matched
+      const owners = new Map<string, string>();
+      spaces.set(reconcileId, matched);
+      return {
+        async match(payments) {
+          for (const { payoutRef, currency, expectedNet, objectIds } of payments) {
+            matched.set(payoutRef, { payoutRef, currency, expectedNet, actualNets: {} });
+            for (const id of objectIds) owners.set(id, payoutRef);
+          }
+        },
+        matchedOf: async (payoutRefs) => new Set(payoutRefs.filter((ref) => matched.has(ref))),
+        ownersOf: async (objectIds) =>
+          new Map(objectIds.flatMap((id) => (owners.has(id) ? [[id, owners.get(id)!] as const] : []))),
+        async addNets(nets) {
+          for (const [payoutRef, byCurrency] of nets) {
+            const { actualNets } = matched.get(payoutRef)!;
+            for (const [currency, net] of byCurrency) actualNets[currency] = (actualNets[currency] ?? 0) + net;
+          }
+        },
+        async *matched() {
+          yield* matched.values();
+        },
+        async drop() {
+          spaces.delete(reconcileId);
+        },
+      };
+    },
+    left: () => spaces.size,
   };
 }
 

@@ -5,6 +5,7 @@ import type { BalanceTransaction, RecordedPayment, StripeMovement } from '../../
 import {
   memoryAudit,
   memoryPaymentLedger,
+  memoryReconcileScratchSpace,
   memoryReconcileStore,
   memoryStripeLists,
   testClock,
@@ -58,22 +59,60 @@ function balanceOf(movement: StripeMovement, net?: number, type: string = moveme
   };
 }
 
+/**
+ * The service over in-memory ports, watched: how many items it pulled at most from the ledger's and Stripe's lists
+ * without handing them to its scratch (what it holds in memory at once), and how many scratch spaces it left behind.
+ */
 function reconcileOver(
   ledger: ReturnType<typeof memoryPaymentLedger>,
   stripe: Parameters<typeof memoryStripeLists>[0],
+  pageSize?: number,
 ) {
+  let unseen = 0;
+  let mostUnseen = 0;
+  async function* watched<T>(items: AsyncIterable<T>) {
+    for await (const item of items) {
+      mostUnseen = Math.max(mostUnseen, ++unseen);
+      yield item;
+    }
+  }
+  const lists = memoryStripeLists(stripe);
+  const space = memoryReconcileScratchSpace();
   const audit = memoryAudit();
   const notifier = { differencesFound: vi.fn(async () => undefined) };
   const store = memoryReconcileStore();
   const service = createReconcileService({
-    ledger,
-    stripe: memoryStripeLists(stripe),
+    ledger: { ...ledger, between: (window, size) => watched(ledger.between(window, size)) },
+    stripe: {
+      ...lists,
+      transfers: (window) => watched(lists.transfers(window)),
+      topups: (window) => watched(lists.topups(window)),
+      balanceTransactions: (since, type) => watched(lists.balanceTransactions(since, type)),
+    },
     store,
+    scratch: {
+      open(reconcileId) {
+        const scratch = space.open(reconcileId);
+        const seen =
+          <A extends unknown[], R>(f: (...args: A) => R) =>
+          (...args: A) => {
+            unseen = 0;
+            return f(...args);
+          };
+        return {
+          ...scratch,
+          match: seen(scratch.match),
+          matchedOf: seen(scratch.matchedOf),
+          ownersOf: seen(scratch.ownersOf),
+        };
+      },
+    },
     audit,
     notifier,
     clock: testClock(NOW),
+    ...(pageSize ? { pageSize } : {}),
   });
-  return { service, audit, notifier, store };
+  return { service, audit, notifier, store, mostUnseen: () => mostUnseen, scratchLeft: space.left };
 }
 
 /** One payment of each kind of difference, and some that agree, found in each way. */
@@ -202,33 +241,37 @@ function thousands(count: number) {
 }
 
 describe('reconcile', () => {
-  it('when Stripe and our records differ in every way, then each difference is reported once, with both sides, in the order of the lists', async () => {
-    const { ledger, stripe, listed } = everyDifference();
-    const { service, audit, notifier, store } = reconcileOver(ledger, stripe);
+  it.each([500, 2])(
+    'when Stripe and our records differ in every way, then each difference is reported once, with both sides, in the order of the lists (pages of %i)',
+    async (pageSize) => {
+      const { ledger, stripe, listed } = everyDifference();
+      const { service, audit, notifier, store, scratchLeft } = reconcileOver(ledger, stripe, pageSize);
 
-    const result = await service.reconcile({ window: WINDOW, trigger: 'run', by: 'UOPS' });
+      const result = await service.reconcile({ window: WINDOW, trigger: 'run', by: 'UOPS' });
 
-    expect(result).toMatchObject({
-      window: { from: '2026-12-07T00:00:00.000Z', to: '2026-12-08T00:00:00.000Z' },
-      trigger: 'run',
-      by: 'UOPS',
-      compared: 18,
-      listCalls: 8,
-    });
-    expect(result.differences).toEqual(EVERY_DIFFERENCE);
-    expect(await ledger.get('pay_rq.lost')).toMatchObject({ stripeId: listed.lost.id, adoptedAt: NOW });
-    expect(audit.entries.map((e) => [e.action, e.subject])).toEqual([
-      ['reconcile.adopted', 'pay_rq.lost'],
-      ['reconcile.run', result.id],
-    ]);
-    expect(audit.entries[1]!.detail).toBe('2026-12-07..2026-12-07 (run): 18 payments compared, 12 differences');
-    expect(notifier.differencesFound).toHaveBeenCalledWith(result);
-    expect(await store.latest()).toEqual(result);
-  });
+      expect(result).toMatchObject({
+        window: { from: '2026-12-07T00:00:00.000Z', to: '2026-12-08T00:00:00.000Z' },
+        trigger: 'run',
+        by: 'UOPS',
+        compared: 18,
+        listCalls: 8,
+      });
+      expect(result.differences).toEqual(EVERY_DIFFERENCE);
+      expect(await ledger.get('pay_rq.lost')).toMatchObject({ stripeId: listed.lost.id, adoptedAt: NOW });
+      expect(audit.entries.map((e) => [e.action, e.subject])).toEqual([
+        ['reconcile.adopted', 'pay_rq.lost'],
+        ['reconcile.run', result.id],
+      ]);
+      expect(audit.entries[1]!.detail).toBe('2026-12-07..2026-12-07 (run): 18 payments compared, 12 differences');
+      expect(notifier.differencesFound).toHaveBeenCalledWith(result);
+      expect(await store.latest()).toEqual(result);
+      expect(scratchLeft()).toBe(0);
+    },
+  );
 
-  it('when the window holds thousands of payments, then the result is the same as for a few: each difference named, the balance drift naming the first five', async () => {
+  it('when the window holds thousands of payments, then a page at a time is held, and the result is as for a few: each difference named, the balance drift naming the first five', async () => {
     const { ledger, stripe } = thousands(2_000);
-    const { service } = reconcileOver(ledger, stripe);
+    const { service, mostUnseen, scratchLeft } = reconcileOver(ledger, stripe, 50);
 
     const result = await service.reconcile({ window: WINDOW, trigger: 'command', by: 'UOPS' });
 
@@ -248,6 +291,30 @@ describe('reconcile', () => {
       stripe: '-€10,247.90',
       alsoRefs: ['pay_rl.big.l510', 'pay_rl.big.l1012', 'pay_rl.big.l1514', 'pay_rl.big.l12'],
     });
+    expect(mostUnseen()).toBe(50);
+    expect(scratchLeft()).toBe(0);
+  });
+
+  it('when reading our records fails half-way, then the reconciliation fails and leaves no scratch behind', async () => {
+    const { ledger, stripe } = everyDifference();
+    const { service, scratchLeft, store } = reconcileOver(
+      {
+        ...ledger,
+        async *between(window) {
+          for await (const payment of ledger.between(window)) {
+            yield payment;
+            throw new Error('Redis is down');
+          }
+        },
+      },
+      stripe,
+    );
+
+    await expect(service.reconcile({ window: WINDOW, trigger: 'command', by: 'UOPS' })).rejects.toThrow(
+      'Redis is down',
+    );
+    expect(scratchLeft()).toBe(0);
+    expect(await store.latest()).toBeUndefined();
   });
 });
 
