@@ -59,11 +59,13 @@ export function recentDays(now: Date, days: number): ReconcileWindow {
 
 const FAILED_TOPUP = new Set(['failed', 'canceled', 'reversed']);
 
+/** A payment of ours and Stripe's object for it. */
 interface Pair {
   ours: RecordedPayment;
   theirs: StripeMovement;
 }
 
+/** The items gathered into pages of `size`, the last one shorter. */
 async function* inPages<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
   let page: T[] = [];
   for await (const item of items) {

@@ -1,3 +1,4 @@
+import type { ChainableCommander } from 'ioredis';
 import type {
   MatchedPayment,
   PaymentLedger,
@@ -92,7 +93,7 @@ export function createRedisReconcileStore(redis: RedisClient): ReconcileStore {
   };
 }
 
-/** Long enough for the longest reconciliation; a crashed one's scratch goes by itself. */
+/** Counted again from each write: a crashed reconciliation's scratch goes by itself, a slow one's stays. */
 const SCRATCH_TTL_SECONDS = 3_600;
 
 type Stored = Omit<MatchedPayment, 'payoutRef'>;
@@ -106,6 +107,12 @@ function openScratch(redis: RedisClient, reconcileId: string): ReconcileScratch 
   const ORDER = reconcileScratchKey(reconcileId, 'order');
   const MATCHED = reconcileScratchKey(reconcileId, 'matched');
   const OWNERS = reconcileScratchKey(reconcileId, 'owners');
+  const execWithTtl = (multi: ChainableCommander) =>
+    multi
+      .expire(ORDER, SCRATCH_TTL_SECONDS)
+      .expire(MATCHED, SCRATCH_TTL_SECONDS)
+      .expire(OWNERS, SCRATCH_TTL_SECONDS)
+      .exec();
   const read = async (payoutRefs: string[]) =>
     payoutRefs.length === 0
       ? []
@@ -113,20 +120,21 @@ function openScratch(redis: RedisClient, reconcileId: string): ReconcileScratch 
   return {
     async match(payments) {
       if (payments.length === 0) return;
-      const stored = (p: (typeof payments)[number]): Stored => ({
-        currency: p.currency,
-        expectedNet: p.expectedNet,
-        actualNets: {},
-      });
-      await redis
-        .multi()
-        .rpush(ORDER, ...payments.map((p) => p.payoutRef))
-        .hset(MATCHED, new Map(payments.map((p) => [p.payoutRef, JSON.stringify(stored(p))])))
-        .hset(OWNERS, new Map(payments.flatMap((p) => p.objectIds.map((id) => [id, p.payoutRef]))))
-        .expire(ORDER, SCRATCH_TTL_SECONDS)
-        .expire(MATCHED, SCRATCH_TTL_SECONDS)
-        .expire(OWNERS, SCRATCH_TTL_SECONDS)
-        .exec();
+      await execWithTtl(
+        redis
+          .multi()
+          .rpush(ORDER, ...payments.map((p) => p.payoutRef))
+          .hset(
+            MATCHED,
+            new Map(
+              payments.map(({ payoutRef, currency, expectedNet }) => [
+                payoutRef,
+                JSON.stringify({ currency, expectedNet, actualNets: {} } satisfies Stored),
+              ]),
+            ),
+          )
+          .hset(OWNERS, new Map(payments.flatMap((p) => p.objectIds.map((id) => [id, p.payoutRef])))),
+      );
     },
     async matchedOf(payoutRefs) {
       const stored = await read(payoutRefs);
@@ -147,7 +155,7 @@ function openScratch(redis: RedisClient, reconcileId: string): ReconcileScratch 
           payment.actualNets[currency] = (payment.actualNets[currency] ?? 0) + net;
         return [[payoutRef, JSON.stringify(payment)] as const];
       });
-      if (updated.length > 0) await redis.hset(MATCHED, new Map(updated));
+      if (updated.length > 0) await execWithTtl(redis.multi().hset(MATCHED, new Map(updated)));
     },
     async *matched(pageSize) {
       for (let start = 0; ; start += pageSize) {
