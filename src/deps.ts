@@ -18,7 +18,11 @@ import { createRedisAutoFundingStore, createRedisShortfallNoticeStore } from './
 import { createOnceRegistry } from './adapters/redis/once.js';
 import { createRedisPacer } from './adapters/redis/pacer.js';
 import { createRedisPaymentAttempts } from './adapters/redis/payment-attempts.js';
-import { createRedisPaymentLedger, createRedisReconcileStore } from './adapters/redis/payment-ledger.js';
+import {
+  createRedisPaymentLedger,
+  createRedisReconcileScratchSpace,
+  createRedisReconcileStore,
+} from './adapters/redis/payment-ledger.js';
 import {
   createRedisFiringStore,
   createRedisPlanStore,
@@ -479,6 +483,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     ledger,
     stripe: createStripeLists(stripe),
     store: reconcileStore,
+    scratch: createRedisReconcileScratchSpace(redis),
     audit,
     notifier: createReconcileNotifier(messenger, config.SLACK_OPS_CHANNEL),
     clock,

@@ -286,6 +286,8 @@ export interface PaymentLedger {
   /** Records the payment unless its reference is recorded already; true when this call recorded it. */
   recordPaid(payment: RecordedPayment): Promise<boolean>;
   get(payoutRef: string): Promise<RecordedPayment | undefined>;
+  /** The payments recorded under these references, in their order. */
+  getMany(payoutRefs: string[]): Promise<(RecordedPayment | undefined)[]>;
   /** Payments made in the window, oldest first, a page at a time. */
   between(window: ReconcileWindow, pageSize?: number): AsyncIterable<RecordedPayment>;
   /** What Stripe shows now for the payment's object; nothing changes when it is not the object recorded. */
@@ -303,6 +305,39 @@ export interface StripeLists {
   balanceTransactions(since: Date, type: string): AsyncIterable<BalanceTransaction>;
   /** List requests made so far. */
   calls(): number;
+}
+
+/** A payment reconciliation matched with Stripe's, as the balance comparison needs it. */
+export interface MatchedPayment {
+  payoutRef: string;
+  currency: string;
+  /** What our records say it did to the platform balance, in minor units of `currency`. */
+  expectedNet: number;
+  /** What its balance transactions did, by currency. */
+  actualNets: Record<string, number>;
+}
+
+/**
+ * One reconciliation's per-payment state, kept outside the process so that its memory does not grow with the window.
+ * Written and read a page at a time; gone after `drop()` (or after a while, when a crashed reconciliation never drops it).
+ */
+export interface ReconcileScratch {
+  /** Records payments as matched, each with its Stripe objects' ids (transfer or top-up, and reversals). */
+  match(payments: { payoutRef: string; currency: string; expectedNet: number; objectIds: string[] }[]): Promise<void>;
+  /** Those of these references that are matched already. */
+  matchedOf(payoutRefs: string[]): Promise<Set<string>>;
+  /** The matched payment each of these Stripe object ids belongs to (ids of no matched payment are left out). */
+  ownersOf(objectIds: string[]): Promise<Map<string, string>>;
+  /** Adds balance transactions' nets (payment → currency → net) to the matched payments' actual nets. */
+  addNets(nets: Map<string, Map<string, number>>): Promise<void>;
+  /** The matched payments in the order they were matched, a page at a time. */
+  matched(pageSize: number): AsyncIterable<MatchedPayment>;
+  drop(): Promise<void>;
+}
+
+/** Scratch space for each reconciliation, by its id. */
+export interface ReconcileScratchSpace {
+  open(reconcileId: string): ReconcileScratch;
 }
 
 /** The latest reconciliation, for the App Home and the sandbox. */

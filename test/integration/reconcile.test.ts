@@ -120,6 +120,8 @@ describe('/payout reconcile', () => {
       detail: expect.stringMatching(/payments compared, 6 differences/),
     });
     expect((await h.bot.deps.reconcile.latest())?.differences).toHaveLength(6);
+    // Each reconciliation's scratch is deleted when it ends.
+    expect(await h.bot.deps.redis.keys('payout:reconcile:*')).toEqual([]);
   });
 
   it('when there are more differences than a message holds, then the first ones are shown and all of them arrive as a CSV file', async () => {

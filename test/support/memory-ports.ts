@@ -5,14 +5,26 @@ import { type Money, totalsOf } from '../../src/domain/money.js';
 import type { Firing, PlanEntry, Run, RunLine, Schedule } from '../../src/domain/payouts.types.js';
 import type {
   FiringStore,
+  MatchedPayment,
+  PaymentLedger,
   PayoutNotifier,
   PlanStore,
+  ReconcileScratch,
+  ReconcileScratchSpace,
+  ReconcileStore,
   RequestNotifier,
   RequestStore,
   RunStore,
   ScheduleStore,
   SellerStore,
+  StripeLists,
 } from '../../src/domain/ports.js';
+import type {
+  BalanceTransaction,
+  ReconcileResult,
+  RecordedPayment,
+  StripeMovement,
+} from '../../src/domain/reconcile.types.js';
 import { createRequestService } from '../../src/domain/requests.js';
 import type { PayoutRequest, RunLineDraft } from '../../src/domain/requests.types.js';
 import { normaliseSearchText, searchTermsOf } from '../../src/domain/seller-search.js';
@@ -212,6 +224,104 @@ export function memoryFiringStore(): FiringStore {
           ?.changed,
       );
     },
+  };
+}
+
+export function memoryPaymentLedger(initial: RecordedPayment[] = []): PaymentLedger & { all(): RecordedPayment[] } {
+  const payments = new Map(initial.map((p) => [p.payoutRef, p]));
+  return {
+    async recordPaid(payment) {
+      if (payments.has(payment.payoutRef)) return false;
+      payments.set(payment.payoutRef, payment);
+      return true;
+    },
+    get: async (payoutRef) => payments.get(payoutRef),
+    getMany: async (payoutRefs) => payoutRefs.map((payoutRef) => payments.get(payoutRef)),
+    async *between(window) {
+      const inWindow = (p: RecordedPayment) =>
+        Date.parse(p.paidAt) >= window.from.getTime() && Date.parse(p.paidAt) < window.to.getTime();
+      yield* [...payments.values()].filter(inWindow).sort((a, b) => Date.parse(a.paidAt) - Date.parse(b.paidAt));
+    },
+    async recordState() {},
+    all: () => [...payments.values()],
+  };
+}
+
+/**
+ * Stripe's lists over fixed movements, counted as the adapter counts them: one call per page of 100. `outside` are
+ * movements the window's lists leave out that a look-up by group or id still finds.
+ */
+export function memoryStripeLists(stripe: {
+  transfers?: StripeMovement[];
+  topups?: StripeMovement[];
+  outside?: StripeMovement[];
+  balanceTransactions?: BalanceTransaction[];
+}): StripeLists {
+  let calls = 0;
+  async function* pages<T>(items: T[]) {
+    for (let i = 0; i === 0 || i < items.length; i += 100) {
+      calls++;
+      yield* items.slice(i, i + 100);
+    }
+  }
+  const { transfers = [], topups = [], outside = [], balanceTransactions = [] } = stripe;
+  const all = [...transfers, ...topups, ...outside];
+  return {
+    transfers: () => pages(transfers),
+    async transfersInGroup(transferGroup) {
+      calls++;
+      return all.filter((m) => m.object === 'transfer' && m.payoutRef === transferGroup);
+    },
+    topups: () => pages(topups),
+    topup: async (topupId) => all.find((m) => m.object === 'topup' && m.id === topupId),
+    balanceTransactions: (_since, type) => pages(balanceTransactions.filter((b) => b.type === type)),
+    calls: () => calls,
+  };
+}
+
+/** Each reconciliation's scratch, as the Redis one keeps it; `left()` is how many were never dropped. */
+export function memoryReconcileScratchSpace(): ReconcileScratchSpace & { left(): number } {
+  const spaces = new Map<string, Map<string, MatchedPayment>>();
+  return {
+    open(reconcileId): ReconcileScratch {
+      const matched = new Map<string, MatchedPayment>(); // in the order matched
+      const owners = new Map<string, string>();
+      spaces.set(reconcileId, matched);
+      return {
+        async match(payments) {
+          for (const { payoutRef, currency, expectedNet, objectIds } of payments) {
+            matched.set(payoutRef, { payoutRef, currency, expectedNet, actualNets: {} });
+            for (const id of objectIds) owners.set(id, payoutRef);
+          }
+        },
+        matchedOf: async (payoutRefs) => new Set(payoutRefs.filter((ref) => matched.has(ref))),
+        ownersOf: async (objectIds) =>
+          new Map(objectIds.flatMap((id) => (owners.has(id) ? [[id, owners.get(id)!] as const] : []))),
+        async addNets(nets) {
+          for (const [payoutRef, byCurrency] of nets) {
+            const { actualNets } = matched.get(payoutRef)!;
+            for (const [currency, net] of byCurrency) actualNets[currency] = (actualNets[currency] ?? 0) + net;
+          }
+        },
+        async *matched() {
+          yield* matched.values();
+        },
+        async drop() {
+          spaces.delete(reconcileId);
+        },
+      };
+    },
+    left: () => spaces.size,
+  };
+}
+
+export function memoryReconcileStore(): ReconcileStore {
+  let latest: ReconcileResult | undefined;
+  return {
+    async saveLatest(result) {
+      latest = result;
+    },
+    latest: async () => latest,
   };
 }
 
