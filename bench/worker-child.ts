@@ -6,8 +6,8 @@ import { type Harness, PEOPLE, startHarness } from '../emulators/local-stack.js'
 import { createRedisRunStore } from '../src/adapters/redis/payout-stores.js';
 import type { RunLineDraft } from '../src/domain/requests.types.js';
 import { onboardPayableSeller } from '../test/support/onboarding.js';
-import { parseStartScript } from '../test/support/start-script.js';
 import { launchRun } from '../test/support/runs.js';
+import { parseStartScript } from '../test/support/start-script.js';
 
 /** Every worker child any benchmark started, so a crash of the bench process never leaves one behind. */
 const live = new Set<ChildProcess>();

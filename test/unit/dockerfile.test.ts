@@ -75,7 +75,7 @@ describe('the Dockerfile', () => {
   it('starts the bot exactly as npm start does, in exec form, with the environment npm start sets', () => {
     const cmd = last(finalStage, 'CMD');
     const exec = JSON.parse(cmd!.replace(/^CMD\s+/i, '')) as string[];
-    const start = parseStartScript(packageJson.scripts.start);
+    const start = parseStartScript(packageJson.scripts.start!);
     expect(exec).toEqual([start.node, ...start.args]);
     const env = finalStage.lines.filter((line) => /^ENV\s/i.test(line)).join(' ');
     for (const [name, value] of Object.entries(start.env)) expect(env).toMatch(new RegExp(`\\b${name}=${value}\\b`));
