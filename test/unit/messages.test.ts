@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, type ErrorCode, type ErrorParams, type Problem } from '../../src/domain/errors.js';
-import type { PayoutRequest, TransferRequest } from '../../src/domain/requests.types.js';
+import type { PayoutRequest } from '../../src/domain/requests.types.js';
 import { approvalMessage } from '../../src/slack/blocks/requests.js';
 import { describeError, describeLineProblem, describeRecorded, plainWords } from '../../src/slack/messages.js';
+import { requestBase, transferRequest } from '../support/request-fixtures.js';
 
 const AT = '2026-12-01T09:30:00.000Z';
 const eur = (amount: number) => ({ amount, currency: 'eur' });
@@ -182,32 +183,15 @@ describe('requests stored before codes carried params', () => {
   });
 
   it("when a request stored without the seller's name waits for two approvers, then Approve's confirm names the seller by user id", () => {
-    const stored = {
+    const stored = transferRequest(AT, {
       id: 'req_old',
-      kind: 'transfer',
       teamId: 'T0TEAM',
       requestedBy: 'U0OPS',
-      requestedAt: AT,
       money: eur(1_500_00),
       totals: [eur(1_500_00)],
-      description: null,
       destination: { userId: 'U0ANA', accountId: 'acct_1' },
-      availableAtRequest: null,
-      state: 'pending',
       requiredApprovals: 2,
-      approvals: [],
-      rejection: null,
-      expiresAt: AT,
-      executingSince: null,
-      attempts: 0,
-      stripeId: null,
-      resultRef: null,
-      failure: null,
-      settlement: null,
-      amountReversed: 0,
-      message: null,
-      updatedAt: AT,
-    } as TransferRequest;
+    });
     expect(JSON.stringify(approvalMessage(stored).blocks)).toContain('€1,500.00 to @U0ANA: your approval is one of 2.');
     expect(
       JSON.stringify(approvalMessage({ ...stored, destination: { ...stored.destination, name: 'Ana López' } }).blocks),
@@ -217,31 +201,17 @@ describe('requests stored before codes carried params', () => {
   it('when a new request waits for a second approver after a bank change, then its card names the seller and the times', () => {
     const card = JSON.stringify(
       approvalMessage({
-        id: 'req_new',
+        ...requestBase(AT, {
+          id: 'req_new',
+          teamId: 'T0TEAM',
+          requestedBy: 'U0OPS',
+          money: eur(50_00),
+          totals: [eur(50_00)],
+          requiredApprovals: 2,
+        }),
         kind: 'plan',
-        teamId: 'T0TEAM',
-        requestedBy: 'U0OPS',
-        requestedAt: AT,
-        money: eur(50_00),
-        totals: [eur(50_00)],
-        description: null,
         destination: { userId: 'U0ANA', accountId: 'acct_1' },
         bankChangeHold: { userId: 'U0ANA', changedAt: '2026-11-30T10:00:00.000Z', until: '2026-12-03T10:00:00.000Z' },
-        availableAtRequest: null,
-        state: 'pending',
-        requiredApprovals: 2,
-        approvals: [],
-        rejection: null,
-        expiresAt: AT,
-        executingSince: null,
-        attempts: 0,
-        stripeId: null,
-        resultRef: null,
-        failure: null,
-        settlement: null,
-        amountReversed: 0,
-        message: null,
-        updatedAt: AT,
       }).blocks,
     );
     expect(card).toContain(
