@@ -331,13 +331,10 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
     redis,
     logger,
     load: async (teamId, userId): Promise<HomeData> => {
-      const [isApprover, isRequester] = await Promise.all([
-        access.has(userId, 'approver'),
-        access.has(userId, 'requester'),
-      ]);
-      const approver = isApprover
+      const { waiting, mine } = await requests.homeLists(userId);
+      const approver = waiting
         ? {
-            waiting: await requests.waitingFor(userId),
+            waiting,
             held: await heldOnHome(),
             freezes: await freezes.list(),
             balances: await gateway.balance().then(
@@ -348,11 +345,7 @@ export function buildDeps(config: Config, logger: Logger, overrides: { clock?: C
             reconcile: await reconcile.latest(),
           }
         : undefined;
-      return {
-        userId,
-        ...(approver ? { approver } : {}),
-        ...(isRequester ? { mine: await requests.openBy(userId) } : {}),
-      };
+      return { userId, ...(approver ? { approver } : {}), ...(mine ? { mine } : {}) };
     },
   });
   const requestNotifier = refreshingHomes(

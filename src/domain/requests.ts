@@ -107,8 +107,11 @@ export interface RequestService {
   get(id: string): Promise<PayoutRequest | undefined>;
   /** Pending requests this person may decide now (their App Home, `/payout pending`), oldest first. */
   waitingFor(userId: string): Promise<PayoutRequest[]>;
-  /** This person's requests not yet in a final state, newest first. */
-  openBy(userId: string): Promise<PayoutRequest[]>;
+  /**
+   * A person's App Home lists, from one read of the open requests: `waiting` (as `waitingFor`) for an approver, `mine`
+   * (their requests not yet in a final state, newest first) for a requester.
+   */
+  homeLists(userId: string): Promise<{ waiting?: PayoutRequest[]; mine?: PayoutRequest[] }>;
 }
 
 export function createRequestService(deps: RequestServiceDeps): RequestService {
@@ -446,16 +449,29 @@ export function createRequestService(deps: RequestServiceDeps): RequestService {
     get: (id) => store.get(id),
 
     async waitingFor(userId) {
-      if (!(await access.has(userId, 'approver'))) return [];
-      const undecided = (await store.open()).filter(
-        (r) => r.state === 'pending' && !isExpired(r) && !r.approvals.some((a) => a.userId === userId),
-      );
-      const runPaysThem = await Promise.all(undecided.map((r) => r.kind === 'run' && store.runPays(r.id, userId)));
-      return undecided.filter((r, i) => !refusal(r, userId, true, runPaysThem[i]!));
+      return (await access.has(userId, 'approver')) ? decidableBy(await store.open(), userId) : [];
     },
 
-    async openBy(userId) {
-      return (await store.open()).filter((r) => r.requestedBy === userId).reverse();
+    async homeLists(userId) {
+      const [isApprover, isRequester] = await Promise.all([
+        access.has(userId, 'approver'),
+        access.has(userId, 'requester'),
+      ]);
+      if (!isApprover && !isRequester) return {};
+      const open = await store.open();
+      return {
+        ...(isApprover ? { waiting: await decidableBy(open, userId) } : {}),
+        ...(isRequester ? { mine: open.filter((r) => r.requestedBy === userId).reverse() } : {}),
+      };
     },
   };
+
+  /** The open requests an approver may decide now: pending, not expired, not approved by them, not refused to them. */
+  async function decidableBy(open: PayoutRequest[], userId: string): Promise<PayoutRequest[]> {
+    const undecided = open.filter(
+      (r) => r.state === 'pending' && !isExpired(r) && !r.approvals.some((a) => a.userId === userId),
+    );
+    const runPaysThem = await Promise.all(undecided.map((r) => r.kind === 'run' && store.runPays(r.id, userId)));
+    return undecided.filter((r, i) => !refusal(r, userId, true, runPaysThem[i]!));
+  }
 }

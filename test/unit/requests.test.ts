@@ -130,7 +130,7 @@ describe('requests', () => {
     const { service, notifier } = setup();
     await expect(service.create(transfer(5_000_01))).rejects.toMatchObject({ code: 'over_maximum' });
     expect(notifier.posted).not.toHaveBeenCalled();
-    await expect(service.openBy(REQUESTER)).resolves.toEqual([]);
+    expect((await service.homeLists(REQUESTER)).mine).toEqual([]);
   });
 
   it("when a top-up is not in the platform's own currency, then it is refused with topup_currency", async () => {
@@ -182,6 +182,6 @@ describe('requests', () => {
     vi.mocked(notifier.posted).mockRejectedValueOnce(new Error('slack down'));
     await expect(service.create(transfer(10_00))).rejects.toMatchObject({ code: 'not_posted' });
     expect(store.audit.actions()).toEqual(['transfer.requested', 'request.withdrawn']);
-    await expect(service.openBy(REQUESTER)).resolves.toEqual([]);
+    expect((await service.homeLists(REQUESTER)).mine).toEqual([]);
   });
 });
